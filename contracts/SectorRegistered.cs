@@ -1,0 +1,3 @@
+namespace Reminders.Contracts;
+
+public record SectorRegistered(Guid SectorId, string SectorCode, string Name, DateTimeOffset RegisteredAt);

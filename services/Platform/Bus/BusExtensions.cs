@@ -1,0 +1,62 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Reminders.Platform.Bus;
+
+public static class BusExtensions
+{
+    /// <summary>
+    /// MassTransit over RabbitMQ or in memory, from <c>Bus:Transport</c>; the same consumers either way.
+    /// Each service contributes its consumers through <paramref name="addConsumers"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddReminderBus(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator> addConsumers)
+    {
+        var options = builder.Configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions();
+        builder.Services.AddMassTransit(x =>
+        {
+            x.SetKebabCaseEndpointNameFormatter();
+            addConsumers(x);
+            x.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            {
+                // Our consumers are idempotent (inbox), so redelivery after a transient failure is safe.
+                endpoint.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit && options.RabbitMq.QuorumQueues)
+                    rabbit.SetQuorumQueue();
+            });
+
+            if (options.Transport == BusTransport.RabbitMq)
+            {
+                x.UsingRabbitMq((context, cfg) =>
+                {
+                    var rabbit = options.RabbitMq;
+                    cfg.Host(rabbit.Host, rabbit.Port, rabbit.VirtualHost, h =>
+                    {
+                        h.Username(rabbit.Username);
+                        h.Password(rabbit.Password);
+                        h.PublisherConfirmation = true;
+                    });
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+            else
+            {
+                x.UsingInMemory((context, cfg) => cfg.ConfigureEndpoints(context));
+            }
+        });
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers a consumer on an endpoint named after its service and message ("messaging-send-sms"), so that
+    /// two services consuming the same event get their own queues, in one process as in four.
+    /// </summary>
+    public static IConsumerRegistrationConfigurator<TConsumer> AddServiceConsumer<TConsumer>(this IBusRegistrationConfigurator bus, string service)
+        where TConsumer : class, IConsumer
+    {
+        var registration = bus.AddConsumer<TConsumer>();
+        registration.Endpoint(e => e.Name = $"{service}-{KebabCaseEndpointNameFormatter.Instance.Consumer<TConsumer>()}");
+        return registration;
+    }
+}

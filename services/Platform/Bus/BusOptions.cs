@@ -1,0 +1,29 @@
+namespace Reminders.Platform.Bus;
+
+public enum BusTransport
+{
+    InMemory,
+    RabbitMq,
+}
+
+/// <summary>Configuration section <c>Bus</c>.</summary>
+public sealed class BusOptions
+{
+    public const string Section = "Bus";
+
+    /// <summary><c>InMemory</c> (local default, one process) or <c>RabbitMq</c> (distributed).</summary>
+    public BusTransport Transport { get; set; } = BusTransport.InMemory;
+
+    public RabbitMqOptions RabbitMq { get; set; } = new();
+}
+
+public sealed class RabbitMqOptions
+{
+    public string Host { get; set; } = "127.0.0.1";
+    public ushort Port { get; set; } = 5672;
+    public string VirtualHost { get; set; } = "/";
+    public string Username { get; set; } = "guest";
+    public string Password { get; set; } = "guest";
+    /// <summary>Quorum queues (replicated, durable) for every receive endpoint; turn off only for a single-node broker that lacks them.</summary>
+    public bool QuorumQueues { get; set; } = true;
+}

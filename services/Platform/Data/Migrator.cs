@@ -1,0 +1,82 @@
+using System.Reflection;
+using Dapper;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Reminders.Platform.Data;
+
+/// <summary>
+/// Applies numbered plain-SQL files (embedded as <c>Migrations/NNNN_name.sql</c>) once each, in order,
+/// recording them in <c>schema_migrations</c>. On PostgreSQL an advisory lock keeps two instances that
+/// start together from applying the same script twice.
+/// </summary>
+public sealed class Migrator(ServiceDatabase database, IReadOnlyList<Assembly> scriptAssemblies, ILogger<Migrator> logger)
+{
+    public async Task MigrateAsync(CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var postgres = database.Dialect == SqlDialect.Postgres;
+        var lockKey = StableHash(database.Service);
+        if (postgres)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@lockKey)", new { lockKey }, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition($"CREATE SCHEMA IF NOT EXISTS \"{database.Service}\"", cancellationToken: ct));
+        }
+        try
+        {
+            var journal = SqlDialectTokens.Apply(database.Dialect,
+                "CREATE TABLE IF NOT EXISTS schema_migrations (script TEXT PRIMARY KEY, applied_at {{timestamp}} NOT NULL)");
+            await connection.ExecuteAsync(new CommandDefinition(journal, cancellationToken: ct));
+            var applied = (await connection.QueryAsync<string>(new CommandDefinition("SELECT script FROM schema_migrations", cancellationToken: ct))).ToHashSet();
+
+            foreach (var script in Scripts())
+            {
+                if (applied.Contains(script.Id)) continue;
+                await using var transaction = await connection.BeginTransactionAsync(ct);
+                await connection.ExecuteAsync(new CommandDefinition(SqlDialectTokens.Apply(database.Dialect, script.Sql), transaction: transaction, cancellationToken: ct));
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "INSERT INTO schema_migrations (script, applied_at) VALUES (@Id, @appliedAt)",
+                    new { script.Id, appliedAt = DateTimeOffset.UtcNow }, transaction, cancellationToken: ct));
+                await transaction.CommitAsync(ct);
+                logger.LogInformation("Applied migration {Script} to {Service} ({Dialect})", script.Id, database.Service, database.Dialect);
+            }
+        }
+        finally
+        {
+            if (postgres)
+                await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_unlock(@lockKey)", new { lockKey }, cancellationToken: CancellationToken.None));
+        }
+    }
+
+    IEnumerable<(string Id, string Sql)> Scripts()
+    {
+        foreach (var assembly in scriptAssemblies)
+        {
+            var owner = assembly == typeof(Migrator).Assembly ? "platform" : database.Service;
+            var scripts = assembly.GetManifestResourceNames()
+                .Where(n => n.Contains(".Migrations.", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+                .Select(n => (Resource: n, File: n[(n.IndexOf(".Migrations.", StringComparison.Ordinal) + ".Migrations.".Length)..]))
+                .OrderBy(s => s.File, StringComparer.Ordinal);
+            foreach (var (resource, file) in scripts)
+            {
+                using var stream = assembly.GetManifestResourceStream(resource)!;
+                using var reader = new StreamReader(stream);
+                yield return ($"{owner}/{file}", reader.ReadToEnd());
+            }
+        }
+    }
+
+    static long StableHash(string text)
+    {
+        long hash = 1125899906842597L;
+        foreach (var c in text) hash = 31 * hash + c;
+        return hash;
+    }
+}
+
+/// <summary>Migrates the service's database before the bus and the outbox relay start.</summary>
+sealed class MigrationHostedService(Migrator migrator) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => migrator.MigrateAsync(cancellationToken);
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,94 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Reminders.Platform.Data;
+
+/// <summary>
+/// One service's own database: a PostgreSQL schema named after the service, or a SQLite file.
+/// Hands out one connection per operation; the connection pool is the driver's.
+/// </summary>
+public sealed class ServiceDatabase : IAsyncDisposable
+{
+    readonly NpgsqlDataSource? postgres;
+    readonly string? sqliteConnectionString;
+
+    public ServiceDatabase(string service, DatabaseOptions options)
+    {
+        Service = service;
+        Dialect = options.Provider;
+        DapperTypeHandlers.Register();
+        if (Dialect == SqlDialect.Postgres)
+        {
+            if (string.IsNullOrWhiteSpace(options.Postgres))
+                throw new InvalidOperationException("Database:Postgres must be set when Database:Provider is Postgres.");
+            var builder = new NpgsqlConnectionStringBuilder(options.Postgres) { SearchPath = service };
+            builder.ApplicationName ??= $"reminders-{service}";
+            postgres = NpgsqlDataSource.Create(builder.ConnectionString);
+        }
+        else
+        {
+            Directory.CreateDirectory(options.SqliteFolder);
+            sqliteConnectionString = new SqliteConnectionStringBuilder
+            {
+                DataSource = Path.Combine(options.SqliteFolder, $"{service}.db"),
+                Pooling = true,
+                DefaultTimeout = 30,
+            }.ConnectionString;
+        }
+    }
+
+    public string Service { get; }
+    public SqlDialect Dialect { get; }
+
+    /// <summary>Woken on every commit that wrote outbox rows, so the relay publishes at once.</summary>
+    public OutboxSignal OutboxSignal { get; } = new();
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
+    {
+        if (postgres is not null) return await postgres.OpenConnectionAsync(ct);
+        var connection = new SqliteConnection(sqliteConnectionString);
+        await connection.OpenAsync(ct);
+        await using var pragma = connection.CreateCommand();
+        // WAL lets readers run beside the single writer; busy_timeout waits for the writer instead of failing.
+        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+        await pragma.ExecuteNonQueryAsync(ct);
+        return connection;
+    }
+
+    /// <summary>Opens a connection and a transaction: a state change, its inbox record and its outbox rows commit together.</summary>
+    public async Task<UnitOfWork> BeginAsync(CancellationToken ct = default)
+    {
+        var connection = await OpenAsync(ct);
+        try
+        {
+            // Microsoft.Data.Sqlite begins IMMEDIATE: the write lock is taken up front, so two writers never deadlock on upgrade.
+            var transaction = await connection.BeginTransactionAsync(ct);
+            return new UnitOfWork(this, connection, transaction);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (postgres is not null) await postgres.DisposeAsync();
+    }
+}
+
+/// <summary>A wake-up for the outbox relay: many signals between two sweeps collapse into one.</summary>
+public sealed class OutboxSignal
+{
+    readonly SemaphoreSlim pending = new(0, 1);
+
+    public void Notify()
+    {
+        try { if (pending.CurrentCount == 0) pending.Release(); }
+        catch (SemaphoreFullException) { }
+    }
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => pending.WaitAsync(timeout, ct);
+}

@@ -1,0 +1,48 @@
+namespace Reminders.Platform.Data;
+
+public enum SqlDialect
+{
+    Sqlite,
+    Postgres,
+}
+
+/// <summary>
+/// The one seam between SQLite and PostgreSQL. Migrations are written once, with tokens for the few
+/// column types that differ; queries use the SQL both understand (ON CONFLICT, RETURNING, LIMIT).
+/// </summary>
+public static class SqlDialectTokens
+{
+    public static string Apply(SqlDialect dialect, string sql)
+    {
+        var tokens = dialect == SqlDialect.Postgres ? PostgresTokens : SqliteTokens;
+        foreach (var (token, value) in tokens)
+            sql = sql.Replace(token, value, StringComparison.Ordinal);
+        return sql;
+    }
+
+    static readonly (string Token, string Value)[] PostgresTokens =
+    [
+        ("{{identity}}", "bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
+        ("{{uuid}}", "uuid"),
+        ("{{timestamp}}", "timestamptz"),
+        ("{{bool}}", "boolean"),
+        ("{{json}}", "jsonb"),
+        ("{{true}}", "true"),
+        ("{{false}}", "false"),
+    ];
+
+    static readonly (string Token, string Value)[] SqliteTokens =
+    [
+        ("{{identity}}", "INTEGER PRIMARY KEY AUTOINCREMENT"),
+        ("{{uuid}}", "TEXT"),
+        ("{{timestamp}}", "TEXT"),
+        ("{{bool}}", "INTEGER"),
+        ("{{json}}", "TEXT"),
+        ("{{true}}", "1"),
+        ("{{false}}", "0"),
+    ];
+
+    /// <summary>Row-lock clause for claiming rows that several instances compete for (SQLite has one writer anyway).</summary>
+    public static string SkipLocked(this SqlDialect dialect) =>
+        dialect == SqlDialect.Postgres ? "FOR UPDATE SKIP LOCKED" : "";
+}

@@ -1,0 +1,104 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using MassTransit;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using OpenTelemetry.Metrics;
+using Reminders.Platform.Auth;
+using Reminders.Platform.Data;
+using Reminders.Platform.Logging;
+using Reminders.Platform.Outbox;
+
+namespace Reminders.Platform.Hosting;
+
+public static class ServiceDefaults
+{
+    /// <summary>What every host has: masked logs, ProblemDetails, OpenAPI, API-key auth with roles, health checks, metrics.</summary>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.FormatterName = MaskingConsoleFormatter.Name)
+            .AddConsoleFormatter<MaskingConsoleFormatter, ConsoleFormatterOptions>();
+
+        var services = builder.Services;
+        services.TryAddTimeProvider();
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
+        services.Configure<ApiKeyOptions>(builder.Configuration.GetSection(ApiKeyOptions.Section));
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        var authorization = services.AddAuthorizationBuilder();
+        foreach (var role in Roles.All)
+            authorization.AddPolicy(role, p => p.RequireRole(role));
+        services.AddHealthChecks();
+        services.AddOpenTelemetry().WithMetrics(m => m
+            .AddMeter("MassTransit")
+            .AddMeter("Microsoft.AspNetCore.Hosting")
+            .AddPrometheusExporter());
+        return builder;
+    }
+
+    static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (services.All(d => d.ServiceType != typeof(TimeProvider)))
+            services.AddSingleton(TimeProvider.System);
+    }
+
+    /// <summary>
+    /// The service's own database (SQLite file or PostgreSQL schema named <paramref name="service"/>), migrated at
+    /// start-up before the bus starts, with its outbox relay and a readiness check. Resolve it with
+    /// <c>[FromKeyedServices(service)]</c>.
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceDatabase(this IHostApplicationBuilder builder, string service, Assembly migrations)
+    {
+        var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var services = builder.Services;
+        services.AddKeyedSingleton(service, (_, _) => new ServiceDatabase(service, options));
+        services.AddSingleton<IHostedService>(sp => new MigrationHostedService(new Migrator(
+            sp.GetRequiredKeyedService<ServiceDatabase>(service),
+            [typeof(Migrator).Assembly, migrations],
+            sp.GetRequiredService<ILogger<Migrator>>())));
+        services.AddSingleton<IHostedService>(sp => new OutboxRelay(
+            sp.GetRequiredKeyedService<ServiceDatabase>(service), sp.GetRequiredService<IBus>(), sp.GetRequiredService<ILogger<OutboxRelay>>()));
+        services.AddHealthChecks().Add(new HealthCheckRegistration($"database-{service}",
+            sp => new DatabaseHealthCheck(sp.GetRequiredKeyedService<ServiceDatabase>(service)), HealthStatus.Unhealthy, ["ready"]));
+        return builder;
+    }
+
+    public static WebApplication MapServiceDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains("ready"),
+            ResponseWriter = WriteHealthReport,
+        });
+        app.MapOpenApi();
+        app.MapPrometheusScrapingEndpoint();
+        return app;
+    }
+
+    static Task WriteHealthReport(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsJsonAsync(new
+        {
+            status = report.Status.ToString(),
+            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description }),
+        });
+    }
+}

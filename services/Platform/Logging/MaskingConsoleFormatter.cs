@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Console;
+
+namespace Reminders.Platform.Logging;
+
+/// <summary>
+/// The console formatter every service uses: one line per entry, with every phone-like number masked in the
+/// message and the exception, whatever a caller (ours or a library's) put in them.
+/// </summary>
+public sealed class MaskingConsoleFormatter() : ConsoleFormatter(Name)
+{
+    public new const string Name = "masked";
+
+    public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
+    {
+        var message = logEntry.Formatter(logEntry.State, logEntry.Exception);
+        if (message is null && logEntry.Exception is null) return;
+        textWriter.Write(DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z' "));
+        textWriter.Write(Level(logEntry.LogLevel));
+        textWriter.Write(' ');
+        textWriter.Write(logEntry.Category);
+        textWriter.Write(": ");
+        textWriter.Write(PhoneMask.MaskAll(message ?? "").ReplaceLineEndings(" "));
+        if (logEntry.Exception is not null)
+        {
+            textWriter.Write(Environment.NewLine);
+            textWriter.Write(PhoneMask.MaskAll(logEntry.Exception.ToString()));
+        }
+        textWriter.Write(Environment.NewLine);
+    }
+
+    static string Level(LogLevel level) => level switch
+    {
+        LogLevel.Trace => "trce",
+        LogLevel.Debug => "dbug",
+        LogLevel.Information => "info",
+        LogLevel.Warning => "warn",
+        LogLevel.Error => "fail",
+        LogLevel.Critical => "crit",
+        _ => "none",
+    };
+}

@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Dapper;
+using MassTransit;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Reminders.Contracts;
+using Reminders.Platform.Data;
+
+namespace Reminders.Platform.Outbox;
+
+/// <summary>
+/// Relays committed outbox rows of one service to the bus, each with the message id it was written with
+/// (so consumers' inboxes drop duplicates). Woken by commits; a periodic sweep catches rows left by a
+/// crash or a broker outage. Several instances share the table: PostgreSQL hands each a disjoint batch.
+/// </summary>
+public sealed class OutboxRelay(ServiceDatabase database, IBus bus, ILogger<OutboxRelay> logger) : BackgroundService
+{
+    const int BatchSize = 500;
+    static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
+    static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(15);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var relayed = await RelayBatchAsync(stoppingToken);
+                failures = 0;
+                if (relayed == BatchSize) continue;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                failures++;
+                logger.LogWarning(ex, "Outbox relay of {Service} failed ({Failures} in a row); rows stay for the next attempt", database.Service, failures);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 250 * failures)), stoppingToken);
+                continue;
+            }
+            try { await database.OutboxSignal.WaitAsync(SweepInterval, stoppingToken); }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
+    /// <summary>Publishes one batch of pending rows and deletes those the broker confirmed. Returns how many were relayed.</summary>
+    public async Task<int> RelayBatchAsync(CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        await using var transaction = database.Dialect == SqlDialect.Postgres ? await connection.BeginTransactionAsync(ct) : null;
+        var sql = $"""
+            SELECT id AS Id, message_id AS MessageId, message_type AS MessageType, destination AS Destination, body AS Body
+            FROM outbox_messages ORDER BY id LIMIT {BatchSize} {database.Dialect.SkipLocked()}
+            """;
+        var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(sql, transaction: transaction, cancellationToken: ct))).AsList();
+        if (rows.Count == 0) return 0;
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(PublishTimeout);
+        var results = await Task.WhenAll(rows.Select(row => TryRelayAsync(row, timeout.Token)));
+
+        var relayed = rows.Where((_, i) => results[i] is null).Select(r => r.Id).ToArray();
+        var failed = rows.Select((row, i) => (row.Id, Error: results[i])).Where(r => r.Error is not null).ToArray();
+        if (relayed.Length > 0)
+            await connection.ExecuteAsync(new CommandDefinition("DELETE FROM outbox_messages WHERE id IN @relayed", new { relayed }, transaction, cancellationToken: ct));
+        foreach (var (id, error) in failed)
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE outbox_messages SET attempts = attempts + 1, last_error = @error WHERE id = @id", new { id, error }, transaction, cancellationToken: ct));
+        if (transaction is not null) await transaction.CommitAsync(ct);
+        if (failed.Length > 0)
+            throw new InvalidOperationException($"{failed.Length} of {rows.Count} outbox messages of {database.Service} were not relayed: {failed[0].Error}");
+        return relayed.Length;
+    }
+
+    async Task<string?> TryRelayAsync(OutboxRow row, CancellationToken ct)
+    {
+        try
+        {
+            var type = typeof(SendSms).Assembly.GetType(row.MessageType)
+                ?? throw new InvalidOperationException($"Unknown message type {row.MessageType}");
+            var message = JsonSerializer.Deserialize(row.Body, type, OutboxJson.Options)!;
+            if (row.Destination is null)
+                await bus.Publish(message, type, context => context.MessageId = row.MessageId, ct);
+            else
+            {
+                var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{row.Destination}"));
+                await endpoint.Send(message, type, context => context.MessageId = row.MessageId, ct);
+            }
+            return null;
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested || ex is OperationCanceledException)
+        {
+            return ex.Message;
+        }
+    }
+
+    sealed record OutboxRow(long Id, Guid MessageId, string MessageType, string? Destination, string Body);
+}
