@@ -120,7 +120,8 @@ loopback_users.guest = true"; then
         RABBIT_CONFIG_CHANGED=1
     fi
     # NODE_IP_ADDRESS: AMQP listener interface (same as listeners.tcp.default above).
-    # ERL_EPMD_ADDRESS: epmd (port 4369) listens on loopback only.
+    # ERL_EPMD_ADDRESS: epmd (port 4369) listens on loopback only (rabbitmq's scripts pass it on
+    #   to the epmd they start; epmd adds ::1 by itself).
     # inet_dist_use_interface: the inter-node/CLI distribution port (25672) on loopback only;
     #   without it the node listens on 0.0.0.0:25672 even with the two lines above.
     # NODENAME: see RABBIT_NODE above.
@@ -129,7 +130,6 @@ NODENAME=$RABBIT_NODE
 NODE_IP_ADDRESS=127.0.0.1
 NODE_PORT=5672
 ERL_EPMD_ADDRESS=127.0.0.1
-export ERL_EPMD_ADDRESS
 SERVER_ADDITIONAL_ERL_ARGS=\"-kernel inet_dist_use_interface {127,0,0,1}\""; then
         RABBIT_CONFIG_CHANGED=1
     fi

@@ -45,4 +45,8 @@ public static class SqlDialectTokens
     /// <summary>Row-lock clause for claiming rows that several instances compete for (SQLite has one writer anyway).</summary>
     public static string SkipLocked(this SqlDialect dialect) =>
         dialect == SqlDialect.Postgres ? "FOR UPDATE SKIP LOCKED" : "";
+
+    /// <summary>Row lock held to the end of the transaction (SQLite's write transaction already excludes other writers).</summary>
+    public static string ForUpdate(this SqlDialect dialect) =>
+        dialect == SqlDialect.Postgres ? "FOR UPDATE" : "";
 }

@@ -97,5 +97,12 @@ public sealed class OutboxRelay(ServiceDatabase database, IBus bus, ILogger<Outb
         }
     }
 
-    sealed record OutboxRow(long Id, Guid MessageId, string MessageType, string? Destination, string Body);
+    sealed record OutboxRow
+    {
+        public long Id { get; init; }
+        public Guid MessageId { get; init; }
+        public string MessageType { get; init; } = "";
+        public string? Destination { get; init; }
+        public string Body { get; init; } = "";
+    }
 }

@@ -1,0 +1,35 @@
+using MassTransit;
+using Reminders.Attendance.Dosage;
+using Reminders.Attendance.Officers;
+using Reminders.Platform.Bus;
+using Reminders.Platform.Hosting;
+
+namespace Reminders.Attendance;
+
+/// <summary>Attendance per officer and session, and the dosage ledger folded from every SMS event.</summary>
+public static class AttendanceService
+{
+    public const string Name = "attendance";
+
+    public static WebApplicationBuilder AddAttendance(this WebApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase(Name, typeof(AttendanceService).Assembly);
+        return builder;
+    }
+
+    public static void AddAttendanceConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddServiceConsumer<OfficerEnrolledConsumer>(Name);
+        bus.AddServiceConsumer<SectorsRandomizedConsumer>(Name);
+        bus.AddServiceConsumer<SmsAcceptedConsumer>(Name);
+        bus.AddServiceConsumer<SmsStatusChangedConsumer>(Name);
+        bus.AddServiceConsumer<SmsFailedConsumer>(Name);
+        bus.AddServiceConsumer<SmsRefusedConsumer>(Name);
+    }
+
+    public static IEndpointRouteBuilder MapAttendanceApi(this IEndpointRouteBuilder app)
+    {
+        app.MapDosageApi();
+        return app;
+    }
+}

@@ -1,0 +1,20 @@
+using MassTransit;
+using Reminders.Contracts;
+using Reminders.Platform;
+using Reminders.Platform.Data;
+
+namespace Reminders.Attendance.Dosage;
+
+public sealed class SmsAcceptedConsumer([FromKeyedServices(AttendanceService.Name)] ServiceDatabase database) : IConsumer<SmsAccepted>
+{
+    public Task Consume(ConsumeContext<SmsAccepted> context)
+    {
+        var m = context.Message;
+        return SmsLedger.FoldAsync(database, context, nameof(SmsAcceptedConsumer), m.SmsId, m.OfficerId, m.Purpose, """
+            UPDATE sms_ledger SET accepted = @accepted, accepted_at = @AcceptedAt, segments = @Segments, updated_at = @AcceptedAt,
+                status = CASE WHEN status_rank < @rank THEN 'queued' ELSE status END,
+                status_rank = CASE WHEN status_rank < @rank THEN @rank ELSE status_rank END
+            WHERE sms_id = @SmsId
+            """, new { m.SmsId, m.AcceptedAt, m.Segments, accepted = true, rank = SmsStatuses.Rank("queued") });
+    }
+}

@@ -1,0 +1,18 @@
+using MassTransit;
+using Reminders.Contracts;
+using Reminders.Platform;
+using Reminders.Platform.Data;
+
+namespace Reminders.Attendance.Dosage;
+
+public sealed class SmsFailedConsumer([FromKeyedServices(AttendanceService.Name)] ServiceDatabase database) : IConsumer<SmsFailed>
+{
+    public Task Consume(ConsumeContext<SmsFailed> context)
+    {
+        var m = context.Message;
+        return SmsLedger.FoldAsync(database, context, nameof(SmsFailedConsumer), m.SmsId, m.OfficerId, m.Purpose, """
+            UPDATE sms_ledger SET status = 'failed', status_rank = @rank, error_code = @ErrorCode, updated_at = @FailedAt
+            WHERE sms_id = @SmsId AND status_rank < @rank
+            """, new { m.SmsId, m.ErrorCode, m.FailedAt, rank = SmsStatuses.Rank("failed") });
+    }
+}

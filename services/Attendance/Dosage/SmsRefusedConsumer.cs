@@ -1,0 +1,17 @@
+using MassTransit;
+using Reminders.Contracts;
+using Reminders.Platform;
+using Reminders.Platform.Data;
+
+namespace Reminders.Attendance.Dosage;
+
+public sealed class SmsRefusedConsumer([FromKeyedServices(AttendanceService.Name)] ServiceDatabase database) : IConsumer<SmsRefused>
+{
+    public Task Consume(ConsumeContext<SmsRefused> context)
+    {
+        var m = context.Message;
+        return SmsLedger.FoldAsync(database, context, nameof(SmsRefusedConsumer), m.SmsId, m.OfficerId, m.Purpose,
+            "UPDATE sms_ledger SET refusal_reason = @Reason, updated_at = @RefusedAt WHERE sms_id = @SmsId",
+            new { m.SmsId, m.Reason, m.RefusedAt });
+    }
+}

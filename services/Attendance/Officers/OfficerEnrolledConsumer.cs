@@ -1,0 +1,20 @@
+using MassTransit;
+using Reminders.Contracts;
+using Reminders.Platform.Data;
+
+namespace Reminders.Attendance.Officers;
+
+public sealed class OfficerEnrolledConsumer([FromKeyedServices(AttendanceService.Name)] ServiceDatabase database) : IConsumer<OfficerEnrolled>
+{
+    public async Task Consume(ConsumeContext<OfficerEnrolled> context)
+    {
+        var (message, ct) = (context.Message, context.CancellationToken);
+        await using var work = await database.BeginAsync(ct);
+        if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(OfficerEnrolledConsumer), ct)) return;
+        await work.ExecuteAsync("""
+            INSERT INTO officers (officer_id, sector_id, role, enrolled_at) VALUES (@OfficerId, @SectorId, @Role, @EnrolledAt)
+            ON CONFLICT (officer_id) DO UPDATE SET sector_id = excluded.sector_id, role = excluded.role
+            """, message, ct);
+        await work.CommitAsync(ct);
+    }
+}

@@ -1,0 +1,13 @@
+using Reminders.Enrollment;
+using Reminders.Platform.Bus;
+using Reminders.Platform.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
+builder.AddEnrollment();
+builder.AddReminderBus(bus => bus.AddEnrollmentConsumers());
+
+var app = builder.Build();
+app.MapServiceDefaults();
+app.MapEnrollmentApi();
+app.Run();

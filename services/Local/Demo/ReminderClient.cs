@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Reminders.Local.Demo;
+
+/// <summary>
+/// A small HTTP client for the skeleton flow, used by the demo and the end-to-end tests: the same calls work
+/// against the one-process host (one base URL) and the four services (one base URL each).
+/// </summary>
+public sealed class ReminderClient(ServiceUrls urls, string managerKey, string researcherKey) : IDisposable
+{
+    readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    // Relaxed escaping: the demo writes these files for people to read (accents, +52...).
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public async Task<JsonElement> ImportRosterAsync(string csv, string mode = "apply")
+    {
+        using var request = Request(HttpMethod.Post, $"{urls.Enrollment}/enrollment/roster?mode={mode}", managerKey);
+        request.Content = new StringContent(csv, Encoding.UTF8, "text/csv");
+        return await SendAsync(request, HttpStatusCode.OK);
+    }
+
+    public async Task<JsonElement> RandomizeAsync(long seed)
+    {
+        using var request = Request(HttpMethod.Post, $"{urls.Enrollment}/enrollment/randomizations", managerKey);
+        request.Content = JsonContent.Create(new { seed });
+        return await SendAsync(request, HttpStatusCode.Created);
+    }
+
+    public async Task<JsonElement> OfficersAsync()
+    {
+        using var request = Request(HttpMethod.Get, $"{urls.Enrollment}/enrollment/officers", managerKey);
+        return await SendAsync(request, HttpStatusCode.OK);
+    }
+
+    public async Task<JsonElement> SectorsAsync()
+    {
+        using var request = Request(HttpMethod.Get, $"{urls.Enrollment}/enrollment/sectors", managerKey);
+        return await SendAsync(request, HttpStatusCode.OK);
+    }
+
+    /// <summary>Asks the Scheduler to send one SMS; returns the status code and body (409 for a control officer).</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> SendManualMessageAsync(Guid officerId, string body)
+    {
+        using var request = Request(HttpMethod.Post, $"{urls.Scheduler}/scheduler/messages", managerKey);
+        request.Content = JsonContent.Create(new { officerId, body });
+        using var response = await http.SendAsync(request);
+        return (response.StatusCode, await ReadJsonAsync(response));
+    }
+
+    /// <summary>Sends once the Scheduler has learned the officer and the arms (events are asynchronous).</summary>
+    public async Task<(HttpStatusCode Status, JsonElement Body)> SendManualMessageWhenKnownAsync(Guid officerId, string body, TimeSpan timeout)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        while (true)
+        {
+            var result = await SendManualMessageAsync(officerId, body);
+            var unknown = result.Status == HttpStatusCode.NotFound
+                || (result.Status == HttpStatusCode.Conflict && result.Body.GetProperty("detail").GetString()!.Contains("unrandomized"));
+            if (!unknown || stopwatch.Elapsed > timeout) return result;
+            await Task.Delay(50);
+        }
+    }
+
+    public async Task<JsonElement?> DosageAsync(Guid officerId)
+    {
+        using var request = Request(HttpMethod.Get, $"{urls.Attendance}/attendance/dosage/officers/{officerId}", researcherKey);
+        using var response = await http.SendAsync(request);
+        if (response.StatusCode == HttpStatusCode.NotFound) return null;
+        return await EnsureAsync(response, HttpStatusCode.OK);
+    }
+
+    /// <summary>Polls the ledger until <paramref name="done"/> holds for the officer's dosage, or the timeout passes.</summary>
+    public async Task<JsonElement?> WaitForDosageAsync(Guid officerId, Func<JsonElement, bool> done, TimeSpan timeout)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        JsonElement? last = null;
+        while (stopwatch.Elapsed < timeout)
+        {
+            last = await DosageAsync(officerId);
+            if (last is { } dosage && done(dosage)) return dosage;
+            await Task.Delay(10);
+        }
+        return last;
+    }
+
+    public async Task<JsonElement> SmsAsync(Guid smsId)
+    {
+        using var request = Request(HttpMethod.Get, $"{urls.Messaging}/messaging/sms/{smsId}", managerKey);
+        return await SendAsync(request, HttpStatusCode.OK);
+    }
+
+    public async Task<string> SimulatorLogCsvAsync()
+    {
+        using var response = await http.GetAsync($"{urls.Simulator}/simulator/messages.csv");
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    public async Task<JsonElement> SimulateReplyAsync(string from, string to, string body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{urls.Simulator}/simulator/replies") { Content = JsonContent.Create(new { from, to, body }) };
+        return await SendAsync(request, HttpStatusCode.OK);
+    }
+
+    static HttpRequestMessage Request(HttpMethod method, string url, string key)
+    {
+        var request = new HttpRequestMessage(method, url);
+        request.Headers.Add("X-Api-Key", key);
+        return request;
+    }
+
+    async Task<JsonElement> SendAsync(HttpRequestMessage request, HttpStatusCode expected)
+    {
+        using var response = await http.SendAsync(request);
+        return await EnsureAsync(response, expected);
+    }
+
+    static async Task<JsonElement> EnsureAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var body = await ReadJsonAsync(response);
+        if (response.StatusCode != expected)
+            throw new HttpRequestException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} answered {(int)response.StatusCode}: {body}");
+        return body;
+    }
+
+    static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        return text.Length == 0 ? default : JsonSerializer.Deserialize<JsonElement>(text);
+    }
+
+    public void Dispose() => http.Dispose();
+}
+
+/// <summary>Where each service answers: all the same in the one-process host.</summary>
+public sealed record ServiceUrls(string Enrollment, string Scheduler, string Messaging, string Attendance, string Simulator)
+{
+    public static ServiceUrls Single(string url) => new(url, url, url, url, url);
+}

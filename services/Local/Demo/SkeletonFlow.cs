@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+
+namespace Reminders.Local.Demo;
+
+/// <summary>
+/// The platform's skeleton flow, end to end: a roster is loaded, sectors randomized, one SMS sent to each
+/// treatment officer through Scheduler → Messaging → provider → signed status callback → Attendance's ledger,
+/// and an SMS to a control officer refused. Used by the demo and by the end-to-end tests in both run modes.
+/// </summary>
+public static class SkeletonFlow
+{
+    public const long Seed = 20261128;
+
+    /// <summary>GSM-7 only (no á, í, ó, ú), so it is one 160-character segment.</summary>
+    public const string MessageBody = "Hola. Este es un mensaje de prueba del sistema de recordatorios. No es necesario responder. Gracias por su servicio.";
+
+    // A roster as a Spanish-locale spreadsheet exports it: semicolons, Spanish headers, mixed phone formats.
+    public const string Roster = """
+        placa;nombre;rol;sector;teléfono;consentimiento
+        P-1001;Ana López;policía;CUH-01;55 1234 5601;sí
+        P-1002;Bruno Díaz;policía;CUH-01;(55) 1234-5602;si
+        P-1003;Carla Ruiz;mando;CUH-02;+52 1 55 1234 5603;sí
+        P-1004;Daniel Mora;policía;CUH-02;5215512345604;1
+        P-1005;Elena Vega;policía;IZT-01;044 55 1234 5605;sí
+        P-1006;Fernando Gil;comandante;IZT-01;55-1234-5606;sí
+        P-1007;Gabriela Paz;policía;IZT-02;+525512345607;true
+        P-1008;Héctor Solís;oficial;IZT-02;55 1234 5608;sí
+        """;
+
+    public sealed record SmsTrace(Guid OfficerId, string Badge, Guid SmsId, double LatencyMs, string Status);
+
+    public sealed record Result(
+        JsonElement RosterReport, JsonElement Randomization, IReadOnlyList<JsonElement> Officers, IReadOnlyDictionary<string, string> ArmBySector,
+        IReadOnlyList<SmsTrace> Delivered, IReadOnlyList<(string Badge, int Status)> ControlAttempts, IReadOnlyDictionary<Guid, JsonElement> Dosage);
+
+    public static async Task<Result> RunAsync(ReminderClient client, TextWriter log, TimeSpan timeout)
+    {
+        var rosterReport = await client.ImportRosterAsync(Roster);
+        log.WriteLine($"Roster: {rosterReport.GetProperty("created").GetInt32()} officers created, {rosterReport.GetProperty("sectorsCreated").GetInt32()} sectors.");
+        var randomization = await client.RandomizeAsync(Seed);
+        var arms = randomization.GetProperty("assignments").EnumerateArray()
+            .ToDictionary(a => a.GetProperty("sectorCode").GetString()!, a => a.GetProperty("arm").GetString()!);
+        log.WriteLine($"Randomized with seed {Seed}: {string.Join(", ", arms.Select(a => $"{a.Key}={a.Value}"))}.");
+
+        var officers = (await client.OfficersAsync()).EnumerateArray().ToList();
+        var delivered = new List<SmsTrace>();
+        var controlAttempts = new List<(string, int)>();
+        var dosage = new Dictionary<Guid, JsonElement>();
+        foreach (var officer in officers)
+        {
+            var id = officer.GetProperty("id").GetGuid();
+            var badge = officer.GetProperty("badge").GetString()!;
+            var arm = arms[officer.GetProperty("sectorCode").GetString()!];
+            var stopwatch = Stopwatch.StartNew();
+            var (status, body) = await client.SendManualMessageWhenKnownAsync(id, MessageBody, timeout);
+            if (arm != "treatment")
+            {
+                controlAttempts.Add((badge, (int)status));
+                log.WriteLine($"{badge} ({arm}): SMS refused with {(int)status} — {body.GetProperty("detail").GetString()}");
+                continue;
+            }
+            if (status != HttpStatusCode.Accepted)
+                throw new InvalidOperationException($"Sending to treatment officer {badge} answered {(int)status}: {body}");
+            var smsId = body.GetProperty("smsId").GetGuid();
+            var ledger = await client.WaitForDosageAsync(id, d => d.GetProperty("smsDelivered").GetInt64() >= 1, timeout)
+                ?? throw new TimeoutException($"The ledger never showed officer {badge}.");
+            var latency = stopwatch.Elapsed.TotalMilliseconds;
+            var smsStatus = ledger.GetProperty("sms").EnumerateArray().FirstOrDefault(s => s.GetProperty("smsId").GetGuid() == smsId)
+                is { ValueKind: JsonValueKind.Object } entry ? entry.GetProperty("status").GetString() ?? "" : "";
+            if (ledger.GetProperty("smsDelivered").GetInt64() < 1)
+                throw new TimeoutException($"SMS {smsId} to {badge} not delivered in the ledger within {timeout}: {ledger}");
+            delivered.Add(new SmsTrace(id, badge, smsId, latency, smsStatus));
+            dosage[id] = ledger;
+            log.WriteLine($"{badge} (treatment): SMS {smsId} delivered, in the ledger after {latency:F0} ms.");
+        }
+        return new Result(rosterReport, randomization, officers, arms, delivered, controlAttempts, dosage);
+    }
+}

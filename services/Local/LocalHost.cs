@@ -1,0 +1,113 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Options;
+using Reminders.Attendance;
+using Reminders.Enrollment;
+using Reminders.Messaging;
+using Reminders.Platform.Auth;
+using Reminders.Platform.Bus;
+using Reminders.Platform.Hosting;
+using Reminders.ProviderSimulator;
+using Reminders.Scheduler;
+
+namespace Reminders.Local;
+
+/// <summary>
+/// The embedded default: the four services and the provider simulator in one process, SQLite files, the
+/// in-memory bus. Everything can still be overridden by configuration (appsettings, environment, arguments).
+/// </summary>
+public static class LocalHost
+{
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+    const string SimulatorAccountSid = "ACsimulator00000000000000000000000";
+    const string SimulatorAuthToken = "simulator-fake-auth-token";
+
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
+        var url = ResolveUrl(builder.Configuration["Urls"] ?? DefaultUrl);
+        var defaults = new Dictionary<string, string?>
+        {
+            ["Urls"] = url,
+            ["Database:Provider"] = "Sqlite",
+            ["Bus:Transport"] = "InMemory",
+            ["Messaging:PublicBaseUrl"] = url,
+            ["Messaging:Twilio:BaseUrl"] = url,
+            ["Messaging:Twilio:AccountSid"] = SimulatorAccountSid,
+            ["Messaging:Twilio:AuthToken"] = SimulatorAuthToken,
+            ["Messaging:Twilio:From"] = "+15005550006",
+            ["Simulator:AccountSid"] = SimulatorAccountSid,
+            ["Simulator:AuthToken"] = SimulatorAuthToken,
+            ["Simulator:InboundWebhookUrl"] = $"{url}/messaging/webhooks/twilio/inbound",
+        };
+        if (!builder.Configuration.GetSection("Auth:ApiKeys").GetChildren().Any())
+        {
+            // No keys configured: one per role, generated for this run and printed at start-up.
+            var i = 0;
+            foreach (var role in Roles.All)
+            {
+                defaults[$"Auth:ApiKeys:{i}:Name"] = $"local-{role}";
+                defaults[$"Auth:ApiKeys:{i}:Key"] = $"{role}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}";
+                defaults[$"Auth:ApiKeys:{i}:Roles:0"] = role;
+                i++;
+            }
+        }
+        // Lowest precedence: anything the user configured wins.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = defaults });
+        builder.Configuration["Urls"] = url;
+
+        builder.AddServiceDefaults();
+        builder.AddEnrollment();
+        builder.AddScheduler();
+        builder.AddMessaging();
+        builder.AddAttendance();
+        builder.Services.AddProviderSimulator(builder.Configuration);
+        builder.AddReminderBus(bus =>
+        {
+            bus.AddEnrollmentConsumers();
+            bus.AddSchedulerConsumers();
+            bus.AddMessagingConsumers();
+            bus.AddAttendanceConsumers();
+        });
+
+        var app = builder.Build();
+        app.MapServiceDefaults();
+        app.MapEnrollmentApi();
+        app.MapSchedulerApi();
+        app.MapMessagingApi();
+        app.MapAttendanceApi();
+        app.MapProviderSimulator();
+        return app;
+    }
+
+    public static string Url(this WebApplication app) => app.Configuration["Urls"]!;
+
+    public static string ApiKey(this WebApplication app, string role) =>
+        app.Services.GetRequiredService<IOptions<ApiKeyOptions>>().Value.ApiKeys.First(k => k.Roles.Contains(role)).Key;
+
+    public static void PrintApiKeys(WebApplication app)
+    {
+        Console.WriteLine($"Reminders (local) on {app.Url()}  —  OpenAPI: {app.Url()}/openapi/v1.json");
+        foreach (var role in Roles.All)
+        {
+            var key = app.Services.GetRequiredService<IOptions<ApiKeyOptions>>().Value.ApiKeys.FirstOrDefault(k => k.Roles.Contains(role));
+            if (key is not null) Console.WriteLine($"  {role,-10} X-Api-Key: {key.Key}");
+        }
+    }
+
+    /// <summary>Port 0 means "any free port": pick one now, since the webhook and provider URLs must name it before start.</summary>
+    static string ResolveUrl(string urls)
+    {
+        var first = urls.Split(';', StringSplitOptions.RemoveEmptyEntries)[0];
+        var uri = new Uri(first.Replace("://+", "://127.0.0.1").Replace("://*", "://127.0.0.1"));
+        if (uri.Port != 0) return uri.GetLeftPart(UriPartial.Authority);
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return $"{uri.Scheme}://{uri.Host}:{port}";
+    }
+}

@@ -1,0 +1,146 @@
+using MassTransit;
+using Reminders.Contracts;
+using Reminders.Messaging.Webhooks;
+using Reminders.Platform.Data;
+using Reminders.Platform.Logging;
+
+namespace Reminders.Messaging.Delivery;
+
+/// <summary>
+/// Sends one SMS per SmsId, whatever the bus redelivers: the outbound_sms row is the idempotency record and
+/// the lease that keeps two instances from calling the provider for the same SMS. Guards are checked right
+/// before the provider call; a send in doubt is looked up at the provider before any second attempt.
+/// </summary>
+public sealed class SendSmsConsumer(
+    [FromKeyedServices(MessagingService.Name)] ServiceDatabase database,
+    TwilioSmsSender sender,
+    WebhookUrls urls,
+    TimeProvider clock,
+    ILogger<SendSmsConsumer> logger) : IConsumer<SendSms>
+{
+    public async Task Consume(ConsumeContext<SendSms> context)
+    {
+        var (sms, ct) = (context.Message, context.CancellationToken);
+        var claim = await ClaimAsync(sms, ct);
+        if (claim is null) return;
+
+        if (claim.InDoubtSince is { } since && await sender.FindAcceptedAsync(claim.Phone, sms.Body, since) is { } found)
+        {
+            logger.LogWarning("SMS {SmsId} was in doubt; the provider has it as {ProviderSid}", sms.SmsId, found.ProviderSid);
+            await RecordAsync(sms, found, "lookup", ct);
+            return;
+        }
+
+        var outcome = await sender.SendAsync(claim.Phone, sms.Body, urls.StatusCallback(sms.SmsId));
+        if (outcome is SendOutcome.InDoubt doubt && await sender.FindAcceptedAsync(claim.Phone, sms.Body, claim.AttemptStartedAt) is { } accepted)
+        {
+            logger.LogWarning("SMS {SmsId} to {Phone} was in doubt ({Reason}); the provider has it", sms.SmsId, PhoneMask.Mask(claim.Phone), doubt.Reason);
+            outcome = accepted;
+        }
+        await RecordAsync(sms, outcome, "api", ct);
+        if (outcome is SendOutcome.NotTaken or SendOutcome.InDoubt)
+            throw new SmsNotSentException($"SMS {sms.SmsId} not sent yet: {outcome}");
+    }
+
+    sealed record Claim(string Phone, DateTimeOffset AttemptStartedAt, DateTimeOffset? InDoubtSince);
+
+    /// <summary>Checks the guards and takes the lease, or returns null when there is nothing (more) to do.</summary>
+    async Task<Claim?> ClaimAsync(SendSms sms, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var lease = now + sender.RequestTimeout + TimeSpan.FromSeconds(5);
+        await using var work = await database.BeginAsync(ct);
+        // Insert first, then lock: two deliveries of the same SmsId serialize on this one row.
+        await work.ExecuteAsync("""
+            INSERT INTO outbound_sms (sms_id, officer_id, purpose, body, state, requested_at)
+            VALUES (@SmsId, @OfficerId, @Purpose, @Body, 'new', @now)
+            ON CONFLICT (sms_id) DO NOTHING
+            """, new { sms.SmsId, sms.OfficerId, sms.Purpose, sms.Body, now }, ct);
+        var row = await work.QuerySingleOrDefaultAsync<OutboundRow>(
+            $"SELECT state AS State, sending_lease_until AS LeaseUntil, last_attempt_at AS LastAttemptAt FROM outbound_sms WHERE sms_id = @SmsId {work.Dialect.ForUpdate()}",
+            new { sms.SmsId }, ct);
+        if (row is null or { State: "accepted" or "failed" or "refused" }) return null;
+        if (row is { State: "sending" } && row.LeaseUntil > now)
+            throw new SmsNotSentException($"SMS {sms.SmsId} is being sent by another attempt until {row.LeaseUntil:O}.");
+
+        var phone = await work.QuerySingleOrDefaultAsync<string?>(
+            "SELECT phone_e164 FROM contacts WHERE officer_id = @OfficerId", new { sms.OfficerId }, ct);
+        var arm = await work.QuerySingleOrDefaultAsync<string?>("""
+            SELECT a.arm FROM officer_sectors s JOIN sector_arms a ON a.sector_id = s.sector_id WHERE s.officer_id = @OfficerId
+            """, new { sms.OfficerId }, ct);
+        var guard = new GuardRow(phone, arm);
+        var refusal = guard switch
+        {
+            { Arm: null } => "arm_unknown",
+            { Arm: not StudyArms.Treatment } => "arm_mismatch",
+            { Phone: null } => "no_contact",
+            _ => null,
+        };
+        if (refusal is not null)
+        {
+            await work.ExecuteAsync("UPDATE outbound_sms SET state = 'refused', refusal_reason = @refusal WHERE sms_id = @SmsId",
+                new { sms.SmsId, refusal }, ct);
+            work.Publish(new SmsRefused(sms.SmsId, sms.OfficerId, sms.Purpose, refusal, now));
+            await work.CommitAsync(ct);
+            logger.LogWarning("Refused SMS {SmsId} for officer {OfficerId}: {Reason}", sms.SmsId, sms.OfficerId, refusal);
+            return null;
+        }
+
+        // A lapsed "sending" lease means an earlier attempt crashed or timed out after its request left.
+        DateTimeOffset? inDoubtSince = row is { State: "sending" } ? row.LastAttemptAt : null;
+        await work.ExecuteAsync("""
+            UPDATE outbound_sms SET state = 'sending', to_phone = @Phone, attempts = attempts + 1, sending_lease_until = @lease, last_attempt_at = @now
+            WHERE sms_id = @SmsId
+            """, new { sms.SmsId, guard!.Phone, lease, now }, ct);
+        await work.CommitAsync(ct);
+        return new Claim(guard.Phone!, now, inDoubtSince);
+    }
+
+    async Task RecordAsync(SendSms sms, SendOutcome outcome, string source, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var work = await database.BeginAsync(ct);
+        switch (outcome)
+        {
+            case SendOutcome.Accepted accepted:
+                // A status callback may already have moved the status on; never move it back.
+                await work.ExecuteAsync("""
+                    UPDATE outbound_sms SET state = 'accepted', provider_sid = @ProviderSid, segments = @Segments, accepted_at = @now,
+                        sending_lease_until = NULL, status = COALESCE(status, @Status), status_updated_at = COALESCE(status_updated_at, @now)
+                    WHERE sms_id = @SmsId
+                    """, new { sms.SmsId, accepted.ProviderSid, accepted.Segments, accepted.Status, now }, ct);
+                await work.ExecuteAsync("""
+                    INSERT INTO sms_status_history (sms_id, provider_sid, status, source, received_at) VALUES (@SmsId, @ProviderSid, @Status, @source, @now)
+                    """, new { sms.SmsId, accepted.ProviderSid, accepted.Status, source, now }, ct);
+                work.Publish(new SmsAccepted(sms.SmsId, sms.OfficerId, sms.Purpose, accepted.ProviderSid, accepted.Segments, now));
+                break;
+            case SendOutcome.Rejected rejected:
+                await work.ExecuteAsync("""
+                    UPDATE outbound_sms SET state = 'failed', error_code = @Code, status = 'failed', status_updated_at = @now, sending_lease_until = NULL
+                    WHERE sms_id = @SmsId
+                    """, new { sms.SmsId, rejected.Code, now }, ct);
+                work.Publish(new SmsFailed(sms.SmsId, sms.OfficerId, sms.Purpose, rejected.Code, rejected.Reason, now));
+                break;
+            case SendOutcome.NotTaken:
+                await work.ExecuteAsync("UPDATE outbound_sms SET state = 'retrying', sending_lease_until = NULL WHERE sms_id = @SmsId", new { sms.SmsId }, ct);
+                break;
+            case SendOutcome.InDoubt:
+                // Keep the lease: the next attempt looks the message up before sending again.
+                await work.ExecuteAsync("UPDATE outbound_sms SET sending_lease_until = @now WHERE sms_id = @SmsId", new { sms.SmsId, now }, ct);
+                break;
+        }
+        await work.CommitAsync(ct);
+    }
+
+    sealed record OutboundRow
+    {
+        public string State { get; init; } = "";
+        public DateTimeOffset? LeaseUntil { get; init; }
+        public DateTimeOffset? LastAttemptAt { get; init; }
+    }
+
+    sealed record GuardRow(string? Phone, string? Arm);
+}
+
+/// <summary>The SMS could not be sent yet (transient provider error, send in doubt, another attempt in flight); the bus retries.</summary>
+public sealed class SmsNotSentException(string message) : Exception(message);

@@ -1,0 +1,94 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+using Twilio.Clients;
+using Twilio.Exceptions;
+using Twilio.Http;
+using Twilio.Rest.Api.V2010.Account;
+using Twilio.Types;
+
+namespace Reminders.Messaging.Delivery;
+
+public abstract record SendOutcome
+{
+    public sealed record Accepted(string ProviderSid, int Segments, string Status) : SendOutcome;
+    /// <summary>The provider answered and refused for good (invalid number, opted out...).</summary>
+    public sealed record Rejected(int Code, string Reason) : SendOutcome;
+    /// <summary>The provider answered that it did not take the message (429, 5xx) or the request never left: safe to retry.</summary>
+    public sealed record NotTaken(string Reason) : SendOutcome;
+    /// <summary>The request left and no answer came: the provider may or may not have the message.</summary>
+    public sealed record InDoubt(string Reason) : SendOutcome;
+}
+
+/// <summary>Sends and looks up SMS through the real Twilio SDK, against Twilio or any Twilio-compatible base URL.</summary>
+public sealed class TwilioSmsSender
+{
+    readonly TwilioOptions options;
+    readonly TwilioRestClient client;
+
+    public TwilioSmsSender(IOptions<TwilioOptions> options)
+    {
+        this.options = options.Value;
+        if (string.IsNullOrEmpty(this.options.AccountSid) || string.IsNullOrEmpty(this.options.AuthToken))
+            throw new InvalidOperationException("Messaging:Twilio:AccountSid and Messaging:Twilio:AuthToken must be configured.");
+        HttpMessageHandler handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), MaxConnectionsPerServer = 64 };
+        if (!string.IsNullOrEmpty(this.options.BaseUrl)) handler = new TwilioBaseUrlHandler(new Uri(this.options.BaseUrl), handler);
+        var http = new System.Net.Http.HttpClient(handler) { Timeout = TimeSpan.FromSeconds(this.options.RequestTimeoutSeconds) };
+        client = new TwilioRestClient(this.options.AccountSid, this.options.AuthToken, httpClient: new SystemNetHttpClient(http));
+    }
+
+    public TimeSpan RequestTimeout => TimeSpan.FromSeconds(options.RequestTimeoutSeconds);
+
+    public async Task<SendOutcome> SendAsync(string to, string body, Uri statusCallback)
+    {
+        try
+        {
+            var create = new CreateMessageOptions(new PhoneNumber(to)) { Body = body, StatusCallback = statusCallback };
+            if (!string.IsNullOrEmpty(options.MessagingServiceSid)) create.MessagingServiceSid = options.MessagingServiceSid;
+            else create.From = new PhoneNumber(options.From);
+            var message = await MessageResource.CreateAsync(create, client);
+            return new SendOutcome.Accepted(message.Sid, int.TryParse(message.NumSegments, out var segments) ? segments : 0, message.Status?.ToString() ?? "queued");
+        }
+        catch (ApiException ex) when (ex.Status == 429 || ex.Code == 20429 || ex.Status >= 500)
+        {
+            return new SendOutcome.NotTaken($"provider answered {ex.Status} ({ex.Code}): {ex.Message}");
+        }
+        catch (ApiException ex)
+        {
+            return new SendOutcome.Rejected(ex.Code, ex.Message);
+        }
+        catch (Exception ex) when (NeverLeft(ex))
+        {
+            return new SendOutcome.NotTaken($"provider unreachable: {ex.GetBaseException().Message}");
+        }
+        catch (Exception ex) when (ex is TwilioException or HttpRequestException or TaskCanceledException or IOException)
+        {
+            return new SendOutcome.InDoubt($"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    /// <summary>
+    /// After a send in doubt: the message the provider accepted for <paramref name="to"/> with this body since
+    /// <paramref name="since"/>, if any (Twilio has no idempotency key, so this lookup is the only safe check).
+    /// </summary>
+    public async Task<SendOutcome.Accepted?> FindAcceptedAsync(string to, string body, DateTimeOffset since)
+    {
+        // Newest first; a queued message has no date_sent yet, so filter by To and stop at our own time bound.
+        var messages = await MessageResource.ReadAsync(to: new PhoneNumber(to), pageSize: 100, client: client);
+        foreach (var message in messages)
+        {
+            if (message.DateCreated is { } created && created.ToUniversalTime() < since.UtcDateTime.AddMinutes(-5)) break;
+            if (message.Body == body)
+                return new SendOutcome.Accepted(message.Sid, int.TryParse(message.NumSegments, out var s) ? s : 0, message.Status?.ToString() ?? "queued");
+        }
+        return null;
+    }
+
+    /// <summary>A refused or unresolvable connection: the request never reached the provider.</summary>
+    static bool NeverLeft(Exception ex)
+    {
+        for (var e = ex; e is not null; e = e.InnerException)
+            if (e is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.NetworkUnreachable })
+                return true;
+        return false;
+    }
+}

@@ -1,0 +1,39 @@
+using MassTransit;
+using Reminders.Messaging.Contacts;
+using Reminders.Messaging.Delivery;
+using Reminders.Messaging.Webhooks;
+using Reminders.Platform.Bus;
+using Reminders.Platform.Hosting;
+
+namespace Reminders.Messaging;
+
+/// <summary>Phone numbers (a replica), outbound SMS with their full status history, inbound replies.</summary>
+public static class MessagingService
+{
+    public const string Name = "messaging";
+
+    public static WebApplicationBuilder AddMessaging(this WebApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase(Name, typeof(MessagingService).Assembly);
+        builder.Services.Configure<TwilioOptions>(builder.Configuration.GetSection(TwilioOptions.Section));
+        builder.Services.Configure<MessagingOptions>(builder.Configuration.GetSection(MessagingOptions.Section));
+        builder.Services.AddSingleton<TwilioSmsSender>();
+        builder.Services.AddSingleton<WebhookUrls>();
+        return builder;
+    }
+
+    public static void AddMessagingConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddServiceConsumer<UpdateOfficerContactConsumer>(Name);
+        bus.AddServiceConsumer<OfficerEnrolledConsumer>(Name);
+        bus.AddServiceConsumer<SectorsRandomizedConsumer>(Name);
+        bus.AddServiceConsumer<SendSmsConsumer>(Name);
+    }
+
+    public static IEndpointRouteBuilder MapMessagingApi(this IEndpointRouteBuilder app)
+    {
+        app.MapTwilioWebhooks();
+        app.MapSmsApi();
+        return app;
+    }
+}

@@ -1,0 +1,112 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Reminders.Contracts;
+using Reminders.Messaging.Contacts;
+using Reminders.Messaging.Delivery;
+using Reminders.Platform;
+using Reminders.Platform.Data;
+using Reminders.Platform.Logging;
+using Twilio.Security;
+
+namespace Reminders.Messaging.Webhooks;
+
+/// <summary>
+/// The provider's calls into Messaging: status callbacks and inbound replies. Each must carry a valid
+/// X-Twilio-Signature for the exact URL called; otherwise 403 and nothing is recorded.
+/// </summary>
+public static class TwilioWebhooksApi
+{
+    public static IEndpointRouteBuilder MapTwilioWebhooks(this IEndpointRouteBuilder app)
+    {
+        var hooks = app.MapGroup("").WithTags("Provider webhooks").AllowAnonymous().DisableAntiforgery();
+        hooks.MapPost($"{WebhookUrls.StatusPath}/{{smsId:guid}}", ReceiveStatus);
+        hooks.MapPost(WebhookUrls.InboundPath, ReceiveInbound);
+        return app;
+    }
+
+    static async Task<Results<Ok, ProblemHttpResult>> ReceiveStatus(
+        Guid smsId, HttpRequest request, WebhookUrls urls, IOptions<TwilioOptions> twilio,
+        [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, TimeProvider clock, ILogger<WebhookUrls> logger, CancellationToken ct)
+    {
+        var form = await ReadSignedFormAsync(request, urls, twilio.Value);
+        if (form is null) return Forbidden();
+
+        var status = form.GetValueOrDefault("MessageStatus") ?? form.GetValueOrDefault("SmsStatus") ?? "";
+        var providerSid = form.GetValueOrDefault("MessageSid") ?? form.GetValueOrDefault("SmsSid");
+        int? errorCode = int.TryParse(form.GetValueOrDefault("ErrorCode"), out var code) ? code : null;
+        var now = clock.GetUtcNow();
+
+        await using var work = await database.BeginAsync(ct);
+        var sms = await work.QuerySingleOrDefaultAsync<SmsRow>(
+            $"SELECT officer_id AS OfficerId, purpose AS Purpose, status AS Status FROM outbound_sms WHERE sms_id = @smsId {work.Dialect.ForUpdate()}",
+            new { smsId }, ct);
+        if (sms is null)
+        {
+            await work.ExecuteAsync("""
+                INSERT INTO unmatched_callbacks (sms_id, provider_sid, status, payload, received_at) VALUES (@smsId, @providerSid, @status, @payload, @now)
+                """, new { smsId = smsId.ToString(), providerSid, status, payload = PhoneMask.MaskAll(string.Join('&', form.Select(p => $"{p.Key}={p.Value}"))), now }, ct);
+            await work.CommitAsync(ct);
+            logger.LogWarning("Status callback {Status} for unknown SMS {SmsId} ({ProviderSid}) kept for review", status, smsId, providerSid);
+            return TypedResults.Ok();
+        }
+
+        await work.ExecuteAsync("""
+            INSERT INTO sms_status_history (sms_id, provider_sid, status, error_code, source, received_at) VALUES (@smsId, @providerSid, @status, @errorCode, 'callback', @now)
+            """, new { smsId, providerSid, status, errorCode, now }, ct);
+        if (SmsStatuses.MovesForward(sms.Status, status))
+        {
+            await work.ExecuteAsync("""
+                UPDATE outbound_sms SET status = @status, error_code = COALESCE(@errorCode, error_code), status_updated_at = @now,
+                    provider_sid = COALESCE(provider_sid, @providerSid)
+                WHERE sms_id = @smsId
+                """, new { smsId, status, errorCode, now, providerSid }, ct);
+            work.Publish(new SmsStatusChanged(smsId, sms.OfficerId, sms.Purpose, status, errorCode, now));
+        }
+        await work.CommitAsync(ct);
+        return TypedResults.Ok();
+    }
+
+    static async Task<Results<ContentHttpResult, ProblemHttpResult>> ReceiveInbound(
+        HttpRequest request, WebhookUrls urls, IOptions<TwilioOptions> twilio,
+        [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, TimeProvider clock, CancellationToken ct)
+    {
+        var form = await ReadSignedFormAsync(request, urls, twilio.Value);
+        if (form is null) return Forbidden();
+        var providerSid = form.GetValueOrDefault("MessageSid") ?? form.GetValueOrDefault("SmsSid");
+        var from = form.GetValueOrDefault("From") ?? "";
+        if (string.IsNullOrEmpty(providerSid))
+            return TypedResults.Problem(title: "Invalid webhook", detail: "MessageSid is missing.", statusCode: 400,
+                extensions: new Dictionary<string, object?> { ["field"] = "MessageSid" });
+
+        await using var work = await database.BeginAsync(ct);
+        var officerId = await work.QuerySingleOrDefaultAsync<Guid?>(
+            "SELECT officer_id FROM contacts WHERE phone_e164 = @phone", new { phone = MexicanPhones.Canonical(from) }, ct);
+        // The provider retries a webhook it did not see answered: the same MessageSid is stored once.
+        await work.ExecuteAsync("""
+            INSERT INTO inbound_sms (provider_sid, from_phone, to_phone, body, officer_id, received_at)
+            VALUES (@providerSid, @from, @to, @body, @officerId, @now) ON CONFLICT (provider_sid) DO NOTHING
+            """, new { providerSid, from, to = form.GetValueOrDefault("To") ?? "", body = form.GetValueOrDefault("Body") ?? "", officerId, now = clock.GetUtcNow() }, ct);
+        await work.CommitAsync(ct);
+        return TypedResults.Content("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>", "text/xml");
+    }
+
+    /// <summary>The posted form when its X-Twilio-Signature is valid for the URL called; null otherwise.</summary>
+    static async Task<Dictionary<string, string>?> ReadSignedFormAsync(HttpRequest request, WebhookUrls urls, TwilioOptions twilio)
+    {
+        var signature = request.Headers["X-Twilio-Signature"].ToString();
+        if (string.IsNullOrEmpty(signature) || !request.HasFormContentType) return null;
+        var form = (await request.ReadFormAsync()).ToDictionary(p => p.Key, p => p.Value.ToString());
+        return new RequestValidator(twilio.AuthToken).Validate(urls.ForSignature(request), form, signature) ? form : null;
+    }
+
+    static ProblemHttpResult Forbidden() =>
+        TypedResults.Problem(title: "Invalid signature", detail: "X-Twilio-Signature is missing or does not match this request.", statusCode: 403,
+            extensions: new Dictionary<string, object?> { ["field"] = "X-Twilio-Signature" });
+
+    sealed record SmsRow
+    {
+        public Guid OfficerId { get; init; }
+        public string Purpose { get; init; } = "";
+        public string? Status { get; init; }
+    }
+}

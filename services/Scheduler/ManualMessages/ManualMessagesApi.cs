@@ -1,0 +1,59 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Reminders.Contracts;
+using Reminders.Platform.Auth;
+using Reminders.Platform.Data;
+
+namespace Reminders.Scheduler.ManualMessages;
+
+/// <summary>A manager's one-off SMS to one officer of a treatment sector (a test message, an urgent notice).</summary>
+public static class ManualMessagesApi
+{
+    public const int MaxBodyLength = 1600;
+
+    public sealed record ManualMessageRequest(Guid OfficerId, string Body);
+
+    public sealed record ManualMessageAccepted(Guid SmsId, Guid OfficerId, DateTimeOffset RequestedAt);
+
+    public static IEndpointRouteBuilder MapManualMessagesApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGroup("/scheduler").WithTags("Scheduler")
+            .MapPost("/messages", Send).RequireAuthorization(Roles.Manager)
+            .WithSummary("Send one SMS to an officer of a treatment sector; refused for control sectors.");
+        return app;
+    }
+
+    static async Task<Results<Accepted<ManualMessageAccepted>, ProblemHttpResult>> Send(
+        ManualMessageRequest request, ClaimsPrincipal user, [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database,
+        TimeProvider clock, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.Body) || request.Body.Length > MaxBodyLength)
+            return Invalid("body", $"The message body must have 1 to {MaxBodyLength} characters.");
+
+        await using var work = await database.BeginAsync(ct);
+        var arm = await work.QuerySingleOrDefaultAsync<string?>("""
+            SELECT COALESCE(a.arm, 'unrandomized') FROM officers o LEFT JOIN sector_arms a ON a.sector_id = o.sector_id
+            WHERE o.officer_id = @OfficerId
+            """, new { request.OfficerId }, ct);
+        if (arm is null)
+            return TypedResults.Problem(title: "Unknown officer", detail: $"No enrolled officer has id {request.OfficerId}.", statusCode: 404,
+                extensions: new Dictionary<string, object?> { ["field"] = "officerId" });
+        if (arm != StudyArms.Treatment)
+            return TypedResults.Problem(title: "Not a treatment officer",
+                detail: $"The officer's sector is {arm}: only officers of treatment sectors receive SMS.", statusCode: 409,
+                extensions: new Dictionary<string, object?> { ["field"] = "officerId" });
+
+        var smsId = Guid.CreateVersion7();
+        var now = clock.GetUtcNow();
+        await work.ExecuteAsync("""
+            INSERT INTO manual_messages (sms_id, officer_id, body, requested_by, requested_at)
+            VALUES (@smsId, @OfficerId, @Body, @requestedBy, @now)
+            """, new { smsId, request.OfficerId, request.Body, requestedBy = user.Identity?.Name ?? "", now }, ct);
+        work.Send(QueueNames.SendSms, new SendSms(smsId, request.OfficerId, SmsPurposes.Manual, request.Body, now));
+        await work.CommitAsync(ct);
+        return TypedResults.Accepted($"/scheduler/messages/{smsId}", new ManualMessageAccepted(smsId, request.OfficerId, now));
+    }
+
+    static ProblemHttpResult Invalid(string field, string reason) =>
+        TypedResults.Problem(title: "Invalid request", detail: reason, statusCode: 400, extensions: new Dictionary<string, object?> { ["field"] = field });
+}

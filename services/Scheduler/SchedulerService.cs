@@ -1,0 +1,31 @@
+using MassTransit;
+using Reminders.Platform.Bus;
+using Reminders.Platform.Hosting;
+using Reminders.Scheduler.ManualMessages;
+using Reminders.Scheduler.Officers;
+
+namespace Reminders.Scheduler;
+
+/// <summary>Trainings, reminder plans and the SendSms commands that carry them out.</summary>
+public static class SchedulerService
+{
+    public const string Name = "scheduler";
+
+    public static WebApplicationBuilder AddScheduler(this WebApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase(Name, typeof(SchedulerService).Assembly);
+        return builder;
+    }
+
+    public static void AddSchedulerConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddServiceConsumer<OfficerEnrolledConsumer>(Name);
+        bus.AddServiceConsumer<SectorsRandomizedConsumer>(Name);
+    }
+
+    public static IEndpointRouteBuilder MapSchedulerApi(this IEndpointRouteBuilder app)
+    {
+        app.MapManualMessagesApi();
+        return app;
+    }
+}
