@@ -31,7 +31,6 @@ public static class ProviderSimulatorExtensions
         services.AddSingleton<SenderRateLimiter>();
         services.AddSingleton<MessageCreation>();
         services.AddSingleton<ReplySimulator>();
-        services.AddSingleton<TwilioAuthFilter>();
 
         services.AddSingleton<CallbackDispatcher>();
         services.AddSingleton<MessageLifecycle>();

@@ -134,7 +134,7 @@ public class CallbackTests(SimulatorFixture fixture) : IClassFixture<SimulatorFi
         var message = await MessageResource.CreateAsync(
             to: new PhoneNumber(Phones.Next()), from: new PhoneNumber(Phones.Sender), body: "x", client: Simulator.Twilio());
 
-        await MessagesApiTests.Eventually(() => Simulator.Log.Find(message.Sid)!.Status == "delivered");
+        await Wait.Until(() => Simulator.Log.Find(message.Sid)!.Status == "delivered");
     }
 
     private static string NewPath() => $"/status/{Guid.NewGuid():N}";

@@ -18,7 +18,7 @@ public class LogTests(SimulatorFixture fixture) : IClassFixture<SimulatorFixture
     private static readonly string[] TrickyBodies =
     [
         "Capacitación, mañana 9:00",
-        "Dijo \"sí\", luego \"no\"",
+        "Dijo \"si\", luego \"no\"",
         "línea 1\nlínea 2\r\nlínea 3",
         "\"",
         ",",
@@ -59,7 +59,7 @@ public class LogTests(SimulatorFixture fixture) : IClassFixture<SimulatorFixture
             to: new PhoneNumber(to), from: new PhoneNumber(Phones.Sender), client: fixture.Simulator.Twilio()));
 
         List<Dictionary<string, string>> mine = [];
-        await MessagesApiTests.Eventually(() =>
+        await Wait.Until(() =>
         {
             mine = Parse(ReadShared(fixture.LogPath)).Where(r => r["to"] == to).ToList();
             return mine.Count >= sids.Count;
@@ -76,7 +76,7 @@ public class LogTests(SimulatorFixture fixture) : IClassFixture<SimulatorFixture
     {
         var to = Phones.Next();
         var sids = await SendAllAsync(to);
-        await MessagesApiTests.Eventually(() => fixture.Simulator.Log.Snapshot(to).All(m => m.Status == "delivered"));
+        await Wait.Until(() => fixture.Simulator.Log.Snapshot(to).All(m => m.Status == "delivered"));
 
         var messages = await fixture.Simulator.Http.GetFromJsonAsync<JsonElement[]>($"/simulator/messages?to={Uri.EscapeDataString(to)}");
 
@@ -118,7 +118,7 @@ public class LogTests(SimulatorFixture fixture) : IClassFixture<SimulatorFixture
             to: new PhoneNumber(Phones.WithPrefix(Phones.OptedOutPrefix)), from: new PhoneNumber(Phones.NextSender()), body: "x", client: rest));
         await Assert.ThrowsAsync<ApiException>(() => MessageResource.CreateAsync(
             to: new PhoneNumber(Phones.Next()), from: new PhoneNumber(Phones.Sender), body: "x", client: simulator.Twilio(authToken: "bad")));
-        await MessagesApiTests.Eventually(() => simulator.Log.Snapshot().All(m => m.Status == "delivered"));
+        await Wait.Until(() => simulator.Log.Snapshot().All(m => m.Status == "delivered"));
 
         var stats = await simulator.Http.GetFromJsonAsync<JsonElement>("/simulator/stats");
 

@@ -97,7 +97,7 @@ public partial class MessagesApiTests(SimulatorFixture fixture) : IClassFixture<
 
         Assert.Equal(MessageResource.StatusEnum.Accepted, created.Status);
         Assert.Equal(ServiceSid, created.MessagingServiceSid);
-        await Eventually(() => Simulator.Log.Find(created.Sid)!.Status == "delivered");
+        await Wait.Until(() => Simulator.Log.Find(created.Sid)!.Status == "delivered");
         var fetched = await MessageResource.FetchAsync(pathSid: created.Sid, client: rest);
         Assert.Equal(MessageResource.StatusEnum.Delivered, fetched.Status);
         Assert.Equal("+15005550006", fetched.From.ToString());
@@ -109,7 +109,7 @@ public partial class MessagesApiTests(SimulatorFixture fixture) : IClassFixture<
         var rest = Simulator.Twilio();
         var created = await MessageResource.CreateAsync(to: new PhoneNumber(Phones.Next()), from: new PhoneNumber(Phones.Sender), body: "x", client: rest);
 
-        await Eventually(() => Simulator.Log.Find(created.Sid)!.Status == "delivered");
+        await Wait.Until(() => Simulator.Log.Find(created.Sid)!.Status == "delivered");
         var fetched = await MessageResource.FetchAsync(pathSid: created.Sid, client: rest);
         Assert.Equal(MessageResource.StatusEnum.Delivered, fetched.Status);
         Assert.Null(fetched.ErrorCode);
@@ -301,16 +301,6 @@ public partial class MessagesApiTests(SimulatorFixture fixture) : IClassFixture<
 
         Assert.Equal(400, created.Select(m => m.Sid).Distinct().Count());
         Assert.Equal(400, Simulator.Log.Snapshot(to).Count);
-    }
-
-    internal static async Task Eventually(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within 10 s");
-            await Task.Delay(10);
-        }
     }
 
     private static AuthenticationHeaderValue BasicAuth() =>

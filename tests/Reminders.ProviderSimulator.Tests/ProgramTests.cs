@@ -2,7 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Reminders.ProviderSimulator.Tests.Infrastructure;
 using Twilio.Clients;
-using Twilio.Http;
+using SystemNetHttpClient = Twilio.Http.SystemNetHttpClient;
 using Twilio.Rest.Api.V2010.Account;
 using Twilio.Types;
 

@@ -16,10 +16,13 @@ public static class DapperTypeHandlers
     public static void Register()
     {
         if (Interlocked.Exchange(ref registered, 1) == 1) return;
+        // Dapper consults its built-in type map before handlers: remove the entries so the handlers also write parameters.
+        SqlMapper.RemoveTypeMap(typeof(Guid));
+        SqlMapper.RemoveTypeMap(typeof(Guid?));
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
         SqlMapper.AddTypeHandler(new GuidHandler());
         SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
-        SqlMapper.RemoveTypeMap(typeof(Guid?));
-        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
     }
 
     /// <summary>Fixed-width UTC text, so SQLite compares timestamps correctly as strings.</summary>

@@ -46,6 +46,10 @@ public static class SqlDialectTokens
     public static string SkipLocked(this SqlDialect dialect) =>
         dialect == SqlDialect.Postgres ? "FOR UPDATE SKIP LOCKED" : "";
 
+    /// <summary>"column is one of the list parameter": PostgreSQL takes the array as one parameter, SQLite needs Dapper's expansion.</summary>
+    public static string InList(this SqlDialect dialect, string column, string parameter) =>
+        dialect == SqlDialect.Postgres ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
+
     /// <summary>Row lock held to the end of the transaction (SQLite's write transaction already excludes other writers).</summary>
     public static string ForUpdate(this SqlDialect dialect) =>
         dialect == SqlDialect.Postgres ? "FOR UPDATE" : "";

@@ -65,7 +65,7 @@ public sealed class OutboxRelay(ServiceDatabase database, IBus bus, ILogger<Outb
         var relayed = rows.Where((_, i) => results[i] is null).Select(r => r.Id).ToArray();
         var failed = rows.Select((row, i) => (row.Id, Error: results[i])).Where(r => r.Error is not null).ToArray();
         if (relayed.Length > 0)
-            await connection.ExecuteAsync(new CommandDefinition("DELETE FROM outbox_messages WHERE id IN @relayed", new { relayed }, transaction, cancellationToken: ct));
+            await connection.ExecuteAsync(new CommandDefinition($"DELETE FROM outbox_messages WHERE {database.Dialect.InList("id", "relayed")}", new { relayed }, transaction, cancellationToken: ct));
         foreach (var (id, error) in failed)
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE outbox_messages SET attempts = attempts + 1, last_error = @error WHERE id = @id", new { id, error }, transaction, cancellationToken: ct));
@@ -86,8 +86,14 @@ public sealed class OutboxRelay(ServiceDatabase database, IBus bus, ILogger<Outb
                 await bus.Publish(message, type, context => context.MessageId = row.MessageId, ct);
             else
             {
-                var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{row.Destination}"));
-                await endpoint.Send(message, type, context => context.MessageId = row.MessageId, ct);
+                // bind=false: the consumer declares its own (quorum) queue; a sender declaring it classic would clash.
+                // Mandatory: if that queue does not exist yet, the broker returns the command and the row stays for a retry.
+                var endpoint = await bus.GetSendEndpoint(new Uri($"queue:{row.Destination}?bind=false"));
+                await endpoint.Send(message, type, context =>
+                {
+                    context.MessageId = row.MessageId;
+                    if (context.TryGetPayload<RabbitMqSendContext>(out var rabbit)) rabbit.Mandatory = true;
+                }, ct);
             }
             return null;
         }

@@ -14,7 +14,7 @@ internal static class SimulatorControlApi
 {
     public static IEndpointRouteBuilder MapSimulatorControlApi(this IEndpointRouteBuilder app)
     {
-        var simulator = app.MapGroup("/simulator").WithTags("ProviderSimulator");
+        var simulator = app.MapGroup("/simulator").WithTags("ProviderSimulator").AllowAnonymous();
 
         simulator.MapGet("/messages", (string? to, SimulatorLog log) =>
             TypedResults.Json(log.Snapshot(to), SimulatorJson.Control));

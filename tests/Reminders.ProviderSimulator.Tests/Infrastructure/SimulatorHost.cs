@@ -2,12 +2,13 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Reminders.ProviderSimulator.Log;
 using Twilio.Clients;
-using Twilio.Http;
+using SystemNetHttpClient = Twilio.Http.SystemNetHttpClient;
 
 namespace Reminders.ProviderSimulator.Tests.Infrastructure;
 

@@ -1,0 +1,82 @@
+using Reminders.Local.Demo;
+using Reminders.Testing;
+
+namespace Reminders.EndToEnd.Tests;
+
+/// <summary>
+/// The distributed mode for real: the four services and the provider simulator as five OS processes, over RabbitMQ
+/// (a vhost of their own) and PostgreSQL (a database of their own, one schema per service).
+/// </summary>
+public sealed class DistributedFixture : IAsyncLifetime
+{
+    public const string ManagerKey = "test-manager-key";
+    public const string TrainerKey = "test-trainer-key";
+    public const string ResearcherKey = "test-researcher-key";
+    const string AccountSid = "ACtest0000000000000000000000000000";
+    const string AuthToken = "test-fake-auth-token";
+
+    TestDatabase? database;
+    TestVirtualHost? vhost;
+
+    public ServiceProcess? Simulator { get; private set; }
+    public Dictionary<string, ServiceProcess> Services { get; } = [];
+    public ReminderClient Client { get; private set; } = null!;
+    public ServiceUrls Urls { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        database = await TestDatabase.CreateAsync("e2e");
+        vhost = await TestVirtualHost.CreateAsync("e2e");
+
+        var messagingPort = ServiceProcess.FreePort();
+        var messagingUrl = $"http://127.0.0.1:{messagingPort}";
+        Simulator = new ServiceProcess("ProviderSimulator", new Dictionary<string, string?>
+        {
+            ["Simulator:AccountSid"] = AccountSid,
+            ["Simulator:AuthToken"] = AuthToken,
+            ["Simulator:InboundWebhookUrl"] = $"{messagingUrl}/messaging/webhooks/twilio/inbound",
+            ["Simulator:MessagesPerSecondPerSender"] = "100",
+        });
+        Simulator.Start();
+
+        var common = new Dictionary<string, string?>(vhost.BusSettings())
+        {
+            ["Database:Provider"] = "Postgres",
+            ["Database:Postgres"] = database.ConnectionString,
+            ["Auth:ApiKeys:0:Name"] = "test-manager", ["Auth:ApiKeys:0:Key"] = ManagerKey, ["Auth:ApiKeys:0:Roles:0"] = "manager",
+            ["Auth:ApiKeys:1:Name"] = "test-trainer", ["Auth:ApiKeys:1:Key"] = TrainerKey, ["Auth:ApiKeys:1:Roles:0"] = "trainer",
+            ["Auth:ApiKeys:2:Name"] = "test-researcher", ["Auth:ApiKeys:2:Key"] = ResearcherKey, ["Auth:ApiKeys:2:Roles:0"] = "researcher",
+            ["Logging:LogLevel:Default"] = "Information",
+        };
+        foreach (var service in new[] { "Enrollment", "Scheduler", "Messaging", "Attendance" })
+        {
+            var settings = new Dictionary<string, string?>(common);
+            if (service == "Messaging")
+            {
+                settings["Messaging:PublicBaseUrl"] = messagingUrl;
+                settings["Messaging:Twilio:AccountSid"] = AccountSid;
+                settings["Messaging:Twilio:AuthToken"] = AuthToken;
+                settings["Messaging:Twilio:BaseUrl"] = Simulator.Url;
+                settings["Messaging:Twilio:From"] = "+15005550006";
+            }
+            Services[service] = new ServiceProcess(service, settings, service == "Messaging" ? messagingPort : null);
+            Services[service].Start();
+        }
+
+        await Simulator.WaitReadyAsync(TimeSpan.FromSeconds(60), "/health/live");
+        await Task.WhenAll(Services.Values.Select(s => s.WaitReadyAsync(TimeSpan.FromSeconds(90))));
+        Urls = new ServiceUrls(Services["Enrollment"].Url, Services["Scheduler"].Url, Services["Messaging"].Url, Services["Attendance"].Url, Simulator.Url);
+        Client = new ReminderClient(Urls, ManagerKey, ResearcherKey);
+    }
+
+    public IEnumerable<string> AllOutput => Services.Values.SelectMany(s => s.Output);
+
+    public async Task DisposeAsync()
+    {
+        Client?.Dispose();
+        foreach (var service in Services.Values) await service.DisposeAsync();
+        if (Simulator is not null) await Simulator.DisposeAsync();
+        if (vhost is not null) await vhost.DisposeAsync();
+        if (database is not null) await database.DisposeAsync();
+    }
+}

@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Reminders.Testing;
+
+/// <summary>
+/// One service as its own OS process (<c>dotnet services/X/bin/.../Reminders.X.dll</c>), configured by environment
+/// variables, with its console output kept for assertions and diagnostics. Killed on dispose.
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    readonly string project;
+    readonly Dictionary<string, string?> settings;
+    readonly ConcurrentQueue<string> output = new();
+    Process? process;
+
+    public ServiceProcess(string project, IReadOnlyDictionary<string, string?> settings, int? port = null)
+    {
+        this.project = project;
+        this.settings = new Dictionary<string, string?>(settings);
+        Port = port ?? FreePort();
+        Url = $"http://127.0.0.1:{Port}";
+    }
+
+    public int Port { get; }
+    public string Url { get; }
+    public IEnumerable<string> Output => output;
+    public bool HasExited => process?.HasExited ?? true;
+
+    public static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    public static string AssemblyPath(string project) => Path.Combine(TestEnvironment.RepositoryRoot, "services", project, "bin",
+        TestEnvironment.BuildConfiguration, "net10.0", $"Reminders.{project}.dll");
+
+    public void Start()
+    {
+        var dll = AssemblyPath(project);
+        if (!File.Exists(dll)) throw new FileNotFoundException($"Build the solution first ({TestEnvironment.BuildConfiguration}): {dll} is missing.");
+        var info = new ProcessStartInfo("dotnet", [dll, "--urls", Url])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__")] = value;
+        process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    /// <summary>Waits until <c>/health/ready</c> answers 200 (database and bus up), or fails with the process's output.</summary>
+    public async Task WaitReadyAsync(TimeSpan timeout, string path = "/health/ready")
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var stopwatch = Stopwatch.StartNew();
+        while (stopwatch.Elapsed < timeout)
+        {
+            if (HasExited) throw new InvalidOperationException($"{project} exited with {process?.ExitCode}:\n{string.Join('\n', output.TakeLast(40))}");
+            try
+            {
+                using var response = await http.GetAsync($"{Url}{path}");
+                if (response.StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"{project} not ready after {timeout}:\n{string.Join('\n', output.TakeLast(40))}");
+    }
+
+    /// <summary>SIGKILL: no graceful shutdown, as in a crash.</summary>
+    public void Kill()
+    {
+        if (process is { HasExited: false }) process.Kill(entireProcessTree: true);
+        process?.WaitForExit(10_000);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        process?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

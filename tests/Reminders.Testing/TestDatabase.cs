@@ -1,0 +1,38 @@
+using Npgsql;
+
+namespace Reminders.Testing;
+
+/// <summary>A PostgreSQL database of its own for one test class, dropped at the end.</summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    TestDatabase(string name, string connectionString)
+    {
+        Name = name;
+        ConnectionString = connectionString;
+    }
+
+    public string Name { get; }
+    public string ConnectionString { get; }
+
+    public static async Task<TestDatabase> CreateAsync(string prefix = "test")
+    {
+        var name = $"{prefix}_{Guid.NewGuid():N}"[..Math.Min(63, prefix.Length + 33)].ToLowerInvariant();
+        await using (var admin = new NpgsqlConnection(TestEnvironment.Postgres))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+        var builder = new NpgsqlConnectionStringBuilder(TestEnvironment.Postgres) { Database = name, MaxPoolSize = 20 };
+        return new TestDatabase(name, builder.ConnectionString);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        await using var admin = new NpgsqlConnection(TestEnvironment.Postgres);
+        await admin.OpenAsync();
+        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", admin);
+        await drop.ExecuteNonQueryAsync();
+    }
+}
