@@ -27,7 +27,10 @@ public sealed class PhoneMaskTests
     [InlineData("Sending to +525512345678.", "Sending to +52******5678.")]
     [InlineData("phone=5512345678;", "phone=******5678;")]
     [InlineData("Llamar al (55) 1234-5678 hoy", "Llamar al (**) ****-5678 hoy")]
-    [InlineData("To: +5215512345678, From: +15005550006", "To: +52*******5678, From: +1*******0006")]
+    [InlineData("Llamar al 55-1234-5678 hoy", "Llamar al **-****-5678 hoy")]
+    [InlineData("On 2025-03-14 to 2012-11-2234", "On 2025-03-14 to ****-**-2234")]
+    [InlineData("id 3f2504e0-4f89-11d3-9a0c-030582343301 to 5512345678", "id 3f2504e0-4f89-11d3-9a0c-030582343301 to ******5678")]
+    [InlineData("To: +5215512345678, then 5587654321", "To: +52*******5678, then ******4321")]
     public void MaskAll_masks_phone_like_runs_in_free_text(string text, string expected)
     {
         Assert.Equal(expected, PhoneMask.MaskAll(text));

@@ -13,6 +13,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Data;
 using Reminders.Platform.Logging;
@@ -41,7 +42,9 @@ public static class ServiceDefaults
         foreach (var role in Roles.All)
             authorization.AddPolicy(role, p => p.RequireRole(role));
         services.AddHealthChecks();
-        services.AddOpenTelemetry().WithMetrics(m => m
+        services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(builder.Environment.ApplicationName))
+            .WithMetrics(m => m
             .AddMeter("MassTransit")
             .AddMeter("Microsoft.AspNetCore.Hosting")
             .AddPrometheusExporter());

@@ -27,10 +27,12 @@ public static partial class PhoneMask
 
     /// <summary>Masks every phone-like run (10 to 15 digits, optionally with +, spaces, dashes, dots or parentheses) inside free text.</summary>
     public static string MaskAll(string text) =>
-        string.IsNullOrEmpty(text) ? text : PhoneLike().Replace(text, m => CountDigits(m.Value) is >= 10 and <= 15 ? Mask(m.Value) : m.Value);
+        string.IsNullOrEmpty(text) ? text : PhoneLike().Replace(text, m =>
+            !m.Groups["keep"].Success && CountDigits(m.Value) is >= 10 and <= 15 ? Mask(m.Value) : m.Value);
 
     static int CountDigits(string s) => s.Count(char.IsAsciiDigit);
 
-    [GeneratedRegex(@"(?<![\w])\+?\d[\d \-().]{8,22}\d(?![\w])", RegexOptions.CultureInvariant)]
+    // GUIDs and ISO dates are matched first and kept as they are: their digit runs look like phones ("…-9a0c-030582343301", "2025-03-14 21").
+    [GeneratedRegex(@"(?<keep>(?<![\w-])[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){3}-[0-9A-Fa-f]{12}(?![\w-])|(?<!\w)(?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?!\d)(?:[T ]\d{2}:\d{2})?)|(?<![\w])\+?\d[\d \-().]{8,22}\d(?![\w])", RegexOptions.CultureInvariant)]
     private static partial Regex PhoneLike();
 }
