@@ -82,4 +82,20 @@ public sealed class DapperTypeHandlerTests(MigratedDatabases databases) : IClass
         Assert.Equal([later], after);
         Assert.Equal([earlier, later], ordered);
     }
+
+    [Fact]
+    public async Task On_sqlite_uuids_and_timestamps_are_written_as_fixed_width_utc_text_whether_nullable_or_not()
+    {
+        var widget = new Widget { Id = Guid.NewGuid(), Name = "w", ParentId = Guid.NewGuid(), DueAt = MexicoCityTime, CreatedAt = MexicoCityTime };
+        await RoundTripAsync(SqlDialect.Sqlite, widget);
+
+        await using var read = await databases.Sqlite.BeginAsync();
+        var stored = await read.QuerySingleOrDefaultAsync<(string, string, string, string)>(
+            "SELECT typeof(id), typeof(parent_id), due_at, created_at FROM widgets WHERE id = @Id", new { widget.Id });
+        Guid? nullableId = widget.Id;
+        var byNullable = await read.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM widgets WHERE id = @nullableId", new { nullableId });
+
+        Assert.Equal(("text", "text", "2025-03-15T03:59:58.9876540Z", "2025-03-15T03:59:58.9876540Z"), stored);
+        Assert.Equal(1, byNullable);
+    }
 }

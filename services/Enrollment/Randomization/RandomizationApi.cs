@@ -28,7 +28,8 @@ public static class RandomizationApi
         TimeProvider clock, CancellationToken ct)
     {
         await using var work = await database.BeginAsync(ct);
-        var sectors = await work.QueryAsync<SectorRow>("SELECT id AS Id, code AS Code, arm AS Arm FROM sectors", ct: ct);
+        // Locked: a concurrent request waits, then sees the arms this one wrote and gets 409 instead of redoing the allocation.
+        var sectors = await work.QueryAsync<SectorRow>($"SELECT id AS Id, code AS Code, arm AS Arm FROM sectors {work.Dialect.ForUpdate()}", ct: ct);
         if (sectors.Count < 2)
             return TypedResults.Problem(title: "Not enough sectors", detail: "At least two sectors are needed to randomize.", statusCode: 409);
         if (sectors.Any(s => s.Arm is not null))

@@ -108,6 +108,9 @@ public static class RosterParser
         error = null;
         if (string.IsNullOrWhiteSpace(text)) { error = "Phone is required."; return null; }
         var cleaned = text.Trim();
+        // libphonenumber skips leading and trailing text ("tel 55…", "…5678a"); a roster cell with any is refused, not guessed.
+        if (!cleaned.All(c => char.IsAsciiDigit(c) || char.IsWhiteSpace(c) || c is '+' or '(' or ')' or '-' or '.'))
+        { error = "Phone may contain only digits, spaces, +, parentheses, dashes and dots."; return null; }
         // 044/045 were the old mobile dialing prefixes; the number after them is the 10-digit national number.
         var digitsOnly = new string(cleaned.Where(char.IsAsciiDigit).ToArray());
         if (!cleaned.StartsWith('+') && (digitsOnly.StartsWith("044") || digitsOnly.StartsWith("045")) && digitsOnly.Length == 13)

@@ -1,0 +1,24 @@
+using System.Diagnostics;
+
+namespace Reminders.Enrollment.Tests.Infrastructure;
+
+/// <summary>Polls a condition instead of sleeping a fixed time.</summary>
+public static class Eventually
+{
+    public static async Task UntilAsync(EnrollmentApp app, Func<bool> condition, string what, TimeSpan? timeout = null)
+    {
+        try { await UntilAsync(condition, what, timeout); }
+        catch (TimeoutException ex) { throw new TimeoutException($"{ex.Message}{Environment.NewLine}Pending outbox:{Environment.NewLine}{await app.PendingOutboxAsync()}", ex); }
+    }
+
+    public static async Task UntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? TimeSpan.FromSeconds(10);
+        var stopwatch = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (stopwatch.Elapsed > limit) throw new TimeoutException($"Not true after {limit.TotalSeconds:0} s: {what}.");
+            await Task.Delay(25);
+        }
+    }
+}
