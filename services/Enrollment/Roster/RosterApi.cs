@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Reminders.Platform.Auth;
@@ -32,7 +33,17 @@ public static class RosterApi
             return TypedResults.Problem(title: "Roster too large", detail: $"A roster may be at most {MaxRosterBytes} bytes.", statusCode: 413);
         using var reader = new StreamReader(request.Body);
         var text = await reader.ReadToEndAsync(ct);
-        var report = await importer.ImportAsync(text, parsedMode.Value, ct);
+        RosterImportReport report;
+        try
+        {
+            report = await importer.ImportAsync(text, parsedMode.Value, ct);
+        }
+        catch (DbException ex) when (ex.IsUniqueViolation())
+        {
+            return TypedResults.Problem(title: "Concurrent roster import",
+                detail: "Another import created some of these officers or sectors at the same time; nothing of this import was written. Run it again.",
+                statusCode: 409);
+        }
         return report.Errors.Count > 0 && parsedMode == RosterImportMode.Apply ? TypedResults.UnprocessableEntity(report) : TypedResults.Ok(report);
     }
 

@@ -53,7 +53,7 @@ public sealed class OutboxRelay(ServiceDatabase database, IBus bus, ILogger<Outb
         await using var transaction = database.Dialect == SqlDialect.Postgres ? await connection.BeginTransactionAsync(ct) : null;
         var sql = $"""
             SELECT id AS Id, message_id AS MessageId, message_type AS MessageType, destination AS Destination, body AS Body
-            FROM outbox_messages ORDER BY id LIMIT {BatchSize} {database.Dialect.SkipLocked()}
+            FROM outbox_messages ORDER BY attempts, id LIMIT {BatchSize} {database.Dialect.SkipLocked()}
             """;
         var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(sql, transaction: transaction, cancellationToken: ct))).AsList();
         if (rows.Count == 0) return 0;
@@ -70,8 +70,11 @@ public sealed class OutboxRelay(ServiceDatabase database, IBus bus, ILogger<Outb
             await connection.ExecuteAsync(new CommandDefinition(
                 "UPDATE outbox_messages SET attempts = attempts + 1, last_error = @error WHERE id = @id", new { id, error }, transaction, cancellationToken: ct));
         if (transaction is not null) await transaction.CommitAsync(ct);
+        // Only a batch where nothing went out backs off; a row that keeps failing sorts behind the others (attempts, id).
+        if (failed.Length == rows.Count)
+            throw new InvalidOperationException($"{failed.Length} outbox messages of {database.Service} were not relayed: {failed[0].Error}");
         if (failed.Length > 0)
-            throw new InvalidOperationException($"{failed.Length} of {rows.Count} outbox messages of {database.Service} were not relayed: {failed[0].Error}");
+            logger.LogWarning("{Failed} of {Count} outbox messages of {Service} were not relayed: {Error}", failed.Length, rows.Count, database.Service, failed[0].Error);
         return relayed.Length;
     }
 
