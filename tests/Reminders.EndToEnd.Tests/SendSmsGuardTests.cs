@@ -67,12 +67,35 @@ public sealed class SendSmsGuardTests(SeededLocalHostFixture seeded) : IClassFix
     }
 
     [Fact]
-    public async Task A_SendSms_for_an_officer_nobody_enrolled_is_refused_without_a_provider_call()
+    public async Task A_SendSms_for_an_officer_nobody_enrolled_is_refused_after_the_replica_wait_without_a_provider_call()
     {
         var body = $"Oficial desconocido {Guid.NewGuid():N}";
-        var command = new SendSms(Guid.NewGuid(), Guid.NewGuid(), SmsPurposes.Manual, body, DateTimeOffset.UtcNow);
+        // Requested longer ago than Messaging waits for Enrollment's events: refused at once.
+        var command = new SendSms(Guid.NewGuid(), Guid.NewGuid(), SmsPurposes.Manual, body, DateTimeOffset.UtcNow.AddMinutes(-10));
         await SendAsync(command);
         Assert.Equal("refused", await WaitForStateAsync(command.SmsId, s => s != "new"));
         Assert.Equal(0, ProviderMessagesWithBody(body));
+    }
+
+    [Fact]
+    public async Task A_SendSms_that_arrives_before_the_officers_events_waits_for_them_and_is_sent_once()
+    {
+        var officerId = Guid.NewGuid();
+        var sectorId = seeded.Flow.Dosage[TreatmentOfficer].GetProperty("sectorId").GetGuid();
+        var body = $"Llega antes que el alta {Guid.NewGuid():N}";
+        var command = new SendSms(Guid.NewGuid(), officerId, SmsPurposes.Manual, body, DateTimeOffset.UtcNow);
+        await SendAsync(command);
+        await Task.Delay(400);
+        // Waiting leaves no trace: not refused, nothing sent.
+        Assert.Empty(await host.QueryAsync<string>("messaging", "SELECT state FROM outbound_sms WHERE sms_id = @id", new { id = command.SmsId.ToString() }));
+        Assert.Equal(0, ProviderMessagesWithBody(body));
+
+        var bus = host.App.Services.GetRequiredService<IBus>();
+        await bus.Publish(new OfficerEnrolled(officerId, sectorId, "officer", DateTimeOffset.UtcNow));
+        var contacts = await bus.GetSendEndpoint(new Uri($"queue:{QueueNames.UpdateOfficerContact}"));
+        await contacts.Send(new UpdateOfficerContact(officerId, "+525512349999", DateTimeOffset.UtcNow));
+
+        Assert.Equal("accepted", await WaitForStateAsync(command.SmsId, s => s is "accepted" or "refused"));
+        Assert.Equal(1, ProviderMessagesWithBody(body));
     }
 }

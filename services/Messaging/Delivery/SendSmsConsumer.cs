@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.Options;
 using Reminders.Contracts;
 using Reminders.Messaging.Webhooks;
 using Reminders.Platform.Data;
@@ -16,6 +17,7 @@ public sealed class SendSmsConsumer(
     TwilioSmsSender sender,
     WebhookUrls urls,
     TimeProvider clock,
+    IOptions<MessagingOptions> options,
     ILogger<SendSmsConsumer> logger) : IConsumer<SendSms>
 {
     public async Task Consume(ConsumeContext<SendSms> context)
@@ -76,6 +78,10 @@ public sealed class SendSmsConsumer(
             { Phone: null } => "no_contact",
             _ => null,
         };
+        // Messaging learns arms and phones from events that can trail the SendSms by a moment: wait for them a while
+        // (the bus retries), then refuse for good. A known control arm is refused at once.
+        if (refusal is "arm_unknown" or "no_contact" && now - sms.RequestedAt < options.Value.ReplicaWait)
+            throw new SmsNotSentException($"SMS {sms.SmsId}: {refusal} yet; waiting for Enrollment's events to arrive.");
         if (refusal is not null)
         {
             await work.ExecuteAsync("UPDATE outbound_sms SET state = 'refused', refusal_reason = @refusal WHERE sms_id = @SmsId",

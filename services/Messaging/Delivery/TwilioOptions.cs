@@ -26,4 +26,9 @@ public sealed class MessagingOptions
 
     /// <summary>The address the provider reaches Messaging's webhooks at (status callbacks are built on it and signatures checked against it).</summary>
     public string? PublicBaseUrl { get; set; }
+
+    /// <summary>How long a SendSms for an officer whose arm or phone Messaging has not learned yet is retried before it is refused.</summary>
+    public int ReplicaWaitSeconds { get; set; } = 120;
+
+    public TimeSpan ReplicaWait => TimeSpan.FromSeconds(ReplicaWaitSeconds);
 }

@@ -20,8 +20,8 @@ public static class BusExtensions
             addConsumers(x);
             x.AddConfigureEndpointsCallback((_, _, endpoint) =>
             {
-                // Our consumers are idempotent (inbox), so redelivery after a transient failure is safe.
-                endpoint.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
+                // Our consumers are idempotent (inbox), so retrying after a transient failure is safe; ~2.5 minutes in all.
+                endpoint.UseMessageRetry(r => r.Exponential(10, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500)));
                 if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit && options.RabbitMq.QuorumQueues)
                     rabbit.SetQuorumQueue();
             });
