@@ -36,6 +36,15 @@ public sealed class LocalModeSkeletonFlowTests(LocalHostFixture host, ITestOutpu
         foreach (var controlOfficer in result.Officers.Except(treatment))
             Assert.DoesNotContain(lines, l => l.Contains(controlOfficer.GetProperty("phoneMasked").GetString()![^4..] + ","));
 
+        // A reply with the pre-2019 mobile "1" (+521...) is matched to the officer who has +52 and the same ten digits.
+        var first = result.Delivered[0];
+        var reply = await host.Client.SimulateReplyAsync("+5215512345601", "+15005550006", "OK");
+        Assert.Equal(200, reply.GetProperty("receiverStatus").GetInt32());
+        var repliedBy = await host.QueryAsync<string>("messaging", "SELECT officer_id FROM inbound_sms WHERE body = 'OK'");
+        var p1001 = result.Officers.Single(o => o.GetProperty("badge").GetString() == "P-1001").GetProperty("id").GetGuid();
+        Assert.Equal(p1001.ToString(), Assert.Single(repliedBy));
+        Assert.Equal("P-1001", first.Badge);
+
         var latencies = result.Delivered.Select(d => d.LatencyMs).Order().ToList();
         output.WriteLine($"local mode SendSms → ledger latency: median {latencies[latencies.Count / 2]:F0} ms, max {latencies[^1]:F0} ms");
     }
