@@ -41,7 +41,7 @@ public static class LocalHost
             ["Messaging:Twilio:From"] = "+15005550006",
             ["Simulator:AccountSid"] = SimulatorAccountSid,
             ["Simulator:AuthToken"] = SimulatorAuthToken,
-            ["Simulator:InboundWebhookUrl"] = $"{url}/messaging/webhooks/twilio/inbound",
+            ["Simulator:InboundWebhookUrl"] = $"{url}/api/messaging/webhooks/twilio/inbound",
         };
         if (!builder.Configuration.GetSection("Auth:ApiKeys").GetChildren().Any())
         {

@@ -13,7 +13,7 @@ namespace Reminders.EndToEnd.Tests;
 /// </summary>
 public sealed partial class ApiKeyRouteTests(LocalHostFixture host) : IClassFixture<LocalHostFixture>
 {
-    static readonly string[] ServicePrefixes = ["/enrollment", "/scheduler", "/messaging", "/attendance"];
+    static readonly string[] ServicePrefixes = ["/api/enrollment", "/api/scheduler", "/api/messaging", "/api/attendance"];
 
     sealed record ProtectedRoute(string Method, string Path, IReadOnlySet<string> Roles);
 
@@ -28,7 +28,7 @@ public sealed partial class ApiKeyRouteTests(LocalHostFixture host) : IClassFixt
             if (endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null)
             {
                 // Only the provider's webhooks are anonymous: they are checked by signature instead.
-                Assert.StartsWith("/messaging/webhooks/", pattern);
+                Assert.StartsWith("/api/messaging/webhooks/", pattern);
                 continue;
             }
             var roles = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).OfType<string>()

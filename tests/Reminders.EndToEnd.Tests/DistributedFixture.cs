@@ -34,7 +34,7 @@ public sealed class DistributedFixture : IAsyncLifetime
         {
             ["Simulator:AccountSid"] = AccountSid,
             ["Simulator:AuthToken"] = AuthToken,
-            ["Simulator:InboundWebhookUrl"] = $"{messagingUrl}/messaging/webhooks/twilio/inbound",
+            ["Simulator:InboundWebhookUrl"] = $"{messagingUrl}/api/messaging/webhooks/twilio/inbound",
             ["Simulator:MessagesPerSecondPerSender"] = "100",
         });
         Simulator.Start();

@@ -37,7 +37,7 @@ public sealed class WebhookSignatureTests(SeededLocalHostFixture seeded) : IClas
     [Fact]
     public async Task A_callback_without_a_signature_is_refused_and_changes_nothing()
     {
-        var path = $"/messaging/webhooks/twilio/status/{DeliveredSmsId}";
+        var path = $"/api/messaging/webhooks/twilio/status/{DeliveredSmsId}";
         var before = await RecordedAsync(DeliveredSmsId);
         Assert.Equal(HttpStatusCode.Forbidden, await PostAsync(path, Callback("undelivered"), signature: null));
         Assert.Equal(before, await RecordedAsync(DeliveredSmsId));
@@ -46,7 +46,7 @@ public sealed class WebhookSignatureTests(SeededLocalHostFixture seeded) : IClas
     [Fact]
     public async Task A_callback_signed_with_the_wrong_token_is_refused_and_changes_nothing()
     {
-        var path = $"/messaging/webhooks/twilio/status/{DeliveredSmsId}";
+        var path = $"/api/messaging/webhooks/twilio/status/{DeliveredSmsId}";
         var form = Callback("undelivered");
         var before = await RecordedAsync(DeliveredSmsId);
         Assert.Equal(HttpStatusCode.Forbidden, await PostAsync(path, form, TwilioSigner.Sign("not-the-token", host.Url + path, form)));
@@ -56,7 +56,7 @@ public sealed class WebhookSignatureTests(SeededLocalHostFixture seeded) : IClas
     [Fact]
     public async Task A_validly_signed_callback_replayed_with_a_changed_status_is_refused()
     {
-        var path = $"/messaging/webhooks/twilio/status/{DeliveredSmsId}";
+        var path = $"/api/messaging/webhooks/twilio/status/{DeliveredSmsId}";
         var signature = TwilioSigner.Sign(AuthToken, host.Url + path, Callback("sent"));
         var before = await RecordedAsync(DeliveredSmsId);
         Assert.Equal(HttpStatusCode.Forbidden, await PostAsync(path, Callback("undelivered"), signature));
@@ -68,16 +68,16 @@ public sealed class WebhookSignatureTests(SeededLocalHostFixture seeded) : IClas
     public async Task A_signature_for_another_sms_url_is_refused()
     {
         var form = Callback("undelivered");
-        var signature = TwilioSigner.Sign(AuthToken, $"{host.Url}/messaging/webhooks/twilio/status/{Guid.NewGuid()}", form);
+        var signature = TwilioSigner.Sign(AuthToken, $"{host.Url}/api/messaging/webhooks/twilio/status/{Guid.NewGuid()}", form);
         var before = await RecordedAsync(DeliveredSmsId);
-        Assert.Equal(HttpStatusCode.Forbidden, await PostAsync($"/messaging/webhooks/twilio/status/{DeliveredSmsId}", form, signature));
+        Assert.Equal(HttpStatusCode.Forbidden, await PostAsync($"/api/messaging/webhooks/twilio/status/{DeliveredSmsId}", form, signature));
         Assert.Equal(before, await RecordedAsync(DeliveredSmsId));
     }
 
     [Fact]
     public async Task A_late_sent_callback_after_delivered_is_kept_in_history_but_does_not_move_the_status_back()
     {
-        var path = $"/messaging/webhooks/twilio/status/{DeliveredSmsId}";
+        var path = $"/api/messaging/webhooks/twilio/status/{DeliveredSmsId}";
         var form = Callback("sent");
         form.Remove("ErrorCode");
         var before = await RecordedAsync(DeliveredSmsId);
@@ -91,7 +91,7 @@ public sealed class WebhookSignatureTests(SeededLocalHostFixture seeded) : IClas
     public async Task A_valid_callback_for_an_unknown_sms_is_kept_for_review()
     {
         var unknown = Guid.NewGuid();
-        var path = $"/messaging/webhooks/twilio/status/{unknown}";
+        var path = $"/api/messaging/webhooks/twilio/status/{unknown}";
         var form = Callback("delivered");
         var before = await RecordedAsync(unknown);
         Assert.Equal(HttpStatusCode.OK, await PostAsync(path, form, TwilioSigner.Sign(AuthToken, host.Url + path, form)));
@@ -101,7 +101,7 @@ public sealed class WebhookSignatureTests(SeededLocalHostFixture seeded) : IClas
     [Fact]
     public async Task An_inbound_reply_with_a_forged_signature_is_refused_and_not_stored()
     {
-        const string path = "/messaging/webhooks/twilio/inbound";
+        const string path = "/api/messaging/webhooks/twilio/inbound";
         var form = new Dictionary<string, string>
         {
             ["MessageSid"] = "SM" + Guid.NewGuid().ToString("N"), ["From"] = "+525512345601", ["To"] = "+15005550006", ["Body"] = "BAJA",

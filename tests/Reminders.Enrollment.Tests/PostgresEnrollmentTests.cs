@@ -28,8 +28,8 @@ public sealed class PostgresEnrollmentTests : IAsyncLifetime
     {
         Assert.Equal(HttpStatusCode.OK, (await app.PostRosterAsync(Rosters.Good)).StatusCode);
 
-        Assert.Equal(HttpStatusCode.Created, (await app.Client().PostAsync("/enrollment/randomizations", Seed(5))).StatusCode);
-        Assert.Equal(HttpStatusCode.Conflict, (await app.Client().PostAsync("/enrollment/randomizations", Seed(6))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await app.Client().PostAsync("/api/enrollment/randomizations", Seed(5))).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await app.Client().PostAsync("/api/enrollment/randomizations", Seed(6))).StatusCode);
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class PostgresEnrollmentTests : IAsyncLifetime
         var rows = Enumerable.Range(1, 60).Select(i => $"B-{i:000},Officer {i},officer,S{i:00},55 {1000 + i:0000} {2000 + i:0000},yes").ToArray();
         Assert.Equal(HttpStatusCode.OK, (await app.PostRosterAsync(Rosters.Csv(rows))).StatusCode);
 
-        var responses = await Task.WhenAll(Enumerable.Range(1, 4).Select(seed => Task.Run(() => app.Client().PostAsync("/enrollment/randomizations", Seed(seed)))));
+        var responses = await Task.WhenAll(Enumerable.Range(1, 4).Select(seed => Task.Run(() => app.Client().PostAsync("/api/enrollment/randomizations", Seed(seed)))));
 
         Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict, HttpStatusCode.Conflict, HttpStatusCode.Conflict], responses.Select(r => r.StatusCode).Order());
         Assert.Equal(1, await app.CountAsync("SELECT COUNT(*) FROM randomizations"));

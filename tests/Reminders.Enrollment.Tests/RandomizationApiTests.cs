@@ -22,7 +22,7 @@ public sealed class RandomizationApiTests : IAsyncLifetime
     }
 
     Task<HttpResponseMessage> RandomizeAsync(long seed, string? key = EnrollmentApp.ManagerKey) =>
-        app.Client(key).PostAsJsonAsync("/enrollment/randomizations", new { seed });
+        app.Client(key).PostAsJsonAsync("/api/enrollment/randomizations", new { seed });
 
     [Fact]
     public async Task Randomizing_assigns_half_the_sectors_to_treatment_records_the_seed_and_publishes_it()
@@ -85,7 +85,7 @@ public sealed class RandomizationApiTests : IAsyncLifetime
     {
         await ImportSectorsAsync(2);
 
-        var response = await app.Client().PostAsync("/enrollment/randomizations", new StringContent(body, Encoding.UTF8, "application/json"));
+        var response = await app.Client().PostAsync("/api/enrollment/randomizations", new StringContent(body, Encoding.UTF8, "application/json"));
 
         Assert.True((int)response.StatusCode is >= 400 and < 500, $"{(int)response.StatusCode}");
         Assert.All(await app.SectorsAsync(), s => Assert.Null(s.Arm));

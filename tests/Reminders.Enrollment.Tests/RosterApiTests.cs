@@ -8,7 +8,7 @@ using Reminders.Enrollment.Tests.Infrastructure;
 
 namespace Reminders.Enrollment.Tests;
 
-/// <summary>POST /enrollment/roster through the real host: SQLite in a temp folder, the in-memory bus, API keys.</summary>
+/// <summary>POST /api/enrollment/roster through the real host: SQLite in a temp folder, the in-memory bus, API keys.</summary>
 public sealed class RosterApiTests : IAsyncLifetime
 {
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -83,7 +83,7 @@ public sealed class RosterApiTests : IAsyncLifetime
     [Fact]
     public async Task Dry_run_is_the_default_mode()
     {
-        var response = await app.Client().PostAsync("/enrollment/roster", new StringContent(Rosters.Good, Encoding.UTF8, "text/csv"));
+        var response = await app.Client().PostAsync("/api/enrollment/roster", new StringContent(Rosters.Good, Encoding.UTF8, "text/csv"));
 
         Assert.Equal("dry-run", (await ReportAsync(response, HttpStatusCode.OK)).Mode);
         Assert.Empty(await app.OfficersAsync());
@@ -225,10 +225,10 @@ public sealed class RosterApiTests : IAsyncLifetime
     [Fact]
     public async Task Officers_with_names_and_phones_are_for_managers_only_sectors_also_for_researchers()
     {
-        Assert.Equal(HttpStatusCode.Forbidden, (await app.Client(EnrollmentApp.ResearcherKey).GetAsync("/enrollment/officers")).StatusCode);
-        Assert.Equal(HttpStatusCode.Forbidden, (await app.Client(EnrollmentApp.TrainerKey).GetAsync("/enrollment/officers")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await app.Client(EnrollmentApp.ResearcherKey).GetAsync("/enrollment/sectors")).StatusCode);
-        Assert.Equal(HttpStatusCode.Unauthorized, (await app.Client(null).GetAsync("/enrollment/sectors")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.Client(EnrollmentApp.ResearcherKey).GetAsync("/api/enrollment/officers")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.Client(EnrollmentApp.TrainerKey).GetAsync("/api/enrollment/officers")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.Client(EnrollmentApp.ResearcherKey).GetAsync("/api/enrollment/sectors")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.Client(null).GetAsync("/api/enrollment/sectors")).StatusCode);
     }
 
     [Fact]
@@ -288,7 +288,7 @@ public sealed class RosterApiTests : IAsyncLifetime
     [Fact]
     public async Task A_wrong_content_type_is_a_client_error_not_a_server_error()
     {
-        var response = await app.Client().PostAsync("/enrollment/roster?mode=apply", JsonContent.Create(new { badge = "B-001" }));
+        var response = await app.Client().PostAsync("/api/enrollment/roster?mode=apply", JsonContent.Create(new { badge = "B-001" }));
 
         Assert.True((int)response.StatusCode < 500, $"{(int)response.StatusCode}");
     }

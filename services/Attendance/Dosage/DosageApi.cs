@@ -27,7 +27,7 @@ public static class DosageApi
 
     public static IEndpointRouteBuilder MapDosageApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/attendance").WithTags("Attendance")
+        app.MapGroup("/api/attendance").WithTags("Attendance")
             .MapGet("/dosage/officers/{officerId:guid}", GetOfficerDosage).RequireAnyRole(Roles.Researcher, Roles.Manager)
             .WithSummary("The SMS dose one officer received, from the ledger.");
         return app;

@@ -17,7 +17,7 @@ public static class RandomizationApi
 
     public static IEndpointRouteBuilder MapRandomizationApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/enrollment").WithTags("Enrollment")
+        app.MapGroup("/api/enrollment").WithTags("Enrollment")
             .MapPost("/randomizations", Randomize).RequireAuthorization(Roles.Manager)
             .WithSummary("Randomize every registered sector to treatment or control with a recorded seed (once).");
         return app;
@@ -49,7 +49,7 @@ public static class RandomizationApi
             """, new { randomizationId, request.Seed, requestedBy = user.Identity?.Name ?? "", now, json = JsonSerializer.Serialize(assignments) }, ct);
         work.Publish(new SectorsRandomized(randomizationId, request.Seed, allocation.Select(a => new SectorArm(ids[a.Code], a.Arm)).ToList(), now));
         await work.CommitAsync(ct);
-        return TypedResults.Created($"/enrollment/randomizations/{randomizationId}", new RandomizationResult(randomizationId, request.Seed, assignments));
+        return TypedResults.Created($"/api/enrollment/randomizations/{randomizationId}", new RandomizationResult(randomizationId, request.Seed, assignments));
     }
 
     sealed record SectorRow

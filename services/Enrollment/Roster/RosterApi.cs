@@ -13,7 +13,7 @@ public static class RosterApi
 
     public static IEndpointRouteBuilder MapRosterApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/enrollment").WithTags("Enrollment");
+        var api = app.MapGroup("/api/enrollment").WithTags("Enrollment");
         // No Accepts<>() metadata: routing would answer 415 to a wrong content type before authentication could answer 401.
         api.MapPost("/roster", ImportRoster).RequireAuthorization(Roles.Manager)
             .WithSummary("Import a roster CSV sent as the request body (text/csv); mode=dry-run|apply, apply is all or nothing.");

@@ -18,34 +18,34 @@ public sealed class ReminderClient(ServiceUrls urls, string managerKey, string r
 
     public async Task<JsonElement> ImportRosterAsync(string csv, string mode = "apply")
     {
-        using var request = Request(HttpMethod.Post, $"{urls.Enrollment}/enrollment/roster?mode={mode}", managerKey);
+        using var request = Request(HttpMethod.Post, $"{urls.Enrollment}/api/enrollment/roster?mode={mode}", managerKey);
         request.Content = new StringContent(csv, Encoding.UTF8, "text/csv");
         return await SendAsync(request, HttpStatusCode.OK);
     }
 
     public async Task<JsonElement> RandomizeAsync(long seed)
     {
-        using var request = Request(HttpMethod.Post, $"{urls.Enrollment}/enrollment/randomizations", managerKey);
+        using var request = Request(HttpMethod.Post, $"{urls.Enrollment}/api/enrollment/randomizations", managerKey);
         request.Content = JsonContent.Create(new { seed });
         return await SendAsync(request, HttpStatusCode.Created);
     }
 
     public async Task<JsonElement> OfficersAsync()
     {
-        using var request = Request(HttpMethod.Get, $"{urls.Enrollment}/enrollment/officers", managerKey);
+        using var request = Request(HttpMethod.Get, $"{urls.Enrollment}/api/enrollment/officers", managerKey);
         return await SendAsync(request, HttpStatusCode.OK);
     }
 
     public async Task<JsonElement> SectorsAsync()
     {
-        using var request = Request(HttpMethod.Get, $"{urls.Enrollment}/enrollment/sectors", managerKey);
+        using var request = Request(HttpMethod.Get, $"{urls.Enrollment}/api/enrollment/sectors", managerKey);
         return await SendAsync(request, HttpStatusCode.OK);
     }
 
     /// <summary>Asks the Scheduler to send one SMS; returns the status code and body (409 for a control officer).</summary>
     public async Task<(HttpStatusCode Status, JsonElement Body)> SendManualMessageAsync(Guid officerId, string body)
     {
-        using var request = Request(HttpMethod.Post, $"{urls.Scheduler}/scheduler/messages", managerKey);
+        using var request = Request(HttpMethod.Post, $"{urls.Scheduler}/api/scheduler/messages", managerKey);
         request.Content = JsonContent.Create(new { officerId, body });
         using var response = await http.SendAsync(request);
         return (response.StatusCode, await ReadJsonAsync(response));
@@ -67,7 +67,7 @@ public sealed class ReminderClient(ServiceUrls urls, string managerKey, string r
 
     public async Task<JsonElement?> DosageAsync(Guid officerId)
     {
-        using var request = Request(HttpMethod.Get, $"{urls.Attendance}/attendance/dosage/officers/{officerId}", researcherKey);
+        using var request = Request(HttpMethod.Get, $"{urls.Attendance}/api/attendance/dosage/officers/{officerId}", researcherKey);
         using var response = await http.SendAsync(request);
         if (response.StatusCode == HttpStatusCode.NotFound) return null;
         return await EnsureAsync(response, HttpStatusCode.OK);
@@ -89,7 +89,7 @@ public sealed class ReminderClient(ServiceUrls urls, string managerKey, string r
 
     public async Task<JsonElement> SmsAsync(Guid smsId)
     {
-        using var request = Request(HttpMethod.Get, $"{urls.Messaging}/messaging/sms/{smsId}", managerKey);
+        using var request = Request(HttpMethod.Get, $"{urls.Messaging}/api/messaging/sms/{smsId}", managerKey);
         return await SendAsync(request, HttpStatusCode.OK);
     }
 

@@ -23,7 +23,7 @@ public static class SmsApi
 
     public static IEndpointRouteBuilder MapSmsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/messaging").WithTags("Messaging")
+        app.MapGroup("/api/messaging").WithTags("Messaging")
             .MapGet("/sms/{smsId:guid}", GetSms).RequireAuthorization(Roles.Manager)
             .WithSummary("One SMS: its send state, provider status and every status callback received.");
         return app;

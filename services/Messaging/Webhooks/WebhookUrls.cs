@@ -12,8 +12,8 @@ namespace Reminders.Messaging.Webhooks;
 /// </summary>
 public sealed class WebhookUrls(IOptions<MessagingOptions> options, IServer server)
 {
-    public const string StatusPath = "/messaging/webhooks/twilio/status";
-    public const string InboundPath = "/messaging/webhooks/twilio/inbound";
+    public const string StatusPath = "/api/messaging/webhooks/twilio/status";
+    public const string InboundPath = "/api/messaging/webhooks/twilio/inbound";
 
     public Uri StatusCallback(Guid smsId) => new($"{BaseUrl()}{StatusPath}/{smsId}");
 

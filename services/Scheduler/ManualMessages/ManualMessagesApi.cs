@@ -17,7 +17,7 @@ public static class ManualMessagesApi
 
     public static IEndpointRouteBuilder MapManualMessagesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/scheduler").WithTags("Scheduler")
+        app.MapGroup("/api/scheduler").WithTags("Scheduler")
             .MapPost("/messages", Send).RequireAuthorization(Roles.Manager)
             .WithSummary("Send one SMS to an officer of a treatment sector; refused for control sectors.");
         return app;
@@ -51,7 +51,7 @@ public static class ManualMessagesApi
             """, new { smsId, request.OfficerId, request.Body, requestedBy = user.Identity?.Name ?? "", now }, ct);
         work.Send(QueueNames.SendSms, new SendSms(smsId, request.OfficerId, SmsPurposes.Manual, request.Body, now));
         await work.CommitAsync(ct);
-        return TypedResults.Accepted($"/scheduler/messages/{smsId}", new ManualMessageAccepted(smsId, request.OfficerId, now));
+        return TypedResults.Accepted($"/api/scheduler/messages/{smsId}", new ManualMessageAccepted(smsId, request.OfficerId, now));
     }
 
     static ProblemHttpResult Invalid(string field, string reason) =>

@@ -75,14 +75,14 @@ public sealed class EnrollmentApp : WebApplicationFactory<RosterImporter>
     {
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("text/csv") { CharSet = "utf-8" };
-        return Client(key).PostAsync($"/enrollment/roster?mode={mode}", content);
+        return Client(key).PostAsync($"/api/enrollment/roster?mode={mode}", content);
     }
 
     public async Task<List<RosterApi.OfficerSummary>> OfficersAsync() =>
-        (await Client().GetFromJsonAsync<List<RosterApi.OfficerSummary>>("/enrollment/officers"))!;
+        (await Client().GetFromJsonAsync<List<RosterApi.OfficerSummary>>("/api/enrollment/officers"))!;
 
     public async Task<List<RosterApi.SectorSummary>> SectorsAsync() =>
-        (await Client().GetFromJsonAsync<List<RosterApi.SectorSummary>>("/enrollment/sectors"))!;
+        (await Client().GetFromJsonAsync<List<RosterApi.SectorSummary>>("/api/enrollment/sectors"))!;
 
     public async Task<long> CountAsync(string sql)
     {
