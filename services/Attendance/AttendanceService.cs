@@ -21,6 +21,10 @@ public static class AttendanceService
     {
         bus.AddServiceConsumer<OfficerEnrolledConsumer>(Name);
         bus.AddServiceConsumer<SectorsRandomizedConsumer>(Name);
+        bus.AddServiceConsumer<RandomizationVoidedConsumer>(Name);
+        bus.AddServiceConsumer<OfficerStatusChangedConsumer>(Name);
+        bus.AddServiceConsumer<OfficerTransferredConsumer>(Name);
+        bus.AddServiceConsumer<OfficerChangedConsumer>(Name);
         bus.AddServiceConsumer<SmsAcceptedConsumer>(Name);
         bus.AddServiceConsumer<SmsStatusChangedConsumer>(Name);
         bus.AddServiceConsumer<SmsFailedConsumer>(Name);

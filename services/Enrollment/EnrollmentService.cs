@@ -1,6 +1,9 @@
 using MassTransit;
+using Reminders.Enrollment.Officers;
 using Reminders.Enrollment.Randomization;
 using Reminders.Enrollment.Roster;
+using Reminders.Enrollment.Sectors;
+using Reminders.Platform.Bus;
 using Reminders.Platform.Hosting;
 
 namespace Reminders.Enrollment;
@@ -14,15 +17,22 @@ public static class EnrollmentService
     {
         builder.AddServiceDatabase(Name, typeof(EnrollmentService).Assembly);
         builder.Services.AddSingleton<RosterImporter>();
+        builder.Services.AddSingleton<SectorImporter>();
         return builder;
     }
 
-    /// <summary>Enrollment consumes nothing yet; opt-out requests from Messaging arrive with the reminders issue.</summary>
-    public static void AddEnrollmentConsumers(this IBusRegistrationConfigurator bus) { }
+    public static void AddEnrollmentConsumers(this IBusRegistrationConfigurator bus)
+    {
+        bus.AddServiceConsumer<SmsOptOutRequestedConsumer>(Name);
+        bus.AddServiceConsumer<SmsOptInRequestedConsumer>(Name);
+        bus.AddServiceConsumer<SmsAcceptedConsumer>(Name);
+    }
 
     public static IEndpointRouteBuilder MapEnrollmentApi(this IEndpointRouteBuilder app)
     {
+        app.MapSectorsApi();
         app.MapRosterApi();
+        app.MapOfficersApi();
         app.MapRandomizationApi();
         return app;
     }

@@ -1,8 +1,11 @@
 using Reminders.Local;
 using Reminders.Local.Demo;
+using Reminders.Local.Sample;
 
 if (args.Length > 0 && args[0] == "demo")
     return await DemoCommand.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "sample")
+    return await SampleCommand.RunAsync(args[1..]);
 
 var app = LocalHost.Build(args);
 LocalHost.PrintApiKeys(app);

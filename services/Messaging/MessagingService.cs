@@ -27,6 +27,9 @@ public static class MessagingService
         bus.AddServiceConsumer<UpdateOfficerContactConsumer>(Name);
         bus.AddServiceConsumer<OfficerEnrolledConsumer>(Name);
         bus.AddServiceConsumer<SectorsRandomizedConsumer>(Name);
+        bus.AddServiceConsumer<RandomizationVoidedConsumer>(Name);
+        bus.AddServiceConsumer<OfficerStatusChangedConsumer>(Name);
+        bus.AddServiceConsumer<OfficerTransferredConsumer>(Name);
         bus.AddServiceConsumer<SendSmsConsumer>(Name);
     }
 

@@ -21,6 +21,10 @@ public static class SchedulerService
     {
         bus.AddServiceConsumer<OfficerEnrolledConsumer>(Name);
         bus.AddServiceConsumer<SectorsRandomizedConsumer>(Name);
+        bus.AddServiceConsumer<RandomizationVoidedConsumer>(Name);
+        bus.AddServiceConsumer<OfficerStatusChangedConsumer>(Name);
+        bus.AddServiceConsumer<OfficerTransferredConsumer>(Name);
+        bus.AddServiceConsumer<OfficerChangedConsumer>(Name);
     }
 
     public static IEndpointRouteBuilder MapSchedulerApi(this IEndpointRouteBuilder app)

@@ -38,7 +38,7 @@ public sealed class LocalModeSkeletonFlowTests(LocalHostFixture host, ITestOutpu
 
         // A reply with the pre-2019 mobile "1" (+521...) is matched to the officer who has +52 and the same ten digits.
         var first = result.Delivered[0];
-        var reply = await host.Client.SimulateReplyAsync("+5215512345601", "+15005550006", "OK");
+        var reply = await host.Client.SimulateReplyAsync("+5215500000101", "+15005550006", "OK");
         Assert.Equal(200, reply.GetProperty("receiverStatus").GetInt32());
         var repliedBy = await host.QueryAsync<string>("messaging", "SELECT officer_id FROM inbound_sms WHERE body = 'OK'");
         var p1001 = result.Officers.Single(o => o.GetProperty("badge").GetString() == "P-1001").GetProperty("id").GetGuid();

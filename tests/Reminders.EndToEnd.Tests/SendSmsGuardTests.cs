@@ -93,7 +93,7 @@ public sealed class SendSmsGuardTests(SeededLocalHostFixture seeded) : IClassFix
         var bus = host.App.Services.GetRequiredService<IBus>();
         await bus.Publish(new OfficerEnrolled(officerId, sectorId, "officer", DateTimeOffset.UtcNow));
         var contacts = await bus.GetSendEndpoint(new Uri($"queue:{QueueNames.UpdateOfficerContact}"));
-        await contacts.Send(new UpdateOfficerContact(officerId, "+525512349999", DateTimeOffset.UtcNow));
+        await contacts.Send(new UpdateOfficerContact(officerId, "+525500009999", DateTimeOffset.UtcNow));
 
         Assert.Equal("accepted", await WaitForStateAsync(command.SmsId, s => s is "accepted" or "refused"));
         Assert.Equal(1, ProviderMessagesWithBody(body));

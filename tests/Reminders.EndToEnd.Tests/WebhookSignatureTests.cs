@@ -31,7 +31,7 @@ public sealed class WebhookSignatureTests(SeededLocalHostFixture seeded) : IClas
     {
         ["MessageSid"] = "SM00000000000000000000000000000001", ["SmsSid"] = "SM00000000000000000000000000000001",
         ["MessageStatus"] = status, ["SmsStatus"] = status, ["AccountSid"] = "ACsimulator00000000000000000000000",
-        ["To"] = "+525512345601", ["From"] = "+15005550006", ["ErrorCode"] = "30003",
+        ["To"] = "+525500000101", ["From"] = "+15005550006", ["ErrorCode"] = "30003",
     };
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed class WebhookSignatureTests(SeededLocalHostFixture seeded) : IClas
         const string path = "/api/messaging/webhooks/twilio/inbound";
         var form = new Dictionary<string, string>
         {
-            ["MessageSid"] = "SM" + Guid.NewGuid().ToString("N"), ["From"] = "+525512345601", ["To"] = "+15005550006", ["Body"] = "BAJA",
+            ["MessageSid"] = "SM" + Guid.NewGuid().ToString("N"), ["From"] = "+525500000101", ["To"] = "+15005550006", ["Body"] = "BAJA",
             ["AccountSid"] = "ACsimulator00000000000000000000000", ["NumMedia"] = "0",
         };
         Assert.Equal(HttpStatusCode.Forbidden, await PostAsync(path, form, TwilioSigner.Sign("forged", host.Url + path, form)));

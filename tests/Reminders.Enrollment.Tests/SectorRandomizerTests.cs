@@ -1,25 +1,38 @@
+using System.Diagnostics;
 using Reminders.Contracts;
 using Reminders.Enrollment.Randomization;
 
 namespace Reminders.Enrollment.Tests;
 
+/// <summary>The pure allocation (<see cref="StratifiedRandomizer"/>): balance, exact totals, determinism, its refusals.</summary>
 public sealed class SectorRandomizerTests
 {
-    static readonly string[] Sixty = Enumerable.Range(1, 60).Select(i => $"S{i:00}").ToArray();
+    static readonly IReadOnlyList<string> NoStrata = [];
 
-    static HashSet<string> Treated(IEnumerable<(string Code, string Arm)> allocation) =>
-        allocation.Where(a => a.Arm == StudyArms.Treatment).Select(a => a.Code).ToHashSet();
+    static List<SectorForRandomization> Plain(int count) =>
+        Enumerable.Range(1, count).Select(i => new SectorForRandomization($"S{i:000}", new Dictionary<string, string>())).ToList();
+
+    static HashSet<string> Treated(Allocation allocation) =>
+        allocation.Sectors.Where(s => s.Arm == StudyArms.Treatment).Select(s => s.Code).ToHashSet();
 
     [Fact]
-    public void The_same_seed_gives_the_same_allocation()
+    public void The_same_list_seed_strata_and_share_give_the_same_allocation()
     {
-        Assert.Equal(SectorRandomizer.Allocate(Sixty, 20240901), SectorRandomizer.Allocate(Sixty, 20240901));
+        var sectors = RandomizationTestData.GoldenSectors;
+
+        var first = StratifiedRandomizer.Allocate(sectors, 20240901, ["alcaldia", "size"], 0.5);
+        var second = StratifiedRandomizer.Allocate(sectors.ToList(), 20240901, ["alcaldia", "size"], 0.5);
+
+        Assert.Equal(first.Sectors, second.Sectors);
+        Assert.Equal(first.SectorListHash, second.SectorListHash);
+        Assert.Equal("stratified-sha256-v1", first.AlgorithmVersion);
     }
 
     [Fact]
     public void Different_seeds_give_different_allocations_of_sixty_sectors()
     {
-        var allocations = new[] { 1L, 2L, 42L, 20240901L, -7L, long.MaxValue }.Select(seed => Treated(SectorRandomizer.Allocate(Sixty, seed))).ToList();
+        var allocations = new[] { 1L, 2L, 42L, 20240901L, -7L, long.MaxValue, long.MinValue }
+            .Select(seed => Treated(StratifiedRandomizer.Allocate(Plain(60), seed, NoStrata, 0.5))).ToList();
 
         for (var i = 0; i < allocations.Count; i++)
             for (var j = i + 1; j < allocations.Count; j++)
@@ -27,48 +40,143 @@ public sealed class SectorRandomizerTests
     }
 
     [Theory]
-    [InlineData(60, 30)]
-    [InlineData(2, 1)]
-    [InlineData(61, 30)]
-    [InlineData(7, 3)]
-    public void Half_of_the_sectors_rounded_down_go_to_treatment_and_the_rest_to_control(int sectors, int treated)
+    [InlineData(60, 0.5, 30)]
+    [InlineData(61, 0.5, 31)]
+    [InlineData(7, 0.5, 4)]
+    [InlineData(2, 0.5, 1)]
+    [InlineData(60, 1.0 / 3, 20)]
+    [InlineData(10, 1.0 / 3, 3)]
+    [InlineData(5, 0.3, 2)]
+    public void Exactly_the_share_of_sectors_rounded_half_up_is_treated(int sectors, double share, int treated)
     {
-        var allocation = SectorRandomizer.Allocate(Enumerable.Range(1, sectors).Select(i => $"S{i:000}"), 99);
+        var allocation = StratifiedRandomizer.Allocate(Plain(sectors), 99, NoStrata, share);
 
-        Assert.Equal(sectors, allocation.Count);
-        Assert.Equal(treated, allocation.Count(a => a.Arm == StudyArms.Treatment));
-        Assert.Equal(sectors - treated, allocation.Count(a => a.Arm == StudyArms.Control));
-        Assert.Equal(sectors, allocation.Select(a => a.Code).Distinct().Count());
+        Assert.Equal(sectors, allocation.Sectors.Count);
+        Assert.Equal(treated, allocation.TreatedCount);
+        Assert.Equal(treated, allocation.Sectors.Count(a => a.Arm == StudyArms.Treatment));
+        Assert.Equal(sectors - treated, allocation.Sectors.Count(a => a.Arm == StudyArms.Control));
     }
 
     [Fact]
-    public void The_order_in_which_sectors_are_given_does_not_matter()
+    public void The_order_in_which_sectors_are_given_does_not_matter_and_the_allocation_comes_in_code_order()
     {
-        var shuffled = Sixty.OrderBy(_ => Random.Shared.Next()).ToArray();
-        var reversed = Sixty.Reverse().ToArray();
+        var sectors = RandomizationTestData.GoldenSectors;
+        var expected = StratifiedRandomizer.Allocate(sectors, 7, ["alcaldia", "size"], 0.5);
 
-        var expected = SectorRandomizer.Allocate(Sixty, 7);
-
-        Assert.Equal(expected, SectorRandomizer.Allocate(shuffled, 7));
-        Assert.Equal(expected, SectorRandomizer.Allocate(reversed, 7));
+        Assert.Equal(expected.Sectors, StratifiedRandomizer.Allocate(sectors.Reverse().ToList(), 7, ["alcaldia", "size"], 0.5).Sectors);
+        Assert.Equal(expected.Sectors, StratifiedRandomizer.Allocate(sectors.OrderBy(_ => Random.Shared.Next()).ToList(), 7, ["alcaldia", "size"], 0.5).Sectors);
+        Assert.Equal(expected.Sectors.Select(s => s.Code).Order(StringComparer.Ordinal), expected.Sectors.Select(s => s.Code));
     }
 
     [Fact]
-    public void The_allocation_is_returned_in_sector_code_order()
+    public void The_order_of_the_strata_columns_changes_the_stratum_labels_and_the_list_hash_but_not_the_arms()
     {
-        var allocation = SectorRandomizer.Allocate(Sixty.Reverse(), 3);
+        var sectors = RandomizationTestData.GoldenSectors;
 
-        Assert.Equal(Sixty, allocation.Select(a => a.Code));
+        var bySize = StratifiedRandomizer.Allocate(sectors, 7, ["size", "alcaldia"], 0.5);
+        var byAlcaldia = StratifiedRandomizer.Allocate(sectors, 7, ["alcaldia", "size"], 0.5);
+
+        Assert.Equal(byAlcaldia.Sectors.Select(s => (s.Code, s.Arm)), bySize.Sectors.Select(s => (s.Code, s.Arm)));
+        Assert.Equal("size=large;alcaldia=Cuauhtémoc", bySize.Sectors.Single(s => s.Code == "CUH-01").Stratum);
+        Assert.NotEqual(byAlcaldia.SectorListHash, bySize.SectorListHash);
     }
 
     [Fact]
-    public void A_recorded_seed_reproduces_the_recorded_allocation_on_any_machine_and_runtime()
+    public void The_sector_list_hash_is_sha256_over_the_sorted_code_and_stratum_lines()
     {
-        // Pinned once: a change of algorithm would silently change what a recorded seed means.
-        var treated = Treated(SectorRandomizer.Allocate(Enumerable.Range(1, 10).Select(i => $"S{i:00}"), 20240901));
+        var allocation = StratifiedRandomizer.Allocate(
+            [new("B", new Dictionary<string, string> { ["z"] = "2" }), new("A", new Dictionary<string, string> { ["z"] = "1" })], 1, ["z"], 0.5);
 
-        Assert.Equal(PinnedTreated, treated.Order());
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("A\tz=1\nB\tz=2\n"u8));
+        Assert.Equal(expected, allocation.SectorListHash);
     }
 
-    static readonly string[] PinnedTreated = ["S02", "S05", "S07", "S09", "S10"];
+    [Fact]
+    public void Property_every_stratum_is_balanced_within_one_sector_and_the_total_is_exact_over_many_seeds_and_lists()
+    {
+        var random = new Random(12345);  // only to generate test inputs
+        for (var run = 0; run < 600; run++)
+        {
+            var (sectors, columns) = RandomSectors(random);
+            var share = run % 2 == 0 ? 0.5 : 1.0 / 3;
+            var seed = random.NextInt64(long.MinValue, long.MaxValue);
+            var total = StratifiedRandomizer.TreatedCount(sectors.Count, share);
+            if (total == 0 || total == sectors.Count) continue;  // refused: an arm would be empty (tested below)
+
+            var allocation = StratifiedRandomizer.Allocate(sectors, seed, columns, share);
+
+            var context = $"run {run}: {sectors.Count} sectors, columns [{string.Join(",", columns)}], share {share}, seed {seed}";
+            Assert.True(total == (int)Math.Round(sectors.Count * share, MidpointRounding.AwayFromZero), context);
+            Assert.Equal(total, allocation.Sectors.Count(s => s.Arm == StudyArms.Treatment));
+            foreach (var stratum in allocation.Sectors.GroupBy(s => s.Stratum))
+            {
+                var treated = stratum.Count(s => s.Arm == StudyArms.Treatment);
+                Assert.True(Math.Abs(treated - stratum.Count() * share) < 1, $"{context}: stratum '{stratum.Key}' has {treated} of {stratum.Count()} treated");
+            }
+            var again = StratifiedRandomizer.Allocate(sectors.OrderBy(_ => random.Next()).ToList(), seed, columns, share);
+            Assert.Equal(allocation.Sectors, again.Sectors);
+            Assert.Equal(allocation.SectorListHash, again.SectorListHash);
+        }
+    }
+
+    /// <summary>2..200 sectors with 0, 1 or 2 stratum columns of 1..8 values each (strata of every size, many odd).</summary>
+    internal static (List<SectorForRandomization> Sectors, string[] Columns) RandomSectors(Random random)
+    {
+        var columns = new[] { "alcaldia", "tamaño" }.Take(random.Next(3)).ToArray();
+        var values = columns.ToDictionary(c => c, _ => random.Next(1, 9));
+        var count = random.Next(2, 201);
+        var prefix = random.Next(2) == 0 ? "S" : "Sector-ñ";
+        var sectors = Enumerable.Range(1, count)
+            .Select(i => new SectorForRandomization($"{prefix}{random.Next(1_000_000)}-{i}",
+                columns.ToDictionary(c => c, c => $"v{random.Next(values[c])}")))
+            .ToList();
+        return (sectors, columns);
+    }
+
+    [Fact]
+    public void Five_thousand_sectors_are_randomized_well_under_a_second()
+    {
+        var sectors = Enumerable.Range(1, 5000).Select(i => new SectorForRandomization($"SEC-{i:00000}",
+            new Dictionary<string, string> { ["alcaldia"] = $"A{i % 16}", ["size"] = (i % 3).ToString() })).ToList();
+        StratifiedRandomizer.Allocate(Plain(10), 1, NoStrata, 0.5);
+
+        var stopwatch = Stopwatch.StartNew();
+        var allocation = StratifiedRandomizer.Allocate(sectors, 20240901, ["alcaldia", "size"], 0.5);
+        stopwatch.Stop();
+
+        Assert.Equal(2500, allocation.TreatedCount);
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(1), $"{stopwatch.ElapsedMilliseconds} ms");
+    }
+
+    public static TheoryData<string, string[], double, string> Refusals => new()
+    {
+        { "one sector", [], 0.5, "sectors" },
+        { "share 0", [], 0, "treatedShare" },
+        { "share 1", [], 1, "treatedShare" },
+        { "share 1.5", [], 1.5, "treatedShare" },
+        { "share NaN", [], double.NaN, "treatedShare" },
+        { "share leaves no treated sector", [], 0.05, "treatedShare" },
+        { "unknown column", ["precinct"], 0.5, "strata" },
+        { "column missing in one sector", ["size"], 0.5, "strata" },
+        { "column twice", ["zone", "zone"], 0.5, "strata" },
+        { "empty column name", [""], 0.5, "strata" },
+        { "value with a semicolon", ["notes"], 0.5, "strata" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public void Inputs_that_cannot_be_randomized_are_refused_naming_the_field(string why, string[] columns, double share, string field)
+    {
+        List<SectorForRandomization> sectors =
+        [
+            new("S1", new Dictionary<string, string> { ["zone"] = "A", ["size"] = "large", ["notes"] = "a;b" }),
+            new("S2", new Dictionary<string, string> { ["zone"] = "B", ["notes"] = "c" }),
+            new("S3", new Dictionary<string, string> { ["zone"] = "B", ["notes"] = "d" }),
+        ];
+        if (why == "one sector") sectors = sectors.Take(1).ToList();
+
+        var refusal = Assert.Throws<RandomizationInputException>(() => StratifiedRandomizer.Allocate(sectors, 1, columns, share));
+
+        Assert.Equal(field, refusal.Field);
+    }
 }

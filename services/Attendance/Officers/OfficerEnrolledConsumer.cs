@@ -13,7 +13,7 @@ public sealed class OfficerEnrolledConsumer([FromKeyedServices(AttendanceService
         if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(OfficerEnrolledConsumer), ct)) return;
         await work.ExecuteAsync("""
             INSERT INTO officers (officer_id, sector_id, role, enrolled_at) VALUES (@OfficerId, @SectorId, @Role, @EnrolledAt)
-            ON CONFLICT (officer_id) DO UPDATE SET sector_id = excluded.sector_id, role = excluded.role
+            ON CONFLICT (officer_id) DO NOTHING
             """, message, ct);
         await work.CommitAsync(ct);
     }

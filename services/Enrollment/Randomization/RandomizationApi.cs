@@ -1,61 +1,165 @@
+using System.Data.Common;
 using System.Security.Claims;
-using System.Text.Json;
+using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Reminders.Contracts;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Data;
 
 namespace Reminders.Enrollment.Randomization;
 
+/// <summary>
+/// Randomize (dry run or commit, once), void before the study starts, and read the record, the allocation and the
+/// balance table (managers and researchers; sector ids and codes only, no names).
+/// </summary>
 public static class RandomizationApi
 {
-    public sealed record RandomizeRequest(long Seed);
+    const int MaxReasonLength = 1000;
 
-    public sealed record RandomizationResult(Guid RandomizationId, long Seed, IReadOnlyList<SectorAssignment> Assignments);
+    /// <param name="Seed">Required; any 64-bit integer.</param>
+    /// <param name="Strata">Stratum column names of the sectors (none: one stratum).</param>
+    /// <param name="TreatedShare">Strictly between 0 and 1; default one half.</param>
+    /// <param name="DryRun">Show the allocation the seed gives without writing anything.</param>
+    public sealed record RandomizeRequest(long? Seed, IReadOnlyList<string>? Strata, double? TreatedShare, bool? DryRun);
 
-    public sealed record SectorAssignment(string SectorCode, string Arm);
+    public sealed record VoidRequest(string? Reason);
+
+    /// <summary>A dry run (<see cref="Id"/> null, status <c>dry-run</c>) or a committed randomization, with its allocation and balance.</summary>
+    public sealed record RandomizationResult(
+        Guid? Id, string Status, long Seed, string AlgorithmVersion, IReadOnlyList<string> Strata, double TreatedShare,
+        string SectorListHash, int SectorCount, int TreatedCount, string? RequestedBy, DateTimeOffset? CreatedAt,
+        IReadOnlyList<AllocatedSector> Assignments, BalanceTable Balance);
+
+    public sealed record AllocationResponse(Guid RandomizationId, string Status, IReadOnlyList<AllocatedSector> Assignments);
+
+    public sealed record BalanceResponse(Guid RandomizationId, string Status, IReadOnlyList<BalanceRow> Strata, IReadOnlyList<BalanceRow> Arms);
 
     public static IEndpointRouteBuilder MapRandomizationApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/enrollment").WithTags("Enrollment")
-            .MapPost("/randomizations", Randomize).RequireAuthorization(Roles.Manager)
-            .WithSummary("Randomize every registered sector to treatment or control with a recorded seed (once).");
+        var api = app.MapGroup("/api/enrollment/randomizations").WithTags("Enrollment");
+        api.MapPost("/", Randomize).RequireAuthorization(Roles.Manager)
+            .WithSummary("Randomize the sectors, stratified (seed, strata, treatedShare): a dry run shows the allocation, a commit records it once.");
+        api.MapPost("/{id:guid}/void", Void).RequireAuthorization(Roles.Manager)
+            .WithSummary("Void the committed randomization before any SMS or training exists (reason required); kept in the audit trail.");
+        api.MapGet("/", List).RequireAnyRole(Roles.Manager, Roles.Researcher)
+            .WithSummary("Every randomization, committed and voided, oldest first.");
+        api.MapGet("/current", Current).RequireAnyRole(Roles.Manager, Roles.Researcher);
+        api.MapGet("/{id:guid}", Get).RequireAnyRole(Roles.Manager, Roles.Researcher);
+        api.MapGet("/{id:guid}/allocation", Allocation).RequireAnyRole(Roles.Manager, Roles.Researcher);
+        api.MapGet("/{id:guid}/allocation.csv", AllocationCsv).RequireAnyRole(Roles.Manager, Roles.Researcher);
+        api.MapGet("/{id:guid}/balance", Balance).RequireAnyRole(Roles.Manager, Roles.Researcher)
+            .WithSummary("Per arm and stratum: sectors, officers, commanders, mean sector size (as at randomization).");
+        api.MapGet("/{id:guid}/balance.csv", BalanceCsv).RequireAnyRole(Roles.Manager, Roles.Researcher);
         return app;
     }
 
-    static async Task<Results<Created<RandomizationResult>, ProblemHttpResult>> Randomize(
+    static async Task<Results<Ok<RandomizationResult>, Created<RandomizationResult>, ProblemHttpResult>> Randomize(
         RandomizeRequest request, ClaimsPrincipal user, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database,
         TimeProvider clock, CancellationToken ct)
     {
-        await using var work = await database.BeginAsync(ct);
-        // Locked: a concurrent request waits, then sees the arms this one wrote and gets 409 instead of redoing the allocation.
-        var sectors = await work.QueryAsync<SectorRow>($"SELECT id AS Id, code AS Code, arm AS Arm FROM sectors {work.Dialect.ForUpdate()}", ct: ct);
-        if (sectors.Count < 2)
-            return TypedResults.Problem(title: "Not enough sectors", detail: "At least two sectors are needed to randomize.", statusCode: 409);
-        if (sectors.Any(s => s.Arm is not null))
-            return TypedResults.Problem(title: "Already randomized", detail: "Sectors were already randomized; an allocation is never redone.", statusCode: 409);
-
-        var allocation = SectorRandomizer.Allocate(sectors.Select(s => s.Code), request.Seed);
-        var ids = sectors.ToDictionary(s => s.Code, s => s.Id);
-        var randomizationId = Guid.CreateVersion7();
-        var now = clock.GetUtcNow();
-        foreach (var (code, arm) in allocation)
-            await work.ExecuteAsync("UPDATE sectors SET arm = @arm, randomization_id = @randomizationId WHERE id = @id",
-                new { arm, randomizationId, id = ids[code] }, ct);
-        var assignments = allocation.Select(a => new SectorAssignment(a.Code, a.Arm)).ToList();
-        await work.ExecuteAsync("""
-            INSERT INTO randomizations (id, seed, requested_by, created_at, assignments)
-            VALUES (@randomizationId, @Seed, @requestedBy, @now, @json)
-            """, new { randomizationId, request.Seed, requestedBy = user.Identity?.Name ?? "", now, json = JsonSerializer.Serialize(assignments) }, ct);
-        work.Publish(new SectorsRandomized(randomizationId, request.Seed, allocation.Select(a => new SectorArm(ids[a.Code], a.Arm)).ToList(), now));
-        await work.CommitAsync(ct);
-        return TypedResults.Created($"/api/enrollment/randomizations/{randomizationId}", new RandomizationResult(randomizationId, request.Seed, assignments));
+        if (request.Seed is not { } seed)
+            return Invalid("seed", "A seed is required (an integer); it is recorded so the allocation can be re-derived.");
+        var strata = request.Strata ?? [];
+        var share = request.TreatedShare ?? 0.5;
+        try
+        {
+            if (request.DryRun == true)
+            {
+                var (allocation, sectors) = await RandomizationRecords.DryRunAsync(database, seed, strata, share, ct);
+                return TypedResults.Ok(Result(allocation, sectors, id: null, "dry-run", requestedBy: null, createdAt: null));
+            }
+            var committed = await RandomizationRecords.CommitAsync(database, seed, strata, share, user.Identity?.Name ?? "", clock.GetUtcNow(), ct);
+            if (committed is null)
+                return Conflict("Already randomized",
+                    "A randomization is committed; an allocation is never redone. Void it first (only possible before any SMS or training).");
+            var (id, createdAt, committedAllocation, committedSectors) = committed.Value;
+            return TypedResults.Created($"/api/enrollment/randomizations/{id}",
+                Result(committedAllocation, committedSectors, id, RandomizationRecords.Committed, user.Identity?.Name ?? "", createdAt));
+        }
+        catch (RandomizationInputException ex)
+        {
+            return Invalid(ex.Field, ex.Message);
+        }
+        catch (DbException ex) when (ex.IsUniqueViolation())
+        {
+            return Conflict("Already randomized", "Another randomization was committed at the same time; this one was not.");
+        }
     }
 
-    sealed record SectorRow
+    static RandomizationResult Result(Allocation allocation, IReadOnlyList<AllocatedSector> sectors, Guid? id, string status, string? requestedBy, DateTimeOffset? createdAt) =>
+        new(id, status, allocation.Seed, allocation.AlgorithmVersion, allocation.StrataColumns, allocation.TreatedShare, allocation.SectorListHash,
+            sectors.Count, allocation.TreatedCount, requestedBy, createdAt, sectors, RandomizationBalance.Compute(sectors));
+
+    static async Task<Results<Ok<RandomizationRecord>, ProblemHttpResult>> Void(
+        Guid id, VoidRequest request, ClaimsPrincipal user, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database,
+        TimeProvider clock, CancellationToken ct)
     {
-        public Guid Id { get; init; }
-        public string Code { get; init; } = "";
-        public string? Arm { get; init; }
+        var reason = request.Reason?.Trim() ?? "";
+        if (reason.Length == 0)
+            return Invalid("reason", "A reason is required to void a randomization; it stays in the audit trail.");
+        if (reason.Length > MaxReasonLength)
+            return Invalid("reason", $"A reason has at most {MaxReasonLength} characters.");
+        var outcome = await RandomizationRecords.VoidAsync(database, id, reason, user.Identity?.Name ?? "", clock.GetUtcNow(), ct);
+        return outcome switch
+        {
+            { Record: { } record } => TypedResults.Ok(record),
+            { NotFound: true } => NotFound(id),
+            { AlreadyVoided: true } => Conflict("Already voided", "This randomization is already voided."),
+            _ => Conflict("The study has started",
+                $"A randomization can only be voided before any SMS or training exists; already seen: {string.Join(", ", outcome.Activity)}."),
+        };
     }
+
+    static async Task<Ok<IReadOnlyList<RandomizationRecord>>> List([FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct) =>
+        TypedResults.Ok(await RandomizationRecords.ListAsync(database, ct));
+
+    static async Task<Results<Ok<RandomizationRecord>, ProblemHttpResult>> Current(
+        [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct) =>
+        (await RandomizationRecords.ListAsync(database, ct)).SingleOrDefault(r => r.Status == RandomizationRecords.Committed) is { } current
+            ? TypedResults.Ok(current)
+            : TypedResults.Problem(title: "Not randomized", detail: "No randomization is committed.", statusCode: 404);
+
+    static async Task<Results<Ok<RandomizationRecord>, ProblemHttpResult>> Get(
+        Guid id, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct) =>
+        await RandomizationRecords.FindAsync(database, id, ct) is { } record ? TypedResults.Ok(record) : NotFound(id);
+
+    static async Task<Results<Ok<AllocationResponse>, ProblemHttpResult>> Allocation(
+        Guid id, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct) =>
+        await RandomizationRecords.FindAsync(database, id, ct) is { } record
+            ? TypedResults.Ok(new AllocationResponse(id, record.Status, await RandomizationRecords.AllocationAsync(database, id, ct)))
+            : NotFound(id);
+
+    static async Task<Results<FileContentHttpResult, ProblemHttpResult>> AllocationCsv(
+        Guid id, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct)
+    {
+        if (await RandomizationRecords.FindAsync(database, id, ct) is null) return NotFound(id);
+        var sectors = await RandomizationRecords.AllocationAsync(database, id, ct);
+        return Csv(RandomizationBalance.AllocationCsv(sectors.Select(s => (s.SectorCode, s.Stratum, s.Arm))), $"allocation-{id}.csv");
+    }
+
+    static async Task<Results<Ok<BalanceResponse>, ProblemHttpResult>> Balance(
+        Guid id, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct)
+    {
+        if (await RandomizationRecords.FindAsync(database, id, ct) is not { } record) return NotFound(id);
+        var table = RandomizationBalance.Compute(await RandomizationRecords.AllocationAsync(database, id, ct));
+        return TypedResults.Ok(new BalanceResponse(id, record.Status, table.Strata, table.Arms));
+    }
+
+    static async Task<Results<FileContentHttpResult, ProblemHttpResult>> BalanceCsv(
+        Guid id, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct)
+    {
+        if (await RandomizationRecords.FindAsync(database, id, ct) is null) return NotFound(id);
+        var table = RandomizationBalance.Compute(await RandomizationRecords.AllocationAsync(database, id, ct));
+        return Csv(RandomizationBalance.BalanceCsv(table), $"balance-{id}.csv");
+    }
+
+    static FileContentHttpResult Csv(string text, string fileName) =>
+        TypedResults.File(Encoding.UTF8.GetBytes(text), "text/csv; charset=utf-8", fileName);
+
+    static ProblemHttpResult Invalid(string field, string reason) =>
+        TypedResults.Problem(title: "Invalid request", detail: reason, statusCode: 400, extensions: new Dictionary<string, object?> { ["field"] = field });
+
+    static ProblemHttpResult Conflict(string title, string detail) => TypedResults.Problem(title: title, detail: detail, statusCode: 409);
+
+    static ProblemHttpResult NotFound(Guid id) =>
+        TypedResults.Problem(title: "No such randomization", detail: $"There is no randomization {id}.", statusCode: 404);
 }

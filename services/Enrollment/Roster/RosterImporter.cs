@@ -1,101 +1,226 @@
+using System.Text.Json;
 using Reminders.Contracts;
+using Reminders.Enrollment.Officers;
+using Reminders.Platform.Csv;
 using Reminders.Platform.Data;
 
 namespace Reminders.Enrollment.Roster;
 
-public enum RosterImportMode { DryRun, Apply }
+public enum RosterImportMode { DryRun, Apply, ApplyValid }
 
-public sealed record RosterImportReport(
-    string Mode, int Rows, int Created, int Updated, int Unchanged, int SectorsCreated, IReadOnlyList<RosterError> Errors)
+public sealed record RosterImportOptions(
+    RosterImportMode Mode, bool FullRoster = false, bool ConfirmInactive = false, DateOnly? TransferDate = null, string ImportedBy = "");
+
+public sealed record InactiveCandidate(Guid OfficerId, string Badge, string SectorCode);
+
+public sealed record RosterImportReport
 {
-    public bool Applied => Mode == "apply" && Errors.Count == 0;
+    public string Mode { get; init; } = "";
+    public string Encoding { get; init; } = "";
+    public int Rows { get; init; }
+    public int Imported { get; init; }
+    public int Updated { get; init; }
+    public int Unchanged { get; init; }
+    public int Transferred { get; init; }
+    public int CrossArmTransfers { get; init; }
+    public int Reactivated { get; init; }
+    public int Inactivated { get; init; }
+    public IReadOnlyList<RosterError> Rejected { get; init; } = [];
+    /// <summary>With a full roster: active officers missing from it, who become inactive only once the manager confirms.</summary>
+    public IReadOnlyList<InactiveCandidate> WouldBecomeInactive { get; init; } = [];
+    /// <summary>apply-valid: the rejected rows in their original columns plus an "error" column, to fix and upload again.</summary>
+    public string? RejectsCsv { get; init; }
+    /// <summary>Whether anything was written.</summary>
+    public bool Written { get; init; }
 }
 
 /// <summary>
-/// Imports a parsed roster all or nothing: any bad row and nothing is written. New officers are announced
-/// (OfficerEnrolled, without phone) and their phone goes to Messaging's own queue (UpdateOfficerContact).
+/// Imports a roster: dry-run writes nothing, apply is all or nothing, apply-valid writes the good rows. Re-importing
+/// is an update: a new phone goes to Messaging, a new sector is a transfer with its date (flagged when it crosses
+/// arms), a role change is announced, and a full roster shows who would become inactive before anyone does.
 /// </summary>
-public sealed class RosterImporter([FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, TimeProvider clock)
+public sealed class RosterImporter(
+    [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, TimeProvider clock, IConfiguration configuration)
 {
-    public async Task<RosterImportReport> ImportAsync(string csvText, RosterImportMode mode, CancellationToken ct)
+    static readonly TimeZoneInfo MexicoCity = TimeZoneInfo.FindSystemTimeZoneById("America/Mexico_City");
+
+    IReadOnlyCollection<string> AllowedPhoneRegions =>
+        configuration.GetSection("Enrollment:AllowedPhoneRegions").Get<string[]>() is { Length: > 0 } regions ? regions : ["MX"];
+
+    public async Task<RosterImportReport> ImportAsync(byte[] file, RosterImportOptions options, CancellationToken ct)
     {
-        var parsed = RosterParser.Parse(csvText);
-        var errors = parsed.Errors.ToList();
+        var (text, encoding) = CsvText.Decode(file);
+        var parsed = RosterParser.Parse(text, AllowedPhoneRegions);
+        var rejected = parsed.Errors.ToList();
+        var rejectedLines = parsed.RejectedRows.Keys.ToHashSet();
         var now = clock.GetUtcNow();
-        int created = 0, updated = 0, unchanged = 0, sectorsCreated = 0;
+        var transferDate = options.TransferDate ?? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, MexicoCity).DateTime);
 
         await using var work = await database.BeginAsync(ct);
-        var sectors = (await work.QueryAsync<SectorKey>("SELECT id AS Id, code AS Code FROM sectors", ct: ct))
-            .ToDictionary(s => s.Code, s => s.Id, StringComparer.OrdinalIgnoreCase);
-        var officers = (await work.QueryAsync<ExistingOfficer>(
-            "SELECT id AS Id, badge AS Badge, sector_id AS SectorId, phone_e164 AS PhoneE164, name AS Name, role AS Role, consent AS Consent FROM officers", ct: ct))
-            .ToDictionary(o => o.Badge, StringComparer.OrdinalIgnoreCase);
-        var phoneOwners = officers.Values.ToDictionary(o => o.PhoneE164, o => o.Badge);
+        await work.LockAsync("roster-import", ct);
+        var sectors = (await work.QueryAsync<SectorRow>("SELECT id AS Id, code AS Code, arm AS Arm FROM sectors", ct: ct))
+            .ToDictionary(s => s.Code, StringComparer.OrdinalIgnoreCase);
+        var sectorsById = sectors.Values.ToDictionary(s => s.Id);
+        var officers = (await work.QueryAsync<OfficerRow>("""
+            SELECT id AS Id, badge AS Badge, sector_id AS SectorId, phone_e164 AS PhoneE164, name AS Name, role AS Role,
+                   consent AS Consent, attributes AS Attributes, status AS Status, randomized_arm AS RandomizedArm
+            FROM officers
+            """, ct: ct)).ToDictionary(o => o.Badge, StringComparer.OrdinalIgnoreCase);
 
+        // Phones as they will be once the file is applied: a swap between two officers is fine, a shared phone is not.
+        var finalPhoneOwner = officers.Values.ToDictionary(o => o.PhoneE164, o => o.Badge);
+        foreach (var row in parsed.Rows)
+            if (officers.TryGetValue(row.Badge, out var previous) && finalPhoneOwner.GetValueOrDefault(previous.PhoneE164) == previous.Badge)
+                finalPhoneOwner.Remove(previous.PhoneE164);
+
+        var accepted = new List<RosterRow>();
         foreach (var row in parsed.Rows)
         {
-            if (phoneOwners.TryGetValue(row.PhoneE164, out var owner) && !string.Equals(owner, row.Badge, StringComparison.OrdinalIgnoreCase))
+            var rowErrors = new List<RosterError>();
+            if (!sectors.ContainsKey(row.SectorCode))
+                rowErrors.Add(new RosterError(row.Line, "sector", row.SectorCode, $"Sector {row.SectorCode} is not registered; load the sectors first."));
+            if (finalPhoneOwner.TryGetValue(row.PhoneE164, out var owner) && !string.Equals(owner, row.Badge, StringComparison.OrdinalIgnoreCase))
+                rowErrors.Add(new RosterError(row.Line, "phone", row.PhoneE164, $"This phone belongs to officer {owner}."));
+            if (rowErrors.Count > 0)
             {
-                errors.Add(new RosterError(row.Line, "phone", row.PhoneE164, $"This phone already belongs to officer {owner}."));
+                rejected.AddRange(rowErrors);
+                rejectedLines.Add(row.Line);
                 continue;
             }
-            if (!sectors.TryGetValue(row.SectorCode, out var sectorId))
-            {
-                sectorId = Guid.CreateVersion7();
-                sectors[row.SectorCode] = sectorId;
-                sectorsCreated++;
-                await work.ExecuteAsync("INSERT INTO sectors (id, code, name, created_at) VALUES (@sectorId, @code, @code, @now)",
-                    new { sectorId, code = row.SectorCode, now }, ct);
-                work.Publish(new SectorRegistered(sectorId, row.SectorCode, row.SectorCode, now));
-            }
-
-            if (!officers.TryGetValue(row.Badge, out var existing))
-            {
-                var officerId = Guid.CreateVersion7();
-                await work.ExecuteAsync("""
-                    INSERT INTO officers (id, badge, name, role, sector_id, phone_e164, consent, created_at, updated_at)
-                    VALUES (@officerId, @Badge, @Name, @Role, @sectorId, @PhoneE164, @Consent, @now, @now)
-                    """, new { officerId, row.Badge, row.Name, row.Role, sectorId, row.PhoneE164, row.Consent, now }, ct);
-                work.Publish(new OfficerEnrolled(officerId, sectorId, row.Role, now));
-                work.Send(QueueNames.UpdateOfficerContact, new UpdateOfficerContact(officerId, row.PhoneE164, now));
-                officers[row.Badge] = new ExistingOfficer { Id = officerId, Badge = row.Badge, SectorId = sectorId, PhoneE164 = row.PhoneE164, Name = row.Name, Role = row.Role, Consent = row.Consent };
-                phoneOwners[row.PhoneE164] = row.Badge;
-                created++;
-                continue;
-            }
-
-            if (existing.SectorId != sectorId)
-            {
-                errors.Add(new RosterError(row.Line, "sector", row.SectorCode, "A change of sector is a transfer; transfers are not imported by this version."));
-                continue;
-            }
-            if (existing.PhoneE164 == row.PhoneE164 && existing.Name == row.Name && existing.Role == row.Role && existing.Consent == row.Consent)
-            {
-                unchanged++;
-                continue;
-            }
-            await work.ExecuteAsync("""
-                UPDATE officers SET name = @Name, role = @Role, phone_e164 = @PhoneE164, consent = @Consent, updated_at = @now WHERE id = @Id
-                """, new { existing.Id, row.Name, row.Role, row.PhoneE164, row.Consent, now }, ct);
-            if (existing.PhoneE164 != row.PhoneE164)
-                work.Send(QueueNames.UpdateOfficerContact, new UpdateOfficerContact(existing.Id, row.PhoneE164, now));
-            updated++;
+            finalPhoneOwner[row.PhoneE164] = row.Badge;
+            accepted.Add(row);
         }
 
-        var report = new RosterImportReport(mode == RosterImportMode.Apply ? "apply" : "dry-run",
-            parsed.Rows.Count + parsed.Errors.Select(e => e.Line).Distinct().Count(), created, updated, unchanged, sectorsCreated,
-            errors.OrderBy(e => e.Line).ToList());
-        if (report.Applied) await work.CommitAsync(ct);
-        return report;
+        var write = options.Mode == RosterImportMode.ApplyValid || (options.Mode == RosterImportMode.Apply && rejected.Count == 0);
+        int imported = 0, updated = 0, unchanged = 0, transferred = 0, crossArm = 0, reactivated = 0, inactivated = 0;
+        foreach (var row in accepted)
+        {
+            var sector = sectors[row.SectorCode];
+            var attributes = JsonSerializer.Serialize(row.Attributes);
+            if (!officers.TryGetValue(row.Badge, out var existing))
+            {
+                imported++;
+                if (!write) continue;
+                var officerId = Guid.CreateVersion7();
+                // Officers enrolled after randomization take their sector's arm.
+                await work.ExecuteAsync("""
+                    INSERT INTO officers (id, badge, name, role, sector_id, phone_e164, consent, attributes, status, randomized_arm, created_at, updated_at)
+                    VALUES (@officerId, @Badge, @Name, @Role, @sectorId, @PhoneE164, @Consent, @attributes, 'active', @arm, @now, @now)
+                    """, new { officerId, row.Badge, row.Name, row.Role, sectorId = sector.Id, row.PhoneE164, row.Consent, attributes, arm = sector.Arm, now }, ct);
+                work.Publish(new OfficerEnrolled(officerId, sector.Id, row.Role, now));
+                work.Send(QueueNames.UpdateOfficerContact, new UpdateOfficerContact(officerId, row.PhoneE164, now));
+                continue;
+            }
+
+            var changed = false;
+            if (existing.SectorId != sector.Id)
+            {
+                var fromArm = sectorsById.GetValueOrDefault(existing.SectorId)?.Arm;
+                var isCrossArm = fromArm is not null && sector.Arm is not null && fromArm != sector.Arm;
+                transferred++;
+                if (isCrossArm) crossArm++;
+                changed = true;
+                if (write)
+                {
+                    await work.ExecuteAsync("""
+                        INSERT INTO officer_transfers (officer_id, from_sector_id, to_sector_id, from_arm, to_arm, cross_arm, transferred_on, recorded_by, recorded_at)
+                        VALUES (@Id, @fromSector, @toSector, @fromArm, @toArm, @isCrossArm, @on, @by, @now)
+                        """, new { existing.Id, fromSector = existing.SectorId, toSector = sector.Id, fromArm, toArm = sector.Arm, isCrossArm,
+                            on = transferDate.ToString("yyyy-MM-dd"), by = options.ImportedBy, now }, ct);
+                    // The arm of randomization stays for analysis; a cross-arm move is flagged.
+                    await work.ExecuteAsync("""
+                        UPDATE officers SET sector_id = @toSector, cross_arm_transfer = CASE WHEN @isCrossArm THEN @flag ELSE cross_arm_transfer END,
+                            randomized_arm = COALESCE(randomized_arm, @toArm), updated_at = @now WHERE id = @Id
+                        """, new { existing.Id, toSector = sector.Id, isCrossArm, flag = true, toArm = sector.Arm, now }, ct);
+                    work.Publish(new OfficerTransferred(existing.Id, existing.SectorId, sector.Id, isCrossArm, transferDate, now));
+                }
+            }
+            if (existing.PhoneE164 != row.PhoneE164)
+            {
+                changed = true;
+                if (write) work.Send(QueueNames.UpdateOfficerContact, new UpdateOfficerContact(existing.Id, row.PhoneE164, now));
+            }
+            if (existing.Role != row.Role)
+            {
+                changed = true;
+                if (write) work.Publish(new OfficerChanged(existing.Id, row.Role, now));
+            }
+            changed |= existing.Name != row.Name || existing.Consent != row.Consent || existing.Attributes != attributes;
+            if (changed && write)
+                await work.ExecuteAsync("""
+                    UPDATE officers SET name = @Name, role = @Role, phone_e164 = @PhoneE164, consent = @Consent, attributes = @attributes, updated_at = @now
+                    WHERE id = @Id
+                    """, new { existing.Id, row.Name, row.Role, row.PhoneE164, row.Consent, attributes, now }, ct);
+            // Back on the roster: inactive becomes active again. An opt-out or a withdrawal is never undone by an import.
+            if (existing.Status == OfficerStatuses.Inactive)
+            {
+                reactivated++;
+                changed = true;
+                if (write)
+                    await OfficerStatusChanges.ChangeAsync(work, existing.Id, existing.Status, OfficerStatuses.Active, StatusSources.Import,
+                        options.ImportedBy, "back on the roster", now, ct);
+            }
+            if (changed) updated++; else unchanged++;
+        }
+
+        var missing = new List<InactiveCandidate>();
+        if (options.FullRoster)
+        {
+            var present = parsed.Rows.Select(r => r.Badge).Concat(parsed.RejectedRows.Values.Select(BadgeOf(parsed.Header)))
+                .ToHashSet(StringComparer.OrdinalIgnoreCase);
+            missing = officers.Values.Where(o => o.Status == OfficerStatuses.Active && !present.Contains(o.Badge))
+                .Select(o => new InactiveCandidate(o.Id, o.Badge, sectorsById.GetValueOrDefault(o.SectorId)?.Code ?? ""))
+                .OrderBy(o => o.Badge, StringComparer.Ordinal).ToList();
+            if (write && options.ConfirmInactive)
+                foreach (var candidate in missing)
+                {
+                    await OfficerStatusChanges.ChangeAsync(work, candidate.OfficerId, OfficerStatuses.Active, OfficerStatuses.Inactive,
+                        StatusSources.Import, options.ImportedBy, "missing from a full roster", now, ct);
+                    inactivated++;
+                }
+        }
+
+        if (write) await work.CommitAsync(ct);
+        return new RosterImportReport
+        {
+            Mode = options.Mode switch { RosterImportMode.DryRun => "dry-run", RosterImportMode.Apply => "apply", _ => "apply-valid" },
+            Encoding = encoding,
+            Rows = parsed.Rows.Count + parsed.RejectedRows.Count,
+            Imported = imported, Updated = updated, Unchanged = unchanged, Transferred = transferred, CrossArmTransfers = crossArm,
+            Reactivated = reactivated, Inactivated = inactivated,
+            Rejected = rejected.OrderBy(e => e.Line).ToList(),
+            WouldBecomeInactive = missing,
+            RejectsCsv = options.Mode == RosterImportMode.ApplyValid && rejected.Count > 0 ? RejectsCsv(parsed, text, rejected, rejectedLines) : null,
+            Written = write,
+        };
     }
 
-    sealed record SectorKey
+    static Func<IReadOnlyList<string>, string> BadgeOf(IReadOnlyList<string> header)
+    {
+        var index = header.Select((h, i) => (h, i)).FirstOrDefault(p => CsvText.NormalizeHeader(p.h) is "badge" or "placa" or "numeroempleado").i;
+        return fields => index < fields.Count ? fields[index].Trim() : "";
+    }
+
+    /// <summary>The rejected rows as the manager sent them, with the reasons in a last "error" column.</summary>
+    static string RejectsCsv(RosterParseResult parsed, string text, List<RosterError> errors, HashSet<int> lines)
+    {
+        var byLine = parsed.Rows.ToDictionary(r => r.Line, r => (IReadOnlyList<string>)r.RawFields);
+        foreach (var (line, fields) in parsed.RejectedRows) byLine[line] = fields;
+        var reasons = errors.GroupBy(e => e.Line).ToDictionary(g => g.Key, g => string.Join("; ", g.Select(e => $"{e.Column}: {e.Reason}")));
+        var csv = new System.Text.StringBuilder(CsvText.Line(parsed.Header.Append("error")));
+        foreach (var line in lines.Where(byLine.ContainsKey).Order())
+            csv.Append(CsvText.Line(byLine[line].Take(parsed.Header.Count).Append(reasons.GetValueOrDefault(line, ""))));
+        return csv.ToString();
+    }
+
+    sealed record SectorRow
     {
         public Guid Id { get; init; }
         public string Code { get; init; } = "";
+        public string? Arm { get; init; }
     }
 
-    sealed record ExistingOfficer
+    sealed record OfficerRow
     {
         public Guid Id { get; init; }
         public string Badge { get; init; } = "";
@@ -104,5 +229,8 @@ public sealed class RosterImporter([FromKeyedServices(EnrollmentService.Name)] S
         public string Name { get; init; } = "";
         public string Role { get; init; } = "";
         public bool Consent { get; init; }
+        public string Attributes { get; init; } = "{}";
+        public string Status { get; init; } = "";
+        public string? RandomizedArm { get; init; }
     }
 }

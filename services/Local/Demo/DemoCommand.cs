@@ -67,8 +67,8 @@ public static class DemoCommand
         }
     }
 
-    /// <summary>The demo roster's phone for a badge (P-1001 → +525512345601), as Enrollment stored it.</summary>
-    static string PhoneOf(string badge) => $"+5255123456{badge[^2..]}";
+    /// <summary>The demo roster's phone for a badge (P-1001 → +525500000101), as Enrollment stored it.</summary>
+    static string PhoneOf(string badge) => $"+5255000001{badge[^2..]}";
 
     static Task WriteJsonAsync(string path, object value) => File.WriteAllTextAsync(path, JsonSerializer.Serialize(value, ReminderClient.Json));
 

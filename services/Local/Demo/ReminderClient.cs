@@ -16,6 +16,13 @@ public sealed class ReminderClient(ServiceUrls urls, string managerKey, string r
     // Relaxed escaping: the demo writes these files for people to read (accents, +52...).
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
+    public async Task<JsonElement> LoadSectorsAsync(string csv, string mode = "apply")
+    {
+        using var request = Request(HttpMethod.Post, $"{urls.Enrollment}/api/enrollment/sectors?mode={mode}", managerKey);
+        request.Content = new StringContent(csv, Encoding.UTF8, "text/csv");
+        return await SendAsync(request, HttpStatusCode.OK);
+    }
+
     public async Task<JsonElement> ImportRosterAsync(string csv, string mode = "apply")
     {
         using var request = Request(HttpMethod.Post, $"{urls.Enrollment}/api/enrollment/roster?mode={mode}", managerKey);
@@ -23,16 +30,16 @@ public sealed class ReminderClient(ServiceUrls urls, string managerKey, string r
         return await SendAsync(request, HttpStatusCode.OK);
     }
 
-    public async Task<JsonElement> RandomizeAsync(long seed)
+    public async Task<JsonElement> RandomizeAsync(long seed, IReadOnlyList<string>? strata = null)
     {
         using var request = Request(HttpMethod.Post, $"{urls.Enrollment}/api/enrollment/randomizations", managerKey);
-        request.Content = JsonContent.Create(new { seed });
+        request.Content = JsonContent.Create(new { seed, strata = strata ?? [] });
         return await SendAsync(request, HttpStatusCode.Created);
     }
 
     public async Task<JsonElement> OfficersAsync()
     {
-        using var request = Request(HttpMethod.Get, $"{urls.Enrollment}/api/enrollment/officers", managerKey);
+        using var request = Request(HttpMethod.Get, $"{urls.Enrollment}/api/enrollment/officers?pageSize=5000", managerKey);
         return await SendAsync(request, HttpStatusCode.OK);
     }
 

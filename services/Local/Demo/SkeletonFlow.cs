@@ -16,17 +16,26 @@ public static class SkeletonFlow
     /// <summary>GSM-7 only (no á, í, ó, ú), so it is one 160-character segment.</summary>
     public const string MessageBody = "Hola. Este es un mensaje de prueba del sistema de recordatorios. No es necesario responder. Gracias por su servicio.";
 
+    public const string Sectors = """
+        codigo,nombre,alcaldia
+        CUH-01,Cuauhtémoc Centro,Cuauhtémoc
+        CUH-02,Cuauhtémoc Norte,Cuauhtémoc
+        IZT-01,Iztapalapa Oriente,Iztapalapa
+        IZT-02,Iztapalapa Sur,Iztapalapa
+        """;
+
     // A roster as a Spanish-locale spreadsheet exports it: semicolons, Spanish headers, mixed phone formats.
+    // Phones are in the +52 55 0000 block: no Mexican subscriber number starts with 0, so none is a real phone.
     public const string Roster = """
         placa;nombre;rol;sector;teléfono;consentimiento
-        P-1001;Ana López;policía;CUH-01;55 1234 5601;sí
-        P-1002;Bruno Díaz;policía;CUH-01;(55) 1234-5602;si
-        P-1003;Carla Ruiz;mando;CUH-02;+52 1 55 1234 5603;sí
-        P-1004;Daniel Mora;policía;CUH-02;5215512345604;1
-        P-1005;Elena Vega;policía;IZT-01;044 55 1234 5605;sí
-        P-1006;Fernando Gil;comandante;IZT-01;55-1234-5606;sí
-        P-1007;Gabriela Paz;policía;IZT-02;+525512345607;true
-        P-1008;Héctor Solís;oficial;IZT-02;55 1234 5608;sí
+        P-1001;Ana López;policía;CUH-01;55 0000 0101;sí
+        P-1002;Bruno Díaz;policía;CUH-01;(55) 0000-0102;si
+        P-1003;Carla Ruiz;mando;CUH-02;+52 1 55 0000 0103;sí
+        P-1004;Daniel Mora;policía;CUH-02;5215500000104;1
+        P-1005;Elena Vega;policía;IZT-01;044 55 0000 0105;sí
+        P-1006;Fernando Gil;comandante;IZT-01;55-0000-0106;sí
+        P-1007;Gabriela Paz;policía;IZT-02;+525500000107;true
+        P-1008;Héctor Solís;oficial;IZT-02;55 0000 0108;sí
         """;
 
     public sealed record SmsTrace(Guid OfficerId, string Badge, Guid SmsId, double LatencyMs, string Status);
@@ -37,12 +46,13 @@ public static class SkeletonFlow
 
     public static async Task<Result> RunAsync(ReminderClient client, TextWriter log, TimeSpan timeout)
     {
+        var sectorReport = await client.LoadSectorsAsync(Sectors);
         var rosterReport = await client.ImportRosterAsync(Roster);
-        log.WriteLine($"Roster: {rosterReport.GetProperty("created").GetInt32()} officers created, {rosterReport.GetProperty("sectorsCreated").GetInt32()} sectors.");
-        var randomization = await client.RandomizeAsync(Seed);
-        var arms = randomization.GetProperty("assignments").EnumerateArray()
-            .ToDictionary(a => a.GetProperty("sectorCode").GetString()!, a => a.GetProperty("arm").GetString()!);
-        log.WriteLine($"Randomized with seed {Seed}: {string.Join(", ", arms.Select(a => $"{a.Key}={a.Value}"))}.");
+        log.WriteLine($"Sectors: {sectorReport.GetProperty("created").GetInt32()} loaded; roster: {rosterReport.GetProperty("imported").GetInt32()} officers imported.");
+        var randomization = await client.RandomizeAsync(Seed, ["alcaldia"]);
+        var arms = (await client.SectorsAsync()).EnumerateArray()
+            .ToDictionary(s => s.GetProperty("code").GetString()!, s => s.GetProperty("arm").GetString()!);
+        log.WriteLine($"Randomized by alcaldía with seed {Seed}: {string.Join(", ", arms.Select(a => $"{a.Key}={a.Value}"))}.");
 
         var officers = (await client.OfficersAsync()).EnumerateArray().ToList();
         var delivered = new List<SmsTrace>();

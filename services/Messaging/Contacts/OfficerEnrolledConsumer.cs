@@ -4,6 +4,7 @@ using Reminders.Platform.Data;
 
 namespace Reminders.Messaging.Contacts;
 
+/// <summary>The sector at enrollment; a transfer that arrived first is not undone.</summary>
 public sealed class OfficerEnrolledConsumer([FromKeyedServices(MessagingService.Name)] ServiceDatabase database) : IConsumer<OfficerEnrolled>
 {
     public async Task Consume(ConsumeContext<OfficerEnrolled> context)
@@ -12,8 +13,8 @@ public sealed class OfficerEnrolledConsumer([FromKeyedServices(MessagingService.
         await using var work = await database.BeginAsync(ct);
         if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(OfficerEnrolledConsumer), ct)) return;
         await work.ExecuteAsync("""
-            INSERT INTO officer_sectors (officer_id, sector_id) VALUES (@OfficerId, @SectorId)
-            ON CONFLICT (officer_id) DO UPDATE SET sector_id = excluded.sector_id
+            INSERT INTO officer_sectors (officer_id, sector_id, sector_changed_at) VALUES (@OfficerId, @SectorId, @EnrolledAt)
+            ON CONFLICT (officer_id) DO NOTHING
             """, message, ct);
         await work.CommitAsync(ct);
     }

@@ -11,10 +11,16 @@ public sealed class SectorsRandomizedConsumer([FromKeyedServices(MessagingServic
         var (message, ct) = (context.Message, context.CancellationToken);
         await using var work = await database.BeginAsync(ct);
         if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(SectorsRandomizedConsumer), ct)) return;
-        // An allocation is never redone: the first arm recorded for a sector stands.
-        await work.ExecuteAsync("""
-            INSERT INTO sector_arms (sector_id, arm) VALUES (@SectorId, @Arm) ON CONFLICT (sector_id) DO NOTHING
-            """, message.Assignments, ct);
+        // A voided randomization's arms never come back, and an older randomization never replaces a newer one
+        // (randomization ids are UUIDv7: they sort by time, as text on SQLite and as uuid on PostgreSQL).
+        var voided = await work.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM voided_randomizations WHERE randomization_id = @RandomizationId",
+            new { message.RandomizationId }, ct);
+        if (voided == 0)
+            await work.ExecuteAsync("""
+                INSERT INTO sector_arms (sector_id, arm, randomization_id) VALUES (@SectorId, @Arm, @RandomizationId)
+                ON CONFLICT (sector_id) DO UPDATE SET arm = excluded.arm, randomization_id = excluded.randomization_id
+                WHERE sector_arms.randomization_id IS NULL OR sector_arms.randomization_id < excluded.randomization_id
+                """, message.Assignments.Select(a => new { a.SectorId, a.Arm, message.RandomizationId }), ct);
         await work.CommitAsync(ct);
     }
 }

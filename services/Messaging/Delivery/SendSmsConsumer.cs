@@ -70,11 +70,15 @@ public sealed class SendSmsConsumer(
         var arm = await work.QuerySingleOrDefaultAsync<string?>("""
             SELECT a.arm FROM officer_sectors s JOIN sector_arms a ON a.sector_id = s.sector_id WHERE s.officer_id = @OfficerId
             """, new { sms.OfficerId }, ct);
+        var status = await work.QuerySingleOrDefaultAsync<string?>(
+            "SELECT status FROM officer_statuses WHERE officer_id = @OfficerId", new { sms.OfficerId }, ct) ?? OfficerStatuses.Active;
         var guard = new GuardRow(phone, arm);
         var refusal = guard switch
         {
+            { Arm: not null and not StudyArms.Treatment } => "arm_mismatch",
+            _ when status == OfficerStatuses.SmsOptedOut => "opted_out",
+            _ when status != OfficerStatuses.Active => status,
             { Arm: null } => "arm_unknown",
-            { Arm: not StudyArms.Treatment } => "arm_mismatch",
             { Phone: null } => "no_contact",
             _ => null,
         };

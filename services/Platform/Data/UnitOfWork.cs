@@ -38,6 +38,18 @@ public sealed class UnitOfWork : IAsyncDisposable
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
         (await Connection.QueryAsync<T>(new CommandDefinition(sql, param, Transaction, cancellationToken: ct))).AsList();
 
+    /// <summary>
+    /// Serializes this transaction with every other one taking the same named lock, until commit or rollback
+    /// (PostgreSQL advisory lock; a SQLite write transaction already excludes other writers).
+    /// </summary>
+    public async Task LockAsync(string name, CancellationToken ct = default)
+    {
+        if (Dialect != SqlDialect.Postgres) return;
+        long key = 1125899906842597L;
+        foreach (var c in name) key = 31 * key + c;
+        await ExecuteScalarAsync<object>("SELECT pg_advisory_xact_lock(@key)", new { key }, ct);
+    }
+
     /// <summary>Publishes an event once this transaction commits.</summary>
     public Guid Publish<T>(T message) where T : class => Add(message, destination: null);
 

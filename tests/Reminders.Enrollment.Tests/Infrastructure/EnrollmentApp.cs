@@ -24,20 +24,35 @@ public sealed class EnrollmentApp : WebApplicationFactory<RosterImporter>
     public const string TrainerKey = "trainer-key-for-enrollment-tests";
     public const string ResearcherKey = "researcher-key-for-enrollment-tests";
 
-    readonly string sqliteFolder = Path.Combine(Path.GetTempPath(), "reminders-enrollment-tests", Guid.NewGuid().ToString("N"));
+    readonly string sqliteFolder;
     readonly TestDatabase? postgres;
+    bool keepStorage;
 
-    EnrollmentApp(TestDatabase? postgres) => this.postgres = postgres;
+    EnrollmentApp(TestDatabase? postgres, string? sqliteFolder = null)
+    {
+        this.postgres = postgres;
+        this.sqliteFolder = sqliteFolder ?? Path.Combine(Path.GetTempPath(), "reminders-enrollment-tests", Guid.NewGuid().ToString("N"));
+    }
 
     public BusRecorder Bus { get; } = new();
 
-    public static async Task<EnrollmentApp> StartAsync(bool postgres = false)
+    public static async Task<EnrollmentApp> StartAsync(bool postgres = false) =>
+        Connect(new EnrollmentApp(postgres ? await TestDatabase.CreateAsync("enrollment") : null));
+
+    /// <summary>Stops this host and starts a new one on the same database (SQLite folder or PostgreSQL database): what survives a restart.</summary>
+    public async Task<EnrollmentApp> RestartAsync()
     {
-        var app = new EnrollmentApp(postgres ? await TestDatabase.CreateAsync("enrollment") : null);
+        keepStorage = true;
+        await DisposeAsync();
+        return Connect(new EnrollmentApp(postgres, sqliteFolder));
+    }
+
+    static EnrollmentApp Connect(EnrollmentApp app)
+    {
         var bus = app.Services.GetRequiredService<IBus>();
         bus.ConnectPublishObserver(app.Bus);
         bus.ConnectSendObserver(app.Bus);
-        if (!postgres && !File.Exists(Path.Combine(app.sqliteFolder, "enrollment.db")))
+        if (app.postgres is null && !File.Exists(Path.Combine(app.sqliteFolder, "enrollment.db")))
             throw new InvalidOperationException("The configuration overrides did not reach the host: its SQLite file is not in the test's folder.");
         return app;
     }
@@ -78,11 +93,11 @@ public sealed class EnrollmentApp : WebApplicationFactory<RosterImporter>
         return Client(key).PostAsync($"/api/enrollment/roster?mode={mode}", content);
     }
 
-    public async Task<List<RosterApi.OfficerSummary>> OfficersAsync() =>
-        (await Client().GetFromJsonAsync<List<RosterApi.OfficerSummary>>("/api/enrollment/officers"))!;
+    public async Task<List<Reminders.Enrollment.Officers.OfficersApi.OfficerSummary>> OfficersAsync() =>
+        (await Client().GetFromJsonAsync<List<Reminders.Enrollment.Officers.OfficersApi.OfficerSummary>>("/api/enrollment/officers"))!;
 
-    public async Task<List<RosterApi.SectorSummary>> SectorsAsync() =>
-        (await Client().GetFromJsonAsync<List<RosterApi.SectorSummary>>("/api/enrollment/sectors"))!;
+    public async Task<List<Reminders.Enrollment.Sectors.SectorsApi.SectorSummary>> SectorsAsync() =>
+        (await Client().GetFromJsonAsync<List<Reminders.Enrollment.Sectors.SectorsApi.SectorSummary>>("/api/enrollment/sectors"))!;
 
     public async Task<long> CountAsync(string sql)
     {
@@ -103,6 +118,7 @@ public sealed class EnrollmentApp : WebApplicationFactory<RosterImporter>
     {
         await base.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (keepStorage) return;
         try { Directory.Delete(sqliteFolder, recursive: true); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }

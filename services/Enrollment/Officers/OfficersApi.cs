@@ -1,0 +1,148 @@
+using System.Security.Claims;
+using System.Text.Json;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Reminders.Contracts;
+using Reminders.Platform.Auth;
+using Reminders.Platform.Data;
+using Reminders.Platform.Logging;
+
+namespace Reminders.Enrollment.Officers;
+
+/// <summary>Officers for program managers: list and search, one officer's record, and study status changes.</summary>
+public static class OfficersApi
+{
+    public const int MaxPageSize = 5000;
+
+    public sealed record OfficerSummary(
+        Guid Id, string Badge, string Name, string Role, string SectorCode, string PhoneMasked, bool Consent,
+        string Status, string? RandomizedArm, bool CrossArmTransfer);
+
+    public sealed record StatusEntry(string Status, string? PreviousStatus, string Source, string ChangedBy, string? Reason, DateTimeOffset ChangedAt);
+
+    public sealed record TransferEntry(string FromSector, string ToSector, string? FromArm, string? ToArm, bool CrossArm, string TransferredOn, string RecordedBy);
+
+    public sealed record OfficerDetail(OfficerSummary Officer, IReadOnlyDictionary<string, string> Attributes,
+        IReadOnlyList<StatusEntry> StatusHistory, IReadOnlyList<TransferEntry> Transfers);
+
+    public sealed record StatusChangeRequest(string? Status, string? Reason);
+
+    public static IEndpointRouteBuilder MapOfficersApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/enrollment/officers").WithTags("Enrollment").RequireAuthorization(Roles.Manager);
+        api.MapGet("", List).WithSummary("Officers (phones masked), filtered by search (badge or name), sector, status, role; paged (X-Total-Count).");
+        api.MapGet("/{officerId:guid}", Get).WithSummary("One officer: record, extra attributes, status history, transfers.");
+        api.MapPost("/{officerId:guid}/status", ChangeStatus).WithSummary("Change an officer's study status (a manager can undo an opt-out).");
+        return app;
+    }
+
+    const string SummarySelect = """
+        SELECT o.id AS Id, o.badge AS Badge, o.name AS Name, o.role AS Role, s.code AS SectorCode, o.phone_e164 AS Phone,
+               o.consent AS Consent, o.status AS Status, o.randomized_arm AS RandomizedArm, o.cross_arm_transfer AS CrossArmTransfer,
+               o.attributes AS Attributes
+        FROM officers o JOIN sectors s ON s.id = o.sector_id
+        """;
+
+    static async Task<Results<Ok<List<OfficerSummary>>, ProblemHttpResult>> List(
+        HttpResponse response, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct,
+        string? search = null, string? sector = null, string? status = null, string? role = null, int page = 1, int pageSize = 500)
+    {
+        if (page < 1) return Invalid("page", "page starts at 1.");
+        if (pageSize is < 1 or > MaxPageSize) return Invalid("pageSize", $"pageSize must be 1 to {MaxPageSize}.");
+        if (status is not null && !OfficerStatuses.All.Contains(status)) return Invalid("status", $"status must be one of {string.Join(", ", OfficerStatuses.All)}.");
+        const string filter = """
+            WHERE (@search IS NULL OR LOWER(o.badge) LIKE @like OR LOWER(o.name) LIKE @like)
+              AND (@sector IS NULL OR s.code = @sector) AND (@status IS NULL OR o.status = @status) AND (@role IS NULL OR o.role = @role)
+            """;
+        var param = new { search, like = $"%{search?.ToLowerInvariant()}%", sector, status, role, skip = (page - 1) * pageSize, pageSize };
+        await using var connection = await database.OpenAsync(ct);
+        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"SELECT COUNT(*) FROM officers o JOIN sectors s ON s.id = o.sector_id {filter}", param, cancellationToken: ct));
+        var rows = await connection.QueryAsync<OfficerRow>(new CommandDefinition(
+            $"{SummarySelect} {filter} ORDER BY o.badge LIMIT @pageSize OFFSET @skip", param, cancellationToken: ct));
+        response.Headers["X-Total-Count"] = total.ToString();
+        return TypedResults.Ok(rows.Select(Summary).ToList());
+    }
+
+    static async Task<Results<Ok<OfficerDetail>, NotFound>> Get(
+        Guid officerId, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<OfficerRow>(new CommandDefinition(
+            $"{SummarySelect} WHERE o.id = @officerId", new { officerId }, cancellationToken: ct));
+        if (row is null) return TypedResults.NotFound();
+        var history = await connection.QueryAsync<StatusRow>(new CommandDefinition("""
+            SELECT status AS Status, previous_status AS PreviousStatus, source AS Source, changed_by AS ChangedBy, reason AS Reason, changed_at AS ChangedAt
+            FROM officer_status_history WHERE officer_id = @officerId ORDER BY id
+            """, new { officerId }, cancellationToken: ct));
+        var transfers = await connection.QueryAsync<TransferRow>(new CommandDefinition("""
+            SELECT f.code AS FromSector, t.code AS ToSector, x.from_arm AS FromArm, x.to_arm AS ToArm, x.cross_arm AS CrossArm,
+                   x.transferred_on AS TransferredOn, x.recorded_by AS RecordedBy
+            FROM officer_transfers x JOIN sectors f ON f.id = x.from_sector_id JOIN sectors t ON t.id = x.to_sector_id
+            WHERE x.officer_id = @officerId ORDER BY x.id
+            """, new { officerId }, cancellationToken: ct));
+        return TypedResults.Ok(new OfficerDetail(Summary(row), JsonSerializer.Deserialize<Dictionary<string, string>>(row.Attributes) ?? [],
+            history.Select(h => new StatusEntry(h.Status, h.PreviousStatus, h.Source, h.ChangedBy, h.Reason, h.ChangedAt)).ToList(),
+            transfers.Select(t => new TransferEntry(t.FromSector, t.ToSector, t.FromArm, t.ToArm, t.CrossArm, t.TransferredOn, t.RecordedBy)).ToList()));
+    }
+
+    static async Task<Results<Ok<OfficerSummary>, NotFound, ProblemHttpResult>> ChangeStatus(
+        Guid officerId, StatusChangeRequest request, ClaimsPrincipal user,
+        [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, TimeProvider clock, CancellationToken ct)
+    {
+        if (request.Status is null || !OfficerStatuses.All.Contains(request.Status))
+            return Invalid("status", $"status must be one of {string.Join(", ", OfficerStatuses.All)}.");
+        if (request.Reason is { Length: > 500 }) return Invalid("reason", "reason has at most 500 characters.");
+        await using var work = await database.BeginAsync(ct);
+        var current = await work.QuerySingleOrDefaultAsync<string?>(
+            $"SELECT status FROM officers WHERE id = @officerId {work.Dialect.ForUpdate()}", new { officerId }, ct);
+        if (current is null) return TypedResults.NotFound();
+        await OfficerStatusChanges.ChangeAsync(work, officerId, current, request.Status, StatusSources.Manager,
+            user.Identity?.Name ?? "", request.Reason, clock.GetUtcNow(), ct);
+        var row = await work.QuerySingleOrDefaultAsync<OfficerRow>($"{SummarySelect} WHERE o.id = @officerId", new { officerId }, ct);
+        await work.CommitAsync(ct);
+        return TypedResults.Ok(Summary(row!));
+    }
+
+    static ProblemHttpResult Invalid(string field, string reason) =>
+        TypedResults.Problem(title: "Invalid request", detail: reason, statusCode: 400, extensions: new Dictionary<string, object?> { ["field"] = field });
+
+    static OfficerSummary Summary(OfficerRow r) =>
+        new(r.Id, r.Badge, r.Name, r.Role, r.SectorCode, PhoneMask.Mask(r.Phone), r.Consent, r.Status, r.RandomizedArm, r.CrossArmTransfer);
+
+    sealed record OfficerRow
+    {
+        public Guid Id { get; init; }
+        public string Badge { get; init; } = "";
+        public string Name { get; init; } = "";
+        public string Role { get; init; } = "";
+        public string SectorCode { get; init; } = "";
+        public string Phone { get; init; } = "";
+        public bool Consent { get; init; }
+        public string Status { get; init; } = "";
+        public string? RandomizedArm { get; init; }
+        public bool CrossArmTransfer { get; init; }
+        public string Attributes { get; init; } = "{}";
+    }
+
+    sealed record StatusRow
+    {
+        public string Status { get; init; } = "";
+        public string? PreviousStatus { get; init; }
+        public string Source { get; init; } = "";
+        public string ChangedBy { get; init; } = "";
+        public string? Reason { get; init; }
+        public DateTimeOffset ChangedAt { get; init; }
+    }
+
+    sealed record TransferRow
+    {
+        public string FromSector { get; init; } = "";
+        public string ToSector { get; init; } = "";
+        public string? FromArm { get; init; }
+        public string? ToArm { get; init; }
+        public bool CrossArm { get; init; }
+        public string TransferredOn { get; init; } = "";
+        public string RecordedBy { get; init; } = "";
+    }
+}

@@ -1,0 +1,241 @@
+using System.Data.Common;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Reminders.Contracts;
+using Reminders.Platform.Csv;
+using Reminders.Platform.Data;
+
+namespace Reminders.Enrollment.Randomization;
+
+/// <summary>The record of one randomization: who, when, seed, strata, share, the sector-list hash and the algorithm version.</summary>
+public sealed record RandomizationRecord(
+    Guid Id, string Status, long Seed, string AlgorithmVersion, IReadOnlyList<string> Strata, double TreatedShare,
+    string? SectorListHash, int SectorCount, int TreatedCount, string RequestedBy, DateTimeOffset CreatedAt,
+    string? VoidedBy, DateTimeOffset? VoidedAt, string? VoidReason);
+
+public sealed record VoidOutcome(RandomizationRecord? Record, bool NotFound = false, bool AlreadyVoided = false, IReadOnlyList<string>? StudyActivity = null)
+{
+    public IReadOnlyList<string> Activity => StudyActivity ?? [];
+}
+
+/// <summary>
+/// Reads and writes the randomization record (tables <c>randomizations</c> and <c>allocation</c>). A commit and a void
+/// each write the record, the sectors' arms, the officers' arms of randomization and the event in one transaction.
+/// </summary>
+public static class RandomizationRecords
+{
+    public const string Committed = "committed";
+    public const string Voided = "voided";
+
+    public static async Task<(Allocation Allocation, IReadOnlyList<AllocatedSector> Sectors)> DryRunAsync(
+        ServiceDatabase database, long seed, IReadOnlyList<string> strata, double treatedShare, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var sectors = await SectorsAsync(connection, null, "", ct);
+        var allocation = Allocate(sectors, seed, strata, treatedShare);
+        return (allocation, Allocated(allocation, sectors, await OfficerCountsAsync(connection, null, ct)));
+    }
+
+    /// <summary>Null when a randomization is already committed (nothing written).</summary>
+    public static async Task<(Guid Id, DateTimeOffset CreatedAt, Allocation Allocation, IReadOnlyList<AllocatedSector> Sectors)?> CommitAsync(
+        ServiceDatabase database, long seed, IReadOnlyList<string> strata, double treatedShare, string requestedBy, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var work = await database.BeginAsync(ct);
+        // Serialized with sector loads and roster imports: no sector joins, and no officer is enrolled without the arm, while this is written.
+        await work.LockAsync("sector-import", ct);
+        await work.LockAsync("roster-import", ct);
+        var sectors = await SectorsAsync(work.Connection, work.Transaction, work.Dialect.ForUpdate(), ct);
+        if (await work.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM randomizations WHERE status = 'committed'", ct: ct) > 0)
+            return null;
+
+        var allocation = Allocate(sectors, seed, strata, treatedShare);
+        var allocated = Allocated(allocation, sectors, await OfficerCountsAsync(work.Connection, work.Transaction, ct));
+        var id = Guid.CreateVersion7(now);
+        const string insertRecord = """
+            INSERT INTO randomizations (id, seed, requested_by, created_at, assignments, algorithm_version, strata_columns, treated_share,
+                                        sector_list_hash, sector_count, treated_count, status)
+            VALUES (@id, @seed, @requestedBy, @now, @assignments, @AlgorithmVersion, @strataColumns, @TreatedShare,
+                    @SectorListHash, @sectorCount, @TreatedCount, 'committed')
+            """;
+        await work.ExecuteAsync(insertRecord, new
+        {
+            id, seed, requestedBy, now, allocation.AlgorithmVersion, allocation.TreatedShare, allocation.SectorListHash, allocation.TreatedCount,
+            assignments = JsonSerializer.Serialize(allocated.Select(s => new { s.SectorCode, s.Arm }), JsonSerializerOptions.Web),
+            strataColumns = JsonSerializer.Serialize(allocation.StrataColumns), sectorCount = allocated.Count,
+        }, ct);
+        const string insertAllocation = """
+            INSERT INTO allocation (randomization_id, sector_id, sector_code, stratum, arm, officers, commanders)
+            VALUES (@id, @SectorId, @SectorCode, @Stratum, @Arm, @Officers, @Commanders)
+            """;
+        await work.ExecuteAsync(insertAllocation, allocated.Select(s => new { id, s.SectorId, s.SectorCode, s.Stratum, s.Arm, s.Officers, s.Commanders }), ct);
+        await work.ExecuteAsync("UPDATE sectors SET arm = @Arm, randomization_id = @id WHERE id = @SectorId",
+            allocated.Select(s => new { s.Arm, id, s.SectorId }), ct);
+        // Every officer on the roster now takes the arm of their sector (those enrolled later take it at enrollment).
+        await work.ExecuteAsync("UPDATE officers SET randomized_arm = (SELECT s.arm FROM sectors s WHERE s.id = officers.sector_id)", ct: ct);
+        work.Publish(new SectorsRandomized(id, seed, allocated.Select(s => new SectorArm(s.SectorId, s.Arm)).ToList(), now));
+        await work.CommitAsync(ct);
+        return (id, now, allocation, allocated);
+    }
+
+    public static async Task<VoidOutcome> VoidAsync(ServiceDatabase database, Guid id, string reason, string voidedBy, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var work = await database.BeginAsync(ct);
+        await work.LockAsync("sector-import", ct);
+        await work.LockAsync("roster-import", ct);
+        var record = (await work.QueryAsync<RecordRow>($"{SelectRecords} WHERE id = @id {work.Dialect.ForUpdate()}", new { id }, ct)).SingleOrDefault();
+        if (record is null) return new VoidOutcome(null, NotFound: true);
+        if (record.Status != Committed) return new VoidOutcome(null, AlreadyVoided: true);
+        // Recorded by the consumers of the study's first SMS and first training: after either, the arms are in use.
+        var activity = await work.QueryAsync<ActivityRow>("SELECT kind AS Kind FROM study_activity ORDER BY kind", ct: ct);
+        if (activity.Count > 0) return new VoidOutcome(null, StudyActivity: activity.Select(a => a.Kind).ToList());
+
+        await work.ExecuteAsync("""
+            UPDATE randomizations SET status = 'voided', voided_by = @voidedBy, voided_at = @now, void_reason = @reason
+            WHERE id = @id AND status = 'committed'
+            """, new { id, voidedBy, now, reason }, ct);
+        await work.ExecuteAsync("UPDATE sectors SET arm = NULL, randomization_id = NULL WHERE randomization_id = @id", new { id }, ct);
+        // With no arm there is no arm of randomization, and no transfer across arms.
+        await work.ExecuteAsync("UPDATE officers SET randomized_arm = NULL, cross_arm_transfer = @no", new { no = false }, ct);
+        var sectorIds = await work.QueryAsync<AllocationRow>("SELECT sector_id AS SectorId FROM allocation WHERE randomization_id = @id", new { id }, ct);
+        work.Publish(new RandomizationVoided(id, sectorIds.Select(s => s.SectorId).ToList(), now));
+        var voided = (await work.QueryAsync<RecordRow>($"{SelectRecords} WHERE id = @id", new { id }, ct)).Single();
+        await work.CommitAsync(ct);
+        return new VoidOutcome(voided.ToRecord());
+    }
+
+    public static async Task<IReadOnlyList<RandomizationRecord>> ListAsync(ServiceDatabase database, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<RecordRow>(new CommandDefinition($"{SelectRecords} ORDER BY created_at, id", cancellationToken: ct));
+        return rows.Select(r => r.ToRecord()).ToList();
+    }
+
+    public static async Task<RandomizationRecord?> FindAsync(ServiceDatabase database, Guid id, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<RecordRow>(new CommandDefinition($"{SelectRecords} WHERE id = @id", new { id }, cancellationToken: ct));
+        return row?.ToRecord();
+    }
+
+    /// <summary>The allocation as recorded (also of a voided randomization), by sector code.</summary>
+    public static async Task<IReadOnlyList<AllocatedSector>> AllocationAsync(ServiceDatabase database, Guid id, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<AllocationRow>(new CommandDefinition("""
+            SELECT sector_id AS SectorId, sector_code AS SectorCode, stratum AS Stratum, arm AS Arm, officers AS Officers, commanders AS Commanders
+            FROM allocation WHERE randomization_id = @id
+            """, new { id }, cancellationToken: ct));
+        return rows.Select(r => new AllocatedSector(r.SectorId, r.SectorCode, r.Stratum, r.Arm, (int)r.Officers, (int)r.Commanders))
+            .OrderBy(s => Encoding.UTF8.GetBytes(s.SectorCode), Utf8Order.Instance).ToList();
+    }
+
+    const string SelectRecords = """
+        SELECT id AS Id, status AS Status, seed AS Seed, algorithm_version AS AlgorithmVersion, strata_columns AS StrataColumns,
+               treated_share AS TreatedShare, sector_list_hash AS SectorListHash, sector_count AS SectorCount, treated_count AS TreatedCount,
+               requested_by AS RequestedBy, created_at AS CreatedAt, voided_by AS VoidedBy, voided_at AS VoidedAt, void_reason AS VoidReason
+        FROM randomizations
+        """;
+
+    static Allocation Allocate(IReadOnlyList<SectorRow> rows, long seed, IReadOnlyList<string> strata, double treatedShare)
+    {
+        var sectors = rows.Select(r => new SectorForRandomization(r.Code, ParseStrata(r.Strata))).ToList();
+        return StratifiedRandomizer.Allocate(sectors, seed, ResolveColumns(strata, sectors), treatedShare);
+    }
+
+    /// <summary>
+    /// A requested column matches a sector's stratum column exactly, or else ignoring case, accents and spacing when that
+    /// names one column only ("alcaldia" → "Alcaldía"); the record keeps the sectors' own spelling.
+    /// </summary>
+    static List<string> ResolveColumns(IReadOnlyList<string> requested, IReadOnlyList<SectorForRandomization> sectors)
+    {
+        var known = sectors.SelectMany(s => s.Strata.Keys).ToHashSet(StringComparer.Ordinal);
+        return requested.Select(column =>
+            string.IsNullOrWhiteSpace(column) || known.Contains(column) ? column
+            : known.Where(k => CsvText.NormalizeHeader(k) == CsvText.NormalizeHeader(column)).ToList() is [var only] ? only
+            : column).ToList();
+    }
+
+    static Dictionary<string, string> ParseStrata(string json)
+    {
+        var strata = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(json)) return strata;
+        using var document = JsonDocument.Parse(json);
+        if (document.RootElement.ValueKind != JsonValueKind.Object) return strata;
+        foreach (var property in document.RootElement.EnumerateObject())
+            strata[property.Name] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString()! : property.Value.GetRawText();
+        return strata;
+    }
+
+    static List<AllocatedSector> Allocated(Allocation allocation, IReadOnlyList<SectorRow> sectors, IReadOnlyList<CountRow> counts)
+    {
+        var ids = sectors.ToDictionary(s => s.Code, s => s.Id, StringComparer.Ordinal);
+        var byRole = counts.ToDictionary(c => (c.SectorId, c.Role), c => (int)c.Count);
+        int Count(Guid sector, string role) => byRole.GetValueOrDefault((sector, role));
+        return allocation.Sectors.Select(s =>
+        {
+            var id = ids[s.Code];
+            return new AllocatedSector(id, s.Code, s.Stratum, s.Arm, Count(id, "officer"), Count(id, "commander"));
+        }).ToList();
+    }
+
+    static async Task<IReadOnlyList<SectorRow>> SectorsAsync(DbConnection connection, DbTransaction? transaction, string lockClause, CancellationToken ct) =>
+        (await connection.QueryAsync<SectorRow>(new CommandDefinition(
+            $"SELECT id AS Id, code AS Code, strata AS Strata FROM sectors {lockClause}", transaction: transaction, cancellationToken: ct))).AsList();
+
+    /// <summary>Officers and commanders per sector, as the balance table counts them: everyone still on the roster (not inactive).</summary>
+    static async Task<IReadOnlyList<CountRow>> OfficerCountsAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct) =>
+        (await connection.QueryAsync<CountRow>(new CommandDefinition("""
+            SELECT sector_id AS SectorId, role AS Role, COUNT(*) AS Count FROM officers WHERE status <> 'inactive' GROUP BY sector_id, role
+            """, transaction: transaction, cancellationToken: ct))).AsList();
+
+    sealed record SectorRow
+    {
+        public Guid Id { get; init; }
+        public string Code { get; init; } = "";
+        public string Strata { get; init; } = "{}";
+    }
+
+    sealed record CountRow
+    {
+        public Guid SectorId { get; init; }
+        public string Role { get; init; } = "";
+        public long Count { get; init; }
+    }
+
+    sealed record ActivityRow
+    {
+        public string Kind { get; init; } = "";
+    }
+
+    sealed record AllocationRow
+    {
+        public Guid SectorId { get; init; }
+        public string SectorCode { get; init; } = "";
+        public string Stratum { get; init; } = "";
+        public string Arm { get; init; } = "";
+        public long Officers { get; init; }
+        public long Commanders { get; init; }
+    }
+
+    sealed record RecordRow
+    {
+        public Guid Id { get; init; }
+        public string Status { get; init; } = "";
+        public long Seed { get; init; }
+        public string AlgorithmVersion { get; init; } = "";
+        public string StrataColumns { get; init; } = "[]";
+        public double TreatedShare { get; init; }
+        public string? SectorListHash { get; init; }
+        public long SectorCount { get; init; }
+        public long TreatedCount { get; init; }
+        public string RequestedBy { get; init; } = "";
+        public DateTimeOffset CreatedAt { get; init; }
+        public string? VoidedBy { get; init; }
+        public DateTimeOffset? VoidedAt { get; init; }
+        public string? VoidReason { get; init; }
+
+        public RandomizationRecord ToRecord() => new(Id, Status, Seed, AlgorithmVersion, JsonSerializer.Deserialize<List<string>>(StrataColumns) ?? [],
+            TreatedShare, SectorListHash, (int)SectorCount, (int)TreatedCount, RequestedBy, CreatedAt, VoidedBy, VoidedAt, VoidReason);
+    }
+}

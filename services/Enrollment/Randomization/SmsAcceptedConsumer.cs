@@ -1,0 +1,21 @@
+using MassTransit;
+using Reminders.Contracts;
+using Reminders.Platform.Data;
+
+namespace Reminders.Enrollment.Randomization;
+
+/// <summary>The first SMS the provider accepted starts the study: from then on the randomization can no longer be voided.</summary>
+public sealed class SmsAcceptedConsumer([FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database) : IConsumer<SmsAccepted>
+{
+    public async Task Consume(ConsumeContext<SmsAccepted> context)
+    {
+        var (message, ct) = (context.Message, context.CancellationToken);
+        await using var work = await database.BeginAsync(ct);
+        if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(SmsAcceptedConsumer), ct)) return;
+        await work.ExecuteAsync("""
+            INSERT INTO study_activity (kind, first_seen_at) VALUES ('sms_accepted', @AcceptedAt)
+            ON CONFLICT (kind) DO UPDATE SET first_seen_at = excluded.first_seen_at WHERE excluded.first_seen_at < study_activity.first_seen_at
+            """, new { message.AcceptedAt }, ct);
+        await work.CommitAsync(ct);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Text.Json;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Reminders.Enrollment.Roster;
+using Reminders.Platform.Auth;
+using Reminders.Platform.Data;
+using Reminders.Platform.Hosting;
+
+namespace Reminders.Enrollment.Sectors;
+
+public static class SectorsApi
+{
+    const int MaxBytes = 5 * 1024 * 1024;
+
+    public sealed record SectorJson(string? Code, string? Name, Dictionary<string, string>? Strata);
+
+    public sealed record SectorSummary(Guid Id, string Code, string Name, IReadOnlyDictionary<string, string> Strata, string? Arm, long Officers, long Commanders);
+
+    public static IEndpointRouteBuilder MapSectorsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/enrollment").WithTags("Enrollment");
+        api.MapPost("/sectors", LoadSectors).RequireAuthorization(Roles.Manager)
+            .WithSummary("Load sectors from a CSV (code, name, then one column per stratum) or JSON [{code, name, strata}]; mode=dry-run|apply, all or nothing.");
+        api.MapGet("/sectors", ListSectors).RequireAnyRole(Roles.Manager, Roles.Researcher)
+            .WithSummary("Sectors with their strata, arm and number of officers and commanders.");
+        return app;
+    }
+
+    static async Task<Results<Ok<SectorImportReport>, UnprocessableEntity<SectorImportReport>, ProblemHttpResult>> LoadSectors(
+        HttpRequest request, SectorImporter importer, CancellationToken ct, string mode = "dry-run")
+    {
+        if (mode is not ("dry-run" or "apply"))
+            return Problem("mode", "mode must be dry-run or apply.", 400);
+        var body = await RequestBody.ReadAsync(request, MaxBytes, ct);
+        if (body is null) return Problem("body", $"At most {MaxBytes / (1024 * 1024)} MB of sectors at once.", 413);
+
+        List<SectorInput> sectors;
+        List<RosterError> errors;
+        if (request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            List<SectorJson>? json;
+            try { json = JsonSerializer.Deserialize<List<SectorJson>>(body, JsonSerializerOptions.Web); }
+            catch (JsonException ex) { return Problem("body", $"Not a JSON array of sectors: {ex.Message}", 400); }
+            if (json is null) return Problem("body", "Expected a JSON array of sectors.", 400);
+            sectors = json.Select((s, i) => new SectorInput(s?.Code?.Trim() ?? "", s?.Name?.Trim() ?? "",
+                (IReadOnlyDictionary<string, string>?)s?.Strata?.ToDictionary(p => p.Key.Trim(), p => p.Value?.Trim() ?? "") ?? new Dictionary<string, string>(), i + 1)).ToList();
+            errors = [];
+        }
+        else (sectors, errors) = SectorImporter.ParseCsv(body);
+
+        if (errors.Count > 0)
+            return TypedResults.UnprocessableEntity(new SectorImportReport { Mode = mode, Rejected = errors });
+        var report = await importer.ImportAsync(sectors, mode == "apply", ct);
+        return report.Rejected.Count > 0 ? TypedResults.UnprocessableEntity(report) : TypedResults.Ok(report);
+    }
+
+    static ProblemHttpResult Problem(string field, string detail, int status) =>
+        TypedResults.Problem(title: "Invalid sectors", detail: detail, statusCode: status, extensions: new Dictionary<string, object?> { ["field"] = field });
+
+    static async Task<Ok<List<SectorSummary>>> ListSectors([FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<SectorRow>(new CommandDefinition("""
+            SELECT s.id AS Id, s.code AS Code, s.name AS Name, s.strata AS Strata, s.arm AS Arm,
+                   SUM(CASE WHEN o.role = 'officer' THEN 1 ELSE 0 END) AS Officers,
+                   SUM(CASE WHEN o.role = 'commander' THEN 1 ELSE 0 END) AS Commanders
+            FROM sectors s LEFT JOIN officers o ON o.sector_id = s.id
+            GROUP BY s.id, s.code, s.name, s.strata, s.arm ORDER BY s.code
+            """, cancellationToken: ct));
+        return TypedResults.Ok(rows.Select(r => new SectorSummary(r.Id, r.Code, r.Name,
+            JsonSerializer.Deserialize<Dictionary<string, string>>(r.Strata) ?? [], r.Arm, r.Officers ?? 0, r.Commanders ?? 0)).ToList());
+    }
+
+    sealed record SectorRow
+    {
+        public Guid Id { get; init; }
+        public string Code { get; init; } = "";
+        public string Name { get; init; } = "";
+        public string Strata { get; init; } = "{}";
+        public string? Arm { get; init; }
+        public long? Officers { get; init; }
+        public long? Commanders { get; init; }
+    }
+}

@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text;
+
+namespace Reminders.Platform.Csv;
+
+/// <summary>
+/// Spreadsheet CSV as it really arrives: UTF-8 with or without BOM, UTF-16 ("Unicode text"), or Windows-1252
+/// when the bytes are not valid UTF-8; comma, semicolon (Excel in Spanish locales) or tab; English or
+/// Spanish headers with any case, accents and spacing.
+/// </summary>
+public static class CsvText
+{
+    static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    static CsvText() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
+    /// <summary>The text of the file and the encoding it was read as.</summary>
+    public static (string Text, string Encoding) Decode(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) return (StrictUtf8.GetString(bytes[3..]), "utf-8-bom");
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE])) return (Encoding.Unicode.GetString(bytes[2..]), "utf-16le");
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])) return (Encoding.BigEndianUnicode.GetString(bytes[2..]), "utf-16be");
+        try
+        {
+            return (StrictUtf8.GetString(bytes), "utf-8");
+        }
+        catch (DecoderFallbackException)
+        {
+            return (Encoding.GetEncoding(1252).GetString(bytes), "windows-1252");
+        }
+    }
+
+    /// <summary>The delimiter used most often in the header line, counting only outside quotes.</summary>
+    public static char DetectDelimiter(string text)
+    {
+        int comma = 0, semicolon = 0, tab = 0;
+        var quoted = false;
+        foreach (var c in text)
+        {
+            if (c == '"') quoted = !quoted;
+            else if (!quoted && c is '\n' or '\r') break;
+            else if (!quoted && c == ',') comma++;
+            else if (!quoted && c == ';') semicolon++;
+            else if (!quoted && c == '\t') tab++;
+        }
+        return semicolon > comma && semicolon >= tab ? ';' : tab > comma && tab > semicolon ? '\t' : ',';
+    }
+
+    /// <summary>Lower case, without accents, spaces, underscores, dashes or dots: "Número_Empleado" → "numeroempleado".</summary>
+    public static string NormalizeHeader(string text)
+    {
+        var decomposed = text.Trim().Trim('\uFEFF').ToLowerInvariant().Normalize(NormalizationForm.FormD);
+        var sb = new StringBuilder(decomposed.Length);
+        foreach (var c in decomposed)
+            if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark && c is not (' ' or '_' or '-' or '.'))
+                sb.Append(c);
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// A cell a spreadsheet would run as a formula (=, +, -, @, tab, carriage return at the start) is prefixed
+    /// with an apostrophe in every CSV we write, so it shows as text. Phone numbers in E.164 (+52...) are data,
+    /// not formulas, and are left alone.
+    /// </summary>
+    public static string Neutralize(string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return "";
+        if (value[0] is '=' or '@' or '\t' or '\r' or '+' or '-' && !IsNumberLike(value)) return "'" + value;
+        return value;
+    }
+
+    static bool IsNumberLike(string value)
+    {
+        var body = value[0] is '+' or '-' ? value.AsSpan(1) : value.AsSpan();
+        if (body.IsEmpty) return false;
+        foreach (var c in body)
+            if (!char.IsAsciiDigit(c) && c is not ('.' or ' ')) return false;
+        return true;
+    }
+
+    /// <summary>One RFC 4180 field: quoted when it holds a delimiter, quote or line break; formulas neutralized.</summary>
+    public static string Field(string? value)
+    {
+        var safe = Neutralize(value);
+        return safe.AsSpan().IndexOfAny(",;\"\r\n\t") >= 0 ? "\"" + safe.Replace("\"", "\"\"") + "\"" : safe;
+    }
+
+    /// <summary>One CSV line (CRLF-terminated, as RFC 4180 and Excel expect).</summary>
+    public static string Line(IEnumerable<string?> fields) => string.Join(',', fields.Select(Field)) + "\r\n";
+}
