@@ -42,6 +42,7 @@ public static class LocalHost
             ["Simulator:AccountSid"] = SimulatorAccountSid,
             ["Simulator:AuthToken"] = SimulatorAuthToken,
             ["Simulator:InboundWebhookUrl"] = $"{url}/api/messaging/webhooks/twilio/inbound",
+            ["Simulator:MessagesPerSecondPerSender"] = "100",
         };
         if (!builder.Configuration.GetSection("Auth:ApiKeys").GetChildren().Any())
         {

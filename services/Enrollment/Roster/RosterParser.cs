@@ -30,11 +30,11 @@ public static class RosterParser
 
     static readonly Dictionary<string, string[]> HeaderAliases = new()
     {
-        ["badge"] = ["badge", "placa", "numeroempleado", "numdeempleado", "noempleado"],
+        ["badge"] = ["badge", "placa", "numeroempleado", "numerodeempleado", "numdeempleado", "noempleado", "nodeempleado", "badgenumber"],
         ["name"] = ["name", "nombre", "nombrecompleto"],
         ["role"] = ["role", "rol", "cargo"],
         ["sector"] = ["sector"],
-        ["phone"] = ["phone", "telefono", "celular", "movil"],
+        ["phone"] = ["phone", "phonenumber", "mobile", "telefono", "celular", "movil", "telefonocelular", "telefonomovil", "numerodecelular", "numerocelular"],
         ["consent"] = ["consent", "consentimiento"],
     };
 

@@ -16,17 +16,21 @@ public sealed class ReminderClient(ServiceUrls urls, string managerKey, string r
     // Relaxed escaping: the demo writes these files for people to read (accents, +52...).
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    public async Task<JsonElement> LoadSectorsAsync(string csv, string mode = "apply")
+    public Task<JsonElement> LoadSectorsAsync(string csv, string mode = "apply") => LoadSectorsAsync(Encoding.UTF8.GetBytes(csv), mode);
+
+    public async Task<JsonElement> LoadSectorsAsync(byte[] csv, string mode = "apply")
     {
         using var request = Request(HttpMethod.Post, $"{urls.Enrollment}/api/enrollment/sectors?mode={mode}", managerKey);
-        request.Content = new StringContent(csv, Encoding.UTF8, "text/csv");
+        request.Content = CsvContent(csv);
         return await SendAsync(request, HttpStatusCode.OK);
     }
 
-    public async Task<JsonElement> ImportRosterAsync(string csv, string mode = "apply")
+    public Task<JsonElement> ImportRosterAsync(string csv, string mode = "apply") => ImportRosterAsync(Encoding.UTF8.GetBytes(csv), mode);
+
+    public async Task<JsonElement> ImportRosterAsync(byte[] csv, string mode = "apply")
     {
         using var request = Request(HttpMethod.Post, $"{urls.Enrollment}/api/enrollment/roster?mode={mode}", managerKey);
-        request.Content = new StringContent(csv, Encoding.UTF8, "text/csv");
+        request.Content = CsvContent(csv);
         return await SendAsync(request, HttpStatusCode.OK);
     }
 
@@ -36,6 +40,23 @@ public sealed class ReminderClient(ServiceUrls urls, string managerKey, string r
         request.Content = JsonContent.Create(new { seed, strata = strata ?? [] });
         return await SendAsync(request, HttpStatusCode.Created);
     }
+
+    /// <summary>A CSV (or any text) a service serves to managers and researchers.</summary>
+    public async Task<string> TextAsync(string service, string path)
+    {
+        var baseUrl = service switch
+        {
+            "enrollment" => urls.Enrollment, "scheduler" => urls.Scheduler, "messaging" => urls.Messaging, "attendance" => urls.Attendance,
+            _ => throw new ArgumentOutOfRangeException(nameof(service)),
+        };
+        using var request = Request(HttpMethod.Get, baseUrl + path, managerKey);
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new HttpRequestException($"GET {path} answered {(int)response.StatusCode}: {text}");
+        return text;
+    }
+
+    public async Task<JsonElement> JsonAsync(string service, string path) => JsonSerializer.Deserialize<JsonElement>(await TextAsync(service, path));
 
     public async Task<JsonElement> OfficersAsync()
     {
@@ -111,6 +132,13 @@ public sealed class ReminderClient(ServiceUrls urls, string managerKey, string r
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{urls.Simulator}/simulator/replies") { Content = JsonContent.Create(new { from, to, body }) };
         return await SendAsync(request, HttpStatusCode.OK);
+    }
+
+    static ByteArrayContent CsvContent(byte[] csv)
+    {
+        var content = new ByteArrayContent(csv);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+        return content;
     }
 
     static HttpRequestMessage Request(HttpMethod method, string url, string key)

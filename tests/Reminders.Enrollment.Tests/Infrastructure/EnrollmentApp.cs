@@ -1,13 +1,17 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.Json;
 using Dapper;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Reminders.Enrollment.Officers;
 using Reminders.Enrollment.Roster;
+using Reminders.Enrollment.Sectors;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Data;
 using Reminders.Testing;
@@ -26,25 +30,36 @@ public sealed class EnrollmentApp : WebApplicationFactory<RosterImporter>
 
     readonly string sqliteFolder;
     readonly TestDatabase? postgres;
+    readonly IReadOnlyDictionary<string, string?> extraSettings;
     bool keepStorage;
 
-    EnrollmentApp(TestDatabase? postgres, string? sqliteFolder = null)
+    EnrollmentApp(TestDatabase? postgres, IReadOnlyDictionary<string, string?>? settings, string? sqliteFolder = null)
     {
         this.postgres = postgres;
+        extraSettings = settings ?? new Dictionary<string, string?>();
         this.sqliteFolder = sqliteFolder ?? Path.Combine(Path.GetTempPath(), "reminders-enrollment-tests", Guid.NewGuid().ToString("N"));
     }
 
     public BusRecorder Bus { get; } = new();
 
-    public static async Task<EnrollmentApp> StartAsync(bool postgres = false) =>
-        Connect(new EnrollmentApp(postgres ? await TestDatabase.CreateAsync("enrollment") : null));
+    /// <param name="settings">Configuration for this host only, e.g. <c>Enrollment:AllowedPhoneRegions:1</c>.</param>
+    public static async Task<EnrollmentApp> StartAsync(bool postgres = false, IReadOnlyDictionary<string, string?>? settings = null) =>
+        Connect(new EnrollmentApp(postgres ? await TestDatabase.CreateAsync("enrollment") : null, settings));
+
+    /// <summary>A host whose sectors (<see cref="Rosters.Sectors"/>) are loaded: rosters refer to registered sectors only.</summary>
+    public static async Task<EnrollmentApp> StartWithSectorsAsync(bool postgres = false, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var app = await StartAsync(postgres, settings);
+        await app.LoadSectorsAsync();
+        return app;
+    }
 
     /// <summary>Stops this host and starts a new one on the same database (SQLite folder or PostgreSQL database): what survives a restart.</summary>
     public async Task<EnrollmentApp> RestartAsync()
     {
         keepStorage = true;
         await DisposeAsync();
-        return Connect(new EnrollmentApp(postgres, sqliteFolder));
+        return Connect(new EnrollmentApp(postgres, extraSettings, sqliteFolder));
     }
 
     static EnrollmentApp Connect(EnrollmentApp app)
@@ -71,6 +86,7 @@ public sealed class EnrollmentApp : WebApplicationFactory<RosterImporter>
             ["Auth:ApiKeys:1:Name"] = "tomas-trainer", ["Auth:ApiKeys:1:Key"] = TrainerKey, ["Auth:ApiKeys:1:Roles:0"] = Roles.Trainer,
             ["Auth:ApiKeys:2:Name"] = "rosa-researcher", ["Auth:ApiKeys:2:Key"] = ResearcherKey, ["Auth:ApiKeys:2:Roles:0"] = Roles.Researcher,
         };
+        foreach (var (key, value) in extraSettings) settings[key] = value;
         // Host settings reach Program before it reads its configuration (AddServiceDatabase and AddReminderBus read it at once).
         foreach (var (key, value) in settings)
             if (value is not null) builder.UseSetting(key, value);
@@ -83,21 +99,58 @@ public sealed class EnrollmentApp : WebApplicationFactory<RosterImporter>
         return client;
     }
 
-    public Task<HttpResponseMessage> PostRosterAsync(string csv, string mode = "apply", string? key = ManagerKey) =>
-        PostRosterAsync(Encoding.UTF8.GetBytes(csv), mode, key);
+    /// <param name="query">Extra query parameters after the mode, e.g. <c>fullRoster=true&amp;confirmInactive=true</c>.</param>
+    public Task<HttpResponseMessage> PostRosterAsync(string csv, string mode = "apply", string? key = ManagerKey, string? query = null) =>
+        PostRosterAsync(Encoding.UTF8.GetBytes(csv), mode, key, query);
 
-    public Task<HttpResponseMessage> PostRosterAsync(byte[] body, string mode = "apply", string? key = ManagerKey)
+    public Task<HttpResponseMessage> PostRosterAsync(byte[] body, string mode = "apply", string? key = ManagerKey, string? query = null)
     {
         var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new MediaTypeHeaderValue("text/csv") { CharSet = "utf-8" };
-        return Client(key).PostAsync($"/api/enrollment/roster?mode={mode}", content);
+        content.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        return Client(key).PostAsync($"/api/enrollment/roster?mode={mode}{(query is null ? "" : "&" + query)}", content);
     }
 
-    public async Task<List<Reminders.Enrollment.Officers.OfficersApi.OfficerSummary>> OfficersAsync() =>
-        (await Client().GetFromJsonAsync<List<Reminders.Enrollment.Officers.OfficersApi.OfficerSummary>>("/api/enrollment/officers"))!;
+    /// <summary>Imports a roster and returns its report, failing with the body when the status is not <paramref name="expected"/>.</summary>
+    public async Task<RosterImportReport> ImportAsync(string csv, string mode = "apply", string? query = null, HttpStatusCode expected = HttpStatusCode.OK) =>
+        await ReportAsync<RosterImportReport>(await PostRosterAsync(csv, mode, query: query), expected);
 
-    public async Task<List<Reminders.Enrollment.Sectors.SectorsApi.SectorSummary>> SectorsAsync() =>
-        (await Client().GetFromJsonAsync<List<Reminders.Enrollment.Sectors.SectorsApi.SectorSummary>>("/api/enrollment/sectors"))!;
+    public async Task<RosterImportReport> ImportAsync(byte[] body, string mode = "apply", string? query = null, HttpStatusCode expected = HttpStatusCode.OK) =>
+        await ReportAsync<RosterImportReport>(await PostRosterAsync(body, mode, query: query), expected);
+
+    public Task<HttpResponseMessage> PostSectorsAsync(string body, string mode = "apply", string contentType = "text/csv", string? key = ManagerKey) =>
+        Client(key).PostAsync($"/api/enrollment/sectors?mode={mode}", new StringContent(body, Encoding.UTF8, contentType));
+
+    public async Task<SectorImportReport> LoadSectorsAsync(string csv = Rosters.Sectors, string mode = "apply", HttpStatusCode expected = HttpStatusCode.OK) =>
+        await ReportAsync<SectorImportReport>(await PostSectorsAsync(csv, mode), expected);
+
+    public static async Task<T> ReportAsync<T>(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(expected == response.StatusCode, $"{(int)response.StatusCode}: {body}");
+        return JsonSerializer.Deserialize<T>(body, JsonSerializerOptions.Web)!;
+    }
+
+    public async Task<List<OfficersApi.OfficerSummary>> OfficersAsync() =>
+        (await Client().GetFromJsonAsync<List<OfficersApi.OfficerSummary>>("/api/enrollment/officers"))!;
+
+    public async Task<OfficersApi.OfficerSummary> OfficerAsync(string badge) => (await OfficersAsync()).Single(o => o.Badge == badge);
+
+    public async Task<OfficersApi.OfficerDetail> OfficerDetailAsync(Guid id) =>
+        (await Client().GetFromJsonAsync<OfficersApi.OfficerDetail>($"/api/enrollment/officers/{id}"))!;
+
+    public Task<HttpResponseMessage> ChangeStatusAsync(Guid id, string? status, string? reason = null, string? key = ManagerKey) =>
+        Client(key).PostAsJsonAsync($"/api/enrollment/officers/{id}/status", new { status, reason });
+
+    public async Task<List<SectorsApi.SectorSummary>> SectorsAsync() =>
+        (await Client().GetFromJsonAsync<List<SectorsApi.SectorSummary>>("/api/enrollment/sectors"))!;
+
+    /// <summary>Randomizes every loaded sector in one stratum (seed 1 unless said) and returns each sector's arm by code.</summary>
+    public async Task<Dictionary<string, string>> RandomizeAllAsync(long seed = 1)
+    {
+        var response = await Client().PostAsJsonAsync("/api/enrollment/randomizations", new { seed, strata = Array.Empty<string>() });
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return (await SectorsAsync()).ToDictionary(s => s.Code, s => s.Arm!);
+    }
 
     public async Task<long> CountAsync(string sql)
     {
@@ -110,8 +163,17 @@ public sealed class EnrollmentApp : WebApplicationFactory<RosterImporter>
     {
         var database = Services.GetRequiredKeyedService<ServiceDatabase>(EnrollmentService.Name);
         await using var connection = await database.OpenAsync();
-        var rows = await connection.QueryAsync<(string, string?, long, string?)>("SELECT message_type, destination, attempts, last_error FROM outbox_messages");
-        return string.Join(Environment.NewLine, rows.Select(r => $"{r.Item1} → {r.Item2 ?? "(published)"}: {r.Item3} attempts, {r.Item4}"));
+        var rows = await connection.QueryAsync<OutboxRow>(
+            "SELECT message_type AS MessageType, destination AS Destination, attempts AS Attempts, last_error AS LastError FROM outbox_messages");
+        return string.Join(Environment.NewLine, rows.Select(r => $"{r.MessageType} → {r.Destination ?? "(published)"}: {r.Attempts} attempts, {r.LastError}"));
+    }
+
+    sealed record OutboxRow
+    {
+        public string MessageType { get; init; } = "";
+        public string? Destination { get; init; }
+        public long Attempts { get; init; }
+        public string? LastError { get; init; }
     }
 
     public override async ValueTask DisposeAsync()

@@ -1,8 +1,18 @@
 namespace Reminders.Enrollment.Tests.Infrastructure;
 
-/// <summary>Roster CSV text as a spreadsheet would export it.</summary>
+/// <summary>Sector lists and roster CSV text as a spreadsheet would export them.</summary>
 public static class Rosters
 {
+    /// <summary>Four sectors in two zones; rosters may refer only to loaded sectors.</summary>
+    public const string Sectors = """
+        code,name,zone
+        S01,Sector Uno,A
+        S02,Sector Dos,B
+        S03,Sector Tres,A
+        S04,Sector Cuatro,B
+
+        """;
+
     public const string Header = "badge,name,role,sector,phone,consent";
 
     public static string Csv(params string[] rows) => string.Join("\n", [Header, .. rows]) + "\n";
