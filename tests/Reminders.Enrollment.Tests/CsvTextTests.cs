@@ -65,6 +65,21 @@ public sealed class CsvTextTests
         Assert.Equal(expected, CsvText.Neutralize(value));
     }
 
+    [Theory]
+    [InlineData("'=HYPERLINK(\"http://x\")", "=HYPERLINK(\"http://x\")")]
+    [InlineData("'+52 (55) 1234-5678", "+52 (55) 1234-5678")]
+    [InlineData("'-Ana", "-Ana")]
+    [InlineData("'@Ana", "@Ana")]
+    [InlineData("'Ana", "'Ana")]
+    [InlineData("'+525512345678", "'+525512345678")]
+    [InlineData("'", "'")]
+    [InlineData("=1+1", "=1+1")]
+    [InlineData("", "")]
+    public void What_neutralize_added_is_taken_off_again_and_nothing_else(string value, string expected)
+    {
+        Assert.Equal(expected, CsvText.Unneutralize(value));
+    }
+
     [Fact]
     public void Fields_are_quoted_when_needed_and_lines_end_with_crlf()
     {

@@ -4,22 +4,56 @@ using Reminders.Enrollment.Tests.Infrastructure;
 
 namespace Reminders.Enrollment.Tests;
 
-/// <summary>The same import on PostgreSQL (the distributed mode): its own database, schema "enrollment". Randomization: RandomizationPostgresTests.</summary>
+/// <summary>Sectors, rosters and statuses on PostgreSQL (the distributed mode): its own database, schema "enrollment". Randomization: RandomizationPostgresTests.</summary>
 public sealed class PostgresEnrollmentTests : IAsyncLifetime
 {
     EnrollmentApp app = null!;
 
-    public async Task InitializeAsync() => app = await EnrollmentApp.StartAsync(postgres: true);
+    public async Task InitializeAsync() => app = await EnrollmentApp.StartWithSectorsAsync(postgres: true);
     public async Task DisposeAsync() => await app.DisposeAsync();
 
     [Fact]
-    public async Task Apply_reimport_and_a_bad_roster_behave_as_on_sqlite()
+    public async Task Import_update_transfer_full_roster_and_status_behave_as_on_sqlite()
     {
-        Assert.Equal(HttpStatusCode.OK, (await app.PostRosterAsync(Rosters.Good)).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await app.PostRosterAsync(Rosters.Good)).StatusCode);
+        Assert.Equal(3, (await app.ImportAsync(Rosters.Good)).Imported);
+        Assert.Equal(3, (await app.ImportAsync(Rosters.Good)).Unchanged);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await app.PostRosterAsync(Rosters.Csv("B-004,Luis,officer,S01,55 1234,yes"))).StatusCode);
-
         Assert.Equal(["B-001", "B-002", "B-003"], (await app.OfficersAsync()).Select(o => o.Badge));
         await Eventually.UntilAsync(app, () => app.Bus.Published<OfficerEnrolled>().Count == 3, "three OfficerEnrolled are published");
+
+        var arms = await app.RandomizeAllAsync();
+        var otherArm = arms.First(a => a.Value != arms["S01"]).Key;
+        var moved = Rosters.Csv("B-001,Ana López,officer," + otherArm + ",55 1234 5678,yes", "B-003,María García,commander,S02,55 3456 7890,no");
+        var report = await app.ImportAsync(moved, mode: "apply-valid", query: "fullRoster=true&confirmInactive=true&transferDate=2025-04-01");
+
+        Assert.Equal((1, 1, 1), (report.Transferred, report.CrossArmTransfers, report.Inactivated));
+        var ana = await app.OfficerAsync("B-001");
+        Assert.Equal((otherArm, arms["S01"], true), (ana.SectorCode, ana.RandomizedArm, ana.CrossArmTransfer));
+        var detail = await app.OfficerDetailAsync(ana.Id);
+        Assert.Equal(("2025-04-01", true), (detail.Transfers.Single().TransferredOn, detail.Transfers.Single().CrossArm));
+        Assert.Equal("inactive", (await app.OfficerAsync("B-002")).Status);
+
+        Assert.Equal(HttpStatusCode.OK, (await app.ChangeStatusAsync(ana.Id, "sms_opted_out", "por teléfono")).StatusCode);
+        var list = await app.Client().GetAsync("/api/enrollment/officers?search=ANA&status=sms_opted_out&role=officer&sector=" + otherArm + "&page=1&pageSize=10");
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        Assert.Equal("1", list.Headers.GetValues("X-Total-Count").Single());
+        Assert.Equal([("inactive", "import"), ("sms_opted_out", "manager")],
+            (await app.OfficerDetailAsync((await app.OfficerAsync("B-002")).Id)).StatusHistory.Select(h => (h.Status, h.Source))
+                .Concat((await app.OfficerDetailAsync(ana.Id)).StatusHistory.Select(h => (h.Status, h.Source))));
+        // Juan, inactive, is still counted in his sector.
+        Assert.Equal((1L, 0L), (await app.SectorsAsync()).Where(s => s.Code == "S01").Select(s => (s.Officers, s.Commanders)).Single());
+    }
+
+    [Fact]
+    public async Task Sectors_reload_and_freeze_as_on_sqlite()
+    {
+        var reload = await app.LoadSectorsAsync("code,name,zone\nS01,Sector Uno Norte,A\nS05,Sector Cinco,B\n");
+        Assert.Equal((1, 1), (reload.Created, reload.Updated));
+        await app.RandomizeAllAsync();
+
+        var frozen = await app.LoadSectorsAsync("code,name,zone\nS01,Sector Uno,B\nS06,Sector Seis,A\n", expected: HttpStatusCode.UnprocessableEntity);
+
+        Assert.Equal([(2, "strata"), (3, "code")], frozen.Rejected.Select(e => (e.Line, e.Column)));
+        Assert.Equal(5, (await app.SectorsAsync()).Count);
     }
 }

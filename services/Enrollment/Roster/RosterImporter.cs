@@ -28,7 +28,7 @@ public sealed record RosterImportReport
     public IReadOnlyList<RosterError> Rejected { get; init; } = [];
     /// <summary>With a full roster: active officers missing from it, who become inactive only once the manager confirms.</summary>
     public IReadOnlyList<InactiveCandidate> WouldBecomeInactive { get; init; } = [];
-    /// <summary>apply-valid: the rejected rows in their original columns plus an "error" column, to fix and upload again.</summary>
+    /// <summary>apply-valid: the rejected rows in their original columns plus an "import_error" column, to fix and upload again.</summary>
     public string? RejectsCsv { get; init; }
     /// <summary>Whether anything was written.</summary>
     public bool Written { get; init; }
@@ -68,30 +68,38 @@ public sealed class RosterImporter(
             """, ct: ct)).ToDictionary(o => o.Badge, StringComparer.OrdinalIgnoreCase);
 
         // Phones as they will be once the file is applied: a swap between two officers is fine, a shared phone is not.
-        var finalPhoneOwner = officers.Values.ToDictionary(o => o.PhoneE164, o => o.Badge);
-        foreach (var row in parsed.Rows)
-            if (officers.TryGetValue(row.Badge, out var previous) && finalPhoneOwner.GetValueOrDefault(previous.PhoneE164) == previous.Badge)
-                finalPhoneOwner.Remove(previous.PhoneE164);
-
-        var accepted = new List<RosterRow>();
-        foreach (var row in parsed.Rows)
+        // A rejected row keeps its officer's old phone, which may reject another row in turn: repeat until none is added.
+        var refused = parsed.Rows.Where(r => !sectors.ContainsKey(r.SectorCode)).ToDictionary(r => r.Line, r => new List<RosterError>
+            { new(r.Line, "sector", r.SectorCode, $"Sector {r.SectorCode} is not registered; load the sectors first.") });
+        Dictionary<string, string> finalPhoneOwner;
+        bool more;
+        do
         {
-            var rowErrors = new List<RosterError>();
-            if (!sectors.ContainsKey(row.SectorCode))
-                rowErrors.Add(new RosterError(row.Line, "sector", row.SectorCode, $"Sector {row.SectorCode} is not registered; load the sectors first."));
-            if (finalPhoneOwner.TryGetValue(row.PhoneE164, out var owner) && !string.Equals(owner, row.Badge, StringComparison.OrdinalIgnoreCase))
-                rowErrors.Add(new RosterError(row.Line, "phone", row.PhoneE164, $"This phone belongs to officer {owner}."));
-            if (rowErrors.Count > 0)
-            {
-                rejected.AddRange(rowErrors);
-                rejectedLines.Add(row.Line);
-                continue;
-            }
-            finalPhoneOwner[row.PhoneE164] = row.Badge;
-            accepted.Add(row);
-        }
+            var candidates = parsed.Rows.Where(r => !refused.ContainsKey(r.Line)).ToList();
+            finalPhoneOwner = officers.Values.ToDictionary(o => o.PhoneE164, o => o.Badge);
+            foreach (var row in candidates)
+                if (officers.TryGetValue(row.Badge, out var previous) && finalPhoneOwner.GetValueOrDefault(previous.PhoneE164) == previous.Badge)
+                    finalPhoneOwner.Remove(previous.PhoneE164);
+            more = false;
+            foreach (var row in candidates)
+                if (finalPhoneOwner.TryGetValue(row.PhoneE164, out var owner) && !string.Equals(owner, row.Badge, StringComparison.OrdinalIgnoreCase))
+                {
+                    refused[row.Line] = [new RosterError(row.Line, "phone", row.PhoneE164, $"This phone belongs to officer {owner}.")];
+                    more = true;
+                }
+                else finalPhoneOwner[row.PhoneE164] = row.Badge;
+        } while (more);
+        foreach (var row in parsed.Rows.Where(r => refused.ContainsKey(r.Line)))
+            if (refused[row.Line][0].Column == "sector" && finalPhoneOwner.TryGetValue(row.PhoneE164, out var owner)
+                && !string.Equals(owner, row.Badge, StringComparison.OrdinalIgnoreCase))
+                refused[row.Line].Add(new RosterError(row.Line, "phone", row.PhoneE164, $"This phone belongs to officer {owner}."));
+        rejected.AddRange(refused.Values.SelectMany(e => e));
+        rejectedLines.UnionWith(refused.Keys);
+        var accepted = parsed.Rows.Where(r => !refused.ContainsKey(r.Line)).ToList();
 
-        var write = options.Mode == RosterImportMode.ApplyValid || (options.Mode == RosterImportMode.Apply && rejected.Count == 0);
+        // A file whose header cannot be read has no rows to go by: it writes nothing and makes nobody inactive.
+        var unreadable = parsed.Errors.Any(e => e.Line == 1);
+        var write = !unreadable && (options.Mode == RosterImportMode.ApplyValid || (options.Mode == RosterImportMode.Apply && rejected.Count == 0));
         int imported = 0, updated = 0, unchanged = 0, transferred = 0, crossArm = 0, reactivated = 0, inactivated = 0;
         foreach (var row in accepted)
         {
@@ -164,7 +172,7 @@ public sealed class RosterImporter(
         }
 
         var missing = new List<InactiveCandidate>();
-        if (options.FullRoster)
+        if (options.FullRoster && !unreadable)
         {
             var present = parsed.Rows.Select(r => r.Badge).Concat(parsed.RejectedRows.Values.Select(BadgeOf(parsed.Header)))
                 .ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -197,8 +205,8 @@ public sealed class RosterImporter(
 
     static Func<IReadOnlyList<string>, string> BadgeOf(IReadOnlyList<string> header)
     {
-        var index = header.Select((h, i) => (h, i)).FirstOrDefault(p => CsvText.NormalizeHeader(p.h) is "badge" or "placa" or "numeroempleado").i;
-        return fields => index < fields.Count ? fields[index].Trim() : "";
+        var index = RosterParser.BadgeColumn(header);
+        return fields => index >= 0 && index < fields.Count ? fields[index].Trim() : "";
     }
 
     /// <summary>The rejected rows as the manager sent them, with the reasons in a last "error" column.</summary>
@@ -207,9 +215,13 @@ public sealed class RosterImporter(
         var byLine = parsed.Rows.ToDictionary(r => r.Line, r => (IReadOnlyList<string>)r.RawFields);
         foreach (var (line, fields) in parsed.RejectedRows) byLine[line] = fields;
         var reasons = errors.GroupBy(e => e.Line).ToDictionary(g => g.Key, g => string.Join("; ", g.Select(e => $"{e.Column}: {e.Reason}")));
-        var csv = new System.Text.StringBuilder(CsvText.Line(parsed.Header.Append("error")));
+        var csv = new System.Text.StringBuilder(CsvText.Line(parsed.Header.Append(RosterParser.ImportErrorColumn)));
         foreach (var line in lines.Where(byLine.ContainsKey).Order())
-            csv.Append(CsvText.Line(byLine[line].Take(parsed.Header.Count).Append(reasons.GetValueOrDefault(line, ""))));
+        {
+            // A short row is padded, so that its reasons stay under their own column.
+            var fields = byLine[line].Concat(Enumerable.Repeat("", parsed.Header.Count)).Take(parsed.Header.Count);
+            csv.Append(CsvText.Line(fields.Append(reasons.GetValueOrDefault(line, ""))));
+        }
         return csv.ToString();
     }
 

@@ -26,6 +26,9 @@ public static class RosterParser
     public const int MaxCodeLength = 64;
     public const int MaxAttributeLength = 500;
 
+    /// <summary>The reasons column of a rejects CSV: ignored when that file comes back fixed.</summary>
+    public const string ImportErrorColumn = "import_error";
+
     static readonly PhoneNumberUtil Phones = PhoneNumberUtil.GetInstance();
 
     static readonly Dictionary<string, string[]> HeaderAliases = new()
@@ -84,7 +87,7 @@ public static class RosterParser
             var raw = csv.Parser.Record ?? [];
             if (raw.All(string.IsNullOrWhiteSpace)) continue;
             var line = csv.Parser.RawRow - CountLineBreaks(csv.Parser.RawRecord.TrimEnd('\r', '\n'));
-            string Cell(string column) => columns[column] < raw.Length ? raw[columns[column]].Trim() : "";
+            string Cell(string column) => columns[column] < raw.Length ? CsvText.Unneutralize(raw[columns[column]].Trim()) : "";
             var rowErrors = new List<RosterError>();
             void Error(string column, string value, string reason) => rowErrors.Add(new RosterError(line, column, value, reason));
 
@@ -116,9 +119,10 @@ public static class RosterParser
             var attributes = new Dictionary<string, string>();
             foreach (var (index, columnName) in extras)
             {
-                var value = index < raw.Length ? raw[index].Trim() : "";
+                var value = index < raw.Length ? CsvText.Unneutralize(raw[index].Trim()) : "";
                 if (value.Length > MaxAttributeLength) Error(columnName, value[..40] + "…", $"At most {MaxAttributeLength} characters.");
-                else if (HasControlCharacters(value)) Error(columnName, value, "Contains control characters.");
+                // A note may span lines in its cell (Alt+Enter in a spreadsheet); other control characters are refused.
+                else if (value.Any(c => char.IsControl(c) && c is not ('\r' or '\n' or '\t'))) Error(columnName, value, "Contains control characters.");
                 else if (value.Length > 0) attributes[columnName] = value;
             }
 
@@ -184,6 +188,10 @@ public static class RosterParser
     /// <summary>Mexican mobiles only (the default configuration).</summary>
     public static string? NormalizeMexicanMobile(string text, out string? error) => NormalizePhone(text, ["MX"], out error);
 
+    /// <summary>The index of the badge column in a header (any accepted spelling), or -1.</summary>
+    public static int BadgeColumn(IReadOnlyList<string> header) =>
+        header.Select(CsvText.NormalizeHeader).ToList().FindIndex(h => HeaderAliases["badge"].Contains(h));
+
     static (Dictionary<string, int> Known, List<(int Index, string Name)> Extras, List<string> Duplicates) MapHeaders(string[] header)
     {
         var known = new Dictionary<string, int>();
@@ -195,7 +203,7 @@ public static class RosterParser
             var column = HeaderAliases.FirstOrDefault(a => a.Value.Contains(normalized)).Key;
             if (column is null)
             {
-                if (normalized.Length > 0) extras.Add((i, header[i].Trim()));
+                if (normalized.Length > 0 && normalized != CsvText.NormalizeHeader(ImportErrorColumn)) extras.Add((i, header[i].Trim()));
             }
             else if (!known.TryAdd(column, i)) duplicates.Add(header[i].Trim());
         }

@@ -51,6 +51,9 @@ public sealed class SectorImporter([FromKeyedServices(EnrollmentService.Name)] S
         var nameIndex = Array.FindIndex(normalized, h => NameHeaders.Contains(h));
         if (codeIndex < 0) errors.Add(new RosterError(1, "code", "", "Missing column 'code' (or codigo, clave, sector)."));
         if (nameIndex < 0) errors.Add(new RosterError(1, "name", "", "Missing column 'name' (or nombre)."));
+        // Two columns with one name (ignoring case, accents and spacing) would be two strata nobody can tell apart.
+        foreach (var twice in Enumerable.Range(0, header.Length).Where(i => normalized[i].Length > 0 && Array.IndexOf(normalized, normalized[i]) < i))
+            errors.Add(new RosterError(1, header[twice].Trim(), header[twice].Trim(), $"Column '{header[twice].Trim()}' appears twice in the header."));
         if (errors.Count > 0) return ([], errors);
         var strata = Enumerable.Range(0, header.Length).Where(i => i != codeIndex && i != nameIndex && normalized[i].Length > 0).ToList();
         while (csv.Read())

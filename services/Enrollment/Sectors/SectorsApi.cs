@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Reminders.Enrollment.Roster;
 using Reminders.Platform.Auth;
+using Reminders.Platform.Csv;
 using Reminders.Platform.Data;
 using Reminders.Platform.Hosting;
 
@@ -42,6 +43,8 @@ public static class SectorsApi
             try { json = JsonSerializer.Deserialize<List<SectorJson>>(body, JsonSerializerOptions.Web); }
             catch (JsonException ex) { return Problem("body", $"Not a JSON array of sectors: {ex.Message}", 400); }
             if (json is null) return Problem("body", "Expected a JSON array of sectors.", 400);
+            var twice = json.FindIndex(s => s?.Strata is { } strata && strata.Keys.Select(CsvText.NormalizeHeader).Distinct().Count() < strata.Count);
+            if (twice >= 0) return Problem("body", $"Sector {twice + 1} names a stratum twice (ignoring case, accents and spacing).", 400);
             sectors = json.Select((s, i) => new SectorInput(s?.Code?.Trim() ?? "", s?.Name?.Trim() ?? "",
                 (IReadOnlyDictionary<string, string>?)s?.Strata?.ToDictionary(p => p.Key.Trim(), p => p.Value?.Trim() ?? "") ?? new Dictionary<string, string>(), i + 1)).ToList();
             errors = [];

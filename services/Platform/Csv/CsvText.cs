@@ -69,6 +69,13 @@ public static class CsvText
         return value;
     }
 
+    /// <summary>
+    /// Undoes <see cref="Neutralize"/>: a file we exported (a rejects CSV) may come back fixed, and "'=..." is then
+    /// the cell "=..." again, not a name or phone with an apostrophe.
+    /// </summary>
+    public static string Unneutralize(string value) =>
+        value.Length > 1 && value[0] == '\'' && Neutralize(value[1..]) == value ? value[1..] : value;
+
     static bool IsNumberLike(string value)
     {
         var body = value[0] is '+' or '-' ? value.AsSpan(1) : value.AsSpan();
