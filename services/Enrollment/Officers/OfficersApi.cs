@@ -51,10 +51,10 @@ public static class OfficersApi
         if (pageSize is < 1 or > MaxPageSize) return Invalid("pageSize", $"pageSize must be 1 to {MaxPageSize}.");
         if (status is not null && !OfficerStatuses.All.Contains(status)) return Invalid("status", $"status must be one of {string.Join(", ", OfficerStatuses.All)}.");
         const string filter = """
-            WHERE (@search IS NULL OR LOWER(o.badge) LIKE @like OR LOWER(o.name) LIKE @like)
+            WHERE (@search IS NULL OR o.search_text LIKE @like ESCAPE '\')
               AND (@sector IS NULL OR s.code = @sector) AND (@status IS NULL OR o.status = @status) AND (@role IS NULL OR o.role = @role)
             """;
-        var param = new { search, like = $"%{search?.ToLowerInvariant()}%", sector, status, role, skip = (page - 1) * pageSize, pageSize };
+        var param = new { search, like = OfficerSearch.Pattern(search), sector, status, role, skip = (page - 1) * pageSize, pageSize };
         await using var connection = await database.OpenAsync(ct);
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             $"SELECT COUNT(*) FROM officers o JOIN sectors s ON s.id = o.sector_id {filter}", param, cancellationToken: ct));

@@ -112,9 +112,10 @@ public sealed class RosterImporter(
                 var officerId = Guid.CreateVersion7();
                 // Officers enrolled after randomization take their sector's arm.
                 await work.ExecuteAsync("""
-                    INSERT INTO officers (id, badge, name, role, sector_id, phone_e164, consent, attributes, status, randomized_arm, created_at, updated_at)
-                    VALUES (@officerId, @Badge, @Name, @Role, @sectorId, @PhoneE164, @Consent, @attributes, 'active', @arm, @now, @now)
-                    """, new { officerId, row.Badge, row.Name, row.Role, sectorId = sector.Id, row.PhoneE164, row.Consent, attributes, arm = sector.Arm, now }, ct);
+                    INSERT INTO officers (id, badge, name, role, sector_id, phone_e164, consent, attributes, status, randomized_arm, search_text, created_at, updated_at)
+                    VALUES (@officerId, @Badge, @Name, @Role, @sectorId, @PhoneE164, @Consent, @attributes, 'active', @arm, @search, @now, @now)
+                    """, new { officerId, row.Badge, row.Name, row.Role, sectorId = sector.Id, row.PhoneE164, row.Consent, attributes, arm = sector.Arm,
+                        search = OfficerSearch.Text(row.Badge, row.Name), now }, ct);
                 work.Publish(new OfficerEnrolled(officerId, sector.Id, row.Role, now));
                 work.Send(QueueNames.UpdateOfficerContact, new UpdateOfficerContact(officerId, row.PhoneE164, now));
                 continue;
@@ -156,9 +157,10 @@ public sealed class RosterImporter(
             changed |= existing.Name != row.Name || existing.Consent != row.Consent || existing.Attributes != attributes;
             if (changed && write)
                 await work.ExecuteAsync("""
-                    UPDATE officers SET name = @Name, role = @Role, phone_e164 = @PhoneE164, consent = @Consent, attributes = @attributes, updated_at = @now
+                    UPDATE officers SET name = @Name, role = @Role, phone_e164 = @PhoneE164, consent = @Consent, attributes = @attributes,
+                        search_text = @search, updated_at = @now
                     WHERE id = @Id
-                    """, new { existing.Id, row.Name, row.Role, row.PhoneE164, row.Consent, attributes, now }, ct);
+                    """, new { existing.Id, row.Name, row.Role, row.PhoneE164, row.Consent, attributes, search = OfficerSearch.Text(row.Badge, row.Name), now }, ct);
             // Back on the roster: inactive becomes active again. An opt-out or a withdrawal is never undone by an import.
             if (existing.Status == OfficerStatuses.Inactive)
             {
