@@ -3,6 +3,7 @@ using Reminders.Platform.Bus;
 using Reminders.Platform.Hosting;
 using Reminders.Scheduler.ManualMessages;
 using Reminders.Scheduler.Officers;
+using Reminders.Scheduler.Training;
 
 namespace Reminders.Scheduler;
 
@@ -19,6 +20,7 @@ public static class SchedulerService
 
     public static void AddSchedulerConsumers(this IBusRegistrationConfigurator bus)
     {
+        bus.AddServiceConsumer<SectorRegisteredConsumer>(Name);
         bus.AddServiceConsumer<OfficerEnrolledConsumer>(Name);
         bus.AddServiceConsumer<SectorsRandomizedConsumer>(Name);
         bus.AddServiceConsumer<RandomizationVoidedConsumer>(Name);
@@ -30,6 +32,7 @@ public static class SchedulerService
     public static IEndpointRouteBuilder MapSchedulerApi(this IEndpointRouteBuilder app)
     {
         app.MapManualMessagesApi();
+        app.MapTrainingResourcesApi();
         return app;
     }
 }

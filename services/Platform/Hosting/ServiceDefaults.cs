@@ -33,6 +33,9 @@ public static class ServiceDefaults
         var services = builder.Services;
         services.TryAddTimeProvider();
         services.AddProblemDetails();
+        services.AddExceptionHandler<BadRequestExceptionHandler>();
+        // Always throw on unreadable input (not only in Development), so BadRequestExceptionHandler names the problem.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
         services.Configure<ApiKeyOptions>(builder.Configuration.GetSection(ApiKeyOptions.Section));
