@@ -1,6 +1,7 @@
 using MassTransit;
 using Reminders.Platform.Bus;
 using Reminders.Platform.Hosting;
+using Reminders.Platform.Protocol;
 using Reminders.Scheduler.ManualMessages;
 using Reminders.Scheduler.Officers;
 using Reminders.Scheduler.Training;
@@ -15,6 +16,7 @@ public static class SchedulerService
     public static WebApplicationBuilder AddScheduler(this WebApplicationBuilder builder)
     {
         builder.AddServiceDatabase(Name, typeof(SchedulerService).Assembly);
+        builder.Services.AddStudyProtocol();
         return builder;
     }
 
@@ -33,6 +35,7 @@ public static class SchedulerService
     {
         app.MapManualMessagesApi();
         app.MapTrainingResourcesApi();
+        app.MapProtocolApi();
         return app;
     }
 }

@@ -28,7 +28,7 @@ public sealed class DefaultProtocolTests
         Assert.Equal(9 * 60, Protocol.Training.For("officer").PlannedMinutes);
         Assert.Equal(12 * 60, Protocol.Training.For("commander").PlannedMinutes);
         Assert.Equal(new TimeOnly(13, 0), Protocol.Training.Commander.DefaultEnd);
-        Assert.Equal([DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday], Protocol.Calendar.Weekdays);
+        Assert.Equal([DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday], Protocol.Calendar.Weekdays.AsEnumerable());
         Assert.Equal(HolidayRule.MexicoFederal, Protocol.Calendar.Holidays);
         Assert.Equal(EmbeddedSourceName, Protocol.Source);
     }
@@ -83,10 +83,10 @@ public sealed class DefaultProtocolTests
     public void Default_keywords_are_the_ones_officers_are_told_about()
     {
         var keywords = Protocol.Keywords;
-        Assert.Equal(["OK", "SI", "SÍ", "RECIBIDO", "1"], keywords.Acknowledge);
-        Assert.Equal(["BAJA", "ALTO", "STOP", "CANCELAR"], keywords.OptOut);
-        Assert.Equal(["ALTA"], keywords.OptIn);
-        Assert.Equal(["AYUDA"], keywords.Help);
+        Assert.Equal(["OK", "SI", "SÍ", "RECIBIDO", "1"], keywords.Acknowledge.AsEnumerable());
+        Assert.Equal(["BAJA", "ALTO", "STOP", "CANCELAR"], keywords.OptOut.AsEnumerable());
+        Assert.Equal(["ALTA"], keywords.OptIn.AsEnumerable());
+        Assert.Equal(["AYUDA"], keywords.Help.AsEnumerable());
         Assert.Equal(7, keywords.AcknowledgeWindowDays);
         Assert.Contains("ALTA", keywords.OptOutConfirmation.Officer.Text);
         Assert.Contains("BAJA", keywords.HelpReply.Commander.Text);

@@ -65,11 +65,11 @@ internal sealed class JsonObjectReader
 
     public void RejectUnknown()
     {
-        // Suggest only a known field the object lacks: "hoursPerdDay" beside a missing "hoursPerDay".
+        // Prefer a known field the object lacks: "hoursPerdDay" beside a missing "hoursPerDay".
         var missing = _known.Where(k => !_fields.ContainsKey(k)).ToList();
         foreach (var name in _order.Where(n => !_known.Contains(n)))
         {
-            var suggestion = Json.Closest(name, missing);
+            var suggestion = Json.Closest(name, missing) ?? Json.Closest(name, _known);
             _log.Error(Child(name), suggestion is null
                 ? $"unknown field; the fields here are {string.Join(", ", _known)}"
                 : $"unknown field (did you mean \"{suggestion}\"?)");

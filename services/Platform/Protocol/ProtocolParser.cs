@@ -37,7 +37,8 @@ internal static partial class ProtocolParser
         var quietHours = QuietHours(r.Required("quietHours"), log);
         var training = Training(r.Required("training"), log);
         var calendar = Calendar(r.Required("calendar"), log);
-        if (calendar is not null) context.WorkingWeekdays = calendar.Weekdays;
+        // An open Saturday can put "sábado" into a date as surely as a working Saturday.
+        if (calendar is not null) context.WorkingWeekdays = [.. calendar.Weekdays.Concat(calendar.OpenDates.Select(d => d.Date.DayOfWeek)).Distinct()];
         var logistics = Logistics(r.Required("logistics"), context);
         var reminders = Reminders(r.Optional("reminders"), quietHours, context);
         var keywords = Keywords(r.Required("keywords"), context);

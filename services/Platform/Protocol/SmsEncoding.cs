@@ -114,6 +114,7 @@ public static class SmsEncoding
             case '…': return "...";
             case '\u00A0': return " ";
         }
+        if (char.IsSurrogate(c)) return null;
         // A letter with an accent GSM-7 lacks: keep the base letter when that one is GSM-7 (á → a, Ú → U, ç → c).
         var decomposed = c.ToString().Normalize(NormalizationForm.FormD);
         var letter = decomposed.Where(d => CharUnicodeInfo.GetUnicodeCategory(d) != UnicodeCategory.NonSpacingMark).ToArray();
