@@ -26,6 +26,7 @@ public static class EnrollmentService
         bus.AddServiceConsumer<SmsOptOutRequestedConsumer>(Name);
         bus.AddServiceConsumer<SmsOptInRequestedConsumer>(Name);
         bus.AddServiceConsumer<SmsAcceptedConsumer>(Name);
+        bus.AddServiceConsumer<TrainingSessionScheduledConsumer>(Name);
     }
 
     public static IEndpointRouteBuilder MapEnrollmentApi(this IEndpointRouteBuilder app)

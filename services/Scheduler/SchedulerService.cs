@@ -17,6 +17,7 @@ public static class SchedulerService
     {
         builder.AddServiceDatabase(Name, typeof(SchedulerService).Assembly);
         builder.Services.AddStudyProtocol();
+        builder.Services.AddSingleton<TrainingPlanner>();
         return builder;
     }
 
@@ -36,6 +37,7 @@ public static class SchedulerService
         app.MapManualMessagesApi();
         app.MapTrainingResourcesApi();
         app.MapProtocolApi();
+        app.MapPlansApi();
         return app;
     }
 }

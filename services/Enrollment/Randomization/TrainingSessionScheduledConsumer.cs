@@ -1,0 +1,21 @@
+using MassTransit;
+using Reminders.Contracts;
+using Reminders.Platform.Data;
+
+namespace Reminders.Enrollment.Randomization;
+
+/// <summary>A scheduled training starts the study too: from then on the randomization can no longer be voided.</summary>
+public sealed class TrainingSessionScheduledConsumer([FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database) : IConsumer<TrainingSessionScheduled>
+{
+    public async Task Consume(ConsumeContext<TrainingSessionScheduled> context)
+    {
+        var (message, ct) = (context.Message, context.CancellationToken);
+        await using var work = await database.BeginAsync(ct);
+        if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(TrainingSessionScheduledConsumer), ct)) return;
+        await work.ExecuteAsync("""
+            INSERT INTO study_activity (kind, first_seen_at) VALUES ('training_scheduled', @ScheduledAt)
+            ON CONFLICT (kind) DO UPDATE SET first_seen_at = excluded.first_seen_at WHERE excluded.first_seen_at < study_activity.first_seen_at
+            """, new { message.ScheduledAt }, ct);
+        await work.CommitAsync(ct);
+    }
+}

@@ -1,0 +1,175 @@
+using Reminders.Contracts;
+using Reminders.Platform.Data;
+using Reminders.Platform.Protocol;
+
+namespace Reminders.Scheduler.Training;
+
+public sealed record PlanCommand(DateOnly From, DateOnly To, IReadOnlyList<string>? SectorCodes, bool DryRun, string RequestedBy);
+
+public sealed record PlannedSessionView(Guid SessionId, int DayNumber, string Date, DateTimeOffset StartsAt, DateTimeOffset EndsAt);
+
+public sealed record PlannedCohortView(
+    Guid CohortId, string SectorCode, string Role, int Number, string Venue, string Trainer, int Members, IReadOnlyList<PlannedSessionView> Sessions);
+
+public sealed record PlanResult(bool DryRun, string ProtocolVersion, int Cohorts, int Sessions, int Officers, int Invitations,
+    IReadOnlyList<PlannedCohortView> Plan, IReadOnlyList<UnplacedSector> Unplaced);
+
+public sealed class PlanningRefused(string field, string message, int status) : Exception(message)
+{
+    public string Field { get; } = field;
+    public int Status { get; } = status;
+}
+
+/// <summary>
+/// Plans the trainings of treatment sectors inside a date window and, unless it is a dry run, records them: cohorts,
+/// sessions and members in one transaction with the events that tell Attendance and Enrollment, and one invitation
+/// SMS per officer (date, time and venue of the first session; never a name). Control sectors are refused.
+/// </summary>
+public sealed class TrainingPlanner(
+    [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, StudyProtocol protocol, WorkingDayCalendar calendar, TimeProvider clock)
+{
+    public const int MaxWindowDays = 366;
+
+    public async Task<PlanResult> PlanAsync(PlanCommand command, CancellationToken ct)
+    {
+        if (command.To < command.From) throw new PlanningRefused("to", "The window ends before it starts.", 400);
+        if (command.To.DayNumber - command.From.DayNumber > MaxWindowDays) throw new PlanningRefused("to", $"A window is at most {MaxWindowDays} days.", 400);
+
+        await using var work = await database.BeginAsync(ct);
+        await work.LockAsync("training-plan", ct);
+        var sectors = await work.QueryAsync<SectorRow>("""
+            SELECT s.sector_id AS SectorId, s.code AS Code, a.arm AS Arm FROM sectors s LEFT JOIN sector_arms a ON a.sector_id = s.sector_id
+            """, ct: ct);
+        var chosen = sectors.Where(s => s.Arm == StudyArms.Treatment).ToList();
+        if (command.SectorCodes is { Count: > 0 } codes)
+        {
+            var byCode = sectors.ToDictionary(s => s.Code, StringComparer.OrdinalIgnoreCase);
+            var unknown = codes.Where(c => !byCode.ContainsKey(c)).ToList();
+            if (unknown.Count > 0) throw new PlanningRefused("sectorCodes", $"Unknown sectors: {string.Join(", ", unknown)}.", 400);
+            var notTreatment = codes.Where(c => byCode[c].Arm != StudyArms.Treatment).ToList();
+            if (notTreatment.Count > 0)
+                throw new PlanningRefused("sectorCodes", $"Only treatment sectors are trained; not in treatment: {string.Join(", ", notTreatment)}.", 409);
+            chosen = codes.Select(c => byCode[c]).DistinctBy(s => s.SectorId).ToList();
+        }
+
+        // Active officers of those sectors who are in no cohort yet.
+        var trainees = await work.QueryAsync<TraineeRow>("""
+            SELECT o.officer_id AS OfficerId, o.sector_id AS SectorId, o.role AS Role FROM officers o
+            LEFT JOIN officer_statuses st ON st.officer_id = o.officer_id
+            WHERE COALESCE(st.status, 'active') = 'active'
+              AND NOT EXISTS (SELECT 1 FROM cohort_members m JOIN cohorts c ON c.cohort_id = m.cohort_id
+                              WHERE m.officer_id = o.officer_id AND m.removed_at IS NULL AND c.status <> 'cancelled')
+            """, ct: ct);
+        var chosenIds = chosen.Select(s => s.SectorId).ToHashSet();
+        var toPlan = chosen.Select(s => new SectorToPlan(s.SectorId, s.Code,
+            trainees.Where(t => t.SectorId == s.SectorId).Select(t => new Trainee(t.OfficerId, t.Role)).ToList())).Where(s => s.Trainees.Count > 0).ToList();
+        var venues = await work.QueryAsync<VenueRow>("SELECT venue_id AS VenueId, name AS Name, capacity AS Capacity FROM venues", ct: ct);
+        var trainers = await work.QueryAsync<TrainerRow>("SELECT trainer_id AS TrainerId, name AS Name FROM trainers ORDER BY name", ct: ct);
+        var bookedRows = await work.QueryAsync<BookingRow>("""
+            SELECT venue_id AS VenueId, trainer_id AS TrainerId, local_date AS LocalDate FROM sessions WHERE status <> 'cancelled'
+            """, ct: ct);
+        var booked = bookedRows.SelectMany(b => new[] { (b.VenueId, DateOnly.ParseExact(b.LocalDate, "yyyy-MM-dd")), (b.TrainerId, DateOnly.ParseExact(b.LocalDate, "yyyy-MM-dd")) }).ToHashSet();
+
+        var training = StudyRoles.All.ToDictionary(r => r, r =>
+        {
+            var rules = protocol.Training.For(r);
+            return new RoleTraining(r, rules.Days, rules.DefaultStart, rules.SessionLength);
+        });
+        var plan = CohortPlanner.Plan(new PlanRequest(toPlan,
+            venues.Select(v => new Venue(v.VenueId, v.Name, (int)v.Capacity)).ToList(),
+            trainers.Select(t => new Trainer(t.TrainerId, t.Name)).ToList(),
+            training, command.From, command.To, calendar.IsWorkingDay, booked));
+
+        var venueNames = venues.ToDictionary(v => v.VenueId, v => v.Name);
+        var trainerNames = trainers.ToDictionary(t => t.TrainerId, t => t.Name);
+        var now = clock.GetUtcNow();
+        var views = new List<PlannedCohortView>();
+        var invitations = 0;
+        foreach (var cohort in plan.Cohorts)
+        {
+            var cohortId = Guid.CreateVersion7();
+            var sessions = cohort.Days.Select((day, i) => new PlannedSessionView(Guid.CreateVersion7(), i + 1, day.ToString("yyyy-MM-dd"),
+                Local(day, cohort.Start), Local(day, cohort.End))).ToList();
+            views.Add(new PlannedCohortView(cohortId, cohort.SectorCode, cohort.Role, cohort.Number, venueNames[cohort.VenueId],
+                trainerNames[cohort.TrainerId], cohort.OfficerIds.Count, sessions));
+            if (command.DryRun) continue;
+
+            await work.ExecuteAsync("""
+                INSERT INTO cohorts (cohort_id, sector_id, role, number, venue_id, trainer_id, status, protocol_version, created_by, created_at)
+                VALUES (@cohortId, @SectorId, @Role, @Number, @VenueId, @TrainerId, 'planned', @version, @by, @now)
+                """, new { cohortId, cohort.SectorId, cohort.Role, cohort.Number, cohort.VenueId, cohort.TrainerId, version = protocol.Version,
+                    by = command.RequestedBy, now }, ct);
+            await work.ExecuteAsync("""
+                INSERT INTO sessions (session_id, cohort_id, day_number, local_date, starts_at, ends_at, venue_id, trainer_id, status)
+                VALUES (@SessionId, @cohortId, @DayNumber, @Date, @StartsAt, @EndsAt, @VenueId, @TrainerId, 'scheduled')
+                """, sessions.Select(s => new { s.SessionId, cohortId, s.DayNumber, s.Date, s.StartsAt, s.EndsAt, cohort.VenueId, cohort.TrainerId }), ct);
+            await work.ExecuteAsync("INSERT INTO cohort_members (cohort_id, officer_id, added_at) VALUES (@cohortId, @officerId, @now)",
+                cohort.OfficerIds.Select(officerId => new { cohortId, officerId, now }), ct);
+            await work.ExecuteAsync("""
+                INSERT INTO plan_changes (entity, entity_id, change, new_value, changed_by, changed_at)
+                VALUES ('cohort', @cohortId, 'planned', @value, @by, @now)
+                """, new { cohortId, value = $"{cohort.SectorCode} {cohort.Role} #{cohort.Number}: {string.Join(", ", sessions.Select(s => s.Date))}", by = command.RequestedBy, now }, ct);
+
+            foreach (var s in sessions)
+                work.Publish(new TrainingSessionScheduled(s.SessionId, cohortId, cohort.SectorId, cohort.Role, s.DayNumber, DateOnly.ParseExact(s.Date, "yyyy-MM-dd"),
+                    s.StartsAt, s.EndsAt, venueNames[cohort.VenueId], cohort.TrainerId, protocol.Version, now));
+            work.Publish(new CohortMembersChanged(cohortId, cohort.SectorId, cohort.Role, cohort.OfficerIds, now));
+
+            var invitation = protocol.Logistics.Invitation.For(cohort.Role).Render(new Dictionary<string, string>
+            {
+                [SmsPlaceholders.Fecha] = SmsPlaceholders.FormatFecha(cohort.Days[0]),
+                [SmsPlaceholders.Hora] = SmsPlaceholders.FormatHora(cohort.Start),
+                [SmsPlaceholders.Sede] = Truncate(venueNames[cohort.VenueId], SmsPlaceholders.MaxSedeLength),
+                [SmsPlaceholders.Dias] = SmsPlaceholders.FormatDias(cohort.Days.Count),
+            });
+            foreach (var officerId in cohort.OfficerIds)
+                work.Send(QueueNames.SendSms, new SendSms(Guid.CreateVersion7(), officerId, SmsPurposes.Logistics, invitation, now));
+            invitations += cohort.OfficerIds.Count;
+        }
+        if (!command.DryRun) await work.CommitAsync(ct);
+        return new PlanResult(command.DryRun, protocol.Version, views.Count, views.Sum(v => v.Sessions.Count), views.Sum(v => v.Members),
+            invitations, views, plan.Unplaced);
+    }
+
+    DateTimeOffset Local(DateOnly day, TimeOnly time)
+    {
+        var local = day.ToDateTime(time, DateTimeKind.Unspecified);
+        return new DateTimeOffset(local, protocol.TimeZone.GetUtcOffset(local)).ToUniversalTime();
+    }
+
+    static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
+
+    sealed record SectorRow
+    {
+        public Guid SectorId { get; init; }
+        public string Code { get; init; } = "";
+        public string? Arm { get; init; }
+    }
+
+    sealed record TraineeRow
+    {
+        public Guid OfficerId { get; init; }
+        public Guid SectorId { get; init; }
+        public string Role { get; init; } = "";
+    }
+
+    sealed record VenueRow
+    {
+        public Guid VenueId { get; init; }
+        public string Name { get; init; } = "";
+        public long Capacity { get; init; }
+    }
+
+    sealed record TrainerRow
+    {
+        public Guid TrainerId { get; init; }
+        public string Name { get; init; } = "";
+    }
+
+    sealed record BookingRow
+    {
+        public Guid VenueId { get; init; }
+        public Guid TrainerId { get; init; }
+        public string LocalDate { get; init; } = "";
+    }
+}
