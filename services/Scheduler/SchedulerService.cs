@@ -38,6 +38,7 @@ public static class SchedulerService
         app.MapTrainingResourcesApi();
         app.MapProtocolApi();
         app.MapPlansApi();
+        app.MapPlanFeeds();
         return app;
     }
 }

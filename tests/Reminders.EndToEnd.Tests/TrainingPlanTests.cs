@@ -70,6 +70,20 @@ public sealed class TrainingPlanTests(SeededLocalHostFixture seeded) : IClassFix
         Assert.Equal(treatmentOfficers, invitations.Select(m => m.To).Distinct().Count());
         Assert.All(invitations, m => Assert.Contains("Academia de Polic", m.Body));
 
+        // The venue's plan as an iCalendar feed and as CSV: one event / row per session.
+        using var client = Manager();
+        var venues = await client.GetFromJsonAsync<JsonElement>("/api/scheduler/venues");
+        var venueId = venues.EnumerateArray().First().GetProperty("venueId").GetGuid();
+        var ics = await client.GetStringAsync($"/api/scheduler/venues/{venueId}/calendar.ics");
+        var sessions = plan.GetProperty("sessions").GetInt32();
+        Assert.StartsWith("BEGIN:VCALENDAR\r\n", ics);
+        Assert.Equal(sessions, ics.Split("BEGIN:VEVENT").Length - 1);
+        Assert.All(ics.Split("\r\n"), line => Assert.True(System.Text.Encoding.UTF8.GetByteCount(line) <= 75, line));
+        Assert.Contains("DTSTART:20261201T150000Z", ics);
+        var csv = await client.GetStringAsync($"/api/scheduler/venues/{venueId}/plan.csv");
+        Assert.Equal(sessions + 1, csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/api/scheduler/venues/{Guid.NewGuid()}/calendar.ics")).StatusCode);
+
         // Everyone is in a cohort now: planning again places nobody and sends nothing.
         var again = await (await PlanAsync(new { from = "2026-12-01", to = "2026-12-31" })).Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(0, again.GetProperty("cohorts").GetInt32());
