@@ -1,6 +1,7 @@
 using MassTransit;
 using Reminders.Attendance.Dosage;
 using Reminders.Attendance.Officers;
+using Reminders.Attendance.Recording;
 using Reminders.Platform.Bus;
 using Reminders.Platform.Hosting;
 
@@ -25,6 +26,9 @@ public static class AttendanceService
         bus.AddServiceConsumer<OfficerStatusChangedConsumer>(Name);
         bus.AddServiceConsumer<OfficerTransferredConsumer>(Name);
         bus.AddServiceConsumer<OfficerChangedConsumer>(Name);
+        bus.AddServiceConsumer<TrainingSessionScheduledConsumer>(Name);
+        bus.AddServiceConsumer<TrainingSessionCancelledConsumer>(Name);
+        bus.AddServiceConsumer<CohortMembersChangedConsumer>(Name);
         bus.AddServiceConsumer<SmsAcceptedConsumer>(Name);
         bus.AddServiceConsumer<SmsStatusChangedConsumer>(Name);
         bus.AddServiceConsumer<SmsFailedConsumer>(Name);
@@ -34,6 +38,7 @@ public static class AttendanceService
     public static IEndpointRouteBuilder MapAttendanceApi(this IEndpointRouteBuilder app)
     {
         app.MapDosageApi();
+        app.MapAttendanceRecordingApi();
         return app;
     }
 }

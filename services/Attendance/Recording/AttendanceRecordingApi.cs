@@ -1,0 +1,165 @@
+using System.Security.Claims;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Reminders.Contracts;
+using Reminders.Platform.Auth;
+using Reminders.Platform.Data;
+
+namespace Reminders.Attendance.Recording;
+
+/// <summary>
+/// Trainers record check-ins, check-outs and excuses per officer per session; a correction supersedes an event with
+/// the old and new value, who and why. Reading a session gives each officer's minutes and status, with walk-ins
+/// (not in the cohort) and contamination (an officer of a control sector) flagged.
+/// </summary>
+public static class AttendanceRecordingApi
+{
+    static readonly Dictionary<string, string> Kinds = new() { ["check_in"] = "check_in", ["check_out"] = "check_out", ["excused"] = "excused" };
+
+    public sealed record EventRequest(Guid? OfficerId, string? Kind, DateTimeOffset? At, Guid? EventId);
+
+    public sealed record CorrectionRequest(DateTimeOffset? At, bool? Remove, string? Reason);
+
+    public sealed record EventView(Guid EventId, Guid SessionId, Guid OfficerId, string Kind, DateTimeOffset At, string RecordedBy, bool WalkIn);
+
+    public sealed record OfficerAttendance(
+        Guid OfficerId, string Status, int MinutesAttended, int MinutesPlanned, bool Late, bool LeftEarly, bool MissingCheckOut,
+        bool WalkIn, bool Contamination, int Events);
+
+    public sealed record SessionView(Guid SessionId, Guid CohortId, string Date, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Status,
+        IReadOnlyList<OfficerAttendance> Officers);
+
+    public static IEndpointRouteBuilder MapAttendanceRecordingApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/attendance").WithTags("Attendance");
+        api.MapPost("/sessions/{sessionId:guid}/events", Record).RequireAnyRole(Roles.Trainer, Roles.Manager)
+            .WithSummary("Record a check-in, check-out or excuse for one officer (eventId makes a retry harmless).");
+        api.MapPost("/events/{eventId:guid}/corrections", Correct).RequireAnyRole(Roles.Trainer, Roles.Manager)
+            .WithSummary("Correct an event's time, or remove it, with a reason; the old value stays in the history.");
+        api.MapGet("/sessions/{sessionId:guid}", Read).RequireAnyRole(Roles.Trainer, Roles.Manager, Roles.Researcher)
+            .WithSummary("Each officer's minutes and status in one session, walk-ins and contamination flagged.");
+        return app;
+    }
+
+    static async Task<Results<Created<EventView>, Ok<EventView>, NotFound, ProblemHttpResult>> Record(
+        Guid sessionId, EventRequest request, ClaimsPrincipal user, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database,
+        TimeProvider clock, CancellationToken ct)
+    {
+        if (request.OfficerId is not { } officerId || officerId == Guid.Empty) return Invalid("officerId", "officerId is required.");
+        if (request.Kind is null || !Kinds.TryGetValue(request.Kind, out var kind)) return Invalid("kind", "kind must be check_in, check_out or excused.");
+        var now = clock.GetUtcNow();
+        var at = request.At?.ToUniversalTime() ?? now;
+        if (at > now.AddMinutes(5)) return Invalid("at", "An event cannot be recorded in the future.");
+
+        await using var work = await database.BeginAsync(ct);
+        var session = await work.QuerySingleOrDefaultAsync<SessionRow>(SessionSql, new { sessionId }, ct);
+        if (session is null) return TypedResults.NotFound();
+        if (session.Status == "cancelled") return TypedResults.Problem(title: "Session cancelled", detail: "The session was cancelled; nothing can be recorded for it.", statusCode: 409);
+        if (at < session.StartsAt.AddHours(-12) || at > session.EndsAt.AddHours(12))
+            return Invalid("at", $"The event must fall on the session's day ({session.LocalDate}).");
+        var officerKnown = await work.QuerySingleOrDefaultAsync<long?>("SELECT 1 FROM officers WHERE officer_id = @officerId", new { officerId }, ct);
+        if (officerKnown is null) return Invalid("officerId", "No enrolled officer has this id.");
+
+        var eventId = request.EventId ?? Guid.CreateVersion7();
+        var inserted = await work.ExecuteAsync("""
+            INSERT INTO attendance_events (event_id, session_id, officer_id, kind, at, recorded_by, recorded_at)
+            VALUES (@eventId, @sessionId, @officerId, @kind, @at, @by, @now) ON CONFLICT (event_id) DO NOTHING
+            """, new { eventId, sessionId, officerId, kind, at, by = user.Identity?.Name ?? "", now }, ct);
+        var walkIn = await work.QuerySingleOrDefaultAsync<long?>(
+            "SELECT 1 FROM cohort_members WHERE cohort_id = @CohortId AND officer_id = @officerId", new { session.CohortId, officerId }, ct) is null;
+        await work.CommitAsync(ct);
+        var view = new EventView(eventId, sessionId, officerId, kind, at, user.Identity?.Name ?? "", walkIn);
+        return inserted == 1 ? TypedResults.Created($"/api/attendance/events/{eventId}", view) : TypedResults.Ok(view);
+    }
+
+    static async Task<Results<Ok<EventView>, NotFound, ProblemHttpResult>> Correct(
+        Guid eventId, CorrectionRequest request, ClaimsPrincipal user, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database,
+        TimeProvider clock, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 500) return Invalid("reason", "A correction needs a reason (at most 500 characters).");
+        if (request.Remove != true && request.At is null) return Invalid("at", "Give the corrected time, or remove: true.");
+        var now = clock.GetUtcNow();
+        await using var work = await database.BeginAsync(ct);
+        var original = await work.QuerySingleOrDefaultAsync<EventRow>($"""
+            SELECT event_id AS EventId, session_id AS SessionId, officer_id AS OfficerId, kind AS Kind, at AS At, superseded_at AS SupersededAt
+            FROM attendance_events WHERE event_id = @eventId {work.Dialect.ForUpdate()}
+            """, new { eventId }, ct);
+        if (original is null) return TypedResults.NotFound();
+        if (original.SupersededAt is not null) return TypedResults.Problem(title: "Already corrected", detail: "This event was already corrected; correct the newer one.", statusCode: 409);
+
+        Guid? replacement = request.Remove == true ? null : Guid.CreateVersion7();
+        if (replacement is { } newId)
+            await work.ExecuteAsync("""
+                INSERT INTO attendance_events (event_id, session_id, officer_id, kind, at, recorded_by, recorded_at)
+                VALUES (@newId, @SessionId, @OfficerId, @Kind, @at, @by, @now)
+                """, new { newId, original.SessionId, original.OfficerId, original.Kind, at = request.At!.Value.ToUniversalTime(), by = user.Identity?.Name ?? "", now }, ct);
+        await work.ExecuteAsync("""
+            UPDATE attendance_events SET superseded_by = @replacement, superseded_at = @now, correction_reason = @reason WHERE event_id = @eventId
+            """, new { eventId, replacement, now, reason = $"{request.Reason.Trim()} (by {user.Identity?.Name})" }, ct);
+        await work.CommitAsync(ct);
+        return TypedResults.Ok(new EventView(replacement ?? eventId, original.SessionId, original.OfficerId, original.Kind,
+            request.At?.ToUniversalTime() ?? original.At, user.Identity?.Name ?? "", false));
+    }
+
+    static async Task<Results<Ok<SessionView>, NotFound>> Read(Guid sessionId, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var session = await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition(SessionSql, new { sessionId }, cancellationToken: ct));
+        if (session is null) return TypedResults.NotFound();
+        var members = (await connection.QueryAsync<Guid>(new CommandDefinition(
+            "SELECT officer_id FROM cohort_members WHERE cohort_id = @CohortId", new { session.CohortId }, cancellationToken: ct))).ToHashSet();
+        var events = (await connection.QueryAsync<EventRow>(new CommandDefinition("""
+            SELECT event_id AS EventId, session_id AS SessionId, officer_id AS OfficerId, kind AS Kind, at AS At, superseded_at AS SupersededAt
+            FROM attendance_events WHERE session_id = @sessionId AND superseded_at IS NULL
+            """, new { sessionId }, cancellationToken: ct))).ToLookup(e => e.OfficerId);
+        var arms = (await connection.QueryAsync<OfficerArm>(new CommandDefinition("""
+            SELECT o.officer_id AS OfficerId, a.arm AS Arm FROM officers o LEFT JOIN sector_arms a ON a.sector_id = o.sector_id
+            """, cancellationToken: ct))).ToDictionary(o => o.OfficerId, o => o.Arm);
+
+        var officers = members.Union(events.Select(g => g.Key)).Order().Select(officerId =>
+        {
+            var mine = events[officerId].ToList();
+            var result = AttendanceCalculator.Compute(session.StartsAt, session.EndsAt,
+                mine.Where(e => e.Kind != "excused").Select(e => new AttendanceEvent(e.Kind == "check_in" ? AttendanceEventKind.CheckIn : AttendanceEventKind.CheckOut, e.At)),
+                excused: mine.Any(e => e.Kind == "excused"));
+            var walkIn = !members.Contains(officerId);
+            return new OfficerAttendance(officerId, result.Status, result.MinutesAttended, result.MinutesPlanned, result.Late, result.LeftEarly,
+                result.MissingCheckOut, walkIn, arms.GetValueOrDefault(officerId) == StudyArms.Control, mine.Count);
+        }).ToList();
+        return TypedResults.Ok(new SessionView(sessionId, session.CohortId, session.LocalDate, session.StartsAt, session.EndsAt, session.Status, officers));
+    }
+
+    const string SessionSql = """
+        SELECT session_id AS SessionId, cohort_id AS CohortId, local_date AS LocalDate, starts_at AS StartsAt, ends_at AS EndsAt, status AS Status
+        FROM sessions WHERE session_id = @sessionId
+        """;
+
+    static ProblemHttpResult Invalid(string field, string reason) =>
+        TypedResults.Problem(title: "Invalid request", detail: reason, statusCode: 400, extensions: new Dictionary<string, object?> { ["field"] = field });
+
+    sealed record SessionRow
+    {
+        public Guid SessionId { get; init; }
+        public Guid CohortId { get; init; }
+        public string LocalDate { get; init; } = "";
+        public DateTimeOffset StartsAt { get; init; }
+        public DateTimeOffset EndsAt { get; init; }
+        public string Status { get; init; } = "";
+    }
+
+    sealed record EventRow
+    {
+        public Guid EventId { get; init; }
+        public Guid SessionId { get; init; }
+        public Guid OfficerId { get; init; }
+        public string Kind { get; init; } = "";
+        public DateTimeOffset At { get; init; }
+        public DateTimeOffset? SupersededAt { get; init; }
+    }
+
+    sealed record OfficerArm
+    {
+        public Guid OfficerId { get; init; }
+        public string? Arm { get; init; }
+    }
+}

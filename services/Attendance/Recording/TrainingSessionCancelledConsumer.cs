@@ -1,0 +1,19 @@
+using MassTransit;
+using Reminders.Contracts;
+using Reminders.Platform.Data;
+
+namespace Reminders.Attendance.Recording;
+
+public sealed class TrainingSessionCancelledConsumer([FromKeyedServices(AttendanceService.Name)] ServiceDatabase database) : IConsumer<TrainingSessionCancelled>
+{
+    public async Task Consume(ConsumeContext<TrainingSessionCancelled> context)
+    {
+        var (m, ct) = (context.Message, context.CancellationToken);
+        await using var work = await database.BeginAsync(ct);
+        if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(TrainingSessionCancelledConsumer), ct)) return;
+        var updated = await work.ExecuteAsync("UPDATE sessions SET status = 'cancelled' WHERE session_id = @SessionId", m, ct);
+        // Cancelled before its scheduling arrived: fail so the bus retries once it has.
+        if (updated == 0) throw new InvalidOperationException($"Session {m.SessionId} cancelled before it was scheduled here.");
+        await work.CommitAsync(ct);
+    }
+}

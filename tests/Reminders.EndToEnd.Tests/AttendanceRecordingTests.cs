@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Reminders.Platform.Auth;
+
+namespace Reminders.EndToEnd.Tests;
+
+/// <summary>
+/// Trainers record attendance of a planned session in the one-process host: minutes and statuses, duplicates that do
+/// not double-count, corrections with history, walk-ins and contamination flagged.
+/// </summary>
+public sealed class AttendanceRecordingTests(SeededLocalHostFixture seeded) : IClassFixture<SeededLocalHostFixture>
+{
+    readonly LocalHostFixture host = seeded.Host;
+
+    HttpClient As(string role)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(host.Url) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", host.ApiKey(role));
+        return client;
+    }
+
+    // Planned once per fixture: a second plan would find everyone already in a cohort.
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SeededLocalHostFixture, Task<(Guid, DateTimeOffset, Guid[])>> Plans = new();
+
+    Task<(Guid SessionId, DateTimeOffset Start, Guid[] Members)> PlannedSessionAsync() => Plans.GetValue(seeded, _ => PlanOnceAsync());
+
+    /// <summary>Plans the treatment sectors in a past window and returns the first officer cohort's first session once Attendance knows it.</summary>
+    async Task<(Guid SessionId, DateTimeOffset Start, Guid[] Members)> PlanOnceAsync()
+    {
+        using var manager = As(Roles.Manager);
+        await manager.PostAsJsonAsync("/api/scheduler/venues", new { name = "Sede Sur", capacity = 30 });
+        await manager.PostAsJsonAsync("/api/scheduler/trainers", new { name = "Instructor Paz" });
+        var plan = await (await manager.PostAsJsonAsync("/api/scheduler/plans", new { from = "2026-11-02", to = "2026-11-20" })).Content.ReadFromJsonAsync<JsonElement>();
+        var cohort = plan.GetProperty("plan").EnumerateArray().First(c => c.GetProperty("role").GetString() == "officer" && c.GetProperty("members").GetInt32() == 2);
+        var session = cohort.GetProperty("sessions")[0];
+        var sessionId = session.GetProperty("sessionId").GetGuid();
+        for (var i = 0; i < 200; i++)
+        {
+            var read = await manager.GetAsync($"/api/attendance/sessions/{sessionId}");
+            if (read.IsSuccessStatusCode)
+            {
+                var view = await read.Content.ReadFromJsonAsync<JsonElement>();
+                var members = view.GetProperty("officers").EnumerateArray().Select(o => o.GetProperty("officerId").GetGuid()).ToArray();
+                if (members.Length == 2) return (sessionId, session.GetProperty("startsAt").GetDateTimeOffset(), members);
+            }
+            await Task.Delay(25);
+        }
+        throw new TimeoutException("Attendance never learned the planned session.");
+    }
+
+    static async Task<HttpResponseMessage> RecordAsync(HttpClient client, Guid sessionId, Guid officerId, string kind, DateTimeOffset at, Guid? eventId = null) =>
+        await client.PostAsJsonAsync($"/api/attendance/sessions/{sessionId}/events", new { officerId, kind, at, eventId });
+
+    static async Task<Dictionary<Guid, JsonElement>> ReadAsync(HttpClient client, Guid sessionId) =>
+        (await client.GetFromJsonAsync<JsonElement>($"/api/attendance/sessions/{sessionId}")).GetProperty("officers").EnumerateArray()
+            .ToDictionary(o => o.GetProperty("officerId").GetGuid());
+
+    [Fact]
+    public async Task Recorded_attendance_gives_minutes_statuses_flags_and_corrections_keep_history()
+    {
+        var (sessionId, start, members) = await PlannedSessionAsync();
+        using var trainer = As(Roles.Trainer);
+        var present = members[0];
+        var checkInId = Guid.NewGuid();
+        Assert.Equal(HttpStatusCode.Created, (await RecordAsync(trainer, sessionId, present, "check_in", start.AddMinutes(5), checkInId)).StatusCode);
+        // The same event sent twice (a retry) is recorded once.
+        Assert.Equal(HttpStatusCode.OK, (await RecordAsync(trainer, sessionId, present, "check_in", start.AddMinutes(5), checkInId)).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await RecordAsync(trainer, sessionId, present, "check_out", start.AddHours(3))).StatusCode);
+
+        var control = seeded.Flow.Officers.First(o => seeded.Flow.ArmBySector[o.GetProperty("sectorCode").GetString()!] == "control").GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.Created, (await RecordAsync(trainer, sessionId, control, "check_in", start)).StatusCode);
+
+        var view = await ReadAsync(trainer, sessionId);
+        Assert.Equal(("present", 175), (view[present].GetProperty("status").GetString(), view[present].GetProperty("minutesAttended").GetInt32()));
+        Assert.Equal("absent", view[members[1]].GetProperty("status").GetString());
+        Assert.True(view[control].GetProperty("walkIn").GetBoolean());
+        Assert.True(view[control].GetProperty("contamination").GetBoolean());
+        Assert.False(view[present].GetProperty("walkIn").GetBoolean());
+
+        // A correction: the check-in was really at 09:30. The old event stays, superseded, with the reason.
+        var corrected = await trainer.PostAsJsonAsync($"/api/attendance/events/{checkInId}/corrections", new { at = start.AddMinutes(30), reason = "lista de papel" });
+        Assert.Equal(HttpStatusCode.OK, corrected.StatusCode);
+        view = await ReadAsync(trainer, sessionId);
+        Assert.Equal(("late", 150), (view[present].GetProperty("status").GetString(), view[present].GetProperty("minutesAttended").GetInt32()));
+        var history = await host.QueryAsync<string>("attendance", "SELECT correction_reason FROM attendance_events WHERE event_id = @id", new { id = checkInId.ToString() });
+        Assert.StartsWith("lista de papel", Assert.Single(history));
+        Assert.Equal(HttpStatusCode.Conflict, (await trainer.PostAsJsonAsync($"/api/attendance/events/{checkInId}/corrections", new { at = start, reason = "otra vez" })).StatusCode);
+    }
+
+    [Fact]
+    public async Task Bad_events_are_400_naming_the_field_and_researchers_read_but_do_not_record()
+    {
+        var (sessionId, start, members) = await PlannedSessionAsync();
+        using var trainer = As(Roles.Trainer);
+        var bad = await RecordAsync(trainer, sessionId, members[0], "arrived", start);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Equal("kind", (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
+        var wrongDay = await RecordAsync(trainer, sessionId, members[0], "check_in", start.AddDays(-3));
+        Assert.Equal("at", (await wrongDay.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
+        var unknownOfficer = await RecordAsync(trainer, sessionId, Guid.NewGuid(), "check_in", start);
+        Assert.Equal("officerId", (await unknownOfficer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await RecordAsync(trainer, Guid.NewGuid(), members[0], "check_in", start)).StatusCode);
+
+        using var researcher = As(Roles.Researcher);
+        Assert.Equal(HttpStatusCode.Forbidden, (await RecordAsync(researcher, sessionId, members[0], "check_in", start)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await researcher.GetAsync($"/api/attendance/sessions/{sessionId}")).StatusCode);
+    }
+}
