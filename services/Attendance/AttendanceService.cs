@@ -39,6 +39,7 @@ public static class AttendanceService
     {
         app.MapDosageApi();
         app.MapAttendanceRecordingApi();
+        app.MapCohortClosing();
         return app;
     }
 }

@@ -24,6 +24,7 @@ public static class SchedulerService
     public static void AddSchedulerConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddServiceConsumer<SectorRegisteredConsumer>(Name);
+        bus.AddServiceConsumer<CohortAttendanceClosedConsumer>(Name);
         bus.AddServiceConsumer<OfficerEnrolledConsumer>(Name);
         bus.AddServiceConsumer<SectorsRandomizedConsumer>(Name);
         bus.AddServiceConsumer<RandomizationVoidedConsumer>(Name);

@@ -13,46 +13,14 @@ public sealed class AttendanceRecordingTests(SeededLocalHostFixture seeded) : IC
 {
     readonly LocalHostFixture host = seeded.Host;
 
-    HttpClient As(string role)
-    {
-        var client = new HttpClient { BaseAddress = new Uri(host.Url) };
-        client.DefaultRequestHeaders.Add("X-Api-Key", host.ApiKey(role));
-        return client;
-    }
+    HttpClient As(string role) => PlannedSessions.As(host, role);
 
-    // Planned once per fixture: a second plan would find everyone already in a cohort.
-    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SeededLocalHostFixture, Task<(Guid, DateTimeOffset, Guid[])>> Plans = new();
+    Task<(Guid SessionId, DateTimeOffset Start, Guid[] Members)> PlannedSessionAsync() => PlannedSessions.FirstOfficerSessionAsync(seeded);
 
-    Task<(Guid SessionId, DateTimeOffset Start, Guid[] Members)> PlannedSessionAsync() => Plans.GetValue(seeded, _ => PlanOnceAsync());
-
-    /// <summary>Plans the treatment sectors in a past window and returns the first officer cohort's first session once Attendance knows it.</summary>
-    async Task<(Guid SessionId, DateTimeOffset Start, Guid[] Members)> PlanOnceAsync()
-    {
-        using var manager = As(Roles.Manager);
-        await manager.PostAsJsonAsync("/api/scheduler/venues", new { name = "Sede Sur", capacity = 30 });
-        await manager.PostAsJsonAsync("/api/scheduler/trainers", new { name = "Instructor Paz" });
-        var plan = await (await manager.PostAsJsonAsync("/api/scheduler/plans", new { from = "2026-11-02", to = "2026-11-20" })).Content.ReadFromJsonAsync<JsonElement>();
-        var cohort = plan.GetProperty("plan").EnumerateArray().First(c => c.GetProperty("role").GetString() == "officer" && c.GetProperty("members").GetInt32() == 2);
-        var session = cohort.GetProperty("sessions")[0];
-        var sessionId = session.GetProperty("sessionId").GetGuid();
-        for (var i = 0; i < 200; i++)
-        {
-            var read = await manager.GetAsync($"/api/attendance/sessions/{sessionId}");
-            if (read.IsSuccessStatusCode)
-            {
-                var view = await read.Content.ReadFromJsonAsync<JsonElement>();
-                var members = view.GetProperty("officers").EnumerateArray().Select(o => o.GetProperty("officerId").GetGuid()).ToArray();
-                if (members.Length == 2) return (sessionId, session.GetProperty("startsAt").GetDateTimeOffset(), members);
-            }
-            await Task.Delay(25);
-        }
-        throw new TimeoutException("Attendance never learned the planned session.");
-    }
-
-    static async Task<HttpResponseMessage> RecordAsync(HttpClient client, Guid sessionId, Guid officerId, string kind, DateTimeOffset at, Guid? eventId = null) =>
+    internal static async Task<HttpResponseMessage> RecordAsync(HttpClient client, Guid sessionId, Guid officerId, string kind, DateTimeOffset at, Guid? eventId = null) =>
         await client.PostAsJsonAsync($"/api/attendance/sessions/{sessionId}/events", new { officerId, kind, at, eventId });
 
-    static async Task<Dictionary<Guid, JsonElement>> ReadAsync(HttpClient client, Guid sessionId) =>
+    internal static async Task<Dictionary<Guid, JsonElement>> ReadAsync(HttpClient client, Guid sessionId) =>
         (await client.GetFromJsonAsync<JsonElement>($"/api/attendance/sessions/{sessionId}")).GetProperty("officers").EnumerateArray()
             .ToDictionary(o => o.GetProperty("officerId").GetGuid());
 

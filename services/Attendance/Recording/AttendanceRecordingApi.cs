@@ -55,6 +55,8 @@ public static class AttendanceRecordingApi
         var session = await work.QuerySingleOrDefaultAsync<SessionRow>(SessionSql, new { sessionId }, ct);
         if (session is null) return TypedResults.NotFound();
         if (session.Status == "cancelled") return TypedResults.Problem(title: "Session cancelled", detail: "The session was cancelled; nothing can be recorded for it.", statusCode: 409);
+        if (await work.QuerySingleOrDefaultAsync<long?>("SELECT 1 FROM cohort_closures WHERE cohort_id = @CohortId", new { session.CohortId }, ct) is not null)
+            return TypedResults.Problem(title: "Attendance closed", detail: "This cohort's attendance is closed; nothing more can be recorded.", statusCode: 409);
         if (at < session.StartsAt.AddHours(-12) || at > session.EndsAt.AddHours(12))
             return Invalid("at", $"The event must fall on the session's day ({session.LocalDate}).");
         var officerKnown = await work.QuerySingleOrDefaultAsync<long?>("SELECT 1 FROM officers WHERE officer_id = @officerId", new { officerId }, ct);
@@ -86,6 +88,10 @@ public static class AttendanceRecordingApi
             """, new { eventId }, ct);
         if (original is null) return TypedResults.NotFound();
         if (original.SupersededAt is not null) return TypedResults.Problem(title: "Already corrected", detail: "This event was already corrected; correct the newer one.", statusCode: 409);
+        if (await work.QuerySingleOrDefaultAsync<long?>("""
+                SELECT 1 FROM cohort_closures c JOIN sessions s ON s.cohort_id = c.cohort_id WHERE s.session_id = @SessionId
+                """, new { original.SessionId }, ct) is not null)
+            return TypedResults.Problem(title: "Attendance closed", detail: "This cohort's attendance is closed; it can no longer be corrected.", statusCode: 409);
 
         Guid? replacement = request.Remove == true ? null : Guid.CreateVersion7();
         if (replacement is { } newId)
