@@ -40,6 +40,7 @@ public static class AttendanceService
         app.MapDosageApi();
         app.MapAttendanceRecordingApi();
         app.MapCohortClosing();
+        app.MapAttendanceSummaries();
         return app;
     }
 }

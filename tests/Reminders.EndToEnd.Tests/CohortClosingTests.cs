@@ -30,6 +30,16 @@ public sealed class CohortClosingTests(SeededLocalHostFixture seeded) : IClassFi
         Assert.Equal(HttpStatusCode.Conflict, (await trainer.PostAsync($"/api/attendance/cohorts/{cohortId}/close", null)).StatusCode);
         Assert.Equal(HttpStatusCode.Conflict, (await RecordAsync(trainer, sessionId, members[1], "check_in", start)).StatusCode);
 
+        // Summaries: planned vs attended minutes, completion and absentees, for the cohort and its sector.
+        var summary = await trainer.GetFromJsonAsync<JsonElement>($"/api/attendance/cohorts/{cohortId}/summary");
+        Assert.Equal((2, 1080L, 120L, 0, true), (summary.GetProperty("members").GetInt32(), summary.GetProperty("minutesPlanned").GetInt64(),
+            summary.GetProperty("minutesAttended").GetInt64(), summary.GetProperty("completed").GetInt32(), summary.GetProperty("closed").GetBoolean()));
+        Assert.Equal(members[1], Assert.Single(summary.GetProperty("absentees").EnumerateArray()).GetGuid());
+        var sectorId = seeded.Flow.Dosage[members[0]].GetProperty("sectorId").GetGuid();
+        var sector = await trainer.GetFromJsonAsync<JsonElement>($"/api/attendance/sectors/{sectorId}/summary");
+        Assert.True(sector.GetProperty("members").GetInt32() >= 2);
+        Assert.Equal(HttpStatusCode.NotFound, (await trainer.GetAsync($"/api/attendance/cohorts/{Guid.NewGuid()}/summary")).StatusCode);
+
         // The protocol's rule (at least one session attended) decides eligibility in the Scheduler.
         IReadOnlyList<long> eligible = [];
         for (var i = 0; i < 200 && eligible.Count < 2; i++, await Task.Delay(25))

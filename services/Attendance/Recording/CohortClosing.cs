@@ -27,59 +27,16 @@ public static class CohortClosing
     {
         await using var work = await database.BeginAsync(ct);
         await work.LockAsync($"cohort-{cohortId}", ct);
-        var sessions = await work.QueryAsync<SessionRow>("""
-            SELECT session_id AS SessionId, sector_id AS SectorId, role AS Role, starts_at AS StartsAt, ends_at AS EndsAt
-            FROM sessions WHERE cohort_id = @cohortId AND status <> 'cancelled'
-            """, new { cohortId }, ct);
-        if (sessions.Count == 0) return TypedResults.NotFound();
+        var totals = await CohortTotals.ComputeAsync(work.Connection, work.Transaction, cohortId, ct);
+        if (totals is null) return TypedResults.NotFound();
         if (await work.QuerySingleOrDefaultAsync<long?>("SELECT 1 FROM cohort_closures WHERE cohort_id = @cohortId", new { cohortId }, ct) is not null)
             return TypedResults.Problem(title: "Already closed", detail: "This cohort's attendance was already closed.", statusCode: 409);
-
-        var members = (await work.QueryAsync<Guid>("SELECT officer_id FROM cohort_members WHERE cohort_id = @cohortId", new { cohortId }, ct)).ToHashSet();
-        var events = (await work.QueryAsync<EventRow>("""
-            SELECT e.session_id AS SessionId, e.officer_id AS OfficerId, e.kind AS Kind, e.at AS At
-            FROM attendance_events e JOIN sessions s ON s.session_id = e.session_id
-            WHERE s.cohort_id = @cohortId AND e.superseded_at IS NULL
-            """, new { cohortId }, ct)).ToLookup(e => (e.SessionId, e.OfficerId));
-        var people = members.Union(events.Select(g => g.Key.OfficerId)).Order().ToList();
-        var totals = people.Select(officerId =>
-        {
-            int minutes = 0, planned = 0, attended = 0;
-            foreach (var session in sessions)
-            {
-                var mine = events[(session.SessionId, officerId)].ToList();
-                var result = AttendanceCalculator.Compute(session.StartsAt, session.EndsAt,
-                    mine.Where(e => e.Kind != "excused").Select(e => new AttendanceEvent(e.Kind == "check_in" ? AttendanceEventKind.CheckIn : AttendanceEventKind.CheckOut, e.At)),
-                    excused: mine.Any(e => e.Kind == "excused"));
-                minutes += result.MinutesAttended;
-                planned += result.MinutesPlanned;
-                if (result.MinutesAttended > 0) attended++;
-            }
-            return new OfficerAttendanceTotal(officerId, minutes, planned, attended, sessions.Count, !members.Contains(officerId));
-        }).ToList();
 
         var now = clock.GetUtcNow();
         await work.ExecuteAsync("INSERT INTO cohort_closures (cohort_id, closed_by, closed_at) VALUES (@cohortId, @by, @now)",
             new { cohortId, by = user.Identity?.Name ?? "", now }, ct);
-        work.Publish(new CohortAttendanceClosed(cohortId, sessions[0].SectorId, sessions[0].Role, totals, now));
+        work.Publish(new CohortAttendanceClosed(cohortId, totals.SectorId, totals.Role, totals.Officers, now));
         await work.CommitAsync(ct);
-        return TypedResults.Ok(new ClosedCohort(cohortId, now, totals));
-    }
-
-    sealed record SessionRow
-    {
-        public Guid SessionId { get; init; }
-        public Guid SectorId { get; init; }
-        public string Role { get; init; } = "";
-        public DateTimeOffset StartsAt { get; init; }
-        public DateTimeOffset EndsAt { get; init; }
-    }
-
-    sealed record EventRow
-    {
-        public Guid SessionId { get; init; }
-        public Guid OfficerId { get; init; }
-        public string Kind { get; init; } = "";
-        public DateTimeOffset At { get; init; }
+        return TypedResults.Ok(new ClosedCohort(cohortId, now, totals.Officers));
     }
 }
