@@ -4,6 +4,7 @@ using Reminders.Attendance.Officers;
 using Reminders.Attendance.Recording;
 using Reminders.Platform.Bus;
 using Reminders.Platform.Hosting;
+using Reminders.Platform.Protocol;
 
 namespace Reminders.Attendance;
 
@@ -15,6 +16,7 @@ public static class AttendanceService
     public static WebApplicationBuilder AddAttendance(this WebApplicationBuilder builder)
     {
         builder.AddServiceDatabase(Name, typeof(AttendanceService).Assembly);
+        builder.Services.AddStudyProtocol();
         return builder;
     }
 
@@ -41,6 +43,7 @@ public static class AttendanceService
         app.MapAttendanceRecordingApi();
         app.MapCohortClosing();
         app.MapAttendanceSummaries();
+        app.MapRollCallApi();
         return app;
     }
 }

@@ -75,3 +75,30 @@ public sealed class AttendanceRecordingTests(SeededLocalHostFixture seeded) : IC
         Assert.Equal(HttpStatusCode.OK, (await researcher.GetAsync($"/api/attendance/sessions/{sessionId}")).StatusCode);
     }
 }
+
+/// <summary>A session's roll call uploaded as CSV: all or nothing, row errors named, a second upload changes nothing.</summary>
+public sealed class RollCallTests(SeededLocalHostFixture seeded) : IClassFixture<SeededLocalHostFixture>
+{
+    [Fact]
+    public async Task A_roll_call_is_recorded_once_and_a_bad_one_writes_nothing()
+    {
+        var (sessionId, _, members) = await PlannedSessions.FirstOfficerSessionAsync(seeded);
+        using var trainer = PlannedSessions.As(seeded.Host, Reminders.Platform.Auth.Roles.Trainer);
+        async Task<HttpResponseMessage> UploadAsync(string csv) =>
+            await trainer.PostAsync($"/api/attendance/sessions/{sessionId}/roll-call", new StringContent(csv, System.Text.Encoding.UTF8, "text/csv"));
+
+        var bad = await UploadAsync($"officer_id,check_in,check_out\n{members[0]},09:20,12:00\nnot-an-id,09:00,12:00\n{members[1]},11:00,10:00\n");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
+        var rejected = (await bad.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("rejected").EnumerateArray().ToList();
+        Assert.Equal([(3, "officer_id"), (4, "check_out")], rejected.Select(r => (r.GetProperty("line").GetInt32(), r.GetProperty("column").GetString()!)));
+        Assert.Equal("absent", (await AttendanceRecordingTests.ReadAsync(trainer, sessionId))[members[0]].GetProperty("status").GetString());
+
+        var csv = $"officer_id;entrada;salida;justificado\r\n{members[0]};09:20;12:00;\r\n{members[1]};;;sí\r\n";
+        Assert.Equal(HttpStatusCode.OK, (await UploadAsync(csv)).StatusCode);
+        var again = await (await UploadAsync(csv)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(0, again.GetProperty("events").GetInt32());
+        var view = await AttendanceRecordingTests.ReadAsync(trainer, sessionId);
+        Assert.Equal(("late", 160), (view[members[0]].GetProperty("status").GetString(), view[members[0]].GetProperty("minutesAttended").GetInt32()));
+        Assert.Equal("excused", view[members[1]].GetProperty("status").GetString());
+    }
+}
