@@ -42,7 +42,8 @@ public static class LocalHost
             ["Simulator:AccountSid"] = SimulatorAccountSid,
             ["Simulator:AuthToken"] = SimulatorAuthToken,
             ["Simulator:InboundWebhookUrl"] = $"{url}/api/messaging/webhooks/twilio/inbound",
-            ["Simulator:MessagesPerSecondPerSender"] = "100",
+            // Generous for the local default: sending at the provider's real pace is Messaging's job (issue 5), not the simulator's.
+            ["Simulator:MessagesPerSecondPerSender"] = "1000",
         };
         if (!builder.Configuration.GetSection("Auth:ApiKeys").GetChildren().Any())
         {
@@ -60,6 +61,8 @@ public static class LocalHost
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = defaults });
         builder.Configuration["Urls"] = url;
 
+        // Stopping never waits minutes for SMS still being retried: they are redelivered or resolved on the next start.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
         builder.AddServiceDefaults();
         builder.AddEnrollment();
         builder.AddScheduler();

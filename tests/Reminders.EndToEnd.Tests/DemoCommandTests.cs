@@ -16,7 +16,7 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Equal(0, await DemoCommand.RunAsync(["--out", second]));
 
         foreach (var file in new[] { "allocation.csv", "balance.csv", "randomization.json", "roster-report.json", "sectors-report.json",
-                     "sms.json", "dosage.json", "simulator-log.csv", "summary.txt", "balance.json" })
+                     "sms.json", "dosage.json", "simulator-log.csv", "summary.txt", "balance.json", "training-plan.json", "attendance.csv", "attendance-summary.csv" })
             Assert.True(File.Exists(Path.Combine(first, file)), $"{file} missing");
         Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(first, "allocation.csv")), await File.ReadAllBytesAsync(Path.Combine(second, "allocation.csv")));
         Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(first, "balance.csv")), await File.ReadAllBytesAsync(Path.Combine(second, "balance.csv")));
@@ -24,8 +24,13 @@ public sealed class DemoCommandTests : IDisposable
         var allocation = (await File.ReadAllLinesAsync(Path.Combine(first, "allocation.csv"))).Skip(1).ToList();
         Assert.Equal(60, allocation.Count);
         Assert.Equal(30, allocation.Count(l => l.EndsWith(",treatment", StringComparison.Ordinal)));
-        // One SMS per treatment sector reached the provider, none to control.
-        Assert.Equal(31, (await File.ReadAllLinesAsync(Path.Combine(first, "simulator-log.csv"))).Length);
+        // One test SMS per treatment sector and one invitation per planned officer reached the provider, none to control.
+        var log = await File.ReadAllTextAsync(Path.Combine(first, "simulator-log.csv"));
+        Assert.Equal(30, log.Split(DemoCommand.MessageBody).Length - 1);
+        var plan = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(first, "training-plan.json"))).RootElement;
+        Assert.Equal(0, plan.GetProperty("unplaced").GetArrayLength());
+        Assert.Equal(plan.GetProperty("invitations").GetInt32(), log.Split("Curso de Justicia Procedimental: inicia").Length - 1);
+        Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(first, "attendance-summary.csv")), await File.ReadAllBytesAsync(Path.Combine(second, "attendance-summary.csv")));
     }
 
     [Fact]

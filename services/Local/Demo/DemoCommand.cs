@@ -47,7 +47,7 @@ public static class DemoCommand
             console.WriteLine($"Demo on {app.Url()}, data in {dataDir}");
             await RunStudyAsync(client, console, outDir, seed);
             console.WriteLine($"Total {total.Elapsed.TotalSeconds:F1} s. Outputs in {outDir}: allocation.csv, balance.csv, balance.json, randomization.json, " +
-                              "sectors-report.json, roster-report.json, sms.json, dosage.json, simulator-log.csv, summary.txt");
+                              "sectors-report.json, roster-report.json, sms.json, dosage.json, training-plan.json, attendance.csv, attendance-summary.csv, simulator-log.csv, summary.txt");
             await File.WriteAllTextAsync(Path.Combine(outDir, "summary.txt"), log.ToString());
             return 0;
         }
@@ -112,8 +112,22 @@ public static class DemoCommand
                           $"max {latencies[^1]:F0} ms. An SMS to an officer of control sector {control.Key} was refused: {(int)controlStatus} {controlBody.GetProperty("title").GetString()}.");
         await WriteJsonAsync(Path.Combine(outDir, "sms.json"), sms);
         await WriteJsonAsync(Path.Combine(outDir, "dosage.json"), dosage);
-        await File.WriteAllTextAsync(Path.Combine(outDir, "simulator-log.csv"), await client.SimulatorLogCsvAsync());
+
+        var invitations = await TrainingDemo.RunAsync(client, console, outDir, seed, arms, officers.Concat(await CommandersAsync(client)).ToList());
+        // The simulator's log is written once every SMS the demo caused reached the provider.
+        var expected = latencies.Count + invitations;
+        var log = "";
+        for (var i = 0; i < 600; i++)
+        {
+            log = await client.SimulatorLogCsvAsync();
+            if (log.Count(c => c == '\n') - 1 >= expected) break;
+            await Task.Delay(100);
+        }
+        await File.WriteAllTextAsync(Path.Combine(outDir, "simulator-log.csv"), log);
     }
+
+    static async Task<List<JsonElement>> CommandersAsync(ReminderClient client) =>
+        (await client.OfficersAsync()).EnumerateArray().Where(o => o.GetProperty("role").GetString() == "commander").ToList();
 
     static Task WriteJsonAsync(string path, object value) => File.WriteAllTextAsync(path, JsonSerializer.Serialize(value, ReminderClient.Json));
 

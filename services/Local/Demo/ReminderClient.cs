@@ -134,6 +134,14 @@ public sealed class ReminderClient(ServiceUrls urls, string managerKey, string r
         return await SendAsync(request, HttpStatusCode.OK);
     }
 
+    /// <summary>An HTTP client on the Scheduler/Attendance host (the one-process default) holding the manager key.</summary>
+    public HttpClient ManagerHttp()
+    {
+        var client = new HttpClient { BaseAddress = new Uri(urls.Scheduler), Timeout = TimeSpan.FromMinutes(2) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", managerKey);
+        return client;
+    }
+
     static ByteArrayContent CsvContent(byte[] csv)
     {
         var content = new ByteArrayContent(csv);

@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Reminders.Platform.Csv;
+
+namespace Reminders.Local.Demo;
+
+/// <summary>
+/// The demo's training part: venues and trainers, the 30 treatment sectors planned inside a window that has already
+/// passed (so the attendance can be recorded now), realistic attendance (mostly present, some late, some leaving
+/// early, a few absent and excused, a few walk-ins from control sectors) uploaded as roll calls, every cohort closed.
+/// The random choices come from the demo's seed, so the same seed gives the same attendance.
+/// </summary>
+static class TrainingDemo
+{
+    /// <summary>Returns how many invitation SMS the plan sent.</summary>
+    public static async Task<int> RunAsync(ReminderClient client, TextWriter console, string outDir, long seed,
+        IReadOnlyDictionary<string, string?> arms, IReadOnlyList<JsonElement> people)
+    {
+        using var manager = client.ManagerHttp();
+        for (var i = 1; i <= 12; i++)
+            await manager.PostAsJsonAsync("/api/scheduler/venues", new { name = $"Academia de Policía, Aula {i}", capacity = 40 + 10 * (i % 3) });
+        foreach (var name in new[] { "Mtra. Ruiz", "Mtro. Salas", "Lic. Ortega", "Mtra. Campos", "Lic. Peña", "Mtro. Ibarra", "Lic. Rivas", "Mtra. Solís", "Mtro. Vela", "Lic. Arce" })
+            await manager.PostAsJsonAsync("/api/scheduler/trainers", new { name });
+
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var planResponse = await manager.PostAsJsonAsync("/api/scheduler/plans", new
+        {
+            from = today.AddDays(-75).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            to = today.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        });
+        var plan = await planResponse.Content.ReadFromJsonAsync<JsonElement>();
+        if (!planResponse.IsSuccessStatusCode) throw new InvalidOperationException($"Planning failed: {plan}");
+        await File.WriteAllTextAsync(Path.Combine(outDir, "training-plan.json"), JsonSerializer.Serialize(plan, ReminderClient.Json));
+        console.WriteLine($"Planned {plan.GetProperty("cohorts").GetInt32()} cohorts ({plan.GetProperty("sessions").GetInt32()} sessions) for " +
+                          $"{plan.GetProperty("officers").GetInt32()} officers and commanders of the treatment sectors; {plan.GetProperty("unplaced").GetArrayLength()} unplaced; " +
+                          $"{plan.GetProperty("invitations").GetInt32()} invitations sent.");
+
+        var random = new Random(unchecked((int)seed));
+        var walkIns = people.Where(p => arms.GetValueOrDefault(p.GetProperty("sectorCode").GetString()!) == "control").Take(3)
+            .Select(p => p.GetProperty("id").GetGuid()).ToList();
+        var cohorts = plan.GetProperty("plan").EnumerateArray().ToList();
+        var walkInSessions = 0;
+        foreach (var cohort in cohorts)
+        foreach (var session in cohort.GetProperty("sessions").EnumerateArray())
+        {
+            var sessionId = session.GetProperty("sessionId").GetGuid();
+            var members = await MembersAsync(manager, sessionId, cohort.GetProperty("members").GetInt32());
+            var start = session.GetProperty("startsAt").GetDateTimeOffset();
+            var end = session.GetProperty("endsAt").GetDateTimeOffset();
+            var csv = new StringBuilder("officer_id,check_in,check_out,excused\r\n");
+            foreach (var officerId in members)
+            {
+                var roll = random.NextDouble();
+                var checkIn = start.AddMinutes(random.Next(-10, 6));
+                var checkOut = end.AddMinutes(random.Next(0, 8));
+                if (roll < 0.04) continue;                                                   // absent
+                if (roll < 0.06) { csv.Append(CsvText.Line([officerId.ToString(), "", "", "1"])); continue; } // excused
+                if (roll < 0.12) checkIn = start.AddMinutes(random.Next(15, 50));            // late
+                else if (roll < 0.16) checkOut = end.AddMinutes(-random.Next(30, 90));       // left early
+                csv.Append(CsvText.Line([officerId.ToString(), checkIn.ToString("O", CultureInfo.InvariantCulture), checkOut.ToString("O", CultureInfo.InvariantCulture), ""]));
+            }
+            // Now and then an officer of a control sector turns up: recorded, flagged as a walk-in and contamination.
+            if (walkIns.Count > 0 && random.NextDouble() < 0.02)
+            {
+                csv.Append(CsvText.Line([walkIns[walkInSessions++ % walkIns.Count].ToString(), start.ToString("O", CultureInfo.InvariantCulture), end.ToString("O", CultureInfo.InvariantCulture), ""]));
+            }
+            using var content = new StringContent(csv.ToString(), Encoding.UTF8, "text/csv");
+            using var upload = await manager.PostAsync($"/api/attendance/sessions/{sessionId}/roll-call", content);
+            if (!upload.IsSuccessStatusCode) throw new InvalidOperationException($"Roll call of {sessionId} refused: {await upload.Content.ReadAsStringAsync()}");
+        }
+
+        var sectorByOfficer = people.ToDictionary(p => p.GetProperty("id").GetGuid(), p => p.GetProperty("sectorCode").GetString()!);
+        var roleByOfficer = people.ToDictionary(p => p.GetProperty("id").GetGuid(), p => p.GetProperty("role").GetString()!);
+        var attendance = new StringBuilder(CsvText.Line(["officer_id", "sector_code", "role", "cohort_id", "minutes_attended", "minutes_planned", "sessions_attended", "sessions", "walk_in"]));
+        long attended = 0, planned = 0;
+        int completed = 0, memberCount = 0, absent = 0, walkInRows = 0;
+        foreach (var cohort in cohorts)
+        {
+            var cohortId = cohort.GetProperty("cohortId").GetGuid();
+            using var close = await manager.PostAsync($"/api/attendance/cohorts/{cohortId}/close", null);
+            var closed = await close.Content.ReadFromJsonAsync<JsonElement>();
+            foreach (var o in closed.GetProperty("officers").EnumerateArray())
+            {
+                var officerId = o.GetProperty("officerId").GetGuid();
+                var walkIn = o.GetProperty("walkIn").GetBoolean();
+                attendance.Append(CsvText.Line([officerId.ToString(), sectorByOfficer.GetValueOrDefault(officerId, ""), roleByOfficer.GetValueOrDefault(officerId, ""),
+                    cohortId.ToString(), o.GetProperty("minutesAttended").GetInt32().ToString(CultureInfo.InvariantCulture),
+                    o.GetProperty("minutesPlanned").GetInt32().ToString(CultureInfo.InvariantCulture), o.GetProperty("sessionsAttended").GetInt32().ToString(CultureInfo.InvariantCulture),
+                    o.GetProperty("sessions").GetInt32().ToString(CultureInfo.InvariantCulture), walkIn ? "true" : "false"]));
+                if (walkIn) { walkInRows++; continue; }
+                memberCount++;
+                attended += o.GetProperty("minutesAttended").GetInt32();
+                planned += o.GetProperty("minutesPlanned").GetInt32();
+                if (o.GetProperty("sessionsAttended").GetInt32() == o.GetProperty("sessions").GetInt32()) completed++;
+                if (o.GetProperty("sessionsAttended").GetInt32() == 0) absent++;
+            }
+        }
+        await File.WriteAllTextAsync(Path.Combine(outDir, "attendance.csv"), attendance.ToString());
+        var summary = new StringBuilder(CsvText.Line(["sector_code", "members", "minutes_planned", "minutes_attended", "completion_rate", "absentees"]));
+        var sectorIds = (await client.SectorsAsync()).EnumerateArray().ToDictionary(x => x.GetProperty("code").GetString()!, x => x.GetProperty("id").GetGuid());
+        foreach (var sector in cohorts.Select(c => c.GetProperty("sectorCode").GetString()!).Distinct().Order(StringComparer.Ordinal))
+        {
+            var s = await manager.GetFromJsonAsync<JsonElement>($"/api/attendance/sectors/{sectorIds[sector]}/summary");
+            summary.Append(CsvText.Line([sector, s.GetProperty("members").GetInt32().ToString(CultureInfo.InvariantCulture),
+                s.GetProperty("minutesPlanned").GetInt64().ToString(CultureInfo.InvariantCulture), s.GetProperty("minutesAttended").GetInt64().ToString(CultureInfo.InvariantCulture),
+                s.GetProperty("completionRate").GetDouble().ToString("0.####", CultureInfo.InvariantCulture), s.GetProperty("absentees").GetArrayLength().ToString(CultureInfo.InvariantCulture)]));
+        }
+        await File.WriteAllTextAsync(Path.Combine(outDir, "attendance-summary.csv"), summary.ToString());
+        console.WriteLine($"Attendance recorded from roll calls and closed: {attended:N0} of {planned:N0} planned minutes ({100.0 * attended / Math.Max(1, planned):F1}%), " +
+                          $"{completed} of {memberCount} completed every session, {absent} attended none, {walkInRows} walk-ins from control sectors flagged.");
+        return plan.GetProperty("invitations").GetInt32();
+    }
+
+    /// <summary>The session's members, once Attendance has learned them from the Scheduler's events.</summary>
+    static async Task<List<Guid>> MembersAsync(HttpClient http, Guid sessionId, int expected)
+    {
+        for (var i = 0; i < 400; i++)
+        {
+            using var response = await http.GetAsync($"/api/attendance/sessions/{sessionId}");
+            if (response.IsSuccessStatusCode)
+            {
+                var officers = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("officers").EnumerateArray()
+                    .Where(o => !o.GetProperty("walkIn").GetBoolean()).Select(o => o.GetProperty("officerId").GetGuid()).ToList();
+                if (officers.Count == expected) return officers;
+            }
+            await Task.Delay(25);
+        }
+        throw new TimeoutException($"Attendance never learned the members of session {sessionId}.");
+    }
+}
