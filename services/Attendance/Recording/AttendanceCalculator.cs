@@ -82,6 +82,15 @@ public static class AttendanceCalculator
         return new SessionAttendance(status, (int)Math.Floor(minutes), planned, late, leftEarly, missingCheckOut, ignored);
     }
 
+    /// <summary>From events as stored (kind check_in | check_out | excused): an excuse makes the session excused.</summary>
+    public static SessionAttendance ComputeRecorded(DateTimeOffset start, DateTimeOffset end, IEnumerable<(string Kind, DateTimeOffset At)> recorded)
+    {
+        var events = recorded.ToList();
+        return Compute(start, end,
+            events.Where(e => e.Kind != "excused").Select(e => new AttendanceEvent(e.Kind == "check_in" ? AttendanceEventKind.CheckIn : AttendanceEventKind.CheckOut, e.At)),
+            excused: events.Any(e => e.Kind == "excused"));
+    }
+
     static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
     static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 }

@@ -118,16 +118,16 @@ public static class AttendanceRecordingApi
             SELECT event_id AS EventId, session_id AS SessionId, officer_id AS OfficerId, kind AS Kind, at AS At, superseded_at AS SupersededAt
             FROM attendance_events WHERE session_id = @sessionId AND superseded_at IS NULL
             """, new { sessionId }, cancellationToken: ct))).ToLookup(e => e.OfficerId);
-        var arms = (await connection.QueryAsync<OfficerArm>(new CommandDefinition("""
+        var people = members.Union(events.Select(g => g.Key)).Order().ToList();
+        var arms = (await connection.QueryAsync<OfficerArm>(new CommandDefinition($"""
             SELECT o.officer_id AS OfficerId, a.arm AS Arm FROM officers o LEFT JOIN sector_arms a ON a.sector_id = o.sector_id
-            """, cancellationToken: ct))).ToDictionary(o => o.OfficerId, o => o.Arm);
+            WHERE {database.Dialect.InList("o.officer_id", "people")}
+            """, new { people = database.Dialect.UuidList(people) }, cancellationToken: ct))).ToDictionary(o => o.OfficerId, o => o.Arm);
 
-        var officers = members.Union(events.Select(g => g.Key)).Order().Select(officerId =>
+        var officers = people.Select(officerId =>
         {
             var mine = events[officerId].ToList();
-            var result = AttendanceCalculator.Compute(session.StartsAt, session.EndsAt,
-                mine.Where(e => e.Kind != "excused").Select(e => new AttendanceEvent(e.Kind == "check_in" ? AttendanceEventKind.CheckIn : AttendanceEventKind.CheckOut, e.At)),
-                excused: mine.Any(e => e.Kind == "excused"));
+            var result = AttendanceCalculator.ComputeRecorded(session.StartsAt, session.EndsAt, mine.Select(e => (e.Kind, e.At)));
             var walkIn = !members.Contains(officerId);
             return new OfficerAttendance(officerId, result.Status, result.MinutesAttended, result.MinutesPlanned, result.Late, result.LeftEarly,
                 result.MissingCheckOut, walkIn, arms.GetValueOrDefault(officerId) == StudyArms.Control, mine.Count);

@@ -31,9 +31,7 @@ public static class CohortTotals
             foreach (var session in sessions)
             {
                 var mine = events[(session.SessionId, officerId)].ToList();
-                var result = AttendanceCalculator.Compute(session.StartsAt, session.EndsAt,
-                    mine.Where(e => e.Kind != "excused").Select(e => new AttendanceEvent(e.Kind == "check_in" ? AttendanceEventKind.CheckIn : AttendanceEventKind.CheckOut, e.At)),
-                    excused: mine.Any(e => e.Kind == "excused"));
+                var result = AttendanceCalculator.ComputeRecorded(session.StartsAt, session.EndsAt, mine.Select(e => (e.Kind, e.At)));
                 minutes += result.MinutesAttended;
                 planned += result.MinutesPlanned;
                 if (result.MinutesAttended > 0) attended++;

@@ -48,8 +48,11 @@ public static class RollCallApi
 
         var zone = protocol.TimeZone;
         var day = DateOnly.ParseExact(session.LocalDate, "yyyy-MM-dd", CultureInfo.InvariantCulture);
-        var known = (await work.QueryAsync<Guid>("SELECT officer_id FROM officers", ct: ct)).ToHashSet();
         var (text, _) = CsvText.Decode(body);
+        var named = text.Split(['\r', '\n', ',', ';', '\t'], StringSplitOptions.RemoveEmptyEntries)
+            .Select(cell => Guid.TryParse(cell.Trim().Trim('"'), out var id) ? id : Guid.Empty).Where(id => id != Guid.Empty).Distinct().ToArray();
+        var known = named.Length == 0 ? [] : (await work.QueryAsync<Guid>(
+            $"SELECT officer_id FROM officers WHERE {work.Dialect.InList("officer_id", "named")}", new { named = work.Dialect.UuidList(named) }, ct)).ToHashSet();
         var errors = new List<RollCallError>();
         var events = new List<(Guid EventId, Guid OfficerId, string Kind, DateTimeOffset At)>();
         var seen = new HashSet<Guid>();

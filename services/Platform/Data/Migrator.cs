@@ -16,7 +16,7 @@ public sealed class Migrator(ServiceDatabase database, IReadOnlyList<Assembly> s
     {
         await using var connection = await database.OpenAsync(ct);
         var postgres = database.Dialect == SqlDialect.Postgres;
-        var lockKey = StableHash(database.Service);
+        var lockKey = UnitOfWork.AdvisoryLockKey(database.Service);
         if (postgres)
         {
             await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@lockKey)", new { lockKey }, cancellationToken: ct));
@@ -64,13 +64,6 @@ public sealed class Migrator(ServiceDatabase database, IReadOnlyList<Assembly> s
                 yield return ($"{owner}/{file}", reader.ReadToEnd());
             }
         }
-    }
-
-    static long StableHash(string text)
-    {
-        long hash = 1125899906842597L;
-        foreach (var c in text) hash = 31 * hash + c;
-        return hash;
     }
 }
 

@@ -50,6 +50,14 @@ public static class SqlDialectTokens
     public static string InList(this SqlDialect dialect, string column, string parameter) =>
         dialect == SqlDialect.Postgres ? $"{column} = ANY(@{parameter})" : $"{column} IN @{parameter}";
 
+    /// <summary>
+    /// A list of uuids for <see cref="InList"/>: PostgreSQL takes a uuid array; SQLite compares the text the type handler
+    /// stores (Dapper's list expansion bypasses type handlers, so the values are converted here). Typed Array, not object:
+    /// Dapper expands a list only when the parameter's declared type is enumerable.
+    /// </summary>
+    public static Array UuidList(this SqlDialect dialect, IEnumerable<Guid> ids) =>
+        dialect == SqlDialect.Postgres ? ids.ToArray() : ids.Select(id => id.ToString()).ToArray();
+
     /// <summary>Row lock held to the end of the transaction (SQLite's write transaction already excludes other writers).</summary>
     public static string ForUpdate(this SqlDialect dialect) =>
         dialect == SqlDialect.Postgres ? "FOR UPDATE" : "";

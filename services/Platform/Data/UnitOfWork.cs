@@ -45,9 +45,15 @@ public sealed class UnitOfWork : IAsyncDisposable
     public async Task LockAsync(string name, CancellationToken ct = default)
     {
         if (Dialect != SqlDialect.Postgres) return;
+        await ExecuteScalarAsync<object>("SELECT pg_advisory_xact_lock(@key)", new { key = AdvisoryLockKey(name) }, ct);
+    }
+
+    /// <summary>The PostgreSQL advisory-lock key of a lock name: a hash that is the same in every process and .NET version.</summary>
+    public static long AdvisoryLockKey(string name)
+    {
         long key = 1125899906842597L;
         foreach (var c in name) key = 31 * key + c;
-        await ExecuteScalarAsync<object>("SELECT pg_advisory_xact_lock(@key)", new { key }, ct);
+        return key;
     }
 
     /// <summary>Publishes an event once this transaction commits.</summary>

@@ -29,7 +29,7 @@ public static class ProtocolApi
     static Ok<ProtocolView> Get(StudyProtocol protocol, WorkingDayCalendar calendar, TimeProvider clock, int? year = null)
     {
         var forYear = year ?? TimeZoneInfo.ConvertTime(clock.GetUtcNow(), protocol.TimeZone).Year;
-        var training = StudyRolesIn(protocol).Select(role =>
+        var training = StudyRoles.All.Select(role =>
         {
             var rules = protocol.Training.For(role);
             return new RoleTrainingView(role, rules.Days, rules.HoursPerDay, rules.DefaultStart.ToString("HH:mm"), rules.PlannedMinutes,
@@ -41,6 +41,4 @@ public static class ProtocolApi
             protocol.TemplateMeasurements.Select(t => new TemplateView(t.Path, t.Measure.Encoding.ToString(), t.Measure.Segments, t.Measure.Length, t.WorstCaseText)).ToList(),
             protocol.Warnings.Select(w => w.ToString()).ToList()));
     }
-
-    static IEnumerable<string> StudyRolesIn(StudyProtocol protocol) => ["officer", "commander"];
 }

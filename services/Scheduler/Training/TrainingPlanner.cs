@@ -60,9 +60,9 @@ public sealed class TrainingPlanner(
               AND NOT EXISTS (SELECT 1 FROM cohort_members m JOIN cohorts c ON c.cohort_id = m.cohort_id
                               WHERE m.officer_id = o.officer_id AND m.removed_at IS NULL AND c.status <> 'cancelled')
             """, ct: ct);
-        var chosenIds = chosen.Select(s => s.SectorId).ToHashSet();
-        var toPlan = chosen.Select(s => new SectorToPlan(s.SectorId, s.Code,
-            trainees.Where(t => t.SectorId == s.SectorId).Select(t => new Trainee(t.OfficerId, t.Role)).ToList())).Where(s => s.Trainees.Count > 0).ToList();
+        var traineesBySector = trainees.ToLookup(t => t.SectorId, t => new Trainee(t.OfficerId, t.Role));
+        var toPlan = chosen.Select(s => new SectorToPlan(s.SectorId, s.Code, traineesBySector[s.SectorId].ToList()))
+            .Where(s => s.Trainees.Count > 0).ToList();
         var venues = await work.QueryAsync<VenueRow>("SELECT venue_id AS VenueId, name AS Name, capacity AS Capacity FROM venues", ct: ct);
         var trainers = await work.QueryAsync<TrainerRow>("SELECT trainer_id AS TrainerId, name AS Name FROM trainers ORDER BY name", ct: ct);
         var bookedRows = await work.QueryAsync<BookingRow>("""
