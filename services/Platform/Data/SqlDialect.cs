@@ -43,8 +43,9 @@ public static class SqlDialectTokens
     ];
 
     /// <summary>Row-lock clause for claiming rows that several instances compete for (SQLite has one writer anyway).</summary>
-    public static string SkipLocked(this SqlDialect dialect) =>
-        dialect == SqlDialect.Postgres ? "FOR UPDATE SKIP LOCKED" : "";
+    /// <summary>Locks the rows read (of table alias <paramref name="of"/> when the query joins others) and passes over rows another instance holds.</summary>
+    public static string SkipLocked(this SqlDialect dialect, string? of = null) =>
+        dialect != SqlDialect.Postgres ? "" : of is null ? "FOR UPDATE SKIP LOCKED" : $"FOR UPDATE OF {of} SKIP LOCKED";
 
     /// <summary>"column is one of the list parameter": PostgreSQL takes the array as one parameter, SQLite needs Dapper's expansion.</summary>
     public static string InList(this SqlDialect dialect, string column, string parameter) =>

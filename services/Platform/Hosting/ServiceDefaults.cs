@@ -31,7 +31,7 @@ public static class ServiceDefaults
             .AddConsoleFormatter<MaskingConsoleFormatter, ConsoleFormatterOptions>();
 
         var services = builder.Services;
-        services.TryAddTimeProvider();
+        services.TryAddTimeProvider(builder.Configuration);
         services.AddProblemDetails();
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Always throw on unreadable input (not only in Development), so BadRequestExceptionHandler names the problem.
@@ -54,10 +54,13 @@ public static class ServiceDefaults
         return builder;
     }
 
-    static void TryAddTimeProvider(this IServiceCollection services)
+    static void TryAddTimeProvider(this IServiceCollection services, IConfiguration configuration)
     {
-        if (services.All(d => d.ServiceType != typeof(TimeProvider)))
-            services.AddSingleton(TimeProvider.System);
+        if (services.Any(d => d.ServiceType == typeof(TimeProvider))) return;
+        var clock = configuration.GetSection(StudyClockOptions.Section).Get<StudyClockOptions>();
+        services.AddSingleton(clock?.StudyStart is { } studyStart
+            ? new StudyClock(studyStart, clock.RealStart ?? DateTimeOffset.UtcNow, clock.Speed)
+            : TimeProvider.System);
     }
 
     /// <summary>

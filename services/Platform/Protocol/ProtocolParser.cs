@@ -39,7 +39,7 @@ internal static partial class ProtocolParser
         var calendar = Calendar(r.Required("calendar"), log);
         // An open Saturday can put "sábado" into a date as surely as a working Saturday.
         if (calendar is not null) context.WorkingWeekdays = [.. calendar.Weekdays.Concat(calendar.OpenDates.Select(d => d.Date.DayOfWeek)).Distinct()];
-        var logistics = Logistics(r.Required("logistics"), context);
+        var logistics = Logistics(r.Required("logistics"), quietHours, context);
         var reminders = Reminders(r.Optional("reminders"), quietHours, context);
         var keywords = Keywords(r.Required("keywords"), context);
         r.RejectUnknown();
@@ -241,10 +241,18 @@ internal static partial class ProtocolParser
             log.Warn("calendar.openDates", $"{open.Date:yyyy-MM-dd} is a working day anyway; listing it changes nothing");
     }
 
-    static LogisticsTemplates? Logistics(JsonElement? element, Context context)
+    static LogisticsTemplates? Logistics(JsonElement? element, SendingWindow? window, Context context)
     {
         var r = JsonObjectReader.Open(element, "logistics", context.Log);
         if (r is null) return null;
+        var dayBeforeSendAt = LogisticsTemplates.DefaultDayBeforeSendAt;
+        if (r.Optional("dayBeforeSendAt") is { } sendAtElement)
+        {
+            var sendAt = Json.Time(sendAtElement, r.Child("dayBeforeSendAt"), context.Log);
+            if (sendAt is { } time && window is not null && !window.Contains(time))
+                context.Log.Error(r.Child("dayBeforeSendAt"), $"{Json.Time(time)} is outside quietHours {window}, the hours when sending is allowed");
+            dayBeforeSendAt = sendAt ?? dayBeforeSendAt;
+        }
         var invitation = Templates(r.Required("invitation"), r.Child("invitation"), SmsTemplateKind.Invitation, context);
         var dayBefore = Templates(r.Required("dayBefore"), r.Child("dayBefore"), SmsTemplateKind.DayBefore, context);
         var change = Templates(r.Required("changeNotice"), r.Child("changeNotice"), SmsTemplateKind.ChangeNotice, context);
@@ -252,7 +260,7 @@ internal static partial class ProtocolParser
         r.RejectUnknown();
         return invitation is null || dayBefore is null || change is null || cancellation is null
             ? null
-            : new LogisticsTemplates(invitation, dayBefore, change, cancellation);
+            : new LogisticsTemplates(invitation, dayBefore, change, cancellation) { DayBeforeSendAt = dayBeforeSendAt };
     }
 
     static ReminderRules? Reminders(JsonElement? element, SendingWindow? window, Context context)

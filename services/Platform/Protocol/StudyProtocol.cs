@@ -96,7 +96,12 @@ public sealed record LogisticsTemplates(
     ByRole<SmsTemplate> Invitation,
     ByRole<SmsTemplate> DayBefore,
     ByRole<SmsTemplate> ChangeNotice,
-    ByRole<SmsTemplate> Cancellation);
+    ByRole<SmsTemplate> Cancellation)
+{
+    public static readonly TimeOnly DefaultDayBeforeSendAt = new(18, 0);
+    /// <summary>Local time, on the calendar day before the first session, at which the day-before reminder is sent.</summary>
+    public TimeOnly DayBeforeSendAt { get; init; } = DefaultDayBeforeSendAt;
+}
 
 /// <summary>
 /// The reminders after training: each due <see cref="ReminderStep.OffsetDays"/> calendar days after the officer's last

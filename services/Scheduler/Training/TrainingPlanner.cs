@@ -1,6 +1,7 @@
 using Reminders.Contracts;
 using Reminders.Platform.Data;
 using Reminders.Platform.Protocol;
+using Reminders.Scheduler.Dispatch;
 
 namespace Reminders.Scheduler.Training;
 
@@ -11,7 +12,7 @@ public sealed record PlannedSessionView(Guid SessionId, int DayNumber, string Da
 public sealed record PlannedCohortView(
     Guid CohortId, string SectorCode, string Role, int Number, string Venue, string Trainer, int Members, IReadOnlyList<PlannedSessionView> Sessions);
 
-public sealed record PlanResult(bool DryRun, string ProtocolVersion, int Cohorts, int Sessions, int Officers, int Invitations,
+public sealed record PlanResult(bool DryRun, string ProtocolVersion, int Cohorts, int Sessions, int Officers, int Invitations, int DayBeforeReminders,
     IReadOnlyList<PlannedCohortView> Plan, IReadOnlyList<UnplacedSector> Unplaced);
 
 public sealed class PlanningRefused(string field, string message, int status) : Exception(message)
@@ -22,11 +23,13 @@ public sealed class PlanningRefused(string field, string message, int status) : 
 
 /// <summary>
 /// Plans the trainings of treatment sectors inside a date window and, unless it is a dry run, records them: cohorts,
-/// sessions and members in one transaction with the events that tell Attendance and Enrollment, and one invitation
-/// SMS per officer (date, time and venue of the first session; never a name). Control sectors are refused.
+/// sessions and members in one transaction with the events that tell Attendance and Enrollment, and each officer's
+/// invitation (date, time and venue of the first session; never a name) and day-before reminder, planned for the
+/// dispatcher. Control sectors are refused.
 /// </summary>
 public sealed class TrainingPlanner(
-    [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, StudyProtocol protocol, WorkingDayCalendar calendar, TimeProvider clock)
+    [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, StudyProtocol protocol, WorkingDayCalendar calendar,
+    LogisticsSms logistics, TimeProvider clock)
 {
     public const int MaxWindowDays = 366;
 
@@ -84,7 +87,7 @@ public sealed class TrainingPlanner(
         var trainerNames = trainers.ToDictionary(t => t.TrainerId, t => t.Name);
         var now = clock.GetUtcNow();
         var views = new List<PlannedCohortView>();
-        var invitations = 0;
+        var (invitations, dayBefore) = (0, 0);
         foreach (var cohort in plan.Cohorts)
         {
             var cohortId = Guid.CreateVersion7();
@@ -106,8 +109,8 @@ public sealed class TrainingPlanner(
             await work.ExecuteAsync("INSERT INTO cohort_members (cohort_id, officer_id, added_at) VALUES (@cohortId, @officerId, @now)",
                 cohort.OfficerIds.Select(officerId => new { cohortId, officerId, now }), ct);
             await work.ExecuteAsync("""
-                INSERT INTO plan_changes (entity, entity_id, change, new_value, changed_by, changed_at)
-                VALUES ('cohort', @cohortId, 'planned', @value, @by, @now)
+                INSERT INTO plan_changes (cohort_id, entity, entity_id, change, new_value, changed_by, changed_at)
+                VALUES (@cohortId, 'cohort', @cohortId, 'planned', @value, @by, @now)
                 """, new { cohortId, value = $"{cohort.SectorCode} {cohort.Role} #{cohort.Number}: {string.Join(", ", sessions.Select(s => s.Date))}", by = command.RequestedBy, now }, ct);
 
             foreach (var s in sessions)
@@ -115,20 +118,19 @@ public sealed class TrainingPlanner(
                     s.StartsAt, s.EndsAt, venueNames[cohort.VenueId], cohort.TrainerId, protocol.Version, now));
             work.Publish(new CohortMembersChanged(cohortId, cohort.SectorId, cohort.Role, cohort.OfficerIds, now));
 
-            var invitation = protocol.Logistics.Invitation.For(cohort.Role).Render(new Dictionary<string, string>
+            var first = new SessionSlot(sessions[0].SessionId, cohort.Days[0], sessions[0].StartsAt, venueNames[cohort.VenueId]);
+            var messages = cohort.OfficerIds.SelectMany(officerId => new[]
             {
-                [SmsPlaceholders.Fecha] = SmsPlaceholders.FormatFecha(cohort.Days[0]),
-                [SmsPlaceholders.Hora] = SmsPlaceholders.FormatHora(cohort.Start),
-                [SmsPlaceholders.Sede] = Truncate(venueNames[cohort.VenueId], SmsPlaceholders.MaxSedeLength),
-                [SmsPlaceholders.Dias] = SmsPlaceholders.FormatDias(cohort.Days.Count),
-            });
-            foreach (var officerId in cohort.OfficerIds)
-                work.Send(QueueNames.SendSms, new SendSms(Guid.CreateVersion7(), officerId, SmsPurposes.Logistics, invitation, now));
+                logistics.Invitation(officerId, cohortId, cohort.Role, first, cohort.Days.Count, command.RequestedBy, now),
+                logistics.DayBefore(officerId, cohortId, cohort.Role, first, cohort.Days.Count, command.RequestedBy, now),
+            }).OfType<PlannedSms>().ToList();
+            await work.AddPlannedSmsAsync(messages, ct);
             invitations += cohort.OfficerIds.Count;
+            dayBefore += messages.Count - cohort.OfficerIds.Count;
         }
         if (!command.DryRun) await work.CommitAsync(ct);
         return new PlanResult(command.DryRun, protocol.Version, views.Count, views.Sum(v => v.Sessions.Count), views.Sum(v => v.Members),
-            invitations, views, plan.Unplaced);
+            invitations, dayBefore, views, plan.Unplaced);
     }
 
     DateTimeOffset Local(DateOnly day, TimeOnly time)
@@ -136,8 +138,6 @@ public sealed class TrainingPlanner(
         var local = day.ToDateTime(time, DateTimeKind.Unspecified);
         return new DateTimeOffset(local, protocol.TimeZone.GetUtcOffset(local)).ToUniversalTime();
     }
-
-    static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
 
     sealed record SectorRow
     {

@@ -1,0 +1,38 @@
+namespace Reminders.Platform.Hosting;
+
+public sealed class StudyClockOptions
+{
+    public const string Section = "Clock";
+    /// <summary>What the study clock shows at <see cref="RealStart"/>; unset means the real clock.</summary>
+    public DateTimeOffset? StudyStart { get; set; }
+    /// <summary>The real instant the study clock shows <see cref="StudyStart"/>; default: when the process started. Give every process the same one.</summary>
+    public DateTimeOffset? RealStart { get; set; }
+    /// <summary>Study seconds per real second (e.g. 3600: an hour of protocol time per second).</summary>
+    public double Speed { get; set; } = 1;
+}
+
+/// <summary>
+/// The services' clock when the demo or a test sets one: it starts at a chosen study instant and may run faster than
+/// real time, so a whole reminder period runs in minutes and a test does not depend on the hour it runs at.
+/// Timers and delays made through it run <see cref="Speed"/> times faster too.
+/// </summary>
+public sealed class StudyClock : TimeProvider
+{
+    readonly DateTimeOffset studyStart;
+    readonly DateTimeOffset realStart;
+
+    public StudyClock(DateTimeOffset studyStart, DateTimeOffset realStart, double speed)
+    {
+        if (speed is <= 0 or > 1_000_000) throw new ArgumentOutOfRangeException(nameof(speed), speed, "Clock:Speed must be above 0 and at most 1,000,000.");
+        (this.studyStart, this.realStart, Speed) = (studyStart, realStart, speed);
+    }
+
+    public double Speed { get; }
+
+    public override DateTimeOffset GetUtcNow() => studyStart + (System.GetUtcNow() - realStart) * Speed;
+
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
+        System.CreateTimer(callback, state, Scale(dueTime), Scale(period));
+
+    TimeSpan Scale(TimeSpan span) => span == Timeout.InfiniteTimeSpan ? span : span / Speed;
+}

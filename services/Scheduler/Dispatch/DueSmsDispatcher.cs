@@ -1,0 +1,117 @@
+using Microsoft.Extensions.Options;
+using Reminders.Contracts;
+using Reminders.Platform.Data;
+using Reminders.Platform.Protocol;
+
+namespace Reminders.Scheduler.Dispatch;
+
+public sealed class DispatchOptions
+{
+    public const string Section = "Scheduler:Dispatch";
+    /// <summary>How often the dispatcher looks for due rows.</summary>
+    public int IntervalMilliseconds { get; set; } = 1000;
+    /// <summary>Rows claimed per transaction.</summary>
+    public int BatchSize { get; set; } = 500;
+    /// <summary>A row sent later than this after its due time is marked late.</summary>
+    public int LateAfterMinutes { get; set; } = 15;
+}
+
+public sealed record DispatchRound(int Dispatched, int Skipped);
+
+/// <summary>
+/// Claims due planned SMS in batches and turns each into one <see cref="SendSms"/> with the row's id, in the same
+/// transaction that marks it dispatched. Rows another instance holds are passed over (SKIP LOCKED), so two dispatchers
+/// never send the same row. Nothing is dropped silently: a row that can no longer be sent is skipped with its reason;
+/// outside quiet hours due rows wait for the window to open.
+/// </summary>
+public sealed class DueSmsDispatcher(
+    [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, StudyProtocol protocol, TimeProvider clock,
+    IOptions<DispatchOptions> options, ILogger<DueSmsDispatcher> logger)
+{
+    public async Task<DispatchRound> DispatchDueAsync(CancellationToken ct)
+    {
+        var (dispatched, skipped) = (0, 0);
+        while (!ct.IsCancellationRequested)
+        {
+            var (batchDispatched, batchSkipped, claimed) = await DispatchBatchAsync(ct);
+            (dispatched, skipped) = (dispatched + batchDispatched, skipped + batchSkipped);
+            // A full batch that changed nothing is a quiet-hours wait: stop until the next round.
+            if (claimed < options.Value.BatchSize || batchDispatched + batchSkipped == 0) break;
+        }
+        if (dispatched + skipped > 0) logger.LogInformation("Dispatched {Dispatched} SMS, skipped {Skipped}", dispatched, skipped);
+        return new DispatchRound(dispatched, skipped);
+    }
+
+    async Task<(int Dispatched, int Skipped, int Claimed)> DispatchBatchAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var insideWindow = protocol.QuietHours.IsInside(now, protocol.TimeZone);
+        var lateAfter = TimeSpan.FromMinutes(options.Value.LateAfterMinutes);
+        await using var work = await database.BeginAsync(ct);
+        var due = await work.QueryAsync<DueRow>($"""
+            SELECT p.sms_id AS SmsId, p.officer_id AS OfficerId, p.purpose AS Purpose, p.body AS Body, p.due_at AS DueAt,
+                   p.window_ends_at AS WindowEndsAt, p.cutoff_at AS CutoffAt, COALESCE(st.status, 'active') AS OfficerStatus, a.arm AS Arm
+            FROM planned_sms p
+            LEFT JOIN officers o ON o.officer_id = p.officer_id
+            LEFT JOIN sector_arms a ON a.sector_id = o.sector_id
+            LEFT JOIN officer_statuses st ON st.officer_id = p.officer_id
+            WHERE p.status = 'planned' AND p.due_at <= @now
+            ORDER BY p.due_at LIMIT @batchSize {work.Dialect.SkipLocked(of: "p")}
+            """, new { now, batchSize = options.Value.BatchSize }, ct);
+
+        var (dispatched, skipped) = (new List<object>(), new List<object>());
+        foreach (var row in due)
+        {
+            var reason = SkipReason(row, now);
+            if (reason is not null)
+            {
+                skipped.Add(new { row.SmsId, reason, now });
+                continue;
+            }
+            if (!insideWindow) continue;
+            work.Send(QueueNames.SendSms, new SendSms(row.SmsId, row.OfficerId, row.Purpose, row.Body, now));
+            dispatched.Add(new { row.SmsId, now, late = now - row.DueAt > lateAfter });
+        }
+        await work.ExecuteAsync("""
+            UPDATE planned_sms SET status = 'skipped', reason = @reason, closed_at = @now WHERE sms_id = @SmsId AND status = 'planned'
+            """, skipped, ct);
+        await work.ExecuteAsync("""
+            UPDATE planned_sms SET status = 'dispatched', dispatched_at = @now, late = @late WHERE sms_id = @SmsId AND status = 'planned'
+            """, dispatched, ct);
+        await work.CommitAsync(ct);
+        return (dispatched.Count, skipped.Count, due.Count);
+    }
+
+    /// <summary>Why a due row can no longer be sent, checked in the order a researcher would ask; null when it may go.</summary>
+    static string? SkipReason(DueRow row, DateTimeOffset now)
+    {
+        if (StatusSkipReason(row.OfficerStatus) is { } statusReason) return statusReason;
+        if (row.Arm != StudyArms.Treatment) return SmsSkipReasons.ArmMismatch;
+        if (row.CutoffAt is { } cutoff && now >= cutoff) return SmsSkipReasons.AfterCutoff;
+        if (row.WindowEndsAt is { } windowEnd && now >= windowEnd) return SmsSkipReasons.MissedWindow;
+        return null;
+    }
+
+    /// <summary>The skip reason for an officer in study status <paramref name="status"/>; null when active.</summary>
+    public static string? StatusSkipReason(string status) => status switch
+    {
+        OfficerStatuses.SmsOptedOut => SmsSkipReasons.OptedOut,
+        OfficerStatuses.Withdrawn => SmsSkipReasons.Withdrawn,
+        OfficerStatuses.WrongNumber => SmsSkipReasons.WrongNumber,
+        OfficerStatuses.Inactive => SmsSkipReasons.Inactive,
+        _ => null,
+    };
+
+    sealed record DueRow
+    {
+        public Guid SmsId { get; init; }
+        public Guid OfficerId { get; init; }
+        public string Purpose { get; init; } = "";
+        public string Body { get; init; } = "";
+        public DateTimeOffset DueAt { get; init; }
+        public DateTimeOffset? WindowEndsAt { get; init; }
+        public DateTimeOffset? CutoffAt { get; init; }
+        public string OfficerStatus { get; init; } = "";
+        public string? Arm { get; init; }
+    }
+}

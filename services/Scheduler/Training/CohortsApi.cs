@@ -1,0 +1,187 @@
+using System.Security.Claims;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Reminders.Platform.Auth;
+using Reminders.Platform.Data;
+
+namespace Reminders.Scheduler.Training;
+
+/// <summary>Recorded cohorts: read them with their sessions, members, logistics SMS and history; move, re-staff or cancel them.</summary>
+public static class CohortsApi
+{
+    public sealed record MoveCohortRequest(string? Start, string? StartTime, string? Reason);
+    public sealed record MoveSessionRequest(string? Date, string? StartTime, string? Reason);
+    public sealed record RestaffRequest(Guid? VenueId, Guid? TrainerId, string? Reason);
+    public sealed record CancelRequest(string? Reason);
+    public sealed record AddMemberRequest(Guid? OfficerId, string? Reason);
+
+    public sealed record CohortSummary
+    {
+        public Guid CohortId { get; init; }
+        public string SectorCode { get; init; } = "";
+        public string Role { get; init; } = "";
+        public long Number { get; init; }
+        public string Status { get; init; } = "";
+        public string Venue { get; init; } = "";
+        public string Trainer { get; init; } = "";
+        public string? FirstDate { get; init; }
+        public string? LastDate { get; init; }
+        public long Members { get; init; }
+    }
+
+    public sealed record SessionView
+    {
+        public Guid SessionId { get; init; }
+        public long DayNumber { get; init; }
+        public string Date { get; init; } = "";
+        public DateTimeOffset StartsAt { get; init; }
+        public DateTimeOffset EndsAt { get; init; }
+        public string Venue { get; init; } = "";
+        public string Trainer { get; init; } = "";
+        public string Status { get; init; } = "";
+    }
+
+    public sealed record SmsCount
+    {
+        public string Kind { get; init; } = "";
+        public string Status { get; init; } = "";
+        public string? Reason { get; init; }
+        public long Count { get; init; }
+    }
+
+    public sealed record ChangeView
+    {
+        public string Entity { get; init; } = "";
+        public Guid EntityId { get; init; }
+        public string Change { get; init; } = "";
+        public string? OldValue { get; init; }
+        public string? NewValue { get; init; }
+        public string? Reason { get; init; }
+        public string ChangedBy { get; init; } = "";
+        public DateTimeOffset ChangedAt { get; init; }
+    }
+
+    public sealed record CohortDetail(CohortSummary Cohort, IReadOnlyList<SessionView> Sessions, IReadOnlyList<Guid> Members,
+        IReadOnlyList<SmsCount> Sms, IReadOnlyList<ChangeView> Changes);
+
+    public const int MaxReasonLength = 500;
+
+    public static IEndpointRouteBuilder MapCohortsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/scheduler").WithTags("Scheduler").RequireAuthorization(Roles.Manager);
+        api.MapGet("/cohorts", List).WithSummary("Cohorts, optionally of one sector (code) and/or status (planned, cancelled).");
+        api.MapGet("/cohorts/{cohortId:guid}", Detail).WithSummary("A cohort with its sessions, members, logistics SMS by kind and status, and every change.");
+        api.MapPost("/cohorts/{cohortId:guid}/move", MoveCohort)
+            .WithSummary("Move a cohort not yet started to consecutive working days from start (optionally a new daily startTime); notices are re-planned.");
+        api.MapPost("/cohorts/{cohortId:guid}/staff", Restaff)
+            .WithSummary("Give the sessions still to come another venue and/or trainer; a new venue is told to the officers.");
+        api.MapPost("/cohorts/{cohortId:guid}/cancel", CancelCohort).WithSummary("Cancel a cohort not yet started; invited officers are told.");
+        api.MapPost("/cohorts/{cohortId:guid}/members", AddMember)
+            .WithSummary("Move an officer into this cohort (from another cohort of the same sector and role, or from none).");
+        api.MapPost("/sessions/{sessionId:guid}/move", MoveSession).WithSummary("Move one session still to come to another working day, keeping the days in order.");
+        api.MapPost("/sessions/{sessionId:guid}/cancel", CancelSession).WithSummary("Cancel one session still to come; invited officers are told.");
+        return app;
+    }
+
+    static async Task<Ok<IReadOnlyList<CohortSummary>>> List(string? sector, string? status,
+        [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<CohortSummary>(new CommandDefinition(SummarySql + """
+             WHERE (@sector IS NULL OR UPPER(s.code) = UPPER(@sector)) AND (@status IS NULL OR c.status = @status)
+             ORDER BY s.code, c.role, c.number
+            """, new { sector, status }, cancellationToken: ct));
+        return TypedResults.Ok<IReadOnlyList<CohortSummary>>(rows.ToList());
+    }
+
+    static async Task<Results<Ok<CohortDetail>, NotFound>> Detail(Guid cohortId,
+        [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var cohort = await connection.QuerySingleOrDefaultAsync<CohortSummary>(new CommandDefinition(SummarySql + " WHERE c.cohort_id = @cohortId",
+            new { cohortId }, cancellationToken: ct));
+        if (cohort is null) return TypedResults.NotFound();
+        var sessions = await connection.QueryAsync<SessionView>(new CommandDefinition("""
+            SELECT x.session_id AS SessionId, x.day_number AS DayNumber, x.local_date AS Date, x.starts_at AS StartsAt, x.ends_at AS EndsAt,
+                   v.name AS Venue, t.name AS Trainer, x.status AS Status
+            FROM sessions x JOIN venues v ON v.venue_id = x.venue_id JOIN trainers t ON t.trainer_id = x.trainer_id
+            WHERE x.cohort_id = @cohortId ORDER BY x.day_number
+            """, new { cohortId }, cancellationToken: ct));
+        var members = await connection.QueryAsync<Guid>(new CommandDefinition(
+            "SELECT officer_id FROM cohort_members WHERE cohort_id = @cohortId AND removed_at IS NULL ORDER BY officer_id", new { cohortId }, cancellationToken: ct));
+        var sms = await connection.QueryAsync<SmsCount>(new CommandDefinition("""
+            SELECT kind AS Kind, status AS Status, reason AS Reason, COUNT(*) AS Count FROM planned_sms WHERE cohort_id = @cohortId
+            GROUP BY kind, status, reason ORDER BY kind, status, reason
+            """, new { cohortId }, cancellationToken: ct));
+        var changes = await connection.QueryAsync<ChangeView>(new CommandDefinition("""
+            SELECT entity AS Entity, entity_id AS EntityId, change AS Change, old_value AS OldValue, new_value AS NewValue, reason AS Reason,
+                   changed_by AS ChangedBy, changed_at AS ChangedAt
+            FROM plan_changes WHERE cohort_id = @cohortId ORDER BY id
+            """, new { cohortId }, cancellationToken: ct));
+        return TypedResults.Ok(new CohortDetail(cohort, sessions.ToList(), members.ToList(), sms.ToList(), changes.ToList()));
+    }
+
+    const string SummarySql = """
+        SELECT c.cohort_id AS CohortId, COALESCE(s.code, '') AS SectorCode, c.role AS Role, c.number AS Number, c.status AS Status,
+               v.name AS Venue, t.name AS Trainer,
+               (SELECT MIN(local_date) FROM sessions x WHERE x.cohort_id = c.cohort_id AND x.status <> 'cancelled') AS FirstDate,
+               (SELECT MAX(local_date) FROM sessions x WHERE x.cohort_id = c.cohort_id AND x.status <> 'cancelled') AS LastDate,
+               (SELECT COUNT(*) FROM cohort_members m WHERE m.cohort_id = c.cohort_id AND m.removed_at IS NULL) AS Members
+        FROM cohorts c LEFT JOIN sectors s ON s.sector_id = c.sector_id
+        JOIN venues v ON v.venue_id = c.venue_id JOIN trainers t ON t.trainer_id = c.trainer_id
+        """;
+
+    static Task<Results<Ok<ChangeResult>, ProblemHttpResult>> MoveCohort(Guid cohortId, MoveCohortRequest body, ClaimsPrincipal user, CohortChanges changes, CancellationToken ct) =>
+        Run(body.Reason, reason =>
+        {
+            if (!DateOnly.TryParseExact(body.Start, "yyyy-MM-dd", out var start)) throw new PlanningRefused("start", "start must be a date as YYYY-MM-DD.", 400);
+            return changes.MoveCohortAsync(cohortId, start, OptionalTime(body.StartTime), reason, By(user), ct);
+        });
+
+    static Task<Results<Ok<ChangeResult>, ProblemHttpResult>> MoveSession(Guid sessionId, MoveSessionRequest body, ClaimsPrincipal user, CohortChanges changes, CancellationToken ct) =>
+        Run(body.Reason, reason =>
+        {
+            if (!DateOnly.TryParseExact(body.Date, "yyyy-MM-dd", out var date)) throw new PlanningRefused("date", "date must be a date as YYYY-MM-DD.", 400);
+            return changes.MoveSessionAsync(sessionId, date, OptionalTime(body.StartTime), reason, By(user), ct);
+        });
+
+    static Task<Results<Ok<ChangeResult>, ProblemHttpResult>> Restaff(Guid cohortId, RestaffRequest body, ClaimsPrincipal user, CohortChanges changes, CancellationToken ct) =>
+        Run(body.Reason, reason => changes.RestaffCohortAsync(cohortId, body.VenueId, body.TrainerId, reason, By(user), ct));
+
+    static Task<Results<Ok<ChangeResult>, ProblemHttpResult>> CancelCohort(Guid cohortId, CancelRequest body, ClaimsPrincipal user, CohortChanges changes, CancellationToken ct) =>
+        Run(body.Reason, reason => changes.CancelCohortAsync(cohortId, reason, By(user), ct));
+
+    static Task<Results<Ok<ChangeResult>, ProblemHttpResult>> CancelSession(Guid sessionId, CancelRequest body, ClaimsPrincipal user, CohortChanges changes, CancellationToken ct) =>
+        Run(body.Reason, reason => changes.CancelSessionAsync(sessionId, reason, By(user), ct));
+
+    static Task<Results<Ok<ChangeResult>, ProblemHttpResult>> AddMember(Guid cohortId, AddMemberRequest body, ClaimsPrincipal user, CohortChanges changes, CancellationToken ct) =>
+        Run(body.Reason, reason =>
+        {
+            if (body.OfficerId is not { } officerId || officerId == Guid.Empty) throw new PlanningRefused("officerId", "officerId is required.", 400);
+            return changes.MoveOfficerAsync(officerId, cohortId, reason, By(user), ct);
+        });
+
+    /// <summary>Every change needs a reason; refusals become ProblemDetails naming the field.</summary>
+    static async Task<Results<Ok<ChangeResult>, ProblemHttpResult>> Run(string? reason, Func<string, Task<ChangeResult>> change)
+    {
+        try
+        {
+            var trimmed = reason?.Trim() ?? "";
+            if (trimmed.Length is 0 or > MaxReasonLength || trimmed.Any(c => char.IsControl(c) && c is not '\n'))
+                throw new PlanningRefused("reason", $"Every change needs a reason of 1 to {MaxReasonLength} characters.", 400);
+            return TypedResults.Ok(await change(trimmed));
+        }
+        catch (PlanningRefused refused)
+        {
+            return TypedResults.Problem(title: refused.Status switch { 404 => "Not found", 409 => "Refused", _ => "Invalid request" }, detail: refused.Message,
+                statusCode: refused.Status, extensions: new Dictionary<string, object?> { ["field"] = refused.Field });
+        }
+    }
+
+    static TimeOnly? OptionalTime(string? value) =>
+        value is null ? null
+        : TimeOnly.TryParseExact(value, "HH:mm", out var time) ? time
+        : throw new PlanningRefused("startTime", "startTime must be a time as HH:mm.", 400);
+
+    static string By(ClaimsPrincipal user) => user.Identity?.Name ?? "";
+}
