@@ -1,5 +1,7 @@
 using Reminders.Local.Demo;
 using Reminders.Testing;
+using Reminders.Platform.Hosting;
+using Reminders.Platform.Protocol;
 
 namespace Reminders.EndToEnd.Tests;
 
@@ -28,6 +30,7 @@ public sealed class DistributedFixture : IAsyncLifetime
         database = await TestDatabase.CreateAsync("e2e");
         vhost = await TestVirtualHost.CreateAsync("e2e");
 
+        var clock = StudyClockOptions.InsideSendingHours(ProtocolLoader.LoadDefault(), DateTimeOffset.UtcNow, TimeSpan.FromHours(2));
         var messagingPort = ServiceProcess.FreePort();
         var messagingUrl = $"http://127.0.0.1:{messagingPort}";
         Simulator = new ServiceProcess("ProviderSimulator", new Dictionary<string, string?>
@@ -39,7 +42,7 @@ public sealed class DistributedFixture : IAsyncLifetime
         });
         Simulator.Start();
 
-        var common = new Dictionary<string, string?>(vhost.BusSettings())
+        var common = new Dictionary<string, string?>(vhost.BusSettings().Concat(clock))
         {
             ["Database:Provider"] = "Postgres",
             ["Database:Postgres"] = database.ConnectionString,

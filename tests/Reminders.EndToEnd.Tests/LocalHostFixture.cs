@@ -4,6 +4,9 @@ using Microsoft.Data.Sqlite;
 using Reminders.Local;
 using Reminders.Local.Demo;
 using Reminders.Platform.Auth;
+using Reminders.Platform.Hosting;
+using Reminders.Platform.Protocol;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Reminders.EndToEnd.Tests;
 
@@ -17,17 +20,20 @@ public sealed class LocalHostFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        App = LocalHost.Build([], new Dictionary<string, string?>
-        {
-            ["Urls"] = "http://127.0.0.1:0",
-            ["Database:SqliteFolder"] = DataFolder,
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
+        // Inside sending hours whatever hour the suite runs at, so planned SMS go out at once.
+        var settings = StudyClockOptions.InsideSendingHours(ProtocolLoader.LoadDefault(), DateTimeOffset.UtcNow, TimeSpan.FromHours(2));
+        settings["Urls"] = "http://127.0.0.1:0";
+        settings["Database:SqliteFolder"] = DataFolder;
+        settings["Logging:LogLevel:Default"] = "Warning";
+        App = LocalHost.Build([], settings);
         await App.StartAsync();
         Client = new ReminderClient(ServiceUrls.Single(App.Url()), App.ApiKey(Roles.Manager), App.ApiKey(Roles.Researcher));
     }
 
     public string ApiKey(string role) => App.ApiKey(role);
+
+    /// <summary>The services' clock (a study clock, possibly hours ahead of real time): stamp commands with it.</summary>
+    public DateTimeOffset Now() => App.Services.GetRequiredService<TimeProvider>().GetUtcNow();
 
     /// <summary>Reads one service's own SQLite file directly (the tests' view of what was recorded).</summary>
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string service, string sql, object? param = null)

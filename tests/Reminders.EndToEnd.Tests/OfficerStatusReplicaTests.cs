@@ -52,7 +52,7 @@ public sealed class OfficerStatusReplicaTests(SeededLocalHostFixture seeded) : I
     async Task<(string State, string? Reason, int AtProvider)> SendByHandAsync(Guid officerId)
     {
         var body = $"Recordatorio de prueba {Guid.NewGuid():N}";
-        var command = new SendSms(Guid.NewGuid(), officerId, SmsPurposes.Manual, body, DateTimeOffset.UtcNow);
+        var command = new SendSms(Guid.NewGuid(), officerId, SmsPurposes.Manual, body, host.Now());
         var endpoint = await host.App.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"queue:{QueueNames.SendSms}"));
         await endpoint.Send(command);
         for (var i = 0; i < 400; i++)

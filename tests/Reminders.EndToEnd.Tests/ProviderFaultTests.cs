@@ -18,7 +18,7 @@ public sealed class ProviderFaultTests(SeededLocalHostFixture seeded) : IClassFi
 
     async Task<(string State, long Attempts)> SendAndWaitAsync(string body)
     {
-        var command = new SendSms(Guid.NewGuid(), seeded.Flow.Delivered[1].OfficerId, SmsPurposes.Manual, body, DateTimeOffset.UtcNow);
+        var command = new SendSms(Guid.NewGuid(), seeded.Flow.Delivered[1].OfficerId, SmsPurposes.Manual, body, host.Now());
         var endpoint = await host.App.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"queue:{QueueNames.SendSms}"));
         await endpoint.Send(command);
         for (var i = 0; i < 500; i++)

@@ -44,20 +44,20 @@ public sealed class RandomizationReplicaTests(LocalHostFixture host) : IClassFix
     static List<string> Expected(params string[] armPerSector) =>
         Replicas.SelectMany(service => armPerSector.Select(arm => $"{service}:{arm}")).ToList();
 
-    static SectorsRandomized Randomized(Guid id, Guid[] sectors, string firstArm) =>
-        new(id, 1, sectors.Select((s, i) => new SectorArm(s, i == 0 ? firstArm : StudyArms.Control)).ToList(), DateTimeOffset.UtcNow);
+    SectorsRandomized Randomized(Guid id, Guid[] sectors, string firstArm) =>
+        new(id, 1, sectors.Select((s, i) => new SectorArm(s, i == 0 ? firstArm : StudyArms.Control)).ToList(), host.Now());
 
     [Fact]
     public async Task A_void_clears_the_arms_and_a_later_randomization_replaces_them()
     {
         Guid[] sectors = [Guid.NewGuid(), Guid.NewGuid()];
         var first = Guid.CreateVersion7();
-        var second = Guid.CreateVersion7(DateTimeOffset.UtcNow.AddSeconds(1));
+        var second = Guid.CreateVersion7(host.Now().AddSeconds(1));
 
         await DeliverAsync(Randomized(first, sectors, StudyArms.Treatment));
         Assert.Equal(Expected(StudyArms.Treatment, StudyArms.Control), await ArmsAsync(sectors));
 
-        await DeliverAsync(new RandomizationVoided(first, sectors, DateTimeOffset.UtcNow));
+        await DeliverAsync(new RandomizationVoided(first, sectors, host.Now()));
         Assert.Equal(Expected("none", "none"), await ArmsAsync(sectors));
 
         await DeliverAsync(Randomized(second, sectors, StudyArms.Control));
@@ -69,19 +69,19 @@ public sealed class RandomizationReplicaTests(LocalHostFixture host) : IClassFix
     {
         Guid[] sectors = [Guid.NewGuid(), Guid.NewGuid()];
         var first = Guid.CreateVersion7();
-        var second = Guid.CreateVersion7(DateTimeOffset.UtcNow.AddSeconds(1));
+        var second = Guid.CreateVersion7(host.Now().AddSeconds(1));
 
         // The newer randomization arrives first, then the older one's allocation and its void.
         await DeliverAsync(Randomized(second, sectors, StudyArms.Control));
         await DeliverAsync(Randomized(first, sectors, StudyArms.Treatment));
         Assert.Equal(Expected(StudyArms.Control, StudyArms.Control), await ArmsAsync(sectors));
-        await DeliverAsync(new RandomizationVoided(first, sectors, DateTimeOffset.UtcNow));
+        await DeliverAsync(new RandomizationVoided(first, sectors, host.Now()));
         Assert.Equal(Expected(StudyArms.Control, StudyArms.Control), await ArmsAsync(sectors));
 
         // A void that arrives before its randomization: that randomization's arms never appear.
-        var voidedEarly = Guid.CreateVersion7(DateTimeOffset.UtcNow.AddSeconds(2));
+        var voidedEarly = Guid.CreateVersion7(host.Now().AddSeconds(2));
         Guid[] others = [Guid.NewGuid()];
-        await DeliverAsync(new RandomizationVoided(voidedEarly, others, DateTimeOffset.UtcNow));
+        await DeliverAsync(new RandomizationVoided(voidedEarly, others, host.Now()));
         await DeliverAsync(Randomized(voidedEarly, others, StudyArms.Treatment));
         Assert.Equal(Expected("none"), await ArmsAsync(others));
     }

@@ -40,7 +40,7 @@ public sealed class SendSmsGuardTests(SeededLocalHostFixture seeded) : IClassFix
     public async Task The_same_SendSms_delivered_three_times_reaches_the_provider_once()
     {
         var body = $"Prueba de duplicados {Guid.NewGuid():N}";
-        var command = new SendSms(Guid.NewGuid(), TreatmentOfficer, SmsPurposes.Manual, body, DateTimeOffset.UtcNow);
+        var command = new SendSms(Guid.NewGuid(), TreatmentOfficer, SmsPurposes.Manual, body, host.Now());
         await Task.WhenAll(SendAsync(command), SendAsync(command), SendAsync(command));
         await WaitForStateAsync(command.SmsId, s => s == "accepted");
         await SendAsync(command);
@@ -54,7 +54,7 @@ public sealed class SendSmsGuardTests(SeededLocalHostFixture seeded) : IClassFix
     public async Task A_SendSms_for_a_control_officer_put_on_the_bus_by_hand_is_refused_and_recorded()
     {
         var body = $"Nunca debe salir {Guid.NewGuid():N}";
-        var command = new SendSms(Guid.NewGuid(), ControlOfficer, SmsPurposes.Reminder, body, DateTimeOffset.UtcNow);
+        var command = new SendSms(Guid.NewGuid(), ControlOfficer, SmsPurposes.Reminder, body, host.Now());
         await SendAsync(command);
         Assert.Equal("refused", await WaitForStateAsync(command.SmsId, s => s != "new"));
         var reason = (await host.QueryAsync<string>("messaging", "SELECT refusal_reason FROM outbound_sms WHERE sms_id = @id", new { id = command.SmsId.ToString() })).Single();
@@ -71,7 +71,7 @@ public sealed class SendSmsGuardTests(SeededLocalHostFixture seeded) : IClassFix
     {
         var body = $"Oficial desconocido {Guid.NewGuid():N}";
         // Requested longer ago than Messaging waits for Enrollment's events: refused at once.
-        var command = new SendSms(Guid.NewGuid(), Guid.NewGuid(), SmsPurposes.Manual, body, DateTimeOffset.UtcNow.AddMinutes(-10));
+        var command = new SendSms(Guid.NewGuid(), Guid.NewGuid(), SmsPurposes.Manual, body, host.Now().AddMinutes(-10));
         await SendAsync(command);
         Assert.Equal("refused", await WaitForStateAsync(command.SmsId, s => s != "new"));
         Assert.Equal(0, ProviderMessagesWithBody(body));
@@ -83,7 +83,7 @@ public sealed class SendSmsGuardTests(SeededLocalHostFixture seeded) : IClassFix
         var officerId = Guid.NewGuid();
         var sectorId = seeded.Flow.Dosage[TreatmentOfficer].GetProperty("sectorId").GetGuid();
         var body = $"Llega antes que el alta {Guid.NewGuid():N}";
-        var command = new SendSms(Guid.NewGuid(), officerId, SmsPurposes.Manual, body, DateTimeOffset.UtcNow);
+        var command = new SendSms(Guid.NewGuid(), officerId, SmsPurposes.Manual, body, host.Now());
         await SendAsync(command);
         await Task.Delay(400);
         // Waiting leaves no trace: not refused, nothing sent.
@@ -91,9 +91,9 @@ public sealed class SendSmsGuardTests(SeededLocalHostFixture seeded) : IClassFix
         Assert.Equal(0, ProviderMessagesWithBody(body));
 
         var bus = host.App.Services.GetRequiredService<IBus>();
-        await bus.Publish(new OfficerEnrolled(officerId, sectorId, "officer", DateTimeOffset.UtcNow));
+        await bus.Publish(new OfficerEnrolled(officerId, sectorId, "officer", host.Now()));
         var contacts = await bus.GetSendEndpoint(new Uri($"queue:{QueueNames.UpdateOfficerContact}"));
-        await contacts.Send(new UpdateOfficerContact(officerId, "+525500009999", DateTimeOffset.UtcNow));
+        await contacts.Send(new UpdateOfficerContact(officerId, "+525500009999", host.Now()));
 
         Assert.Equal("accepted", await WaitForStateAsync(command.SmsId, s => s is "accepted" or "refused"));
         Assert.Equal(1, ProviderMessagesWithBody(body));

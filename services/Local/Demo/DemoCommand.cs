@@ -3,6 +3,8 @@ using System.Net;
 using System.Text.Json;
 using Reminders.Local.Sample;
 using Reminders.Platform.Auth;
+using Reminders.Platform.Hosting;
+using Reminders.Platform.Protocol;
 
 namespace Reminders.Local.Demo;
 
@@ -31,13 +33,14 @@ public static class DemoCommand
         Directory.CreateDirectory(outDir);
 
         var total = Stopwatch.StartNew();
-        var app = LocalHost.Build([], new Dictionary<string, string?>
-        {
-            ["Urls"] = "http://127.0.0.1:0",
-            ["Database:SqliteFolder"] = dataDir,
-            ["Logging:LogLevel:Default"] = "Warning",
-            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
-        });
+        var protocol = ProtocolLoader.LoadDefault();
+        // The demo's clock reads inside sending hours whatever hour it is run at, so every SMS it causes goes out now.
+        var settings = StudyClockOptions.InsideSendingHours(protocol, DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
+        settings["Urls"] = "http://127.0.0.1:0";
+        settings["Database:SqliteFolder"] = dataDir;
+        settings["Logging:LogLevel:Default"] = "Warning";
+        settings["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning";
+        var app = LocalHost.Build([], settings);
         await app.StartAsync();
         try
         {
@@ -45,7 +48,8 @@ public static class DemoCommand
             var log = new StringWriter();
             var console = new TeeWriter(Console.Out, log);
             console.WriteLine($"Demo on {app.Url()}, data in {dataDir}");
-            await RunStudyAsync(client, console, outDir, seed);
+            var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(app.Services.GetRequiredService<TimeProvider>().GetUtcNow(), protocol.TimeZone).DateTime);
+            await RunStudyAsync(client, console, outDir, seed, today);
             console.WriteLine($"Total {total.Elapsed.TotalSeconds:F1} s. Outputs in {outDir}: allocation.csv, balance.csv, balance.json, randomization.json, " +
                               "sectors-report.json, roster-report.json, sms.json, dosage.json, training-plan.json, attendance.csv, attendance-summary.csv, simulator-log.csv, summary.txt");
             await File.WriteAllTextAsync(Path.Combine(outDir, "summary.txt"), log.ToString());
@@ -63,7 +67,7 @@ public static class DemoCommand
         }
     }
 
-    static async Task RunStudyAsync(ReminderClient client, TextWriter console, string outDir, long seed)
+    static async Task RunStudyAsync(ReminderClient client, TextWriter console, string outDir, long seed, DateOnly today)
     {
         var sectors = await client.LoadSectorsAsync(SampleFiles.Sectors);
         var roster = await client.ImportRosterAsync(SampleFiles.Roster);
@@ -113,7 +117,7 @@ public static class DemoCommand
         await WriteJsonAsync(Path.Combine(outDir, "sms.json"), sms);
         await WriteJsonAsync(Path.Combine(outDir, "dosage.json"), dosage);
 
-        var invitations = await TrainingDemo.RunAsync(client, console, outDir, seed, arms, officers.Concat(await CommandersAsync(client)).ToList());
+        var invitations = await TrainingDemo.RunAsync(client, console, outDir, seed, today, arms, officers.Concat(await CommandersAsync(client)).ToList());
         // The simulator's log is written once every SMS the demo caused reached the provider.
         var expected = latencies.Count + invitations;
         var log = "";

@@ -15,7 +15,7 @@ namespace Reminders.Local.Demo;
 static class TrainingDemo
 {
     /// <summary>Returns how many invitation SMS the plan sent.</summary>
-    public static async Task<int> RunAsync(ReminderClient client, TextWriter console, string outDir, long seed,
+    public static async Task<int> RunAsync(ReminderClient client, TextWriter console, string outDir, long seed, DateOnly today,
         IReadOnlyDictionary<string, string?> arms, IReadOnlyList<JsonElement> people)
     {
         using var manager = client.ManagerHttp();
@@ -24,7 +24,6 @@ static class TrainingDemo
         foreach (var name in new[] { "Mtra. Ruiz", "Mtro. Salas", "Lic. Ortega", "Mtra. Campos", "Lic. Peña", "Mtro. Ibarra", "Lic. Rivas", "Mtra. Solís", "Mtro. Vela", "Lic. Arce" })
             await manager.PostAsJsonAsync("/api/scheduler/trainers", new { name });
 
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var planResponse = await manager.PostAsJsonAsync("/api/scheduler/plans", new
         {
             from = today.AddDays(-75).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
@@ -35,7 +34,7 @@ static class TrainingDemo
         await File.WriteAllTextAsync(Path.Combine(outDir, "training-plan.json"), JsonSerializer.Serialize(plan, ReminderClient.Json));
         console.WriteLine($"Planned {plan.GetProperty("cohorts").GetInt32()} cohorts ({plan.GetProperty("sessions").GetInt32()} sessions) for " +
                           $"{plan.GetProperty("officers").GetInt32()} officers and commanders of the treatment sectors; {plan.GetProperty("unplaced").GetArrayLength()} unplaced; " +
-                          $"{plan.GetProperty("invitations").GetInt32()} invitations sent.");
+                          $"{plan.GetProperty("invitations").GetInt32()} invitations planned for the dispatcher.");
 
         var random = new Random(unchecked((int)seed));
         var walkIns = people.Where(p => arms.GetValueOrDefault(p.GetProperty("sectorCode").GetString()!) == "control").Take(3)

@@ -9,6 +9,25 @@ public sealed class StudyClockOptions
     public DateTimeOffset? RealStart { get; set; }
     /// <summary>Study seconds per real second (e.g. 3600: an hour of protocol time per second).</summary>
     public double Speed { get; set; } = 1;
+
+    /// <summary>
+    /// Settings for a clock that reads inside the sending window whatever hour it really is: the real time when at
+    /// least <paramref name="margin"/> of the window is left, else the next window's start. Never behind the real
+    /// clock, so a command stamped with real time is never from the future. For the demo and tests, which must not
+    /// depend on the hour they run at.
+    /// </summary>
+    public static Dictionary<string, string?> InsideSendingHours(Protocol.StudyProtocol protocol, DateTimeOffset realNow, TimeSpan margin)
+    {
+        var (window, zone) = (protocol.QuietHours, protocol.TimeZone);
+        var studyStart = !window.IsInside(realNow, zone) ? window.NextAllowed(realNow, zone)
+            : window.WindowEnd(realNow, zone) - realNow >= margin ? realNow
+            : window.NextAllowed(window.WindowEnd(realNow, zone), zone);
+        return new Dictionary<string, string?>
+        {
+            [$"{Section}:{nameof(StudyStart)}"] = studyStart.ToString("O"),
+            [$"{Section}:{nameof(RealStart)}"] = realNow.ToString("O"),
+        };
+    }
 }
 
 /// <summary>
