@@ -7,6 +7,7 @@ using Reminders.Platform.Hosting;
 using Reminders.Platform.Protocol;
 using Reminders.Scheduler.Dispatch;
 using Reminders.Scheduler.ManualMessages;
+using Reminders.Scheduler.Reminders;
 using Reminders.Scheduler.Officers;
 using Reminders.Scheduler.Training;
 
@@ -24,6 +25,7 @@ public static class SchedulerService
         builder.Services.AddSingleton<LogisticsSms>();
         builder.Services.AddSingleton<TrainingPlanner>();
         builder.Services.AddSingleton<CohortChanges>();
+        builder.Services.AddSingleton<ReminderPlans>();
         builder.AddSmsDispatch();
         return builder;
     }

@@ -305,6 +305,9 @@ internal static partial class ProtocolParser
 
         var endline = Endline(r.Required("endline"), log);
         var cutoff = Json.Int(r.Required("cutoffDaysBeforeEndline"), "reminders.cutoffDaysBeforeEndline", log, 0, 90);
+        var lateWindow = r.Optional("lateWindowDays") is { } lateElement
+            ? Json.Int(lateElement, "reminders.lateWindowDays", log, 0, 30)
+            : ReminderRules.DefaultLateWindowDays;
         r.RejectUnknown();
 
         if (endline?.OffsetDays is { } endlineOffset && cutoff is not null)
@@ -317,7 +320,9 @@ internal static partial class ProtocolParser
                 stepsOk = false;
             }
         }
-        return stepsOk && endline is not null && cutoff is not null ? new ReminderRules([.. steps], endline, cutoff.Value) : null;
+        return stepsOk && endline is not null && cutoff is not null && lateWindow is not null
+            ? new ReminderRules([.. steps], endline, cutoff.Value) { LateWindowDays = lateWindow.Value }
+            : null;
     }
 
     static Endline? Endline(JsonElement? element, IssueLog log)

@@ -110,6 +110,13 @@ public sealed record LogisticsTemplates(
 /// </summary>
 public sealed record ReminderRules(ImmutableArray<ReminderStep> Schedule, Endline Endline, int CutoffDaysBeforeEndline)
 {
+    public const int DefaultLateWindowDays = 3;
+    /// <summary>
+    /// How long after its due time a reminder held up (the system down, a provider outage) may still be sent late;
+    /// never past the next reminder's due time or the cut-off. After it the reminder is skipped as missed_window.
+    /// </summary>
+    public int LateWindowDays { get; init; } = DefaultLateWindowDays;
+
     public DateOnly EndlineFor(DateOnly lastTrainingDay) => Endline.DateFor(lastTrainingDay);
     /// <summary>The first day on which no reminder may be sent any more.</summary>
     public DateOnly CutoffFor(DateOnly lastTrainingDay) => EndlineFor(lastTrainingDay).AddDays(-CutoffDaysBeforeEndline);

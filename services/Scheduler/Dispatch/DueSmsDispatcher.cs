@@ -14,6 +14,8 @@ public sealed class DispatchOptions
     public int BatchSize { get; set; } = 500;
     /// <summary>A row sent later than this after its due time is marked late.</summary>
     public int LateAfterMinutes { get; set; } = 15;
+    /// <summary>Nothing is dispatched this close to the end of the sending window, so Messaging never gets it after the window closed.</summary>
+    public int WindowEndMarginMinutes { get; set; } = 5;
 }
 
 public sealed record DispatchRound(int Dispatched, int Skipped);
@@ -45,11 +47,13 @@ public sealed class DueSmsDispatcher(
     async Task<(int Dispatched, int Skipped, int Claimed)> DispatchBatchAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var insideWindow = protocol.QuietHours.IsInside(now, protocol.TimeZone);
+        var window = protocol.QuietHours;
+        var insideWindow = window.IsInside(now, protocol.TimeZone)
+            && window.WindowEnd(now, protocol.TimeZone) - now > TimeSpan.FromMinutes(options.Value.WindowEndMarginMinutes);
         var lateAfter = TimeSpan.FromMinutes(options.Value.LateAfterMinutes);
         await using var work = await database.BeginAsync(ct);
         var due = await work.QueryAsync<DueRow>($"""
-            SELECT p.sms_id AS SmsId, p.officer_id AS OfficerId, p.purpose AS Purpose, p.body AS Body, p.due_at AS DueAt,
+            SELECT p.sms_id AS SmsId, p.officer_id AS OfficerId, p.purpose AS Purpose, p.kind AS Kind, p.reminder_number AS ReminderNumber, p.body AS Body, p.due_at AS DueAt,
                    p.window_ends_at AS WindowEndsAt, p.cutoff_at AS CutoffAt, COALESCE(st.status, 'active') AS OfficerStatus, a.arm AS Arm
             FROM planned_sms p
             LEFT JOIN officers o ON o.officer_id = p.officer_id
@@ -66,6 +70,7 @@ public sealed class DueSmsDispatcher(
             if (reason is not null)
             {
                 skipped.Add(new { row.SmsId, reason, now });
+                if (row.Kind == PlannedSmsKinds.Reminder) work.Publish(new ReminderSkipped(row.SmsId, row.OfficerId, row.ReminderNumber!.Value, reason, now));
                 continue;
             }
             if (!insideWindow) continue;
@@ -107,6 +112,8 @@ public sealed class DueSmsDispatcher(
         public Guid SmsId { get; init; }
         public Guid OfficerId { get; init; }
         public string Purpose { get; init; } = "";
+        public string Kind { get; init; } = "";
+        public int? ReminderNumber { get; init; }
         public string Body { get; init; } = "";
         public DateTimeOffset DueAt { get; init; }
         public DateTimeOffset? WindowEndsAt { get; init; }

@@ -69,11 +69,24 @@ public static class PlannedSmsStore
         return closing;
     }
 
-    /// <summary>Closes every row still waiting for the officer (of any cohort or purpose) as <paramref name="status"/>.</summary>
-    public static async Task<int> ClosePendingForOfficerAsync(this UnitOfWork work, Guid officerId, string status, string reason, DateTimeOffset now, CancellationToken ct) =>
-        await work.ExecuteAsync("""
-            UPDATE planned_sms SET status = @status, reason = @reason, closed_at = @now WHERE officer_id = @officerId AND status = 'planned'
-            """, new { officerId, status, reason, now }, ct);
+    /// <summary>
+    /// Closes every row still waiting for the officer (of any cohort or purpose) as <paramref name="status"/>; the
+    /// reminders among them are published as skipped, so the dosage ledger knows at once.
+    /// </summary>
+    public static async Task<IReadOnlyList<PlannedSms>> ClosePendingForOfficerAsync(this UnitOfWork work, Guid officerId, string status, string reason,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var pending = await work.QueryAsync<PlannedSms>($"SELECT {Columns} FROM planned_sms WHERE officer_id = @officerId AND status = 'planned'", new { officerId }, ct);
+        await CloseAsync(work, pending.Select(p => p.SmsId), status, reason, now, ct);
+        work.PublishSkippedReminders(pending, reason, now);
+        return pending;
+    }
+
+    public static void PublishSkippedReminders(this UnitOfWork work, IEnumerable<PlannedSms> closed, string reason, DateTimeOffset now)
+    {
+        foreach (var row in closed.Where(r => r.Kind == PlannedSmsKinds.Reminder))
+            work.Publish(new ReminderSkipped(row.SmsId, row.OfficerId, row.ReminderNumber!.Value, reason, now));
+    }
 
     public static Task<int> CloseAsync(this UnitOfWork work, IEnumerable<Guid> smsIds, string status, string reason, DateTimeOffset now, CancellationToken ct) =>
         work.ExecuteAsync("UPDATE planned_sms SET status = @status, reason = @reason, closed_at = @now WHERE sms_id = @smsId AND status = 'planned'",
