@@ -24,6 +24,7 @@ public static class EnrollmentService
     public static void AddEnrollmentConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddServiceConsumer<SmsOptOutRequestedConsumer>(Name);
+        bus.AddServiceConsumer<SmsNumberRejectedConsumer>(Name);
         bus.AddServiceConsumer<SmsOptInRequestedConsumer>(Name);
         bus.AddServiceConsumer<SmsAcceptedConsumer>(Name);
         bus.AddServiceConsumer<TrainingSessionScheduledConsumer>(Name);

@@ -1,9 +1,11 @@
 using MassTransit;
 using Reminders.Messaging.Contacts;
 using Reminders.Messaging.Delivery;
+using Reminders.Messaging.Replies;
 using Reminders.Messaging.Webhooks;
 using Reminders.Platform.Bus;
 using Reminders.Platform.Hosting;
+using Reminders.Platform.Protocol;
 
 namespace Reminders.Messaging;
 
@@ -15,10 +17,12 @@ public static class MessagingService
     public static WebApplicationBuilder AddMessaging(this WebApplicationBuilder builder)
     {
         builder.AddServiceDatabase(Name, typeof(MessagingService).Assembly);
+        builder.Services.AddStudyProtocol();
         builder.Services.Configure<TwilioOptions>(builder.Configuration.GetSection(TwilioOptions.Section));
         builder.Services.Configure<MessagingOptions>(builder.Configuration.GetSection(MessagingOptions.Section));
         builder.Services.AddSingleton<TwilioSmsSender>();
         builder.Services.AddSingleton<WebhookUrls>();
+        builder.Services.AddSingleton<InboundReplies>();
         return builder;
     }
 

@@ -22,7 +22,7 @@ public static class ProviderSimulatorExtensions
             .Validate(o => o.SentDelayMs >= 0 && o.DeliveredDelayMs >= 0, "Simulator delays must not be negative")
             .ValidateOnStart();
 
-        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(SimulatorClock.FromConfiguration(configuration));
         services.AddHttpClient(CallbackDispatcher.HttpClientName, (sp, client) =>
             client.Timeout = TimeSpan.FromMilliseconds(sp.GetRequiredService<IOptions<SimulatorOptions>>().Value.CallbackTimeoutMs));
 

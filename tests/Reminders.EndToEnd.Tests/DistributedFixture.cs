@@ -33,7 +33,7 @@ public sealed class DistributedFixture : IAsyncLifetime
         var clock = StudyClockOptions.InsideSendingHours(ProtocolLoader.LoadDefault(), DateTimeOffset.UtcNow, TimeSpan.FromHours(2));
         var messagingPort = ServiceProcess.FreePort();
         var messagingUrl = $"http://127.0.0.1:{messagingPort}";
-        Simulator = new ServiceProcess("ProviderSimulator", new Dictionary<string, string?>
+        Simulator = new ServiceProcess("ProviderSimulator", new Dictionary<string, string?>(clock)
         {
             ["Simulator:AccountSid"] = AccountSid,
             ["Simulator:AuthToken"] = AuthToken,

@@ -9,6 +9,8 @@ public static class StatusSources
     public const string Import = "import";
     public const string Manager = "manager";
     public const string Keyword = "keyword";
+    /// <summary>The SMS provider's verdict on a number (invalid, not a mobile, opted out at the carrier).</summary>
+    public const string Provider = "provider";
 }
 
 /// <summary>

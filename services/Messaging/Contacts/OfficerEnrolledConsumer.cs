@@ -13,8 +13,8 @@ public sealed class OfficerEnrolledConsumer([FromKeyedServices(MessagingService.
         await using var work = await database.BeginAsync(ct);
         if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(OfficerEnrolledConsumer), ct)) return;
         await work.ExecuteAsync("""
-            INSERT INTO officer_sectors (officer_id, sector_id, sector_changed_at) VALUES (@OfficerId, @SectorId, @EnrolledAt)
-            ON CONFLICT (officer_id) DO NOTHING
+            INSERT INTO officer_sectors (officer_id, sector_id, sector_changed_at, role) VALUES (@OfficerId, @SectorId, @EnrolledAt, @Role)
+            ON CONFLICT (officer_id) DO UPDATE SET role = COALESCE(officer_sectors.role, excluded.role)
             """, message, ct);
         await work.CommitAsync(ct);
     }

@@ -4,6 +4,7 @@ using Reminders.Contracts;
 using Reminders.Messaging.Webhooks;
 using Reminders.Platform.Data;
 using Reminders.Platform.Logging;
+using Reminders.Platform.Protocol;
 
 namespace Reminders.Messaging.Delivery;
 
@@ -17,6 +18,7 @@ public sealed class SendSmsConsumer(
     TwilioSmsSender sender,
     WebhookUrls urls,
     TimeProvider clock,
+    StudyProtocol protocol,
     IOptions<MessagingOptions> options,
     ILogger<SendSmsConsumer> logger) : IConsumer<SendSms>
 {
@@ -33,7 +35,7 @@ public sealed class SendSmsConsumer(
             return;
         }
 
-        var outcome = await sender.SendAsync(claim.Phone, sms.Body, urls.StatusCallback(sms.SmsId));
+        var outcome = await sender.SendAsync(claim.Phone, sms.Body, urls.StatusCallback(sms.SmsId), claim.ValidFor);
         if (outcome is SendOutcome.InDoubt doubt && await sender.FindAcceptedAsync(claim.Phone, sms.Body, claim.AttemptStartedAt) is { } accepted)
         {
             logger.LogWarning("SMS {SmsId} to {Phone} was in doubt ({Reason}); the provider has it", sms.SmsId, PhoneMask.Mask(claim.Phone), doubt.Reason);
@@ -44,7 +46,8 @@ public sealed class SendSmsConsumer(
             throw new SmsNotSentException($"SMS {sms.SmsId} not sent yet: {outcome}");
     }
 
-    sealed record Claim(string Phone, DateTimeOffset AttemptStartedAt, DateTimeOffset? InDoubtSince);
+    /// <param name="ValidFor">How long the provider may queue it: never into quiet hours (null: the provider's default).</param>
+    sealed record Claim(string Phone, DateTimeOffset AttemptStartedAt, DateTimeOffset? InDoubtSince, TimeSpan? ValidFor);
 
     /// <summary>Checks the guards and takes the lease, or returns null when there is nothing (more) to do.</summary>
     async Task<Claim?> ClaimAsync(SendSms sms, CancellationToken ct)
@@ -73,13 +76,19 @@ public sealed class SendSmsConsumer(
         var status = await work.QuerySingleOrDefaultAsync<string?>(
             "SELECT status FROM officer_statuses WHERE officer_id = @OfficerId", new { sms.OfficerId }, ct) ?? OfficerStatuses.Active;
         var guard = new GuardRow(phone, arm);
+        var reply = sms.Purpose == SmsPurposes.Reply;
         var refusal = guard switch
         {
             { Arm: not null and not StudyArms.Treatment } => "arm_mismatch",
+            _ when reply && status is OfficerStatuses.Active or OfficerStatuses.SmsOptedOut => null,
             _ when status == OfficerStatuses.SmsOptedOut => "opted_out",
             _ when status != OfficerStatuses.Active => status,
+            _ => null,
+        } ?? guard switch
+        {
             { Arm: null } => "arm_unknown",
             { Phone: null } => "no_contact",
+            _ when !reply && !protocol.QuietHours.IsInside(now, protocol.TimeZone) => "quiet_hours",
             _ => null,
         };
         // Messaging learns arms and phones from events that can trail the SendSms by a moment: wait for them a while
@@ -103,7 +112,7 @@ public sealed class SendSmsConsumer(
             WHERE sms_id = @SmsId
             """, new { sms.SmsId, guard!.Phone, lease, now }, ct);
         await work.CommitAsync(ct);
-        return new Claim(guard.Phone!, now, inDoubtSince);
+        return new Claim(guard.Phone!, now, inDoubtSince, reply ? null : protocol.QuietHours.WindowEnd(now, protocol.TimeZone) - now);
     }
 
     async Task RecordAsync(SendSms sms, SendOutcome outcome, string source, CancellationToken ct)
@@ -130,6 +139,11 @@ public sealed class SendSmsConsumer(
                     WHERE sms_id = @SmsId
                     """, new { sms.SmsId, rejected.Code, now }, ct);
                 work.Publish(new SmsFailed(sms.SmsId, sms.OfficerId, sms.Purpose, rejected.Code, rejected.Reason, now));
+                // The provider's verdict on the officer, not only on this SMS: Enrollment records it and nothing more is sent.
+                if (rejected.Code == TwilioErrorCodes.OptedOut)
+                    work.Publish(new SmsOptOutRequested(sms.OfficerId, $"STOP at the carrier ({rejected.Code})", now));
+                else if (rejected.Code is TwilioErrorCodes.InvalidNumber or TwilioErrorCodes.NotMobile)
+                    work.Publish(new SmsNumberRejected(sms.OfficerId, sms.SmsId, rejected.Code, now));
                 break;
             case SendOutcome.NotTaken:
                 await work.ExecuteAsync("UPDATE outbound_sms SET state = 'retrying', sending_lease_until = NULL WHERE sms_id = @SmsId", new { sms.SmsId }, ct);

@@ -8,6 +8,14 @@ using Twilio.Types;
 
 namespace Reminders.Messaging.Delivery;
 
+/// <summary>Provider error codes that say something about the officer, not only about one SMS.</summary>
+public static class TwilioErrorCodes
+{
+    public const int InvalidNumber = 21211;
+    public const int OptedOut = 21610;
+    public const int NotMobile = 21614;
+}
+
 public abstract record SendOutcome
 {
     public sealed record Accepted(string ProviderSid, int Segments, string Status) : SendOutcome;
@@ -38,11 +46,16 @@ public sealed class TwilioSmsSender
 
     public TimeSpan RequestTimeout => TimeSpan.FromSeconds(options.RequestTimeoutSeconds);
 
-    public async Task<SendOutcome> SendAsync(string to, string body, Uri statusCallback)
+    /// <summary>Twilio's largest ValidityPeriod.</summary>
+    public const int MaxValiditySeconds = 36_000;
+
+    /// <param name="validFor">Set as ValidityPeriod (whole seconds, 1 to 36,000): the provider drops the message rather than deliver it later.</param>
+    public async Task<SendOutcome> SendAsync(string to, string body, Uri statusCallback, TimeSpan? validFor = null)
     {
         try
         {
             var create = new CreateMessageOptions(new PhoneNumber(to)) { Body = body, StatusCallback = statusCallback };
+            if (validFor is { } validity) create.ValidityPeriod = (int)Math.Clamp(Math.Floor(validity.TotalSeconds), 1, MaxValiditySeconds);
             if (!string.IsNullOrEmpty(options.MessagingServiceSid)) create.MessagingServiceSid = options.MessagingServiceSid;
             else create.From = new PhoneNumber(options.From);
             var message = await MessageResource.CreateAsync(create, client);

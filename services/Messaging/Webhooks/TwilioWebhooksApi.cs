@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Reminders.Contracts;
 using Reminders.Messaging.Contacts;
 using Reminders.Messaging.Delivery;
+using Reminders.Messaging.Replies;
 using Reminders.Platform;
 using Reminders.Platform.Data;
 using Reminders.Platform.Logging;
@@ -68,7 +69,7 @@ public static class TwilioWebhooksApi
 
     static async Task<Results<ContentHttpResult, ProblemHttpResult>> ReceiveInbound(
         HttpRequest request, WebhookUrls urls, IOptions<TwilioOptions> twilio,
-        [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, TimeProvider clock, CancellationToken ct)
+        [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, InboundReplies replies, TimeProvider clock, CancellationToken ct)
     {
         var form = await ReadSignedFormAsync(request, urls, twilio.Value);
         if (form is null) return Forbidden();
@@ -81,11 +82,18 @@ public static class TwilioWebhooksApi
         await using var work = await database.BeginAsync(ct);
         var officerId = await work.QuerySingleOrDefaultAsync<Guid?>(
             "SELECT officer_id FROM contacts WHERE phone_e164 = @phone", new { phone = MexicanPhones.Canonical(from) }, ct);
-        // The provider retries a webhook it did not see answered: the same MessageSid is stored once.
-        await work.ExecuteAsync("""
+        // The provider retries a webhook it did not see answered: the same MessageSid is stored and acted on once.
+        var body = form.GetValueOrDefault("Body") ?? "";
+        var now = clock.GetUtcNow();
+        var inserted = await work.ExecuteAsync("""
             INSERT INTO inbound_sms (provider_sid, from_phone, to_phone, body, officer_id, received_at)
             VALUES (@providerSid, @from, @to, @body, @officerId, @now) ON CONFLICT (provider_sid) DO NOTHING
-            """, new { providerSid, from, to = form.GetValueOrDefault("To") ?? "", body = form.GetValueOrDefault("Body") ?? "", officerId, now = clock.GetUtcNow() }, ct);
+            """, new { providerSid, from, to = form.GetValueOrDefault("To") ?? "", body, officerId, now }, ct);
+        if (inserted == 1)
+        {
+            var inboundId = await work.ExecuteScalarAsync<long>("SELECT id FROM inbound_sms WHERE provider_sid = @providerSid", new { providerSid }, ct);
+            await replies.HandleAsync(work, inboundId, officerId, body, now, ct);
+        }
         await work.CommitAsync(ct);
         return TypedResults.Content("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>", "text/xml");
     }

@@ -42,8 +42,7 @@ public static class SqlDialectTokens
         ("{{false}}", "0"),
     ];
 
-    /// <summary>Row-lock clause for claiming rows that several instances compete for (SQLite has one writer anyway).</summary>
-    /// <summary>Locks the rows read (of table alias <paramref name="of"/> when the query joins others) and passes over rows another instance holds.</summary>
+    /// <summary>Row-lock clause for claiming rows that several instances compete for (SQLite has one writer anyway): locks the rows read (of table alias <paramref name="of"/> when the query joins others) and passes over rows another instance holds.</summary>
     public static string SkipLocked(this SqlDialect dialect, string? of = null) =>
         dialect != SqlDialect.Postgres ? "" : of is null ? "FOR UPDATE SKIP LOCKED" : $"FOR UPDATE OF {of} SKIP LOCKED";
 

@@ -42,7 +42,7 @@ public sealed class StudyClock : TimeProvider
 
     public StudyClock(DateTimeOffset studyStart, DateTimeOffset realStart, double speed)
     {
-        if (speed is <= 0 or > 1_000_000) throw new ArgumentOutOfRangeException(nameof(speed), speed, "Clock:Speed must be above 0 and at most 1,000,000.");
+        if (!(speed > 0 && speed <= 1_000_000)) throw new ArgumentOutOfRangeException(nameof(speed), speed, "Clock:Speed must be above 0 and at most 1,000,000.");
         (this.studyStart, this.realStart, Speed) = (studyStart, realStart, speed);
     }
 
@@ -51,7 +51,17 @@ public sealed class StudyClock : TimeProvider
     public override DateTimeOffset GetUtcNow() => studyStart + (System.GetUtcNow() - realStart) * Speed;
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
-        System.CreateTimer(callback, state, Scale(dueTime), Scale(period));
+        new ScaledTimer(System.CreateTimer(callback, state, Scale(dueTime), Scale(period)), this);
 
-    TimeSpan Scale(TimeSpan span) => span == Timeout.InfiniteTimeSpan ? span : span / Speed;
+    /// <summary>Zero and infinite keep their meaning; anything else runs Speed times faster, never below the system timer's 1 ms.</summary>
+    TimeSpan Scale(TimeSpan span) =>
+        span == Timeout.InfiniteTimeSpan || span == TimeSpan.Zero ? span : TimeSpan.FromMilliseconds(Math.Max(1, span.TotalMilliseconds / Speed));
+
+    /// <summary>A timer rescheduled later (PeriodicTimer, CancelAfter) is scaled too.</summary>
+    sealed class ScaledTimer(ITimer inner, StudyClock clock) : ITimer
+    {
+        public bool Change(TimeSpan dueTime, TimeSpan period) => inner.Change(clock.Scale(dueTime), clock.Scale(period));
+        public void Dispose() => inner.Dispose();
+        public ValueTask DisposeAsync() => inner.DisposeAsync();
+    }
 }

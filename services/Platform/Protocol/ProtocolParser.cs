@@ -246,13 +246,11 @@ internal static partial class ProtocolParser
         var r = JsonObjectReader.Open(element, "logistics", context.Log);
         if (r is null) return null;
         var dayBeforeSendAt = LogisticsTemplates.DefaultDayBeforeSendAt;
-        if (r.Optional("dayBeforeSendAt") is { } sendAtElement)
-        {
-            var sendAt = Json.Time(sendAtElement, r.Child("dayBeforeSendAt"), context.Log);
-            if (sendAt is { } time && window is not null && !window.Contains(time))
-                context.Log.Error(r.Child("dayBeforeSendAt"), $"{Json.Time(time)} is outside quietHours {window}, the hours when sending is allowed");
-            dayBeforeSendAt = sendAt ?? dayBeforeSendAt;
-        }
+        var given = r.Optional("dayBeforeSendAt") is not null;
+        if (given) dayBeforeSendAt = Json.Time(r.Optional("dayBeforeSendAt"), r.Child("dayBeforeSendAt"), context.Log) ?? dayBeforeSendAt;
+        // The default is checked too: a window closing before 18:00 needs the time set.
+        if (window is not null && !window.Contains(dayBeforeSendAt))
+            context.Log.Error(r.Child("dayBeforeSendAt"), $"{Json.Time(dayBeforeSendAt)}{(given ? "" : " (the default; set dayBeforeSendAt)")} is outside quietHours {window}, the hours when sending is allowed");
         var invitation = Templates(r.Required("invitation"), r.Child("invitation"), SmsTemplateKind.Invitation, context);
         var dayBefore = Templates(r.Required("dayBefore"), r.Child("dayBefore"), SmsTemplateKind.DayBefore, context);
         var change = Templates(r.Required("changeNotice"), r.Child("changeNotice"), SmsTemplateKind.ChangeNotice, context);

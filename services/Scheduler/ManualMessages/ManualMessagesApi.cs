@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Reminders.Contracts;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Data;
+using Reminders.Platform.Protocol;
 
 namespace Reminders.Scheduler.ManualMessages;
 
@@ -25,10 +26,16 @@ public static class ManualMessagesApi
 
     static async Task<Results<Accepted<ManualMessageAccepted>, ProblemHttpResult>> Send(
         ManualMessageRequest request, ClaimsPrincipal user, [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database,
-        TimeProvider clock, CancellationToken ct)
+        TimeProvider clock, StudyProtocol protocol, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Body) || request.Body.Length > MaxBodyLength)
             return Invalid("body", $"The message body must have 1 to {MaxBodyLength} characters.");
+        // Said now rather than refused later by Messaging: the manager can send it when the window opens.
+        if (!protocol.QuietHours.IsInside(clock.GetUtcNow(), protocol.TimeZone))
+            return TypedResults.Problem(title: "Quiet hours",
+                detail: $"SMS are sent only between {protocol.QuietHours} ({protocol.TimeZoneId}); the window opens at " +
+                        $"{TimeZoneInfo.ConvertTime(protocol.QuietHours.NextAllowed(clock.GetUtcNow(), protocol.TimeZone), protocol.TimeZone):yyyy-MM-dd HH:mm}.",
+                statusCode: 409);
 
         await using var work = await database.BeginAsync(ct);
         var arm = await work.QuerySingleOrDefaultAsync<string?>("""

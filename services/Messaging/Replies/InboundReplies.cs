@@ -1,0 +1,89 @@
+using Reminders.Contracts;
+using Reminders.Platform.Data;
+using Reminders.Platform.Protocol;
+
+namespace Reminders.Messaging.Replies;
+
+/// <summary>What a reply was taken to be, and what it caused.</summary>
+public sealed record ReplyOutcome(string Category, Guid? AcknowledgedSmsId, Guid? ReplySmsId);
+
+/// <summary>
+/// Acts on an officer's reply by the protocol's keywords, in the transaction that stores it: an acknowledgment is tied
+/// to the latest reminder sent to them inside the acknowledgment window (once per reminder); an opt-out goes to
+/// Enrollment and gets one confirmation; an opt-in goes to Enrollment; help gets the protocol's answer; anything else
+/// (or a number no officer has) is kept for a person to read.
+/// </summary>
+public sealed class InboundReplies(StudyProtocol protocol)
+{
+    public static class Categories
+    {
+        public const string Acknowledge = "acknowledge";
+        public const string OptOut = "opt_out";
+        public const string OptIn = "opt_in";
+        public const string Help = "help";
+        /// <summary>Free text: for a person to read.</summary>
+        public const string Other = "other";
+        public const string UnknownSender = "unknown_sender";
+    }
+
+    public async Task<ReplyOutcome> HandleAsync(UnitOfWork work, long inboundId, Guid? officerId, string body, DateTimeOffset receivedAt, CancellationToken ct)
+    {
+        var keywords = protocol.Keywords;
+        var category = keywords.Classify(body);
+        var outcome = officerId is not { } officer ? new ReplyOutcome(Categories.UnknownSender, null, null) : category switch
+        {
+            KeywordCategory.Acknowledge => await AcknowledgeAsync(work, officer, body, receivedAt, ct),
+            KeywordCategory.OptOut => await OptOutAsync(work, inboundId, officer, body, receivedAt, ct),
+            KeywordCategory.OptIn => OptIn(work, officer, body, receivedAt),
+            KeywordCategory.Help => new ReplyOutcome(Categories.Help, null, await ReplyAsync(work, officer, keywords.HelpReply, receivedAt, ct)),
+            _ => new ReplyOutcome(Categories.Other, null, null),
+        };
+        await work.ExecuteAsync("""
+            UPDATE inbound_sms SET category = @Category, acknowledged_sms_id = @AcknowledgedSmsId, reply_sms_id = @ReplySmsId WHERE id = @inboundId
+            """, new { outcome.Category, outcome.AcknowledgedSmsId, outcome.ReplySmsId, inboundId }, ct);
+        return outcome;
+    }
+
+    async Task<ReplyOutcome> AcknowledgeAsync(UnitOfWork work, Guid officerId, string body, DateTimeOffset receivedAt, CancellationToken ct)
+    {
+        var since = receivedAt.AddDays(-protocol.Keywords.AcknowledgeWindowDays);
+        var reminder = await work.QuerySingleOrDefaultAsync<Guid?>("""
+            SELECT sms_id FROM outbound_sms
+            WHERE officer_id = @officerId AND purpose = 'reminder' AND accepted_at IS NOT NULL AND accepted_at >= @since AND accepted_at <= @receivedAt
+            ORDER BY accepted_at DESC LIMIT 1
+            """, new { officerId, since, receivedAt }, ct);
+        if (reminder is not { } smsId) return new ReplyOutcome(Categories.Acknowledge, null, null);
+        // A second OK to the same reminder is stored, not counted again.
+        var already = await work.QuerySingleOrDefaultAsync<long?>("SELECT 1 FROM inbound_sms WHERE acknowledged_sms_id = @smsId LIMIT 1", new { smsId }, ct);
+        if (already is null) work.Publish(new ReminderAcknowledged(smsId, officerId, KeywordRules.Normalize(body), receivedAt));
+        return new ReplyOutcome(Categories.Acknowledge, smsId, null);
+    }
+
+    async Task<ReplyOutcome> OptOutAsync(UnitOfWork work, long inboundId, Guid officerId, string body, DateTimeOffset receivedAt, CancellationToken ct)
+    {
+        work.Publish(new SmsOptOutRequested(officerId, KeywordRules.Normalize(body), receivedAt));
+        // One confirmation per opt-out: not again for a repeated BAJA since the last ALTA.
+        var previous = await work.QuerySingleOrDefaultAsync<string?>("""
+            SELECT category FROM inbound_sms WHERE officer_id = @officerId AND id < @inboundId AND category IN ('opt_out', 'opt_in')
+            ORDER BY id DESC LIMIT 1
+            """, new { officerId, inboundId }, ct);
+        Guid? confirmation = previous == Categories.OptOut ? null : await ReplyAsync(work, officerId, protocol.Keywords.OptOutConfirmation, receivedAt, ct);
+        return new ReplyOutcome(Categories.OptOut, null, confirmation);
+    }
+
+    static ReplyOutcome OptIn(UnitOfWork work, Guid officerId, string body, DateTimeOffset receivedAt)
+    {
+        work.Publish(new SmsOptInRequested(officerId, KeywordRules.Normalize(body), receivedAt));
+        return new ReplyOutcome(Categories.OptIn, null, null);
+    }
+
+    static async Task<Guid> ReplyAsync(UnitOfWork work, Guid officerId, ByRole<SmsTemplate> template, DateTimeOffset now, CancellationToken ct)
+    {
+        var role = await work.QuerySingleOrDefaultAsync<string?>("SELECT role FROM officer_sectors WHERE officer_id = @officerId", new { officerId }, ct);
+        var smsId = Guid.CreateVersion7();
+        work.Send(QueueNames.SendSms, new SendSms(smsId, officerId, SmsPurposes.Reply, template.For(role ?? StudyRoles.Officer).Render(NoValues), now));
+        return smsId;
+    }
+
+    static readonly IReadOnlyDictionary<string, string> NoValues = new Dictionary<string, string>();
+}
