@@ -42,8 +42,10 @@ public static class LocalHost
             ["Simulator:AccountSid"] = SimulatorAccountSid,
             ["Simulator:AuthToken"] = SimulatorAuthToken,
             ["Simulator:InboundWebhookUrl"] = $"{url}/api/messaging/webhooks/twilio/inbound",
-            // Generous for the local default: sending at the provider's real pace is Messaging's job (issue 5), not the simulator's.
-            ["Simulator:MessagesPerSecondPerSender"] = "1000",
+            // The simulator's sender takes 100 SMS a second; Messaging paces itself a little under it, so network jitter
+            // does not make the provider answer 429.
+            ["Simulator:MessagesPerSecondPerSender"] = "100",
+            ["Messaging:Twilio:MessagesPerSecondPerSender"] = "95",
         };
         if (!builder.Configuration.GetSection("Auth:ApiKeys").GetChildren().Any())
         {

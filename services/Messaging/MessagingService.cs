@@ -21,6 +21,7 @@ public static class MessagingService
         builder.Services.Configure<TwilioOptions>(builder.Configuration.GetSection(TwilioOptions.Section));
         builder.Services.Configure<MessagingOptions>(builder.Configuration.GetSection(MessagingOptions.Section));
         builder.Services.AddSingleton<TwilioSmsSender>();
+        builder.Services.AddSingleton<SenderPacer>();
         builder.Services.AddSingleton<WebhookUrls>();
         builder.Services.AddSingleton<InboundReplies>();
         return builder;

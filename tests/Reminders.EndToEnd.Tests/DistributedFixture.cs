@@ -61,6 +61,7 @@ public sealed class DistributedFixture : IAsyncLifetime
                 settings["Messaging:Twilio:AuthToken"] = AuthToken;
                 settings["Messaging:Twilio:BaseUrl"] = Simulator.Url;
                 settings["Messaging:Twilio:From"] = "+15005550006";
+                settings["Messaging:Twilio:MessagesPerSecondPerSender"] = "100";
             }
             Services[service] = new ServiceProcess(service, settings, service == "Messaging" ? messagingPort : null);
             Services[service].Start();

@@ -16,6 +16,7 @@ namespace Reminders.Messaging.Delivery;
 public sealed class SendSmsConsumer(
     [FromKeyedServices(MessagingService.Name)] ServiceDatabase database,
     TwilioSmsSender sender,
+    SenderPacer pacer,
     WebhookUrls urls,
     TimeProvider clock,
     StudyProtocol protocol,
@@ -25,6 +26,8 @@ public sealed class SendSmsConsumer(
     public async Task Consume(ConsumeContext<SendSms> context)
     {
         var (sms, ct) = (context.Message, context.CancellationToken);
+        // The sender's slot first, so the guards below are checked right before the provider call.
+        var from = await pacer.WaitForSlotAsync(ct);
         var claim = await ClaimAsync(sms, ct);
         if (claim is null) return;
 
@@ -35,7 +38,7 @@ public sealed class SendSmsConsumer(
             return;
         }
 
-        var outcome = await sender.SendAsync(claim.Phone, sms.Body, urls.StatusCallback(sms.SmsId), claim.ValidFor);
+        var outcome = await sender.SendAsync(claim.Phone, sms.Body, urls.StatusCallback(sms.SmsId), from, claim.ValidFor);
         if (outcome is SendOutcome.InDoubt doubt && await sender.FindAcceptedAsync(claim.Phone, sms.Body, claim.AttemptStartedAt) is { } accepted)
         {
             logger.LogWarning("SMS {SmsId} to {Phone} was in doubt ({Reason}); the provider has it", sms.SmsId, PhoneMask.Mask(claim.Phone), doubt.Reason);
@@ -56,11 +59,12 @@ public sealed class SendSmsConsumer(
         var lease = now + sender.RequestTimeout + TimeSpan.FromSeconds(5);
         await using var work = await database.BeginAsync(ct);
         // Insert first, then lock: two deliveries of the same SmsId serialize on this one row.
+        var measure = SmsEncoding.Measure(sms.Body);
         await work.ExecuteAsync("""
-            INSERT INTO outbound_sms (sms_id, officer_id, purpose, body, state, requested_at)
-            VALUES (@SmsId, @OfficerId, @Purpose, @Body, 'new', @now)
+            INSERT INTO outbound_sms (sms_id, officer_id, purpose, body, state, requested_at, encoding, computed_segments)
+            VALUES (@SmsId, @OfficerId, @Purpose, @Body, 'new', @now, @encoding, @segments)
             ON CONFLICT (sms_id) DO NOTHING
-            """, new { sms.SmsId, sms.OfficerId, sms.Purpose, sms.Body, now }, ct);
+            """, new { sms.SmsId, sms.OfficerId, sms.Purpose, sms.Body, now, encoding = measure.Encoding == SmsEncodingKind.Gsm7 ? "GSM-7" : "UCS-2", segments = measure.Segments }, ct);
         var row = await work.QuerySingleOrDefaultAsync<OutboundRow>(
             $"SELECT state AS State, sending_lease_until AS LeaseUntil, last_attempt_at AS LastAttemptAt FROM outbound_sms WHERE sms_id = @SmsId {work.Dialect.ForUpdate()}",
             new { sms.SmsId }, ct);

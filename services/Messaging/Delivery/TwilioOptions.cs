@@ -11,9 +11,22 @@ public sealed class TwilioOptions
     /// <summary>A Twilio-compatible base URL (the provider simulator); empty talks to Twilio itself.</summary>
     public string? BaseUrl { get; set; }
 
-    /// <summary>The sender number; or use <see cref="MessagingServiceSid"/> for a pool of senders.</summary>
+    /// <summary>The sender number; or <see cref="Senders"/> for a pool of numbers; or <see cref="MessagingServiceSid"/> for Twilio's own pool.</summary>
     public string? From { get; set; }
+    /// <summary>Several sender numbers, each paced at <see cref="MessagesPerSecondPerSender"/>; every SMS goes from the one free soonest.</summary>
+    public List<string> Senders { get; set; } = [];
     public string? MessagingServiceSid { get; set; }
+
+    /// <summary>
+    /// What the provider lets each sender send per second (long code 1, toll-free 3, alphanumeric 10, short code 100+;
+    /// for a Messaging Service, the whole service's rate). Never exceeded in any one-second window, across all Messaging
+    /// instances. 0 turns pacing off (a provider with no limit, as in benchmarks).
+    /// </summary>
+    public double MessagesPerSecondPerSender { get; set; } = 1;
+
+    /// <summary>The senders to pace: the service, the pool, or the one number.</summary>
+    public IReadOnlyList<string> SenderKeys =>
+        !string.IsNullOrEmpty(MessagingServiceSid) ? [MessagingServiceSid] : Senders.Count > 0 ? Senders : [From ?? ""];
 
     /// <summary>How long one provider request may take before the send counts as in doubt.</summary>
     public int RequestTimeoutSeconds { get; set; } = 10;

@@ -50,14 +50,15 @@ public sealed class TwilioSmsSender
     public const int MaxValiditySeconds = 36_000;
 
     /// <param name="validFor">Set as ValidityPeriod (whole seconds, 1 to 36,000): the provider drops the message rather than deliver it later.</param>
-    public async Task<SendOutcome> SendAsync(string to, string body, Uri statusCallback, TimeSpan? validFor = null)
+    /// <param name="from">The sender (number or Messaging Service sid) <see cref="SenderPacer"/> gave a slot to.</param>
+    public async Task<SendOutcome> SendAsync(string to, string body, Uri statusCallback, string from, TimeSpan? validFor = null)
     {
         try
         {
             var create = new CreateMessageOptions(new PhoneNumber(to)) { Body = body, StatusCallback = statusCallback };
             if (validFor is { } validity) create.ValidityPeriod = (int)Math.Clamp(Math.Floor(validity.TotalSeconds), 1, MaxValiditySeconds);
-            if (!string.IsNullOrEmpty(options.MessagingServiceSid)) create.MessagingServiceSid = options.MessagingServiceSid;
-            else create.From = new PhoneNumber(options.From);
+            if (!string.IsNullOrEmpty(options.MessagingServiceSid)) create.MessagingServiceSid = from;
+            else create.From = new PhoneNumber(from);
             var message = await MessageResource.CreateAsync(create, client);
             return new SendOutcome.Accepted(message.Sid, int.TryParse(message.NumSegments, out var segments) ? segments : 0, message.Status?.ToString() ?? "queued");
         }
