@@ -81,6 +81,7 @@ public static class SchedulerService
         app.MapProtocolApi();
         app.MapPlansApi();
         app.MapCohortsApi();
+        app.MapDispatchApi();
         app.MapPlanFeeds();
         return app;
     }

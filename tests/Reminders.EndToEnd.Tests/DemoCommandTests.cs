@@ -31,6 +31,30 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Equal(0, plan.GetProperty("unplaced").GetArrayLength());
         Assert.Equal(plan.GetProperty("invitations").GetInt32(), log.Split("Curso de Justicia Procedimental: inicia").Length - 1);
         Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(first, "attendance-summary.csv")), await File.ReadAllBytesAsync(Path.Combine(second, "attendance-summary.csv")));
+
+        // The reminder period is the same study twice: same reminders sent, skipped, delivered and answered.
+        static async Task<string[]> ReminderLines(string dir) => (await File.ReadAllLinesAsync(Path.Combine(dir, "summary.txt")))
+            .Where(l => l.StartsWith("Reminder period", StringComparison.Ordinal) || l.StartsWith("Replies:", StringComparison.Ordinal)).ToArray();
+        var reminderLines = await ReminderLines(first);
+        Assert.Equal(2, reminderLines.Length);
+        Assert.Equal(reminderLines, await ReminderLines(second));
+        Assert.Contains(" 0 late", reminderLines[0]);
+        // Six reminders planned per treatment officer and commander, each with its fate, none left planned.
+        var reminders = (await File.ReadAllLinesAsync(Path.Combine(first, "reminders.csv"))).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(6 * plan.GetProperty("officers").GetInt32(), reminders.Count);
+        Assert.DoesNotContain(reminders, r => r[3] == "planned");
+        Assert.True(reminders.Count(r => r[3] == "dispatched") > 0.95 * reminders.Count);
+
+        // Not one SMS reached a phone of a control sector.
+        var arms = allocation.Select(l => l.Split(',')).ToDictionary(f => f[0], f => f[^1]);
+        var roster = System.Text.Encoding.UTF8.GetString(Reminders.Local.Sample.SampleFiles.Roster).TrimStart('\uFEFF').Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(l => l.TrimEnd('\r').Split(';')).ToList();
+        var controlPhones = roster.Where(f => arms.GetValueOrDefault(f[3]) == "control")
+            .Select(f => "+52" + new string(f[4].Where(char.IsDigit).ToArray())[^10..]).ToHashSet();
+        Assert.True(controlPhones.Count > 1000);
+        var sent = log.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')[2]).ToList();
+        Assert.True(sent.Count > 8000);
+        Assert.DoesNotContain(sent, controlPhones.Contains);
     }
 
     [Fact]

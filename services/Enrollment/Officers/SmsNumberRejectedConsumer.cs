@@ -4,9 +4,14 @@ using Reminders.Platform.Data;
 
 namespace Reminders.Enrollment.Officers;
 
-/// <summary>The provider refused an active officer's number for good: the officer's status becomes wrong_number until the roster fixes it.</summary>
+/// <summary>
+/// The provider refused an officer's number for good: the status becomes wrong_number until the roster fixes it, or
+/// sms_opted_out when the carrier says the number opted out.
+/// </summary>
 public sealed class SmsNumberRejectedConsumer([FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database) : IConsumer<SmsNumberRejected>
 {
+    const int CarrierOptOut = 21610;
+
     public async Task Consume(ConsumeContext<SmsNumberRejected> context)
     {
         var (message, ct) = (context.Message, context.CancellationToken);
@@ -14,9 +19,12 @@ public sealed class SmsNumberRejectedConsumer([FromKeyedServices(EnrollmentServi
         if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(SmsNumberRejectedConsumer), ct)) return;
         var current = await work.QuerySingleOrDefaultAsync<string?>(
             $"SELECT status FROM officers WHERE id = @OfficerId {work.Dialect.ForUpdate()}", new { message.OfficerId }, ct);
-        if (current is OfficerStatuses.Active)
-            await OfficerStatusChanges.ChangeAsync(work, message.OfficerId, current, OfficerStatuses.WrongNumber, StatusSources.Provider,
-                "sms", $"the provider refused the number ({message.ErrorCode})", message.RejectedAt, ct);
+        // 21610: the number opted out at the carrier (it sent STOP to our sender); anything else: the number cannot take SMS.
+        var (status, reason, from) = message.ErrorCode == CarrierOptOut
+            ? (OfficerStatuses.SmsOptedOut, $"the provider reports the number opted out ({message.ErrorCode})", new[] { OfficerStatuses.Active, OfficerStatuses.WrongNumber })
+            : (OfficerStatuses.WrongNumber, $"the provider refused the number ({message.ErrorCode})", new[] { OfficerStatuses.Active });
+        if (current is not null && from.Contains(current))
+            await OfficerStatusChanges.ChangeAsync(work, message.OfficerId, current, status, StatusSources.Provider, "sms", reason, message.RejectedAt, ct);
         await work.CommitAsync(ct);
     }
 }

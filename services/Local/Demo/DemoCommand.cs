@@ -17,6 +17,18 @@ namespace Reminders.Local.Demo;
 public static class DemoCommand
 {
     public const long DefaultSeed = 20261128;
+
+    /// <summary>When the demo's study clock starts: a Monday morning, the trainings planned in the weeks after it.</summary>
+    public static readonly DateTimeOffset StudyStart = new(2027, 1, 4, 9, 30, 0, TimeSpan.FromHours(-6));
+
+    /// <summary>Commanders' numbers (never the officers the test SMS go to) the simulator fails, as real phones do.</summary>
+    static readonly (string Outcome, string[] Numbers)[] DeliveryFailures =
+    [
+        ("Undelivered", ["+525500000713", "+525500001281", "+525500000819", "+525500001906", "+525500001569", "+525500000393", "+525500000414", "+525500001383", "+525500001787", "+525500002033", "+525500000822", "+525500001064", "+525500000853", "+525500000017", "+525500001234", "+525500000804", "+525500001977", "+525500000264", "+525500001882", "+525500001420", "+525500001046", "+525500000842", "+525500001864", "+525500002167"]),
+        ("Failed", ["+525500001516", "+525500001312", "+525500000624", "+525500000229", "+525500001437", "+525500000035"]),
+        ("Invalid", ["+525500000122", "+525500001568", "+525500000811"]),
+        ("OptedOut", ["+525500000441", "+525500000188"]),
+    ];
     public static readonly string[] Strata = ["zona", "tamano"];
 
     /// <summary>GSM-7 only (no á, í, ó, ú), so it is one segment.</summary>
@@ -34,12 +46,24 @@ public static class DemoCommand
 
         var total = Stopwatch.StartNew();
         var protocol = ProtocolLoader.LoadDefault();
-        // The demo's clock reads inside sending hours whatever hour it is run at, so every SMS it causes goes out now.
-        var settings = StudyClockOptions.InsideSendingHours(protocol, DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
-        settings["Urls"] = "http://127.0.0.1:0";
-        settings["Database:SqliteFolder"] = dataDir;
-        settings["Logging:LogLevel:Default"] = "Warning";
-        settings["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning";
+        // The study runs on its own clock, from a Monday morning, jumping from one due SMS to the next.
+        var settings = new Dictionary<string, string?>
+        {
+            ["Clock:StudyStart"] = StudyStart.ToString("O"),
+            ["Clock:RealStart"] = DateTimeOffset.UtcNow.ToString("O"),
+            ["Scheduler:Dispatch:IntervalMilliseconds"] = "100",
+            // A short-code-like sender, so the study's 10,000 SMS take seconds; Messaging paces itself just under it.
+            ["Simulator:MessagesPerSecondPerSender"] = "400",
+            ["Messaging:Twilio:MessagesPerSecondPerSender"] = "380",
+            // 429s from network jitter are retried; their warnings would drown the demo's own lines.
+            ["Logging:LogLevel:MassTransit"] = "Error",
+            ["Urls"] = "http://127.0.0.1:0",
+            ["Database:SqliteFolder"] = dataDir,
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+        };
+        foreach (var (outcome, numbers) in DeliveryFailures)
+            for (var i = 0; i < numbers.Length; i++) settings[$"Simulator:Outcomes:{outcome}:{i}"] = numbers[i];
         var app = LocalHost.Build([], settings);
         await app.StartAsync();
         try
@@ -48,10 +72,11 @@ public static class DemoCommand
             var log = new StringWriter();
             var console = new TeeWriter(Console.Out, log);
             console.WriteLine($"Demo on {app.Url()}, data in {dataDir}");
-            var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(app.Services.GetRequiredService<TimeProvider>().GetUtcNow(), protocol.TimeZone).DateTime);
-            await RunStudyAsync(client, console, outDir, seed, today);
+            var timeline = new StudyTimeline((StudyClock)app.Services.GetRequiredService<TimeProvider>(), client);
+            var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(StudyStart, protocol.TimeZone).DateTime);
+            await RunStudyAsync(client, timeline, console, outDir, seed, today);
             console.WriteLine($"Total {total.Elapsed.TotalSeconds:F1} s. Outputs in {outDir}: allocation.csv, balance.csv, balance.json, randomization.json, " +
-                              "sectors-report.json, roster-report.json, sms.json, dosage.json, training-plan.json, attendance.csv, attendance-summary.csv, simulator-log.csv, summary.txt");
+                              "sectors-report.json, roster-report.json, sms.json, dosage.json, training-plan.json, attendance.csv, attendance-summary.csv, reminders.csv, simulator-log.csv, summary.txt");
             await File.WriteAllTextAsync(Path.Combine(outDir, "summary.txt"), log.ToString());
             return 0;
         }
@@ -67,7 +92,7 @@ public static class DemoCommand
         }
     }
 
-    static async Task RunStudyAsync(ReminderClient client, TextWriter console, string outDir, long seed, DateOnly today)
+    static async Task RunStudyAsync(ReminderClient client, StudyTimeline timeline, TextWriter console, string outDir, long seed, DateOnly today)
     {
         var sectors = await client.LoadSectorsAsync(SampleFiles.Sectors);
         var roster = await client.ImportRosterAsync(SampleFiles.Roster);
@@ -117,14 +142,18 @@ public static class DemoCommand
         await WriteJsonAsync(Path.Combine(outDir, "sms.json"), sms);
         await WriteJsonAsync(Path.Combine(outDir, "dosage.json"), dosage);
 
-        var invitations = await TrainingDemo.RunAsync(client, console, outDir, seed, today, arms, officers.Concat(await CommandersAsync(client)).ToList());
-        // The simulator's log is written once every SMS the demo caused reached the provider.
-        var expected = latencies.Count + invitations;
+        var answerReplies = ReminderDemo.Officers(client, seed);
+        await TrainingDemo.RunAsync(client, timeline, answerReplies, console, outDir, seed, today, arms, officers.Concat(await CommandersAsync(client)).ToList());
+        await ReminderDemo.RunAsync(client, timeline, answerReplies, console, outDir);
+        // The simulator's log is written once it holds every SMS the provider accepted.
+        await timeline.SettleAsync();
+        var accepted = (await client.JsonAsync("messaging", "/api/messaging/sms/summary")).GetProperty("outbound").EnumerateArray()
+            .Where(c => c.GetProperty("state").GetString() == "accepted").Sum(c => c.GetProperty("count").GetInt64());
         var log = "";
         for (var i = 0; i < 600; i++)
         {
             log = await client.SimulatorLogCsvAsync();
-            if (log.Count(c => c == '\n') - 1 >= expected) break;
+            if (log.Count(c => c == '\n') - 1 >= accepted) break;
             await Task.Delay(100);
         }
         await File.WriteAllTextAsync(Path.Combine(outDir, "simulator-log.csv"), log);

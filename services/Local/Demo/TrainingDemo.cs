@@ -7,16 +7,19 @@ using Reminders.Platform.Csv;
 namespace Reminders.Local.Demo;
 
 /// <summary>
-/// The demo's training part: venues and trainers, the 30 treatment sectors planned inside a window that has already
-/// passed (so the attendance can be recorded now), realistic attendance (mostly present, some late, some leaving
-/// early, a few absent and excused, a few walk-ins from control sectors) uploaded as roll calls, every cohort closed.
+/// The demo's training part: venues and trainers, the 30 treatment sectors planned in the weeks ahead, invitations and
+/// day-before reminders sent as the study clock runs through them, then (once the last session is over) realistic
+/// attendance (mostly present, some late, some leaving early, a few absent and excused, a few walk-ins from control
+/// sectors) uploaded as roll calls and every cohort closed, which plans the reminders.
 /// The random choices come from the demo's seed, so the same seed gives the same attendance.
 /// </summary>
 static class TrainingDemo
 {
+    static readonly TimeZoneInfo Zone = Reminders.Platform.Protocol.ProtocolLoader.LoadDefault().TimeZone;
+
     /// <summary>Returns how many invitation SMS the plan sent.</summary>
-    public static async Task<int> RunAsync(ReminderClient client, TextWriter console, string outDir, long seed, DateOnly today,
-        IReadOnlyDictionary<string, string?> arms, IReadOnlyList<JsonElement> people)
+    public static async Task<int> RunAsync(ReminderClient client, StudyTimeline timeline, Func<Task> answerReplies, TextWriter console, string outDir,
+        long seed, DateOnly today, IReadOnlyDictionary<string, string?> arms, IReadOnlyList<JsonElement> people)
     {
         using var manager = client.ManagerHttp();
         for (var i = 1; i <= 12; i++)
@@ -26,60 +29,53 @@ static class TrainingDemo
 
         var planResponse = await manager.PostAsJsonAsync("/api/scheduler/plans", new
         {
-            from = today.AddDays(-75).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            to = today.AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            from = today.AddDays(7).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            to = today.AddDays(60).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         });
         var plan = await planResponse.Content.ReadFromJsonAsync<JsonElement>();
         if (!planResponse.IsSuccessStatusCode) throw new InvalidOperationException($"Planning failed: {plan}");
         await File.WriteAllTextAsync(Path.Combine(outDir, "training-plan.json"), JsonSerializer.Serialize(plan, ReminderClient.Json));
         console.WriteLine($"Planned {plan.GetProperty("cohorts").GetInt32()} cohorts ({plan.GetProperty("sessions").GetInt32()} sessions) for " +
                           $"{plan.GetProperty("officers").GetInt32()} officers and commanders of the treatment sectors; {plan.GetProperty("unplaced").GetArrayLength()} unplaced; " +
-                          $"{plan.GetProperty("invitations").GetInt32()} invitations planned for the dispatcher.");
+                          $"{plan.GetProperty("invitations").GetInt32()} invitations and {plan.GetProperty("dayBeforeReminders").GetInt32()} day-before reminders planned.");
 
+        // The weeks of training pass: invitations now, each day-before reminder at its time; each cohort's roll calls are
+        // recorded and its attendance closed an hour after its last session, which plans its reminders; the reminders of
+        // the cohorts trained first go out while later ones are still training, and officers answer them.
+        var cohorts = plan.GetProperty("plan").EnumerateArray().ToList();
+        static DateTimeOffset LastEnd(JsonElement cohort) => cohort.GetProperty("sessions").EnumerateArray().Max(x => x.GetProperty("endsAt").GetDateTimeOffset());
         var random = new Random(unchecked((int)seed));
         var walkIns = people.Where(p => arms.GetValueOrDefault(p.GetProperty("sectorCode").GetString()!) == "control").Take(3)
             .Select(p => p.GetProperty("id").GetGuid()).ToList();
-        var cohorts = plan.GetProperty("plan").EnumerateArray().ToList();
         var walkInSessions = 0;
-        foreach (var cohort in cohorts)
-        foreach (var session in cohort.GetProperty("sessions").EnumerateArray())
+        var closings = new List<(Guid CohortId, JsonElement Closed)>();
+        var steps = 0;
+        foreach (var group in cohorts.GroupBy(LastEnd).OrderBy(g => g.Key))
         {
-            var sessionId = session.GetProperty("sessionId").GetGuid();
-            var members = await MembersAsync(manager, sessionId, cohort.GetProperty("members").GetInt32());
-            var start = session.GetProperty("startsAt").GetDateTimeOffset();
-            var end = session.GetProperty("endsAt").GetDateTimeOffset();
-            var csv = new StringBuilder("officer_id,check_in,check_out,excused\r\n");
-            foreach (var officerId in members)
+            steps += await timeline.RunUntilAsync(group.Key, answerReplies);
+            timeline.JumpTo(group.Key.AddHours(1));
+            foreach (var cohort in group)
             {
-                var roll = random.NextDouble();
-                var checkIn = start.AddMinutes(random.Next(-10, 6));
-                var checkOut = end.AddMinutes(random.Next(0, 8));
-                if (roll < 0.04) continue;                                                   // absent
-                if (roll < 0.06) { csv.Append(CsvText.Line([officerId.ToString(), "", "", "1"])); continue; } // excused
-                if (roll < 0.12) checkIn = start.AddMinutes(random.Next(15, 50));            // late
-                else if (roll < 0.16) checkOut = end.AddMinutes(-random.Next(30, 90));       // left early
-                csv.Append(CsvText.Line([officerId.ToString(), checkIn.ToString("O", CultureInfo.InvariantCulture), checkOut.ToString("O", CultureInfo.InvariantCulture), ""]));
+                foreach (var session in cohort.GetProperty("sessions").EnumerateArray())
+                    walkInSessions = await RecordRollCallAsync(manager, cohort, session, random, walkIns, walkInSessions);
+                var cohortId = cohort.GetProperty("cohortId").GetGuid();
+                using var close = await manager.PostAsync($"/api/attendance/cohorts/{cohortId}/close", null);
+                if (!close.IsSuccessStatusCode) throw new InvalidOperationException($"Closing {cohortId} refused: {await close.Content.ReadAsStringAsync()}");
+                closings.Add((cohortId, await close.Content.ReadFromJsonAsync<JsonElement>()));
             }
-            // Now and then an officer of a control sector turns up: recorded, flagged as a walk-in and contamination.
-            if (walkIns.Count > 0 && random.NextDouble() < 0.02)
-            {
-                csv.Append(CsvText.Line([walkIns[walkInSessions++ % walkIns.Count].ToString(), start.ToString("O", CultureInfo.InvariantCulture), end.ToString("O", CultureInfo.InvariantCulture), ""]));
-            }
-            using var content = new StringContent(csv.ToString(), Encoding.UTF8, "text/csv");
-            using var upload = await manager.PostAsync($"/api/attendance/sessions/{sessionId}/roll-call", content);
-            if (!upload.IsSuccessStatusCode) throw new InvalidOperationException($"Roll call of {sessionId} refused: {await upload.Content.ReadAsStringAsync()}");
         }
+        var logistics = (await timeline.DispatchAsync()).GetProperty("counts").EnumerateArray().Where(c => c.GetProperty("purpose").GetString() == "logistics")
+            .Select(c => $"{c.GetProperty("count").GetInt64()} {c.GetProperty("kind").GetString()} {c.GetProperty("status").GetString()}" +
+                         (c.GetProperty("reason").GetString() is { } reason ? $" ({reason})" : ""));
+        console.WriteLine($"Training weeks run in {steps} clock jumps to {TimeZoneInfo.ConvertTime(timeline.Now, Zone):yyyy-MM-dd HH:mm}; logistics SMS: {string.Join(", ", logistics)}.");
 
         var sectorByOfficer = people.ToDictionary(p => p.GetProperty("id").GetGuid(), p => p.GetProperty("sectorCode").GetString()!);
         var roleByOfficer = people.ToDictionary(p => p.GetProperty("id").GetGuid(), p => p.GetProperty("role").GetString()!);
         var attendance = new StringBuilder(CsvText.Line(["officer_id", "sector_code", "role", "cohort_id", "minutes_attended", "minutes_planned", "sessions_attended", "sessions", "walk_in"]));
         long attended = 0, planned = 0;
         int completed = 0, memberCount = 0, absent = 0, walkInRows = 0;
-        foreach (var cohort in cohorts)
+        foreach (var (cohortId, closed) in closings)
         {
-            var cohortId = cohort.GetProperty("cohortId").GetGuid();
-            using var close = await manager.PostAsync($"/api/attendance/cohorts/{cohortId}/close", null);
-            var closed = await close.Content.ReadFromJsonAsync<JsonElement>();
             foreach (var o in closed.GetProperty("officers").EnumerateArray())
             {
                 var officerId = o.GetProperty("officerId").GetGuid();
@@ -110,6 +106,36 @@ static class TrainingDemo
         console.WriteLine($"Attendance recorded from roll calls and closed: {attended:N0} of {planned:N0} planned minutes ({100.0 * attended / Math.Max(1, planned):F1}%), " +
                           $"{completed} of {memberCount} completed every session, {absent} attended none, {walkInRows} walk-ins from control sectors flagged.");
         return plan.GetProperty("invitations").GetInt32();
+    }
+
+    /// <summary>
+    /// One session's roll call, as trainers report it: mostly present, some late, some leaving early, a few absent or
+    /// excused; now and then an officer of a control sector turns up (recorded, flagged as a walk-in and contamination).
+    /// </summary>
+    static async Task<int> RecordRollCallAsync(HttpClient manager, JsonElement cohort, JsonElement session, Random random, List<Guid> walkIns, int walkInSessions)
+    {
+        var sessionId = session.GetProperty("sessionId").GetGuid();
+        var members = await MembersAsync(manager, sessionId, cohort.GetProperty("members").GetInt32());
+        var start = session.GetProperty("startsAt").GetDateTimeOffset();
+        var end = session.GetProperty("endsAt").GetDateTimeOffset();
+        var csv = new StringBuilder("officer_id,check_in,check_out,excused\r\n");
+        foreach (var officerId in members)
+        {
+            var roll = random.NextDouble();
+            var checkIn = start.AddMinutes(random.Next(-10, 6));
+            var checkOut = end.AddMinutes(random.Next(0, 8));
+            if (roll < 0.04) continue;                                                   // absent
+            if (roll < 0.06) { csv.Append(CsvText.Line([officerId.ToString(), "", "", "1"])); continue; } // excused
+            if (roll < 0.12) checkIn = start.AddMinutes(random.Next(15, 50));            // late
+            else if (roll < 0.16) checkOut = end.AddMinutes(-random.Next(30, 90));       // left early
+            csv.Append(CsvText.Line([officerId.ToString(), checkIn.ToString("O", CultureInfo.InvariantCulture), checkOut.ToString("O", CultureInfo.InvariantCulture), ""]));
+        }
+        if (walkIns.Count > 0 && random.NextDouble() < 0.02)
+            csv.Append(CsvText.Line([walkIns[walkInSessions++ % walkIns.Count].ToString(), start.ToString("O", CultureInfo.InvariantCulture), end.ToString("O", CultureInfo.InvariantCulture), ""]));
+        using var content = new StringContent(csv.ToString(), Encoding.UTF8, "text/csv");
+        using var upload = await manager.PostAsync($"/api/attendance/sessions/{sessionId}/roll-call", content);
+        if (!upload.IsSuccessStatusCode) throw new InvalidOperationException($"Roll call of {sessionId} refused: {await upload.Content.ReadAsStringAsync()}");
+        return walkInSessions;
     }
 
     /// <summary>The session's members, once Attendance has learned them from the Scheduler's events.</summary>

@@ -144,9 +144,7 @@ public sealed class SendSmsConsumer(
                     """, new { sms.SmsId, rejected.Code, now }, ct);
                 work.Publish(new SmsFailed(sms.SmsId, sms.OfficerId, sms.Purpose, rejected.Code, rejected.Reason, now));
                 // The provider's verdict on the officer, not only on this SMS: Enrollment records it and nothing more is sent.
-                if (rejected.Code == TwilioErrorCodes.OptedOut)
-                    work.Publish(new SmsOptOutRequested(sms.OfficerId, $"STOP at the carrier ({rejected.Code})", now));
-                else if (rejected.Code is TwilioErrorCodes.InvalidNumber or TwilioErrorCodes.NotMobile)
+                if (rejected.Code is TwilioErrorCodes.OptedOut or TwilioErrorCodes.InvalidNumber or TwilioErrorCodes.NotMobile)
                     work.Publish(new SmsNumberRejected(sms.OfficerId, sms.SmsId, rejected.Code, now));
                 break;
             case SendOutcome.NotTaken:

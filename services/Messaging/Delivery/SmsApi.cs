@@ -21,12 +21,90 @@ public static class SmsApi
         public DateTimeOffset ReceivedAt { get; init; }
     }
 
+    public sealed record OutboundCount
+    {
+        public string Purpose { get; init; } = "";
+        public string State { get; init; } = "";
+        public string? Status { get; init; }
+        public string? Reason { get; init; }
+        public long Count { get; init; }
+        public long Segments { get; init; }
+    }
+
+    public sealed record InboundCount
+    {
+        public string? Category { get; init; }
+        public long Count { get; init; }
+    }
+
+    /// <param name="InFlight">SMS not settled yet: being sent, retried, or accepted with no final provider status.</param>
+    public sealed record SmsSummary(long InFlight, IReadOnlyList<OutboundCount> Outbound, IReadOnlyList<InboundCount> Inbound);
+
+    public sealed record InboundView
+    {
+        public long Id { get; init; }
+        public Guid? OfficerId { get; init; }
+        public string FromMasked { get; init; } = "";
+        public string Body { get; init; } = "";
+        public string? Category { get; init; }
+        public Guid? AcknowledgedSmsId { get; init; }
+        public DateTimeOffset ReceivedAt { get; init; }
+    }
+
     public static IEndpointRouteBuilder MapSmsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/messaging").WithTags("Messaging")
-            .MapGet("/sms/{smsId:guid}", GetSms).RequireAuthorization(Roles.Manager)
+        var api = app.MapGroup("/api/messaging").WithTags("Messaging");
+        api.MapGet("/sms/{smsId:guid}", GetSms).RequireAuthorization(Roles.Manager)
             .WithSummary("One SMS: its send state, provider status and every status callback received.");
+        api.MapGet("/sms/summary", Summary).RequireAnyRole(Roles.Manager, Roles.Researcher)
+            .WithSummary("Outbound SMS by purpose, state, provider status and reason (with segments), inbound replies by category, and how many are not settled yet.");
+        api.MapGet("/inbound", Inbound).RequireAuthorization(Roles.Manager)
+            .WithSummary("Replies, newest first (category=other: the ones a person should read); numbers masked.");
         return app;
+    }
+
+    static async Task<Ok<SmsSummary>> Summary([FromKeyedServices(MessagingService.Name)] ServiceDatabase database, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var outbound = await connection.QueryAsync<OutboundCount>(new CommandDefinition("""
+            SELECT purpose AS Purpose, state AS State, status AS Status, COALESCE(refusal_reason, CAST(error_code AS TEXT)) AS Reason,
+                   COUNT(*) AS Count, COALESCE(SUM(segments), 0) AS Segments
+            FROM outbound_sms GROUP BY purpose, state, status, COALESCE(refusal_reason, CAST(error_code AS TEXT)) ORDER BY 1, 2, 3, 4
+            """, cancellationToken: ct));
+        var inbound = await connection.QueryAsync<InboundCount>(new CommandDefinition(
+            "SELECT category AS Category, COUNT(*) AS Count FROM inbound_sms GROUP BY category ORDER BY category", cancellationToken: ct));
+        var inFlight = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            SELECT COUNT(*) FROM outbound_sms
+            WHERE state IN ('new', 'sending', 'retrying') OR (state = 'accepted' AND COALESCE(status, '') NOT IN ('delivered', 'undelivered', 'failed'))
+            """, cancellationToken: ct));
+        return TypedResults.Ok(new SmsSummary(inFlight, outbound.ToList(), inbound.ToList()));
+    }
+
+    static async Task<Ok<IReadOnlyList<InboundView>>> Inbound(string? category, int? limit,
+        [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<InboundRow>(new CommandDefinition("""
+            SELECT id AS Id, officer_id AS OfficerId, from_phone AS FromPhone, body AS Body, category AS Category,
+                   acknowledged_sms_id AS AcknowledgedSmsId, received_at AS ReceivedAt
+            FROM inbound_sms WHERE @category IS NULL OR category = @category ORDER BY id DESC LIMIT @limit
+            """, new { category, limit = Math.Clamp(limit ?? 100, 1, 1000) }, cancellationToken: ct));
+        return TypedResults.Ok<IReadOnlyList<InboundView>>(rows.Select(r => new InboundView
+        {
+            Id = r.Id, OfficerId = r.OfficerId, FromMasked = PhoneMask.Mask(r.FromPhone), Body = r.Body, Category = r.Category,
+            AcknowledgedSmsId = r.AcknowledgedSmsId, ReceivedAt = r.ReceivedAt,
+        }).ToList());
+    }
+
+    sealed record InboundRow
+    {
+        public long Id { get; init; }
+        public Guid? OfficerId { get; init; }
+        public string FromPhone { get; init; } = "";
+        public string Body { get; init; } = "";
+        public string? Category { get; init; }
+        public Guid? AcknowledgedSmsId { get; init; }
+        public DateTimeOffset ReceivedAt { get; init; }
     }
 
     static async Task<Results<Ok<SmsView>, NotFound>> GetSms(Guid smsId, [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, CancellationToken ct)

@@ -37,18 +37,37 @@ public sealed class StudyClockOptions
 /// </summary>
 public sealed class StudyClock : TimeProvider
 {
-    readonly DateTimeOffset studyStart;
-    readonly DateTimeOffset realStart;
+    // One immutable pair, swapped whole, so a reader never sees a half-made jump.
+    sealed record Anchor(DateTimeOffset StudyStart, DateTimeOffset RealStart);
+    volatile Anchor anchor;
+    readonly Lock jumping = new();
 
     public StudyClock(DateTimeOffset studyStart, DateTimeOffset realStart, double speed)
     {
         if (!(speed > 0 && speed <= 1_000_000)) throw new ArgumentOutOfRangeException(nameof(speed), speed, "Clock:Speed must be above 0 and at most 1,000,000.");
-        (this.studyStart, this.realStart, Speed) = (studyStart, realStart, speed);
+        anchor = new Anchor(studyStart, realStart);
+        Speed = speed;
     }
 
     public double Speed { get; }
 
-    public override DateTimeOffset GetUtcNow() => studyStart + (System.GetUtcNow() - realStart) * Speed;
+    public override DateTimeOffset GetUtcNow()
+    {
+        var a = anchor;
+        return a.StudyStart + (System.GetUtcNow() - a.RealStart) * Speed;
+    }
+
+    /// <summary>
+    /// Moves the study clock forward to <paramref name="instant"/> at once (the demo skips the weeks between a reminder
+    /// and the next). Never backwards: earlier instants change nothing. Timers already running keep their real delays.
+    /// </summary>
+    public void JumpTo(DateTimeOffset instant)
+    {
+        lock (jumping)
+        {
+            if (instant > GetUtcNow()) anchor = new Anchor(instant, System.GetUtcNow());
+        }
+    }
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
         new ScaledTimer(System.CreateTimer(callback, state, Scale(dueTime), Scale(period)), this);

@@ -15,7 +15,7 @@ public sealed class ReminderPlans(StudyProtocol protocol, TimeProvider clock, IL
 {
     public const string PlannedBy = "attendance-closed";
 
-    public async Task<int> PlanAsync(UnitOfWork work, Guid cohortId, IReadOnlyDictionary<Guid, bool> eligibleByOfficer, DateTimeOffset closedAt, CancellationToken ct)
+    public async Task<int> PlanAsync(UnitOfWork work, Guid cohortId, IReadOnlyDictionary<Guid, bool> eligibleByOfficer, CancellationToken ct)
     {
         if (protocol.Reminders is not { } rules)
         {

@@ -30,7 +30,7 @@ public sealed class CohortAttendanceClosedConsumer(
             VALUES (@OfficerId, @CohortId, @MinutesAttended, @MinutesPlanned, @SessionsAttended, @Sessions, @WalkIn, @eligible, @version, @ClosedAt)
             ON CONFLICT (officer_id, cohort_id) DO NOTHING
             """, outcomes, ct);
-        await reminders.PlanAsync(work, m.CohortId, outcomes.Where(o => !o.WalkIn).ToDictionary(o => o.OfficerId, o => o.eligible), m.ClosedAt, ct);
+        await reminders.PlanAsync(work, m.CohortId, outcomes.Where(o => !o.WalkIn).ToDictionary(o => o.OfficerId, o => o.eligible), ct);
         await work.CommitAsync(ct);
     }
 }

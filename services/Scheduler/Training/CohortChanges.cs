@@ -62,6 +62,7 @@ public sealed class CohortChanges(
             throw new PlanningRefused("date", $"Day {session.DayNumber} must stay before day {sessions[index + 1].DayNumber} ({sessions[index + 1].LocalDate}).", 409);
         var time = startTime ?? LocalTime(session.StartsAt);
         var length = session.EndsAt - session.StartsAt;
+        if (time.Add(length) <= time) throw new PlanningRefused("startTime", "The session would end after midnight.", 400);
         var moved = session with
         {
             LocalDate = date.ToString("yyyy-MM-dd"),
@@ -168,7 +169,8 @@ public sealed class CohortChanges(
         // The first session gone: officers not yet told are invited to the new first one.
         if (remaining.Count > 0 && sessions[0].SessionId == sessionId)
         {
-            var (n, c) = await ReplanFirstSessionNoticesAsync(work, cohort, remaining, [sessionId], SmsSkipReasons.SessionCancelled, by, now, ct, toldGetNotice: false);
+            // Only invitations and day-before reminders are re-planned: the cancellation notices just planned must stand.
+            var (n, c) = await ReplanFirstSessionNoticesAsync(work, cohort, remaining, [], SmsSkipReasons.SessionCancelled, by, now, ct, toldGetNotice: false);
             (noticed, cancelled) = (noticed + n, cancelled + c);
         }
         await work.CommitAsync(ct);

@@ -95,6 +95,14 @@ public sealed class TrainingPlanner(
                 Local(day, cohort.Start), Local(day, cohort.End))).ToList();
             views.Add(new PlannedCohortView(cohortId, cohort.SectorCode, cohort.Role, cohort.Number, venueNames[cohort.VenueId],
                 trainerNames[cohort.TrainerId], cohort.OfficerIds.Count, sessions));
+            var first = new SessionSlot(sessions[0].SessionId, cohort.Days[0], sessions[0].StartsAt, venueNames[cohort.VenueId]);
+            var messages = cohort.OfficerIds.SelectMany(officerId => new[]
+            {
+                logistics.Invitation(officerId, cohortId, cohort.Role, first, cohort.Days.Count, command.RequestedBy, now),
+                logistics.DayBefore(officerId, cohortId, cohort.Role, first, cohort.Days.Count, command.RequestedBy, now),
+            }).OfType<PlannedSms>().ToList();
+            invitations += cohort.OfficerIds.Count;
+            dayBefore += messages.Count - cohort.OfficerIds.Count;
             if (command.DryRun) continue;
 
             await work.ExecuteAsync("""
@@ -118,15 +126,7 @@ public sealed class TrainingPlanner(
                     s.StartsAt, s.EndsAt, venueNames[cohort.VenueId], cohort.TrainerId, protocol.Version, now));
             work.Publish(new CohortMembersChanged(cohortId, cohort.SectorId, cohort.Role, cohort.OfficerIds, now));
 
-            var first = new SessionSlot(sessions[0].SessionId, cohort.Days[0], sessions[0].StartsAt, venueNames[cohort.VenueId]);
-            var messages = cohort.OfficerIds.SelectMany(officerId => new[]
-            {
-                logistics.Invitation(officerId, cohortId, cohort.Role, first, cohort.Days.Count, command.RequestedBy, now),
-                logistics.DayBefore(officerId, cohortId, cohort.Role, first, cohort.Days.Count, command.RequestedBy, now),
-            }).OfType<PlannedSms>().ToList();
             await work.AddPlannedSmsAsync(messages, ct);
-            invitations += cohort.OfficerIds.Count;
-            dayBefore += messages.Count - cohort.OfficerIds.Count;
         }
         if (!command.DryRun) await work.CommitAsync(ct);
         return new PlanResult(command.DryRun, protocol.Version, views.Count, views.Sum(v => v.Sessions.Count), views.Sum(v => v.Members),

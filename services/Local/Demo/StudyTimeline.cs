@@ -1,0 +1,66 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Reminders.Platform.Hosting;
+
+namespace Reminders.Local.Demo;
+
+/// <summary>
+/// Runs the study's weeks in seconds: the study clock jumps to the next instant a planned SMS is due, the dispatcher
+/// sends what is due, and the timeline waits until Messaging has settled every SMS (accepted and delivered, or failed,
+/// or refused) before the next jump. Nothing sleeps through protocol time.
+/// </summary>
+sealed class StudyTimeline(StudyClock clock, ReminderClient client)
+{
+    static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(90);
+
+    public DateTimeOffset Now => clock.GetUtcNow();
+
+    public void JumpTo(DateTimeOffset instant) => clock.JumpTo(instant);
+
+    /// <summary>
+    /// Jumps from one due time to the next until nothing planned is due before <paramref name="until"/>; after each jump
+    /// has settled, <paramref name="afterStep"/> may act (officers replying) and is settled too.
+    /// </summary>
+    public async Task<int> RunUntilAsync(DateTimeOffset until, Func<Task>? afterStep = null)
+    {
+        var steps = 0;
+        while (true)
+        {
+            await SettleAsync();
+            if (afterStep is not null)
+            {
+                await afterStep();
+                await SettleAsync();
+            }
+            var next = (await DispatchAsync()).GetProperty("nextDueAt");
+            if (next.ValueKind == JsonValueKind.Null || next.GetDateTimeOffset() >= until) return steps;
+            clock.JumpTo(next.GetDateTimeOffset());
+            steps++;
+        }
+    }
+
+    /// <summary>Waits until the dispatcher has nothing due and Messaging has settled everything it was given.</summary>
+    public async Task SettleAsync()
+    {
+        var deadline = DateTimeOffset.UtcNow + SettleTimeout;
+        while (true)
+        {
+            var dispatch = await DispatchAsync();
+            var dispatched = dispatch.GetProperty("counts").EnumerateArray()
+                .Where(c => c.GetProperty("status").GetString() == "dispatched").Sum(c => c.GetProperty("count").GetInt64());
+            var sms = await client.JsonAsync("messaging", "/api/messaging/sms/summary");
+            var known = sms.GetProperty("outbound").EnumerateArray()
+                .Where(c => c.GetProperty("purpose").GetString() is "logistics" or "reminder").Sum(c => c.GetProperty("count").GetInt64());
+            if (dispatch.GetProperty("due").GetInt64() == 0 && known >= dispatched && sms.GetProperty("inFlight").GetInt64() == 0) return;
+            if (DateTimeOffset.UtcNow > deadline)
+                throw new TimeoutException($"Not settled after {SettleTimeout.TotalSeconds:F0} s: {dispatch.GetProperty("due")} due, {known} of {dispatched} known to Messaging, {sms.GetProperty("inFlight")} in flight.");
+            await Task.Delay(50);
+        }
+    }
+
+    public async Task<JsonElement> DispatchAsync()
+    {
+        using var manager = client.ManagerHttp();
+        return await manager.GetFromJsonAsync<JsonElement>("/api/scheduler/dispatch");
+    }
+}
