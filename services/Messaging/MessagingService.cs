@@ -24,6 +24,10 @@ public static class MessagingService
         builder.Services.AddSingleton<SenderPacer>();
         builder.Services.AddSingleton<WebhookUrls>();
         builder.Services.AddSingleton<InboundReplies>();
+        builder.Services.Configure<ReconciliationOptions>(builder.Configuration.GetSection(ReconciliationOptions.Section));
+        builder.Services.AddSingleton<SmsReconciliation>();
+        var interval = TimeSpan.FromSeconds(Math.Max(1, builder.Configuration.GetValue($"{ReconciliationOptions.Section}:IntervalSeconds", 60)));
+        builder.AddServiceJobs(Name, q => q.ScheduleRecurring<ReconcileSmsJob>(ReconcileSmsJob.Key, interval));
         return builder;
     }
 

@@ -1,7 +1,4 @@
 using MassTransit;
-using Npgsql;
-using Quartz;
-using Reminders.Platform.Data;
 using Reminders.Platform.Bus;
 using Reminders.Platform.Hosting;
 using Reminders.Platform.Protocol;
@@ -30,36 +27,13 @@ public static class SchedulerService
         return builder;
     }
 
-    /// <summary>
-    /// The dispatcher runs as one recurring Quartz job: in memory for the one-process default, clustered on PostgreSQL
-    /// (in this service's schema) when distributed, so one instance at a time runs it and another takes over when it dies.
-    /// Quartz keeps real time even when the services run on an accelerated clock; the job reads the services' clock.
-    /// </summary>
+    /// <summary>The dispatcher: one recurring job claiming due planned SMS in batches (<see cref="ServiceJobs"/>).</summary>
     static void AddSmsDispatch(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<DispatchOptions>(builder.Configuration.GetSection(DispatchOptions.Section));
         builder.Services.AddSingleton<DueSmsDispatcher>();
-        var interval = TimeSpan.FromMilliseconds(Math.Max(100, builder.Configuration.GetValue($"{DispatchOptions.Section}:IntervalMilliseconds", 1000)));
-        var database = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
-        builder.Services.AddQuartz(Name, q =>
-        {
-            q.UseTimeProvider(TimeProvider.System);
-            if (database.Provider == SqlDialect.Postgres)
-            {
-                q.ConfigureScheduler(s => { s.InstanceId = "AUTO"; s.IdleWaitTime = TimeSpan.FromSeconds(1); });
-                var connection = new NpgsqlConnectionStringBuilder(database.Postgres) { SearchPath = Name }.ConnectionString;
-                q.UsePersistentStore(store =>
-                {
-                    store.UsePostgres(connection);
-                    store.UseClustering(c => c.CheckinInterval = TimeSpan.FromSeconds(5));
-                    store.ProvisionSchema();
-                });
-            }
-            else q.UseInMemoryStore();
-            q.ScheduleJob<DispatchDueSmsJob>(trigger => trigger.WithIdentity("dispatch-due-sms-every-interval", Name).WithSimpleSchedule(x => x.WithInterval(interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)),
-                job => job.WithIdentity(DispatchDueSmsJob.Key));
-        });
-        builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        var interval = TimeSpan.FromMilliseconds(Math.Max(50, builder.Configuration.GetValue($"{DispatchOptions.Section}:IntervalMilliseconds", 1000)));
+        builder.AddServiceJobs(Name, q => q.ScheduleRecurring<DispatchDueSmsJob>(DispatchDueSmsJob.Key, interval));
     }
 
     public static void AddSchedulerConsumers(this IBusRegistrationConfigurator bus)

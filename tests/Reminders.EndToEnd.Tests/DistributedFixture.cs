@@ -9,8 +9,18 @@ namespace Reminders.EndToEnd.Tests;
 /// The distributed mode for real: the four services and the provider simulator as five OS processes, over RabbitMQ
 /// (a vhost of their own) and PostgreSQL (a database of their own, one schema per service).
 /// </summary>
-public sealed class DistributedFixture : IAsyncLifetime
+public class DistributedFixture : IAsyncLifetime
 {
+    /// <summary>How many instances of each service run (competing consumers on the same queues, one database).</summary>
+    protected virtual IReadOnlyDictionary<string, int> Instances => new Dictionary<string, int>();
+
+    /// <summary>The study clock all processes share.</summary>
+    protected virtual Dictionary<string, string?> Clock() =>
+        StudyClockOptions.InsideSendingHours(ProtocolLoader.LoadDefault(), DateTimeOffset.UtcNow, TimeSpan.FromHours(2));
+
+    /// <summary>Settings every process gets on top of the fixture's own.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
+
     public const string ManagerKey = "test-manager-key";
     public const string TrainerKey = "test-trainer-key";
     public const string ResearcherKey = "test-researcher-key";
@@ -30,16 +40,18 @@ public sealed class DistributedFixture : IAsyncLifetime
         database = await TestDatabase.CreateAsync("e2e");
         vhost = await TestVirtualHost.CreateAsync("e2e");
 
-        var clock = StudyClockOptions.InsideSendingHours(ProtocolLoader.LoadDefault(), DateTimeOffset.UtcNow, TimeSpan.FromHours(2));
+        var clock = Clock();
         var messagingPort = ServiceProcess.FreePort();
         var messagingUrl = $"http://127.0.0.1:{messagingPort}";
-        Simulator = new ServiceProcess("ProviderSimulator", new Dictionary<string, string?>(clock)
+        var simulatorSettings = new Dictionary<string, string?>(clock)
         {
             ["Simulator:AccountSid"] = AccountSid,
             ["Simulator:AuthToken"] = AuthToken,
             ["Simulator:InboundWebhookUrl"] = $"{messagingUrl}/api/messaging/webhooks/twilio/inbound",
             ["Simulator:MessagesPerSecondPerSender"] = "100",
-        });
+        };
+        foreach (var (key, value) in ExtraSettings) simulatorSettings[key] = value;
+        Simulator = new ServiceProcess("ProviderSimulator", simulatorSettings);
         Simulator.Start();
 
         var common = new Dictionary<string, string?>(vhost.BusSettings().Concat(clock))
@@ -51,7 +63,9 @@ public sealed class DistributedFixture : IAsyncLifetime
             ["Auth:ApiKeys:2:Name"] = "test-researcher", ["Auth:ApiKeys:2:Key"] = ResearcherKey, ["Auth:ApiKeys:2:Roles:0"] = "researcher",
             ["Logging:LogLevel:Default"] = "Information",
         };
+        foreach (var (key, value) in ExtraSettings) common[key] = value;
         foreach (var service in new[] { "Enrollment", "Scheduler", "Messaging", "Attendance" })
+        for (var instance = 1; instance <= Instances.GetValueOrDefault(service, 1); instance++)
         {
             var settings = new Dictionary<string, string?>(common);
             if (service == "Messaging")
@@ -61,10 +75,13 @@ public sealed class DistributedFixture : IAsyncLifetime
                 settings["Messaging:Twilio:AuthToken"] = AuthToken;
                 settings["Messaging:Twilio:BaseUrl"] = Simulator.Url;
                 settings["Messaging:Twilio:From"] = "+15005550006";
-                settings["Messaging:Twilio:MessagesPerSecondPerSender"] = "100";
+                settings.TryAdd("Messaging:Twilio:MessagesPerSecondPerSender", "100");
             }
-            Services[service] = new ServiceProcess(service, settings, service == "Messaging" ? messagingPort : null);
-            Services[service].Start();
+            var name = instance == 1 ? service : $"{service}#{instance}";
+            // A second instance starts once the first has migrated its schema and provisioned Quartz's tables.
+            if (instance > 1) await Services[service].WaitReadyAsync(TimeSpan.FromSeconds(90));
+            Services[name] = new ServiceProcess(service, settings, service == "Messaging" && instance == 1 ? messagingPort : null);
+            Services[name].Start();
         }
 
         await Simulator.WaitReadyAsync(TimeSpan.FromSeconds(60), "/health/live");

@@ -97,6 +97,20 @@ public sealed class TwilioSmsSender
         return null;
     }
 
+    /// <summary>The provider's current status of a message (for receipts that never came); null when the provider cannot say now.</summary>
+    public async Task<(string Status, int? ErrorCode)?> FetchStatusAsync(string providerSid)
+    {
+        try
+        {
+            var message = await MessageResource.FetchAsync(pathSid: providerSid, client: client);
+            return message.Status is null ? null : (message.Status.ToString(), message.ErrorCode);
+        }
+        catch (Exception ex) when (ex is ApiException or TwilioException or HttpRequestException or TaskCanceledException or IOException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>A refused or unresolvable connection: the request never reached the provider.</summary>
     static bool NeverLeft(Exception ex)
     {

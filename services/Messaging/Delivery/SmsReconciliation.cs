@@ -1,0 +1,143 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Quartz;
+using Reminders.Contracts;
+using Reminders.Platform;
+using Reminders.Platform.Data;
+using Reminders.Platform.Protocol;
+
+namespace Reminders.Messaging.Delivery;
+
+public sealed class ReconciliationOptions
+{
+    public const string Section = "Messaging:Reconciliation";
+    public int IntervalSeconds { get; set; } = 60;
+    /// <summary>An accepted SMS with no final status after this long is looked up at the provider.</summary>
+    public int ReceiptOverdueMinutes { get; set; } = 15;
+    /// <summary>A send that made no progress for this long (its bus retries ran out) is put back on the queue.</summary>
+    public int StuckMinutes { get; set; } = 10;
+    /// <summary>After this many provider attempts a send is given up as failed (retries_exhausted).</summary>
+    public int MaxAttempts { get; set; } = 12;
+    /// <summary>A send still not accepted this long after it was requested is given up as failed (expired).</summary>
+    public int MaxAgeHours { get; set; } = 24;
+    public int BatchSize { get; set; } = 200;
+}
+
+public sealed record ReconciliationRound(int Reconciled, int Redriven, int GivenUp);
+
+/// <summary>
+/// What the bus and the provider's callbacks can leave undone. Receipts that never came: the provider is asked for the
+/// final status, recorded like a callback (it only moves forward). Sends that stalled after their bus retries ran out:
+/// put back on the queue under the same id (Messaging sends once per id, and a send in doubt is looked up first), or
+/// given up as failed, with the reason, after too many attempts or too long.
+/// </summary>
+public sealed class SmsReconciliation(
+    [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, TwilioSmsSender sender, StudyProtocol protocol, TimeProvider clock,
+    IOptions<ReconciliationOptions> options, ILogger<SmsReconciliation> logger)
+{
+    public async Task<ReconciliationRound> RunAsync(CancellationToken ct)
+    {
+        var reconciled = await ReconcileReceiptsAsync(ct);
+        var (redriven, givenUp) = await RedriveStalledAsync(ct);
+        if (reconciled + redriven + givenUp > 0)
+            logger.LogInformation("Reconciliation: {Reconciled} receipts from the provider, {Redriven} sends re-queued, {GivenUp} given up", reconciled, redriven, givenUp);
+        return new ReconciliationRound(reconciled, redriven, givenUp);
+    }
+
+    async Task<int> ReconcileReceiptsAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        List<OverdueRow> overdue;
+        await using (var read = await database.BeginAsync(ct))
+            overdue = [.. await read.QueryAsync<OverdueRow>("""
+                SELECT sms_id AS SmsId, officer_id AS OfficerId, purpose AS Purpose, provider_sid AS ProviderSid, status AS Status FROM outbound_sms
+                WHERE state = 'accepted' AND provider_sid IS NOT NULL AND COALESCE(status, '') NOT IN ('delivered', 'undelivered', 'failed')
+                  AND accepted_at <= @before
+                ORDER BY accepted_at LIMIT @BatchSize
+                """, new { before = now.AddMinutes(-options.Value.ReceiptOverdueMinutes), options.Value.BatchSize }, ct)];
+        var changed = 0;
+        foreach (var row in overdue)
+        {
+            var fetched = await sender.FetchStatusAsync(row.ProviderSid);
+            if (fetched is null || fetched.Value.Status == row.Status) continue;
+            await using var work = await database.BeginAsync(ct);
+            await work.ExecuteAsync("""
+                INSERT INTO sms_status_history (sms_id, provider_sid, status, error_code, source, received_at) VALUES (@SmsId, @ProviderSid, @status, @errorCode, 'reconciliation', @now)
+                """, new { row.SmsId, row.ProviderSid, status = fetched.Value.Status, errorCode = fetched.Value.ErrorCode, now }, ct);
+            var current = await work.QuerySingleOrDefaultAsync<string?>($"SELECT status FROM outbound_sms WHERE sms_id = @SmsId {work.Dialect.ForUpdate()}", row, ct);
+            if (SmsStatuses.MovesForward(current, fetched.Value.Status))
+            {
+                await work.ExecuteAsync("""
+                    UPDATE outbound_sms SET status = @status, error_code = COALESCE(@errorCode, error_code), status_updated_at = @now WHERE sms_id = @SmsId
+                    """, new { row.SmsId, status = fetched.Value.Status, errorCode = fetched.Value.ErrorCode, now }, ct);
+                work.Publish(new SmsStatusChanged(row.SmsId, row.OfficerId, row.Purpose, fetched.Value.Status, fetched.Value.ErrorCode, now));
+                changed++;
+            }
+            await work.CommitAsync(ct);
+        }
+        return changed;
+    }
+
+    async Task<(int Redriven, int GivenUp)> RedriveStalledAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var o = options.Value;
+        await using var work = await database.BeginAsync(ct);
+        var stalled = await work.QueryAsync<StalledRow>($"""
+            SELECT sms_id AS SmsId, officer_id AS OfficerId, purpose AS Purpose, body AS Body, attempts AS Attempts, requested_at AS RequestedAt
+            FROM outbound_sms
+            WHERE (state IN ('new', 'retrying') AND COALESCE(last_attempt_at, requested_at) <= @stalledBefore)
+               OR (state = 'sending' AND sending_lease_until <= @stalledBefore)
+            ORDER BY requested_at LIMIT @BatchSize {work.Dialect.SkipLocked()}
+            """, new { stalledBefore = now.AddMinutes(-o.StuckMinutes), o.BatchSize }, ct);
+        var insideWindow = protocol.QuietHours.IsInside(now, protocol.TimeZone);
+        var (redriven, givenUp) = (0, 0);
+        foreach (var row in stalled)
+        {
+            var reason = row.Attempts >= o.MaxAttempts ? "retries_exhausted" : row.RequestedAt <= now.AddHours(-o.MaxAgeHours) ? "expired" : null;
+            if (reason is not null)
+            {
+                await work.ExecuteAsync("""
+                    UPDATE outbound_sms SET state = 'failed', status = 'failed', refusal_reason = @reason, status_updated_at = @now, sending_lease_until = NULL WHERE sms_id = @SmsId
+                    """, new { row.SmsId, reason, now }, ct);
+                work.Publish(new SmsFailed(row.SmsId, row.OfficerId, row.Purpose, null, reason, now));
+                givenUp++;
+                continue;
+            }
+            // Quiet hours: it would only be refused; it goes when the window opens.
+            if (!insideWindow && row.Purpose != SmsPurposes.Reply) continue;
+            await work.ExecuteAsync("UPDATE outbound_sms SET last_attempt_at = @now WHERE sms_id = @SmsId", new { row.SmsId, now }, ct);
+            work.Send(QueueNames.SendSms, new SendSms(row.SmsId, row.OfficerId, row.Purpose, row.Body, row.RequestedAt));
+            redriven++;
+        }
+        await work.CommitAsync(ct);
+        return (redriven, givenUp);
+    }
+
+    sealed record OverdueRow
+    {
+        public Guid SmsId { get; init; }
+        public Guid OfficerId { get; init; }
+        public string Purpose { get; init; } = "";
+        public string ProviderSid { get; init; } = "";
+        public string? Status { get; init; }
+    }
+
+    sealed record StalledRow
+    {
+        public Guid SmsId { get; init; }
+        public Guid OfficerId { get; init; }
+        public string Purpose { get; init; } = "";
+        public string Body { get; init; } = "";
+        public long Attempts { get; init; }
+        public DateTimeOffset RequestedAt { get; init; }
+    }
+}
+
+[DisallowConcurrentExecution]
+public sealed class ReconcileSmsJob(SmsReconciliation reconciliation) : IJob
+{
+    public static readonly JobKey Key = new("reconcile-sms", MessagingService.Name);
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) => await reconciliation.RunAsync(cancellationToken);
+}
