@@ -14,9 +14,9 @@ namespace Reminders.EndToEnd.Tests;
 /// </summary>
 public sealed class ScaledOutFixture : DistributedFixture
 {
-    /// <summary>Training Monday 1 to Wednesday 3 February 2027; the first reminder is due on the 10th at 10:00.</summary>
-    public static readonly DateOnly FirstTrainingDay = new(2027, 2, 1);
-    public static readonly DateTimeOffset StudyStart = new(2027, 2, 10, 10, 5, 0, TimeSpan.FromHours(-6));
+    /// <summary>Training Tuesday 2 to Thursday 4 February 2027 (Monday the 1st is a holiday); the first reminder is due on the 11th at 10:00.</summary>
+    public static readonly DateOnly FirstTrainingDay = new(2027, 2, 2);
+    public static readonly DateTimeOffset StudyStart = new(2027, 2, 11, 10, 5, 0, TimeSpan.FromHours(-6));
 
     protected override IReadOnlyDictionary<string, int> Instances => new Dictionary<string, int> { ["Scheduler"] = 2, ["Messaging"] = 2 };
 
@@ -68,15 +68,20 @@ public sealed class ScaledOutReminderTests(ScaledOutFixture services, ITestOutpu
         var treated = balance.GetProperty("arms").EnumerateArray().Where(a => a.GetProperty("arm").GetString() == "treatment")
             .Sum(a => a.GetProperty("officers").GetInt32() + a.GetProperty("commanders").GetInt32());
 
-        for (var i = 1; i <= 60; i++)
+        // Enough rooms and trainers for every cohort to train on the same three days.
+        for (var i = 1; i <= 80; i++)
         {
-            await scheduler.PostAsJsonAsync("/api/scheduler/venues", new { name = $"Aula {i}", capacity = 60 });
+            await scheduler.PostAsJsonAsync("/api/scheduler/venues", new { name = $"Aula {i}", capacity = 80 });
             await scheduler.PostAsJsonAsync("/api/scheduler/trainers", new { name = $"Instructor {i}" });
         }
         var window = new { from = ScaledOutFixture.FirstTrainingDay.ToString("yyyy-MM-dd"), to = ScaledOutFixture.FirstTrainingDay.AddDays(2).ToString("yyyy-MM-dd") };
         // The Scheduler learns officers and arms from Enrollment's events: plan once it knows every treated one.
-        await WaitAsync(async () => (await (await scheduler.PostAsJsonAsync("/api/scheduler/plans", new { window.from, window.to, dryRun = true }))
-            .Content.ReadFromJsonAsync<JsonElement>()).GetProperty("officers").GetInt32() == treated, "the Scheduler to learn every treated officer");
+        var dryRun = default(JsonElement);
+        await WaitAsync(async () =>
+        {
+            dryRun = await (await scheduler.PostAsJsonAsync("/api/scheduler/plans", new { window.from, window.to, dryRun = true })).Content.ReadFromJsonAsync<JsonElement>();
+            return dryRun.GetProperty("officers").GetInt32() == treated;
+        }, () => $"the Scheduler to learn every one of {treated} treated officers: {dryRun.GetProperty("officers")} placed, unplaced {dryRun.GetProperty("unplaced")}");
 
         foreach (var (kind, probability, seed) in new[] { ("error429", 0.05, 1), ("error500", 0.03, 2), ("acceptThenTimeout", 0.01, 3) })
             (await simulator.PostAsJsonAsync("/simulator/faults", new { kind, probability, seed, delayMs = 3000 })).EnsureSuccessStatusCode();
@@ -151,12 +156,14 @@ public sealed class ScaledOutReminderTests(ScaledOutFixture services, ITestOutpu
         return (fields[2], body);
     }
 
-    static async Task WaitAsync(Func<Task<bool>> done, string what, TimeSpan? timeout = null)
+    static Task WaitAsync(Func<Task<bool>> done, string what, TimeSpan? timeout = null) => WaitAsync(done, () => what, timeout);
+
+    static async Task WaitAsync(Func<Task<bool>> done, Func<string> what, TimeSpan? timeout = null)
     {
         var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
         while (!await done())
         {
-            if (DateTimeOffset.UtcNow > deadline) throw new TimeoutException($"Timed out waiting for {what}.");
+            if (DateTimeOffset.UtcNow > deadline) throw new TimeoutException($"Timed out waiting for {what()}.");
             await Task.Delay(200);
         }
     }
