@@ -8,7 +8,7 @@ namespace Reminders.ProviderSimulator;
 /// </summary>
 internal sealed class SimulatorClock(DateTimeOffset studyStart, DateTimeOffset realStart, double speed) : TimeProvider
 {
-    public override DateTimeOffset GetUtcNow() => studyStart + (System.GetUtcNow() - realStart) * speed;
+    public override DateTimeOffset GetUtcNow() => (studyStart + (System.GetUtcNow() - realStart) * speed).ToUniversalTime();
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period) =>
         System.CreateTimer(callback, state, Scale(dueTime), Scale(period));

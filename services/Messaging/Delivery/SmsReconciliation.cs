@@ -14,6 +14,11 @@ public sealed class ReconciliationOptions
     public int IntervalSeconds { get; set; } = 60;
     /// <summary>An accepted SMS with no final status after this long is looked up at the provider.</summary>
     public int ReceiptOverdueMinutes { get; set; } = 15;
+    /// <summary>
+    /// Receipts are looked up for this long after acceptance, then no more: for carriers that send no delivery
+    /// receipt, "sent" is as far as the status goes.
+    /// </summary>
+    public int ReceiptCheckHours { get; set; } = 72;
     /// <summary>A send that made no progress for this long (its bus retries ran out) is put back on the queue.</summary>
     public int StuckMinutes { get; set; } = 10;
     /// <summary>After this many provider attempts a send is given up as failed (retries_exhausted).</summary>
@@ -52,26 +57,38 @@ public sealed class SmsReconciliation(
             overdue = [.. await read.QueryAsync<OverdueRow>("""
                 SELECT sms_id AS SmsId, officer_id AS OfficerId, purpose AS Purpose, provider_sid AS ProviderSid, status AS Status FROM outbound_sms
                 WHERE state = 'accepted' AND provider_sid IS NOT NULL AND COALESCE(status, '') NOT IN ('delivered', 'undelivered', 'failed')
-                  AND accepted_at <= @before
-                ORDER BY accepted_at LIMIT @BatchSize
-                """, new { before = now.AddMinutes(-options.Value.ReceiptOverdueMinutes), options.Value.BatchSize }, ct)];
+                  AND accepted_at <= @overdueBefore AND accepted_at > @checkedSince
+                  AND (receipt_checked_at IS NULL OR receipt_checked_at <= @overdueBefore)
+                ORDER BY COALESCE(receipt_checked_at, accepted_at) LIMIT @BatchSize
+                """, new
+                {
+                    overdueBefore = now.AddMinutes(-options.Value.ReceiptOverdueMinutes),
+                    checkedSince = now.AddHours(-options.Value.ReceiptCheckHours),
+                    options.Value.BatchSize,
+                }, ct)];
         var changed = 0;
         foreach (var row in overdue)
         {
             var fetched = await sender.FetchStatusAsync(row.ProviderSid);
-            if (fetched is null || fetched.Value.Status == row.Status) continue;
             await using var work = await database.BeginAsync(ct);
-            await work.ExecuteAsync("""
-                INSERT INTO sms_status_history (sms_id, provider_sid, status, error_code, source, received_at) VALUES (@SmsId, @ProviderSid, @status, @errorCode, 'reconciliation', @now)
-                """, new { row.SmsId, row.ProviderSid, status = fetched.Value.Status, errorCode = fetched.Value.ErrorCode, now }, ct);
-            var current = await work.QuerySingleOrDefaultAsync<string?>($"SELECT status FROM outbound_sms WHERE sms_id = @SmsId {work.Dialect.ForUpdate()}", row, ct);
-            if (SmsStatuses.MovesForward(current, fetched.Value.Status))
+            // Checked, whatever the answer: the next round starts with the ones asked about longest ago.
+            await work.ExecuteAsync("UPDATE outbound_sms SET receipt_checked_at = @now WHERE sms_id = @SmsId", new { row.SmsId, now }, ct);
+            if (fetched is { } answer && answer.Status != row.Status)
             {
+                // The provider's own time of the status when it gives one (never later than now).
+                var at = answer.UpdatedAt is { } updated && updated < now ? updated : now;
                 await work.ExecuteAsync("""
-                    UPDATE outbound_sms SET status = @status, error_code = COALESCE(@errorCode, error_code), status_updated_at = @now WHERE sms_id = @SmsId
-                    """, new { row.SmsId, status = fetched.Value.Status, errorCode = fetched.Value.ErrorCode, now }, ct);
-                work.Publish(new SmsStatusChanged(row.SmsId, row.OfficerId, row.Purpose, fetched.Value.Status, fetched.Value.ErrorCode, now));
-                changed++;
+                    INSERT INTO sms_status_history (sms_id, provider_sid, status, error_code, source, received_at) VALUES (@SmsId, @ProviderSid, @status, @errorCode, 'reconciliation', @now)
+                    """, new { row.SmsId, row.ProviderSid, status = answer.Status, errorCode = answer.ErrorCode, now }, ct);
+                var current = await work.QuerySingleOrDefaultAsync<string?>($"SELECT status FROM outbound_sms WHERE sms_id = @SmsId {work.Dialect.ForUpdate()}", row, ct);
+                if (SmsStatuses.MovesForward(current, answer.Status))
+                {
+                    await work.ExecuteAsync("""
+                        UPDATE outbound_sms SET status = @status, error_code = COALESCE(@errorCode, error_code), status_updated_at = @now WHERE sms_id = @SmsId
+                        """, new { row.SmsId, status = answer.Status, errorCode = answer.ErrorCode, now }, ct);
+                    work.Publish(new SmsStatusChanged(row.SmsId, row.OfficerId, row.Purpose, answer.Status, answer.ErrorCode, at));
+                    changed++;
+                }
             }
             await work.CommitAsync(ct);
         }
@@ -84,7 +101,8 @@ public sealed class SmsReconciliation(
         var o = options.Value;
         await using var work = await database.BeginAsync(ct);
         var stalled = await work.QueryAsync<StalledRow>($"""
-            SELECT sms_id AS SmsId, officer_id AS OfficerId, purpose AS Purpose, body AS Body, attempts AS Attempts, requested_at AS RequestedAt
+            SELECT sms_id AS SmsId, officer_id AS OfficerId, purpose AS Purpose, body AS Body, attempts AS Attempts, requested_at AS RequestedAt,
+                   state AS State, to_phone AS ToPhone, last_attempt_at AS LastAttemptAt
             FROM outbound_sms
             WHERE (state IN ('new', 'retrying') AND COALESCE(last_attempt_at, requested_at) <= @stalledBefore)
                OR (state = 'sending' AND sending_lease_until <= @stalledBefore)
@@ -97,6 +115,18 @@ public sealed class SmsReconciliation(
             var reason = row.Attempts >= o.MaxAttempts ? "retries_exhausted" : row.RequestedAt <= now.AddHours(-o.MaxAgeHours) ? "expired" : null;
             if (reason is not null)
             {
+                // A send in doubt may have reached the officer: ask the provider before calling it failed.
+                if (row is { State: "sending", ToPhone: not null, LastAttemptAt: { } since }
+                    && await sender.FindAcceptedAsync(row.ToPhone, row.Body, since) is { } found)
+                {
+                    await work.ExecuteAsync("""
+                        UPDATE outbound_sms SET state = 'accepted', provider_sid = @ProviderSid, segments = @Segments, accepted_at = @now,
+                            sending_lease_until = NULL, status = COALESCE(status, @Status), status_updated_at = COALESCE(status_updated_at, @now)
+                        WHERE sms_id = @SmsId
+                        """, new { row.SmsId, found.ProviderSid, found.Segments, found.Status, now }, ct);
+                    work.Publish(new SmsAccepted(row.SmsId, row.OfficerId, row.Purpose, found.ProviderSid, found.Segments, now));
+                    continue;
+                }
                 await work.ExecuteAsync("""
                     UPDATE outbound_sms SET state = 'failed', status = 'failed', refusal_reason = @reason, status_updated_at = @now, sending_lease_until = NULL WHERE sms_id = @SmsId
                     """, new { row.SmsId, reason, now }, ct);
@@ -106,7 +136,11 @@ public sealed class SmsReconciliation(
             }
             // Quiet hours: it would only be refused; it goes when the window opens.
             if (!insideWindow && row.Purpose != SmsPurposes.Reply) continue;
-            await work.ExecuteAsync("UPDATE outbound_sms SET last_attempt_at = @now WHERE sms_id = @SmsId", new { row.SmsId, now }, ct);
+            // A send in doubt keeps the time its request left, so the consumer's lookup finds the provider's copy;
+            // its lapsed lease is moved on so the next round does not queue it again meanwhile.
+            await work.ExecuteAsync(row.State == "sending"
+                ? "UPDATE outbound_sms SET sending_lease_until = @now WHERE sms_id = @SmsId"
+                : "UPDATE outbound_sms SET last_attempt_at = @now WHERE sms_id = @SmsId", new { row.SmsId, now }, ct);
             work.Send(QueueNames.SendSms, new SendSms(row.SmsId, row.OfficerId, row.Purpose, row.Body, row.RequestedAt));
             redriven++;
         }
@@ -131,6 +165,9 @@ public sealed class SmsReconciliation(
         public string Body { get; init; } = "";
         public long Attempts { get; init; }
         public DateTimeOffset RequestedAt { get; init; }
+        public string State { get; init; } = "";
+        public string? ToPhone { get; init; }
+        public DateTimeOffset? LastAttemptAt { get; init; }
     }
 }
 

@@ -18,9 +18,11 @@ public sealed class TwilioOptions
     public string? MessagingServiceSid { get; set; }
 
     /// <summary>
-    /// What the provider lets each sender send per second (long code 1, toll-free 3, alphanumeric 10, short code 100+;
-    /// for a Messaging Service, the whole service's rate). Never exceeded in any one-second window, across all Messaging
-    /// instances. 0 turns pacing off (a provider with no limit, as in benchmarks).
+    /// What each sender may send per second (long code 1, toll-free 3, alphanumeric 10, short code 100+; for a Messaging
+    /// Service, the whole service's rate). Sends are given slots 1/rate apart, shared by all Messaging instances, so the
+    /// slots never exceed it in any one-second window; what reaches the provider can bunch by a few tens of
+    /// milliseconds (database and network), so set it a little under the provider's limit (a 429 is retried anyway).
+    /// 0 turns pacing off (a provider with no limit, as in benchmarks).
     /// </summary>
     public double MessagesPerSecondPerSender { get; set; } = 1;
 

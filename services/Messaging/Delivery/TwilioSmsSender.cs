@@ -98,12 +98,13 @@ public sealed class TwilioSmsSender
     }
 
     /// <summary>The provider's current status of a message (for receipts that never came); null when the provider cannot say now.</summary>
-    public async Task<(string Status, int? ErrorCode)?> FetchStatusAsync(string providerSid)
+    public async Task<(string Status, int? ErrorCode, DateTimeOffset? UpdatedAt)?> FetchStatusAsync(string providerSid)
     {
         try
         {
             var message = await MessageResource.FetchAsync(pathSid: providerSid, client: client);
-            return message.Status is null ? null : (message.Status.ToString(), message.ErrorCode);
+            return message.Status is null ? null
+                : (message.Status.ToString(), message.ErrorCode, message.DateUpdated is { } updated ? new DateTimeOffset(updated.ToUniversalTime(), TimeSpan.Zero) : null);
         }
         catch (Exception ex) when (ex is ApiException or TwilioException or HttpRequestException or TaskCanceledException or IOException)
         {

@@ -54,7 +54,8 @@ public sealed class StudyClock : TimeProvider
     public override DateTimeOffset GetUtcNow()
     {
         var a = anchor;
-        return a.StudyStart + (System.GetUtcNow() - a.RealStart) * Speed;
+        // UTC, as TimeProvider promises, whatever offset the start was given with.
+        return (a.StudyStart + (System.GetUtcNow() - a.RealStart) * Speed).ToUniversalTime();
     }
 
     /// <summary>

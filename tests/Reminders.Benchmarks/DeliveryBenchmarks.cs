@@ -1,0 +1,254 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MassTransit;
+using Npgsql;
+using Reminders.Platform.Hosting;
+using Reminders.Platform.Protocol;
+using Reminders.Testing;
+
+namespace Reminders.Benchmarks;
+
+/// <summary>
+/// Reminder delivery in distributed mode: the four services as processes over RabbitMQ and PostgreSQL, the provider
+/// simulator as a fifth. (1) N reminders all due at once, from due to the provider's acceptance and to "delivered" in
+/// the dosage ledger, beside the raw MassTransit publish→consume rate measured on the same broker in the same run.
+/// (2) A sender the provider limits to 50 SMS a second, for 60 s: the rate achieved and the busiest one-second window.
+/// Officers, arms and contacts are written straight into the services' replica tables, and the due reminders straight
+/// into the Scheduler's plan, so the run measures delivery, not enrollment.
+/// </summary>
+public static class DeliveryBenchmarks
+{
+    const string AccountSid = "ACbench00000000000000000000000000";
+    const string AuthToken = "bench-fake-auth-token";
+
+    public static async Task RunAsync(BenchmarkTable table, TextWriter log, int reminders)
+    {
+        var raw = await RawBusRateAsync(log, messages: 50_000);
+
+        var burst = await DeliverAsync(log, reminders, providerRate: 0);
+        var lateness = burst.AcceptedAt.Select(a => (a - burst.DueAt).TotalMilliseconds).Order().ToList();
+        var accepted = reminders / (burst.AcceptedAt.Max() - burst.DueAt).TotalSeconds;
+        var endToEnd = reminders / burst.LedgerAfter.TotalSeconds;
+        log.WriteLine($"delivery: {reminders:N0} due at once → accepted at {accepted:F0}/s, in the ledger at {endToEnd:F0}/s; " +
+                      $"lateness p50 {Percentile(lateness, 0.5) / 1000:F1} s, p99 {Percentile(lateness, 0.99) / 1000:F1} s; raw bus {raw:F0}/s");
+        table.Add($"{reminders:N0} due reminders, due → provider acceptance → delivered in the ledger (4 services + simulator, RabbitMQ, PostgreSQL)",
+            "≥ half the raw bus rate", $"{endToEnd:F0} SMS/s end to end ({accepted:F0}/s accepted); lateness p50 {Percentile(lateness, 0.5) / 1000:F1} s, p99 {Percentile(lateness, 0.99) / 1000:F1} s",
+            $"raw MassTransit publish→consume {raw:F0} msg/s (half: {raw / 2:F0})", endToEnd >= raw / 2);
+
+        const int perSecond = 50, seconds = 60;
+        var limited = await DeliverAsync(log, perSecond * seconds, providerRate: perSecond);
+        var times = limited.AcceptedAt.Order().ToList();
+        var achieved = (times.Count - 1) / (times[^1] - times[0]).TotalSeconds;
+        var busiest = BusiestSecond(times);
+        log.WriteLine($"rate limit: {times.Count:N0} SMS at {achieved:F2}/s, busiest one-second window {busiest}");
+        table.Add($"one sender limited to {perSecond} SMS/s at the provider, {seconds} s of sends", $"within 2 % of {perSecond}/s, never above {perSecond} in any second",
+            $"{achieved:F2}/s, busiest one-second window {busiest}", $"the provider's limit: {perSecond}/s",
+            Math.Abs(achieved - perSecond) <= perSecond * 0.02 && busiest <= perSecond);
+    }
+
+    sealed record DeliveryRun(DateTimeOffset DueAt, IReadOnlyList<DateTimeOffset> AcceptedAt, TimeSpan LedgerAfter);
+
+    /// <summary>Starts the system, seeds <paramref name="count"/> officers and one due reminder each, and waits until the ledger has them all delivered.</summary>
+    static async Task<DeliveryRun> DeliverAsync(TextWriter log, int count, int providerRate)
+    {
+        await using var database = await TestDatabase.CreateAsync("bench");
+        await using var vhost = await TestVirtualHost.CreateAsync("bench");
+        var protocol = ProtocolLoader.LoadDefault();
+        var clockSettings = StudyClockOptions.InsideSendingHours(protocol, DateTimeOffset.UtcNow, TimeSpan.FromHours(2));
+        var clock = new StudyClock(DateTimeOffset.Parse(clockSettings["Clock:StudyStart"]!, CultureInfo.InvariantCulture),
+            DateTimeOffset.Parse(clockSettings["Clock:RealStart"]!, CultureInfo.InvariantCulture), 1);
+
+        var messagingPort = ServiceProcess.FreePort();
+        var processes = new List<ServiceProcess>();
+        try
+        {
+            var simulator = new ServiceProcess("ProviderSimulator", new Dictionary<string, string?>(clockSettings)
+            {
+                ["Simulator:AccountSid"] = AccountSid,
+                ["Simulator:AuthToken"] = AuthToken,
+                ["Simulator:InboundWebhookUrl"] = $"http://127.0.0.1:{messagingPort}/api/messaging/webhooks/twilio/inbound",
+                ["Simulator:MessagesPerSecondPerSender"] = providerRate.ToString(CultureInfo.InvariantCulture),
+                ["Simulator:CallbackConcurrency"] = "32",
+                ["Logging:LogLevel:Default"] = "Warning",
+            });
+            processes.Add(simulator);
+            simulator.Start();
+            var common = new Dictionary<string, string?>(vhost.BusSettings().Concat(clockSettings))
+            {
+                ["Database:Provider"] = "Postgres",
+                ["Database:Postgres"] = database.ConnectionString,
+                ["Auth:ApiKeys:0:Name"] = "bench", ["Auth:ApiKeys:0:Key"] = "bench-manager-key", ["Auth:ApiKeys:0:Roles:0"] = "manager",
+                ["Logging:LogLevel:Default"] = "Warning",
+            };
+            foreach (var service in new[] { "Enrollment", "Scheduler", "Messaging", "Attendance" })
+            {
+                var settings = new Dictionary<string, string?>(common);
+                if (service == "Messaging")
+                {
+                    settings["Messaging:PublicBaseUrl"] = $"http://127.0.0.1:{messagingPort}";
+                    settings["Messaging:Twilio:AccountSid"] = AccountSid;
+                    settings["Messaging:Twilio:AuthToken"] = AuthToken;
+                    settings["Messaging:Twilio:BaseUrl"] = simulator.Url;
+                    settings["Messaging:Twilio:From"] = "+15005550006";
+                    settings["Messaging:Twilio:MessagesPerSecondPerSender"] = providerRate.ToString(CultureInfo.InvariantCulture);
+                }
+                var process = new ServiceProcess(service, settings, service == "Messaging" ? messagingPort : null);
+                processes.Add(process);
+                process.Start();
+            }
+            await Task.WhenAll(processes.Select(p => p.WaitReadyAsync(TimeSpan.FromSeconds(120), p == simulator ? "/health/live" : "/health/ready")));
+
+            var officers = await SeedAsync(database.ConnectionString, count, clock);
+            var dueAt = clock.GetUtcNow();
+            var stopwatch = Stopwatch.StartNew();
+            await PlanDueRemindersAsync(database.ConnectionString, officers, protocol, dueAt);
+
+            await using var connection = new NpgsqlConnection(database.ConnectionString);
+            await connection.OpenAsync();
+            var lastReport = Stopwatch.StartNew();
+            while (true)
+            {
+                await using var command = new NpgsqlCommand("SELECT COUNT(*) FROM attendance.sms_ledger WHERE status = 'delivered'", connection);
+                var delivered = (long)(await command.ExecuteScalarAsync())!;
+                if (delivered >= count) break;
+                if (lastReport.Elapsed > TimeSpan.FromSeconds(10))
+                {
+                    log.WriteLine($"  {stopwatch.Elapsed.TotalSeconds:F0} s: {delivered:N0} of {count:N0} delivered in the ledger");
+                    lastReport.Restart();
+                }
+                if (stopwatch.Elapsed > TimeSpan.FromMinutes(20)) throw new TimeoutException($"Only {delivered:N0} of {count:N0} delivered after 20 minutes.");
+                await Task.Delay(100);
+            }
+            var ledgerAfter = stopwatch.Elapsed;
+
+            using var http = new HttpClient { BaseAddress = new Uri(simulator.Url), Timeout = TimeSpan.FromMinutes(2) };
+            var messages = await http.GetFromJsonAsync<List<JsonElement>>("/simulator/messages");
+            var acceptedAt = messages!.Select(m => m.GetProperty("acceptedAt").GetDateTimeOffset()).ToList();
+            if (acceptedAt.Count != count) throw new InvalidOperationException($"The provider accepted {acceptedAt.Count:N0} SMS for {count:N0} reminders.");
+            return new DeliveryRun(dueAt, acceptedAt, ledgerAfter);
+        }
+        finally
+        {
+            foreach (var process in processes) await process.DisposeAsync();
+        }
+    }
+
+    /// <summary>Treatment sectors, their officers with a phone each, in the Scheduler's and Messaging's replicas.</summary>
+    static async Task<Guid[]> SeedAsync(string connectionString, int count, TimeProvider clock)
+    {
+        var now = clock.GetUtcNow();
+        var sectors = Enumerable.Range(0, Math.Max(1, count / 100)).Select(_ => Guid.CreateVersion7()).ToArray();
+        var officers = Enumerable.Range(0, count).Select(_ => Guid.CreateVersion7()).ToArray();
+        var officerSectors = officers.Select((_, i) => sectors[i % sectors.Length]).ToArray();
+        var phones = officers.Select((_, i) => $"+52551{i:D7}").ToArray();
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        async Task RunAsync(string sql, params object[] parameters)
+        {
+            await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 300 };
+            for (var i = 0; i < parameters.Length; i++) command.Parameters.AddWithValue($"p{i}", parameters[i]);
+            await command.ExecuteNonQueryAsync();
+        }
+        var randomization = Guid.CreateVersion7();
+        await RunAsync("INSERT INTO scheduler.sector_arms (sector_id, arm, randomization_id) SELECT s, 'treatment', @p1 FROM unnest(@p0) s", sectors, randomization);
+        await RunAsync("INSERT INTO messaging.sector_arms (sector_id, arm) SELECT s, 'treatment' FROM unnest(@p0) s", sectors);
+        await RunAsync("INSERT INTO scheduler.officers (officer_id, sector_id, role, enrolled_at) SELECT o, s, 'officer', @p2 FROM unnest(@p0, @p1) AS t(o, s)",
+            officers, officerSectors, now);
+        await RunAsync("INSERT INTO messaging.officer_sectors (officer_id, sector_id, sector_changed_at, role) SELECT o, s, @p2, 'officer' FROM unnest(@p0, @p1) AS t(o, s)",
+            officers, officerSectors, now);
+        await RunAsync("INSERT INTO messaging.contacts (officer_id, phone_e164, updated_at) SELECT o, p, @p2 FROM unnest(@p0, @p1) AS t(o, p)",
+            officers, phones, now);
+        return officers;
+    }
+
+    /// <summary>Reminder 1 of every seeded officer, all due at <paramref name="dueAt"/>, as the Scheduler plans them.</summary>
+    static async Task PlanDueRemindersAsync(string connectionString, Guid[] officers, StudyProtocol protocol, DateTimeOffset dueAt)
+    {
+        var body = protocol.Reminders!.Schedule[0].Template.Officer.Render(new Dictionary<string, string>());
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            INSERT INTO scheduler.planned_sms (sms_id, officer_id, purpose, kind, reminder_number, body, due_at, window_ends_at, protocol_version, status, planned_by, planned_at)
+            SELECT gen_random_uuid(), o, 'reminder', 'reminder', 1, @body, @due, @due + interval '1 day', @version, 'planned', 'benchmark', @due FROM unnest(@officers) o
+            """, connection);
+        command.Parameters.AddWithValue("body", body);
+        command.Parameters.AddWithValue("due", dueAt);
+        command.Parameters.AddWithValue("version", protocol.Version);
+        command.Parameters.AddWithValue("officers", officers);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public sealed record Ping(int Number);
+
+    sealed class PingConsumer(Counter counter) : IConsumer<Ping>
+    {
+        public Task Consume(ConsumeContext<Ping> context)
+        {
+            counter.Received();
+            return Task.CompletedTask;
+        }
+    }
+
+    sealed class Counter(int expected)
+    {
+        int received;
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public void Received()
+        {
+            if (Interlocked.Increment(ref received) == expected) Done.TrySetResult();
+        }
+    }
+
+    /// <summary>MassTransit alone on the same broker: concurrent publishes (confirms on) to a quorum queue, one consumer endpoint.</summary>
+    static async Task<double> RawBusRateAsync(TextWriter log, int messages)
+    {
+        await using var vhost = await TestVirtualHost.CreateAsync("bench-raw");
+        var counter = new Counter(messages);
+        var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
+        {
+            cfg.Host(vhost.Host, (ushort)vhost.Port, vhost.Name, h =>
+            {
+                h.Username(vhost.User);
+                h.Password(vhost.Password);
+                h.PublisherConfirmation = true;
+            });
+            cfg.ReceiveEndpoint("bench-ping", e =>
+            {
+                e.SetQuorumQueue();
+                e.PrefetchCount = 64;
+                e.Consumer(() => new PingConsumer(counter));
+            });
+        });
+        await bus.StartAsync();
+        try
+        {
+            var stopwatch = Stopwatch.StartNew();
+            foreach (var chunk in Enumerable.Range(0, messages).Chunk(500))
+                await Task.WhenAll(chunk.Select(i => bus.Publish(new Ping(i))));
+            await counter.Done.Task.WaitAsync(TimeSpan.FromMinutes(5));
+            var rate = messages / stopwatch.Elapsed.TotalSeconds;
+            log.WriteLine($"raw bus: {messages:N0} published and consumed in {stopwatch.Elapsed.TotalSeconds:F1} s = {rate:F0}/s");
+            return rate;
+        }
+        finally
+        {
+            await bus.StopAsync();
+        }
+    }
+
+    static double Percentile(IReadOnlyList<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Floor(p * sorted.Count))];
+
+    /// <summary>The most acceptances in any window [t, t + 1 s) that starts at an acceptance.</summary>
+    static int BusiestSecond(IReadOnlyList<DateTimeOffset> sorted)
+    {
+        var (best, start) = (0, 0);
+        for (var end = 0; end < sorted.Count; end++)
+        {
+            while (sorted[end] - sorted[start] >= TimeSpan.FromSeconds(1)) start++;
+            best = Math.Max(best, end - start + 1);
+        }
+        return best;
+    }
+}
