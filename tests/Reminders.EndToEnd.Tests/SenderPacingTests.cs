@@ -121,7 +121,13 @@ public sealed class SenderPacingTests(PacingHostsFixture hosts) : IClassFixture<
 
         var elapsed = Stopwatch.StartNew();
         var senders = await Task.WhenAll(Enumerable.Range(0, 2 * PacingHostsFixture.SingleRate)
-            .Select(i => (i % 2 == 0 ? first : second).WaitForSlotAsync(CancellationToken.None)));
+            .Select(async i =>
+            {
+                var pacer = i % 2 == 0 ? first : second;
+                var slot = await pacer.ReserveAsync(CancellationToken.None);
+                await pacer.WaitAsync(slot, CancellationToken.None);
+                return slot.Sender;
+            }));
         elapsed.Stop();
 
         Assert.All(senders, s => Assert.Equal("+15005550006", s));

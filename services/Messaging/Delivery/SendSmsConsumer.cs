@@ -26,10 +26,13 @@ public sealed class SendSmsConsumer(
     public async Task Consume(ConsumeContext<SendSms> context)
     {
         var (sms, ct) = (context.Message, context.CancellationToken);
-        // The sender's slot first, so the guards below are checked right before the provider call.
-        var from = await pacer.WaitForSlotAsync(ct);
-        var claim = await ClaimAsync(sms, ct);
+        // The sender's slot is reserved first and the lease covers the wait for it; the request then leaves at the slot
+        // itself, not after a database round trip of varying length (which would bunch sends at the provider).
+        var slot = await pacer.ReserveAsync(ct);
+        var claim = await ClaimAsync(sms, slot.At, ct);
         if (claim is null) return;
+        await pacer.WaitAsync(slot, ct);
+        var from = slot.Sender;
 
         if (claim.InDoubtSince is { } since && await sender.FindAcceptedAsync(claim.Phone, sms.Body, since) is { } found)
         {
@@ -53,10 +56,10 @@ public sealed class SendSmsConsumer(
     sealed record Claim(string Phone, DateTimeOffset AttemptStartedAt, DateTimeOffset? InDoubtSince, TimeSpan? ValidFor);
 
     /// <summary>Checks the guards and takes the lease, or returns null when there is nothing (more) to do.</summary>
-    async Task<Claim?> ClaimAsync(SendSms sms, CancellationToken ct)
+    async Task<Claim?> ClaimAsync(SendSms sms, DateTimeOffset sendAt, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var lease = now + sender.RequestTimeout + TimeSpan.FromSeconds(5);
+        var lease = (sendAt > now ? sendAt : now) + sender.RequestTimeout + TimeSpan.FromSeconds(5);
         await using var work = await database.BeginAsync(ct);
         // Insert first, then lock: two deliveries of the same SmsId serialize on this one row.
         var measure = SmsEncoding.Measure(sms.Body);

@@ -6,7 +6,7 @@ namespace Reminders.Messaging.Delivery;
 /// <summary>
 /// Paces sends so no sender exceeds its messages per second in any one-second window, across every Messaging instance:
 /// each send reserves the next slot of the sender free soonest (slots 1/rate apart, kept in the database so all
-/// instances share them) and waits for it. System.Threading.RateLimiting is per process, so it cannot do this alone.
+/// instances share them) and its request leaves at that instant. System.Threading.RateLimiting is per process, so it cannot do this alone.
 /// </summary>
 public sealed class SenderPacer(
     [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, IOptions<TwilioOptions> options, TimeProvider clock)
@@ -15,11 +15,14 @@ public sealed class SenderPacer(
 
     public bool Enabled => options.Value.MessagesPerSecondPerSender > 0;
 
-    /// <summary>Reserves a slot and waits for it; returns the sender to send from.</summary>
-    public async Task<string> WaitForSlotAsync(CancellationToken ct)
+    /// <summary>A sender and the instant it may send.</summary>
+    public sealed record Slot(string Sender, DateTimeOffset At);
+
+    /// <summary>Reserves the next slot of the sender free soonest (now, when pacing is off).</summary>
+    public async Task<Slot> ReserveAsync(CancellationToken ct)
     {
         var senders = options.Value.SenderKeys;
-        if (!Enabled) return senders[0];
+        if (!Enabled) return new Slot(senders[0], clock.GetUtcNow());
         var spacing = TimeSpan.FromSeconds(1 / options.Value.MessagesPerSecondPerSender);
         await using var work = await database.BeginAsync(ct);
         if (!sendersRegistered)
@@ -34,11 +37,16 @@ public sealed class SenderPacer(
             ORDER BY next_slot_at LIMIT 1 {work.Dialect.ForUpdate()}
             """, new { ids }, ct) ?? throw new InvalidOperationException("No sender to pace.");
         var now = clock.GetUtcNow();
-        var slot = next.NextSlotAt > now ? next.NextSlotAt : now;
-        await work.ExecuteAsync("UPDATE sender_pace SET next_slot_at = @next WHERE sender = @Sender", new { next = slot + spacing, next.Sender }, ct);
+        var at = next.NextSlotAt > now ? next.NextSlotAt : now;
+        await work.ExecuteAsync("UPDATE sender_pace SET next_slot_at = @next WHERE sender = @Sender", new { next = at + spacing, next.Sender }, ct);
         await work.CommitAsync(ct);
-        if (slot > now) await Task.Delay(slot - now, clock, ct);
-        return next.Sender;
+        return new Slot(next.Sender, at);
+    }
+
+    public async Task WaitAsync(Slot slot, CancellationToken ct)
+    {
+        var wait = slot.At - clock.GetUtcNow();
+        if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, ct);
     }
 
     sealed record SlotRow

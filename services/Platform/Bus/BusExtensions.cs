@@ -22,8 +22,12 @@ public static class BusExtensions
             {
                 // Our consumers are idempotent (inbox), so retrying after a transient failure is safe; ~2.5 minutes in all.
                 endpoint.UseMessageRetry(r => r.Exponential(10, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500)));
-                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit && options.RabbitMq.QuorumQueues)
-                    rabbit.SetQuorumQueue();
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                {
+                    if (options.RabbitMq.QuorumQueues) rabbit.SetQuorumQueue();
+                    rabbit.PrefetchCount = options.RabbitMq.ConcurrentMessageLimit;
+                    rabbit.ConcurrentMessageLimit = options.RabbitMq.ConcurrentMessageLimit;
+                }
             });
 
             if (options.Transport == BusTransport.RabbitMq)

@@ -26,4 +26,9 @@ public sealed class RabbitMqOptions
     public string Password { get; set; } = "guest";
     /// <summary>Quorum queues (replicated, durable) for every receive endpoint; turn off only for a single-node broker that lacks them.</summary>
     public bool QuorumQueues { get; set; } = true;
+    /// <summary>
+    /// Messages each receive endpoint handles at once (and prefetches). Our consumers wait on the database and the SMS
+    /// provider, not the CPU, so this is well above MassTransit's default of twice the processor count.
+    /// </summary>
+    public int ConcurrentMessageLimit { get; set; } = 32;
 }
