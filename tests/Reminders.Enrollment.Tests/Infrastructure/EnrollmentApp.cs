@@ -178,6 +178,8 @@ public sealed class EnrollmentApp : WebApplicationFactory<RosterImporter>
 
     public override async ValueTask DisposeAsync()
     {
+        // Stopping a bus whose receive endpoints are still starting can throw inside MassTransit: let them start first.
+        await Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(15));
         await base.DisposeAsync();
         SqliteConnection.ClearAllPools();
         if (keepStorage) return;
