@@ -170,7 +170,7 @@ public static class DeliveryBenchmarks
     /// <summary>Reminder 1 of every seeded officer, all due at <paramref name="dueAt"/>, as the Scheduler plans them.</summary>
     static async Task PlanDueRemindersAsync(string connectionString, Guid[] officers, StudyProtocol protocol, DateTimeOffset dueAt)
     {
-        var body = protocol.Reminders!.Schedule[0].Template.Officer.Render(new Dictionary<string, string>());
+        var body = protocol.Reminders!.Schedule[0].Template.Officer.Render();
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""

@@ -186,7 +186,7 @@ public sealed class MessagingGuardTests(GuardHostsFixture hosts) : IClassFixture
     {
         var officer = await EnrollAsync(hosts.Night, StudyArms.Treatment);
         var keywords = Protocol.Keywords;
-        var expected = (keyword == "AYUDA" ? keywords.HelpReply : keywords.OptOutConfirmation).Officer.Render(new Dictionary<string, string>());
+        var expected = (keyword == "AYUDA" ? keywords.HelpReply : keywords.OptOutConfirmation).Officer.Render();
         var sid = SmsSteps.NewMessageSid();
 
         Assert.Equal(HttpStatusCode.OK, await Night.PostReplyAsync(sid, officer.Phone, keyword));

@@ -28,8 +28,8 @@ public sealed class ReplyKeywordTests(SeededLocalHostFixture seeded) : IClassFix
     static int nextPhone = 2000;
     WebApplication App => seeded.Host.App;
     KeywordRules Keywords => App.Services.GetRequiredService<StudyProtocol>().Keywords;
-    string HelpText => Keywords.HelpReply.Officer.Render(new Dictionary<string, string>());
-    string OptOutConfirmation => Keywords.OptOutConfirmation.Officer.Render(new Dictionary<string, string>());
+    string HelpText => Keywords.HelpReply.Officer.Render();
+    string OptOutConfirmation => Keywords.OptOutConfirmation.Officer.Render();
 
     Task<EnrolledOfficer> EnrollAsync() =>
         App.EnrollAsync(seeded.Flow.ArmBySector.First(a => a.Value == StudyArms.Treatment).Key, $"+52550000{Interlocked.Increment(ref nextPhone)}");

@@ -68,6 +68,31 @@ public sealed class CohortChangeRulesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_malformed_field_is_400_naming_it_and_changes_nothing()
+    {
+        var cases = new (string Path, object Body, string Field)[]
+        {
+            ($"/api/scheduler/cohorts/{cohort.CohortId}/move", new { start = "17/11/2026", reason = "Cambio" }, "start"),
+            ($"/api/scheduler/cohorts/{cohort.CohortId}/move", new { start = "2026-11-17", startTime = "9am", reason = "Cambio" }, "startTime"),
+            ($"/api/scheduler/sessions/{cohort.SessionIds[1]}/move", new { date = "", reason = "Cambio" }, "date"),
+            ($"/api/scheduler/sessions/{cohort.SessionIds[1]}/move", new { date = "2026-11-12", startTime = "23:00", reason = "Cambio" }, "startTime"),
+            ($"/api/scheduler/cohorts/{cohort.CohortId}/members", new { reason = "Cambio" }, "officerId"),
+            ($"/api/scheduler/cohorts/{cohort.CohortId}/staff", new { reason = "Cambio" }, "venueId"),
+        };
+        foreach (var (path, body, field) in cases)
+            Assert.Equal((HttpStatusCode.BadRequest, field), await RefusalAsync(host, path, body));
+
+        using var client = host.Client();
+        using var broken = await client.PostAsync($"/api/scheduler/cohorts/{cohort.CohortId}/move",
+            new StringContent("{\"start\": [1,", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.BadRequest, broken.StatusCode);
+
+        var detail = await host.CohortAsync(cohort.CohortId);
+        Assert.Equal("planned", Assert.Single(detail.Changes).Change);
+        Assert.All(detail.Sessions, s => Assert.Equal("scheduled", s.Status));
+    }
+
+    [Fact]
     public async Task Unknown_cohorts_and_sessions_are_404()
     {
         var officer = await host.EnrollAsync(cohort.Sector.SectorId);

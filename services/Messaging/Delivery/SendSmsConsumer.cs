@@ -129,16 +129,7 @@ public sealed class SendSmsConsumer(
         switch (outcome)
         {
             case SendOutcome.Accepted accepted:
-                // A status callback may already have moved the status on; never move it back.
-                await work.ExecuteAsync("""
-                    UPDATE outbound_sms SET state = 'accepted', provider_sid = @ProviderSid, segments = @Segments, accepted_at = @now,
-                        sending_lease_until = NULL, status = COALESCE(status, @Status), status_updated_at = COALESCE(status_updated_at, @now)
-                    WHERE sms_id = @SmsId
-                    """, new { sms.SmsId, accepted.ProviderSid, accepted.Segments, accepted.Status, now }, ct);
-                await work.ExecuteAsync("""
-                    INSERT INTO sms_status_history (sms_id, provider_sid, status, source, received_at) VALUES (@SmsId, @ProviderSid, @Status, @source, @now)
-                    """, new { sms.SmsId, accepted.ProviderSid, accepted.Status, source, now }, ct);
-                work.Publish(new SmsAccepted(sms.SmsId, sms.OfficerId, sms.Purpose, accepted.ProviderSid, accepted.Segments, now));
+                await RecordAcceptedAsync(work, sms.SmsId, sms.OfficerId, sms.Purpose, accepted, source, now, ct);
                 break;
             case SendOutcome.Rejected rejected:
                 await work.ExecuteAsync("""
@@ -159,6 +150,24 @@ public sealed class SendSmsConsumer(
                 break;
         }
         await work.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// The provider has the SMS (answered, or found by a lookup after a send in doubt): state, history and SmsAccepted,
+    /// in the caller's transaction. A status callback may already have moved the status on; it is never moved back.
+    /// </summary>
+    public static async Task RecordAcceptedAsync(UnitOfWork work, Guid smsId, Guid officerId, string purpose, SendOutcome.Accepted accepted,
+        string source, DateTimeOffset now, CancellationToken ct)
+    {
+        await work.ExecuteAsync("""
+            UPDATE outbound_sms SET state = 'accepted', provider_sid = @ProviderSid, segments = @Segments, accepted_at = @now,
+                sending_lease_until = NULL, status = COALESCE(status, @Status), status_updated_at = COALESCE(status_updated_at, @now)
+            WHERE sms_id = @smsId
+            """, new { smsId, accepted.ProviderSid, accepted.Segments, accepted.Status, now }, ct);
+        await work.ExecuteAsync("""
+            INSERT INTO sms_status_history (sms_id, provider_sid, status, source, received_at) VALUES (@smsId, @ProviderSid, @Status, @source, @now)
+            """, new { smsId, accepted.ProviderSid, accepted.Status, source, now }, ct);
+        work.Publish(new SmsAccepted(smsId, officerId, purpose, accepted.ProviderSid, accepted.Segments, now));
     }
 
     sealed record OutboundRow

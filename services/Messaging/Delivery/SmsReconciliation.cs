@@ -119,12 +119,7 @@ public sealed class SmsReconciliation(
                 if (row is { State: "sending", ToPhone: not null, LastAttemptAt: { } since }
                     && await sender.FindAcceptedAsync(row.ToPhone, row.Body, since) is { } found)
                 {
-                    await work.ExecuteAsync("""
-                        UPDATE outbound_sms SET state = 'accepted', provider_sid = @ProviderSid, segments = @Segments, accepted_at = @now,
-                            sending_lease_until = NULL, status = COALESCE(status, @Status), status_updated_at = COALESCE(status_updated_at, @now)
-                        WHERE sms_id = @SmsId
-                        """, new { row.SmsId, found.ProviderSid, found.Segments, found.Status, now }, ct);
-                    work.Publish(new SmsAccepted(row.SmsId, row.OfficerId, row.Purpose, found.ProviderSid, found.Segments, now));
+                    await SendSmsConsumer.RecordAcceptedAsync(work, row.SmsId, row.OfficerId, row.Purpose, found, "lookup", now, ct);
                     continue;
                 }
                 await work.ExecuteAsync("""

@@ -81,9 +81,7 @@ public sealed class InboundReplies(StudyProtocol protocol)
     {
         var role = await work.QuerySingleOrDefaultAsync<string?>("SELECT role FROM officer_sectors WHERE officer_id = @officerId", new { officerId }, ct);
         var smsId = Guid.CreateVersion7();
-        work.Send(QueueNames.SendSms, new SendSms(smsId, officerId, SmsPurposes.Reply, template.For(role ?? StudyRoles.Officer).Render(NoValues), now));
+        work.Send(QueueNames.SendSms, new SendSms(smsId, officerId, SmsPurposes.Reply, template.For(role ?? StudyRoles.Officer).Render(), now));
         return smsId;
     }
-
-    static readonly IReadOnlyDictionary<string, string> NoValues = new Dictionary<string, string>();
 }

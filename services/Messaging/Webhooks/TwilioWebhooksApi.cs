@@ -85,15 +85,11 @@ public static class TwilioWebhooksApi
         // The provider retries a webhook it did not see answered: the same MessageSid is stored and acted on once.
         var body = form.GetValueOrDefault("Body") ?? "";
         var now = clock.GetUtcNow();
-        var inserted = await work.ExecuteAsync("""
+        var inboundId = await work.QuerySingleOrDefaultAsync<long?>("""
             INSERT INTO inbound_sms (provider_sid, from_phone, to_phone, body, officer_id, received_at)
-            VALUES (@providerSid, @from, @to, @body, @officerId, @now) ON CONFLICT (provider_sid) DO NOTHING
+            VALUES (@providerSid, @from, @to, @body, @officerId, @now) ON CONFLICT (provider_sid) DO NOTHING RETURNING id
             """, new { providerSid, from, to = form.GetValueOrDefault("To") ?? "", body, officerId, now }, ct);
-        if (inserted == 1)
-        {
-            var inboundId = await work.ExecuteScalarAsync<long>("SELECT id FROM inbound_sms WHERE provider_sid = @providerSid", new { providerSid }, ct);
-            await replies.HandleAsync(work, inboundId, officerId, body, now, ct);
-        }
+        if (inboundId is { } id) await replies.HandleAsync(work, id, officerId, body, now, ct);
         await work.CommitAsync(ct);
         return TypedResults.Content("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>", "text/xml");
     }

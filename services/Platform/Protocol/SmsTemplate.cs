@@ -15,6 +15,11 @@ public sealed record SmsTemplate(SmsTemplateKind Kind, string Text)
     /// <summary>The placeholder names the text uses, in order of first appearance.</summary>
     public ImmutableArray<string> Placeholders => [.. Scan(Text).Parts.Where(p => p.IsPlaceholder).Select(p => p.Value).Distinct()];
 
+    /// <summary>The text of a template without placeholders (reminders, help, confirmations); throws if it has any.</summary>
+    public string Render() => Render(NoValues);
+
+    static readonly IReadOnlyDictionary<string, string> NoValues = new Dictionary<string, string>();
+
     /// <summary>The text with each placeholder replaced by its value (see <see cref="SmsPlaceholders"/> for the formats).</summary>
     public string Render(IReadOnlyDictionary<string, string> values)
     {

@@ -59,7 +59,7 @@ public sealed class ReminderPlans(StudyProtocol protocol, TimeProvider clock, IL
                     Kind = PlannedSmsKinds.Reminder,
                     CohortId = cohortId,
                     ReminderNumber = timing.Number,
-                    Body = step.Template.For(officer?.Role ?? StudyRoles.Officer).Render(NoValues),
+                    Body = step.Template.For(officer?.Role ?? StudyRoles.Officer).Render(),
                     DueAt = timing.DueAt,
                     WindowEndsAt = timing.WindowEndsAt,
                     CutoffAt = timing.CutoffAt,
@@ -77,8 +77,6 @@ public sealed class ReminderPlans(StudyProtocol protocol, TimeProvider clock, IL
             rows.Select(r => new PlannedReminder(r.SmsId, r.OfficerId, r.ReminderNumber!.Value, r.DueAt, r.Status, r.Reason)).ToList(), now));
         return rows.Count;
     }
-
-    static readonly IReadOnlyDictionary<string, string> NoValues = new Dictionary<string, string>();
 
     sealed record OfficerRow
     {

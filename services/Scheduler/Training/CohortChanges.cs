@@ -27,6 +27,7 @@ public sealed class CohortChanges(
         var days = calendar.ConsecutiveWorkingDays(start, sessions.Count);
         var time = startTime ?? LocalTime(sessions[0].StartsAt);
         var length = protocol.Training.For(cohort.Role).SessionLength;
+        if (time.Add(length) <= time) throw new PlanningRefused("startTime", "The sessions would end after midnight.", 400);
         var moved = sessions.Select((s, i) => s with
         {
             LocalDate = days[i].ToString("yyyy-MM-dd"),
@@ -34,7 +35,6 @@ public sealed class CohortChanges(
             EndsAt = QuietHours.AtLocal(days[i], time.Add(length), protocol.TimeZone),
         }).ToList();
         if (moved[0].StartsAt <= now) throw new PlanningRefused("start", "A cohort can only be moved to a time still to come.", 409);
-        if (time.Add(length) <= time) throw new PlanningRefused("startTime", "The sessions would end after midnight.", 400);
         await EnsureFreeAsync(work, moved, cohort.VenueId, cohort.TrainerId, ct);
 
         await UpdateSessionsAsync(work, cohort, moved, now, ct);
@@ -55,14 +55,14 @@ public sealed class CohortChanges(
         if (index < 0) throw new PlanningRefused("sessionId", "The session is cancelled.", 409);
         var session = sessions[index];
         if (session.StartsAt <= now) throw new PlanningRefused("sessionId", "The session has already started.", 409);
+        var time = startTime ?? LocalTime(session.StartsAt);
+        var length = session.EndsAt - session.StartsAt;
+        if (time.Add(length) <= time) throw new PlanningRefused("startTime", "The session would end after midnight.", 400);
         if (!calendar.IsWorkingDay(date)) throw new PlanningRefused("date", $"{date:yyyy-MM-dd} is not a working day.", 400);
         if (index > 0 && date <= Date(sessions[index - 1]))
             throw new PlanningRefused("date", $"Day {session.DayNumber} must stay after day {sessions[index - 1].DayNumber} ({sessions[index - 1].LocalDate}).", 409);
         if (index < sessions.Count - 1 && date >= Date(sessions[index + 1]))
             throw new PlanningRefused("date", $"Day {session.DayNumber} must stay before day {sessions[index + 1].DayNumber} ({sessions[index + 1].LocalDate}).", 409);
-        var time = startTime ?? LocalTime(session.StartsAt);
-        var length = session.EndsAt - session.StartsAt;
-        if (time.Add(length) <= time) throw new PlanningRefused("startTime", "The session would end after midnight.", 400);
         var moved = session with
         {
             LocalDate = date.ToString("yyyy-MM-dd"),
