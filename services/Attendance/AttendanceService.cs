@@ -35,6 +35,9 @@ public static class AttendanceService
         bus.AddServiceConsumer<SmsStatusChangedConsumer>(Name);
         bus.AddServiceConsumer<SmsFailedConsumer>(Name);
         bus.AddServiceConsumer<SmsRefusedConsumer>(Name);
+        bus.AddServiceConsumer<RemindersPlannedConsumer>(Name);
+        bus.AddServiceConsumer<ReminderSkippedConsumer>(Name);
+        bus.AddServiceConsumer<ReminderAcknowledgedConsumer>(Name);
     }
 
     public static IEndpointRouteBuilder MapAttendanceApi(this IEndpointRouteBuilder app)

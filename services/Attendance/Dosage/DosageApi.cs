@@ -8,10 +8,31 @@ namespace Reminders.Attendance.Dosage;
 /// <summary>What each officer received, pseudonymous only (researchers never see names or phones).</summary>
 public static class DosageApi
 {
-    public sealed record OfficerDosage(
-        Guid OfficerId, Guid? SectorId, string? Arm, string? Role,
-        long SmsSent, long SmsDelivered, long SmsFailed, long SmsUndelivered, long SmsRefused,
-        DateTimeOffset? FirstDeliveredAt, DateTimeOffset? LastDeliveredAt, IReadOnlyList<SmsEntry> Sms);
+    /// <summary>The officer's <see cref="DosageRow"/>, with every SMS of any purpose as the ledger holds it and counts over them all.</summary>
+    public sealed record OfficerDosage : DosageRow
+    {
+        public OfficerDosage(DosageRow row, IReadOnlyList<SmsEntry> sms) : base(row)
+        {
+            Sms = sms;
+            var delivered = sms.Where(s => s.DeliveredAt is not null).Select(s => s.DeliveredAt!.Value).Order().ToList();
+            SmsSent = sms.Count(s => s.Accepted);
+            SmsDelivered = sms.Count(s => s.Status == "delivered");
+            SmsFailed = sms.Count(s => s.Status == "failed");
+            SmsUndelivered = sms.Count(s => s.Status == "undelivered");
+            SmsRefused = sms.Count(s => s.RefusalReason is not null);
+            FirstDeliveredAt = delivered.Count > 0 ? delivered[0] : null;
+            LastDeliveredAt = delivered.Count > 0 ? delivered[^1] : null;
+        }
+
+        public long SmsSent { get; init; }
+        public long SmsDelivered { get; init; }
+        public long SmsFailed { get; init; }
+        public long SmsUndelivered { get; init; }
+        public long SmsRefused { get; init; }
+        public DateTimeOffset? FirstDeliveredAt { get; init; }
+        public DateTimeOffset? LastDeliveredAt { get; init; }
+        public IReadOnlyList<SmsEntry> Sms { get; init; }
+    }
 
     public sealed record SmsEntry
     {
@@ -29,41 +50,22 @@ public static class DosageApi
     {
         app.MapGroup("/api/attendance").WithTags("Attendance")
             .MapGet("/dosage/officers/{officerId:guid}", GetOfficerDosage).RequireAnyRole(Roles.Researcher, Roles.Manager)
-            .WithSummary("The SMS dose one officer received, from the ledger.");
+            .WithSummary("The dose one officer received, from the ledger: training, reminders (each with its status and times), logistics SMS.");
         return app;
     }
 
-    static async Task<Results<Ok<OfficerDosage>, NotFound>> GetOfficerDosage(
+    static async Task<Results<Ok<OfficerDosage>, ProblemHttpResult>> GetOfficerDosage(
         Guid officerId, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        var officer = await connection.QuerySingleOrDefaultAsync<OfficerRow>(new CommandDefinition("""
-            SELECT o.sector_id AS SectorId, o.role AS Role, a.arm AS Arm
-            FROM officers o LEFT JOIN sector_arms a ON a.sector_id = o.sector_id WHERE o.officer_id = @officerId
-            """, new { officerId }, cancellationToken: ct));
+        var row = (await DosageLedger.ReadAsync(connection, null, [officerId], ct)).SingleOrDefault();
         var sms = (await connection.QueryAsync<SmsEntry>(new CommandDefinition("""
             SELECT sms_id AS SmsId, purpose AS Purpose, accepted AS Accepted, status AS Status, error_code AS ErrorCode,
                    refusal_reason AS RefusalReason, accepted_at AS AcceptedAt, delivered_at AS DeliveredAt
             FROM sms_ledger WHERE officer_id = @officerId ORDER BY COALESCE(accepted_at, updated_at)
             """, new { officerId }, cancellationToken: ct))).AsList();
-        if (officer is null && sms.Count == 0) return TypedResults.NotFound();
-
-        var delivered = sms.Where(s => s.DeliveredAt is not null).Select(s => s.DeliveredAt!.Value).Order().ToList();
-        return TypedResults.Ok(new OfficerDosage(officerId, officer?.SectorId, officer?.Arm, officer?.Role,
-            SmsSent: sms.Count(s => s.Accepted),
-            SmsDelivered: sms.Count(s => s.Status == "delivered"),
-            SmsFailed: sms.Count(s => s.Status == "failed"),
-            SmsUndelivered: sms.Count(s => s.Status == "undelivered"),
-            SmsRefused: sms.Count(s => s.RefusalReason is not null),
-            FirstDeliveredAt: delivered.Count > 0 ? delivered[0] : null,
-            LastDeliveredAt: delivered.Count > 0 ? delivered[^1] : null,
-            sms));
-    }
-
-    sealed record OfficerRow
-    {
-        public Guid SectorId { get; init; }
-        public string Role { get; init; } = "";
-        public string? Arm { get; init; }
+        if (row is null && sms.Count == 0)
+            return TypedResults.Problem(title: "Unknown officer", detail: $"The ledger knows nothing of officer {officerId}.", statusCode: 404);
+        return TypedResults.Ok(new OfficerDosage(row ?? new DosageRow { OfficerId = officerId }, sms));
     }
 }

@@ -4,10 +4,14 @@ namespace Reminders.Attendance.Dosage;
 /// One officer's dose, as researchers analyse it: identity for analysis (pseudonymous), training, reminders with the
 /// protocol's denominators, and logistics SMS counted apart. Read live from the ledger or from an endline snapshot.
 /// </summary>
-public sealed record DosageRow
+/// <remarks>Not sealed: the dosage API answers with this row plus the officer's SMS list.</remarks>
+public record DosageRow
 {
     public Guid OfficerId { get; init; }
+    /// <summary>The sector the officer was in when the sectors were randomized (the cluster of the analysis); null before enrollment arrived.</summary>
     public Guid? SectorId { get; init; }
+    /// <summary>The sector the officer is in now (differs from <see cref="SectorId"/> after a transfer).</summary>
+    public Guid? CurrentSectorId { get; init; }
     /// <summary>The randomization stratum of the officer's sector of randomization ("zone=Centro;size=large"), null before.</summary>
     public string? Stratum { get; init; }
     /// <summary><c>treatment</c> or <c>control</c>: the arm of the sector the officer was randomized in; null before randomization.</summary>
@@ -26,12 +30,19 @@ public sealed record DosageRow
     /// <summary>A control-arm officer who attended a treatment training.</summary>
     public bool Contamination { get; init; }
 
+    /// <summary>Minutes of the sessions of the cohorts the officer is a member of (not walk-in ones): fixed at close, from the scheduled sessions before.</summary>
     public int TrainingMinutesPlanned { get; init; }
+    /// <summary>Counted from closed cohorts only: a cohort's attendance is counted once it is closed (its totals are stored then).</summary>
     public int TrainingMinutesAttended { get; init; }
     public int TrainingSessionsPlanned { get; init; }
     public int TrainingSessionsAttended { get; init; }
-    /// <summary>Met the protocol's completion rule (every planned session attended); null when no training was planned.</summary>
+    /// <summary>
+    /// Met the protocol's completion rule (every planned session attended, walk-in sessions elsewhere included); null when no
+    /// training was planned or some of the officer's cohorts are not closed yet.
+    /// </summary>
     public bool? TrainingCompleted { get; init; }
+    /// <summary>Every cohort the officer belongs to is closed: the training columns are final.</summary>
+    public bool TrainingAttendanceClosed { get; init; }
 
     /// <summary>Reminder rows the protocol planned for the officer (skipped ones included, plan-change cancellations not).</summary>
     public int RemindersPlanned { get; init; }
@@ -53,6 +64,7 @@ public sealed record DosageRow
 
     public int LogisticsSent { get; init; }
     public int LogisticsDelivered { get; init; }
+    /// <summary>Logistics SMS that did not reach the phone: failed, undelivered or cancelled at the provider.</summary>
     public int LogisticsFailed { get; init; }
 }
 

@@ -10,11 +10,13 @@ public sealed class SmsAcceptedConsumer([FromKeyedServices(AttendanceService.Nam
     public Task Consume(ConsumeContext<SmsAccepted> context)
     {
         var m = context.Message;
-        return SmsLedger.FoldAsync(database, context, nameof(SmsAcceptedConsumer), m.SmsId, m.OfficerId, m.Purpose, """
-            UPDATE sms_ledger SET accepted = @accepted, accepted_at = @AcceptedAt, segments = @Segments, updated_at = @AcceptedAt,
+        return SmsLedger.FoldAsync(database, context, nameof(SmsAcceptedConsumer), m.SmsId, m.OfficerId, m.Purpose,
+            new SmsHistoryEntry("accepted", "queued", null, m.ProviderMessageId, m.AcceptedAt), """
+            UPDATE sms_ledger SET accepted = @accepted, accepted_at = @AcceptedAt, segments = @Segments, provider_sid = @ProviderMessageId,
+                updated_at = @AcceptedAt,
                 status = CASE WHEN status_rank < @rank THEN 'queued' ELSE status END,
                 status_rank = CASE WHEN status_rank < @rank THEN @rank ELSE status_rank END
             WHERE sms_id = @SmsId
-            """, new { m.SmsId, m.AcceptedAt, m.Segments, accepted = true, rank = SmsStatuses.Rank("queued") });
+            """, new { m.SmsId, m.AcceptedAt, m.Segments, m.ProviderMessageId, accepted = true, rank = SmsStatuses.Rank("queued") });
     }
 }

@@ -10,7 +10,8 @@ public sealed class SmsFailedConsumer([FromKeyedServices(AttendanceService.Name)
     public Task Consume(ConsumeContext<SmsFailed> context)
     {
         var m = context.Message;
-        return SmsLedger.FoldAsync(database, context, nameof(SmsFailedConsumer), m.SmsId, m.OfficerId, m.Purpose, """
+        return SmsLedger.FoldAsync(database, context, nameof(SmsFailedConsumer), m.SmsId, m.OfficerId, m.Purpose,
+            new SmsHistoryEntry("failed", "failed", m.ErrorCode, m.Reason, m.FailedAt), """
             UPDATE sms_ledger SET status = 'failed', status_rank = @rank, error_code = @ErrorCode, updated_at = @FailedAt
             WHERE sms_id = @SmsId AND status_rank < @rank
             """, new { m.SmsId, m.ErrorCode, m.FailedAt, rank = SmsStatuses.Rank("failed") });

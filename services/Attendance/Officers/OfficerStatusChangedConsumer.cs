@@ -17,6 +17,10 @@ public sealed class OfficerStatusChangedConsumer([FromKeyedServices(AttendanceSe
             ON CONFLICT (officer_id) DO UPDATE SET status = excluded.status, changed_at = excluded.changed_at
             WHERE officer_statuses.changed_at <= excluded.changed_at
             """, message, ct);
+        await work.ExecuteAsync("""
+            INSERT INTO officer_status_history (officer_id, status, previous_status, source, changed_at)
+            VALUES (@OfficerId, @Status, @PreviousStatus, @Source, @ChangedAt)
+            """, message, ct);
         await work.CommitAsync(ct);
     }
 }

@@ -18,6 +18,11 @@ public sealed class OfficerTransferredConsumer([FromKeyedServices(AttendanceServ
             UPDATE officers SET sector_id = @ToSectorId, sector_changed_at = @RecordedAt
             WHERE officer_id = @OfficerId AND (sector_changed_at IS NULL OR sector_changed_at <= @RecordedAt)
             """, message, ct);
+        await work.ExecuteAsync("""
+            INSERT INTO officer_transfers (officer_id, from_sector_id, to_sector_id, cross_arm, transferred_on, recorded_at)
+            VALUES (@OfficerId, @FromSectorId, @ToSectorId, @CrossArm, @transferredOn, @RecordedAt)
+            """, new { message.OfficerId, message.FromSectorId, message.ToSectorId, message.CrossArm,
+                transferredOn = message.TransferredOn.ToString("yyyy-MM-dd"), message.RecordedAt }, ct);
         await work.CommitAsync(ct);
     }
 }

@@ -17,10 +17,12 @@ public sealed class SectorsRandomizedConsumer([FromKeyedServices(AttendanceServi
             new { message.RandomizationId }, ct);
         if (voided == 0)
             await work.ExecuteAsync("""
-                INSERT INTO sector_arms (sector_id, arm, randomization_id) VALUES (@SectorId, @Arm, @RandomizationId)
-                ON CONFLICT (sector_id) DO UPDATE SET arm = excluded.arm, randomization_id = excluded.randomization_id
+                INSERT INTO sector_arms (sector_id, arm, randomization_id, stratum, randomized_at)
+                VALUES (@SectorId, @Arm, @RandomizationId, @Stratum, @RandomizedAt)
+                ON CONFLICT (sector_id) DO UPDATE SET arm = excluded.arm, randomization_id = excluded.randomization_id,
+                    stratum = excluded.stratum, randomized_at = excluded.randomized_at
                 WHERE sector_arms.randomization_id IS NULL OR sector_arms.randomization_id < excluded.randomization_id
-                """, message.Assignments.Select(a => new { a.SectorId, a.Arm, message.RandomizationId }), ct);
+                """, message.Assignments.Select(a => new { a.SectorId, a.Arm, message.RandomizationId, a.Stratum, message.RandomizedAt }), ct);
         await work.CommitAsync(ct);
     }
 }

@@ -35,6 +35,11 @@ public static class CohortClosing
         var now = clock.GetUtcNow();
         await work.ExecuteAsync("INSERT INTO cohort_closures (cohort_id, closed_by, closed_at) VALUES (@cohortId, @by, @now)",
             new { cohortId, by = user.Identity?.Name ?? "", now }, ct);
+        // The dosage ledger reads these instead of recomputing attendance: the protocol's denominator, fixed at close.
+        await work.ExecuteAsync("""
+            INSERT INTO cohort_officer_totals (cohort_id, officer_id, minutes_planned, minutes_attended, sessions_planned, sessions_attended, walk_in)
+            VALUES (@cohortId, @OfficerId, @MinutesPlanned, @MinutesAttended, @Sessions, @SessionsAttended, @WalkIn)
+            """, totals.Officers.Select(o => new { cohortId, o.OfficerId, o.MinutesPlanned, o.MinutesAttended, o.Sessions, o.SessionsAttended, o.WalkIn }), ct);
         work.Publish(new CohortAttendanceClosed(cohortId, totals.SectorId, totals.Role, totals.Officers, now));
         await work.CommitAsync(ct);
         return TypedResults.Ok(new ClosedCohort(cohortId, now, totals.Officers));

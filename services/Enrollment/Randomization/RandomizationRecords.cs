@@ -73,7 +73,7 @@ public static class RandomizationRecords
             allocated.Select(s => new { s.Arm, id, s.SectorId }), ct);
         // Every officer on the roster now takes the arm of their sector (those enrolled later take it at enrollment).
         await work.ExecuteAsync("UPDATE officers SET randomized_arm = (SELECT s.arm FROM sectors s WHERE s.id = officers.sector_id)", ct: ct);
-        work.Publish(new SectorsRandomized(id, seed, allocated.Select(s => new SectorArm(s.SectorId, s.Arm)).ToList(), now));
+        work.Publish(new SectorsRandomized(id, seed, allocated.Select(s => new SectorArm(s.SectorId, s.Arm, s.Stratum)).ToList(), now));
         await work.CommitAsync(ct);
         return (id, now, allocation, allocated);
     }

@@ -1,0 +1,33 @@
+using MassTransit;
+using Reminders.Contracts;
+using Reminders.Platform.Data;
+
+namespace Reminders.Attendance.Dosage;
+
+/// <summary>
+/// The protocol's denominator: one ledger row per officer × reminder, keyed by the id it will be sent with. A skip or an
+/// acknowledgment folded first keeps what it wrote; the plan fills in the rest.
+/// </summary>
+public sealed class RemindersPlannedConsumer([FromKeyedServices(AttendanceService.Name)] ServiceDatabase database) : IConsumer<RemindersPlanned>
+{
+    public async Task Consume(ConsumeContext<RemindersPlanned> context)
+    {
+        var (m, ct) = (context.Message, context.CancellationToken);
+        await using var work = await database.BeginAsync(ct);
+        if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(RemindersPlannedConsumer), ct)) return;
+        await work.ExecuteAsync("""
+            INSERT INTO reminder_ledger (sms_id, officer_id, cohort_id, number, due_at, protocol_version, planned_at, skip_reason, skipped_at)
+            VALUES (@SmsId, @OfficerId, @CohortId, @Number, @DueAt, @ProtocolVersion, @PlannedAt, @skipReason, @skippedAt)
+            ON CONFLICT (sms_id) DO UPDATE SET cohort_id = excluded.cohort_id, number = excluded.number, due_at = excluded.due_at,
+                protocol_version = excluded.protocol_version, planned_at = excluded.planned_at,
+                skip_reason = COALESCE(reminder_ledger.skip_reason, excluded.skip_reason),
+                skipped_at = COALESCE(reminder_ledger.skipped_at, excluded.skipped_at)
+            """, m.Reminders.Select(r => new
+            {
+                r.SmsId, r.OfficerId, m.CohortId, r.Number, r.DueAt, m.ProtocolVersion, m.PlannedAt,
+                skipReason = r.Status == "planned" ? null : r.Reason ?? r.Status,
+                skippedAt = r.Status == "planned" ? (DateTimeOffset?)null : m.PlannedAt,
+            }), ct);
+        await work.CommitAsync(ct);
+    }
+}
