@@ -43,6 +43,7 @@ public static class AttendanceService
     public static IEndpointRouteBuilder MapAttendanceApi(this IEndpointRouteBuilder app)
     {
         app.MapDosageApi();
+        app.MapOfficerTimelineApi();
         app.MapAttendanceRecordingApi();
         app.MapCohortClosing();
         app.MapAttendanceSummaries();
