@@ -17,6 +17,7 @@ public static class AttendanceService
     {
         builder.AddServiceDatabase(Name, typeof(AttendanceService).Assembly);
         builder.Services.AddStudyProtocol();
+        builder.AddEndlineFreeze();
         return builder;
     }
 
@@ -44,6 +45,7 @@ public static class AttendanceService
     {
         app.MapDosageApi();
         app.MapOfficerTimelineApi();
+        app.MapDosageExportApi();
         app.MapAttendanceRecordingApi();
         app.MapCohortClosing();
         app.MapAttendanceSummaries();
