@@ -28,6 +28,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     public string Url { get; }
     public IEnumerable<string> Output => output;
     public bool HasExited => process?.HasExited ?? true;
+    /// <summary>The OS process id once started (benchmarks read its CPU time and memory from /proc).</summary>
+    public int? ProcessId => process?.Id;
+    public string Project => project;
 
     public static int FreePort()
     {
