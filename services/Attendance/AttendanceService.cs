@@ -46,6 +46,7 @@ public static class AttendanceService
         app.MapDosageApi();
         app.MapOfficerTimelineApi();
         app.MapDosageExportApi();
+        app.MapLedgerSmsApi();
         app.MapAttendanceRecordingApi();
         app.MapCohortClosing();
         app.MapAttendanceSummaries();

@@ -1,4 +1,5 @@
 using MassTransit;
+using Reminders.Messaging.Audit;
 using Reminders.Messaging.Contacts;
 using Reminders.Messaging.Delivery;
 using Reminders.Messaging.Replies;
@@ -28,6 +29,7 @@ public static class MessagingService
         builder.Services.AddSingleton<SmsReconciliation>();
         var interval = TimeSpan.FromSeconds(Math.Max(1, builder.Configuration.GetValue($"{ReconciliationOptions.Section}:IntervalSeconds", 60)));
         builder.AddServiceJobs(Name, q => q.ScheduleRecurring<ReconcileSmsJob>(ReconcileSmsJob.Key, interval));
+        builder.AddConsistencyAudit();
         return builder;
     }
 
@@ -46,6 +48,7 @@ public static class MessagingService
     {
         app.MapTwilioWebhooks();
         app.MapSmsApi();
+        app.MapAuditApi();
         return app;
     }
 }

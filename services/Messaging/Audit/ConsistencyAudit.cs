@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Options;
+using Reminders.Platform.Data;
+
+namespace Reminders.Messaging.Audit;
+
+/// <summary>
+/// Reads the three sources (the provider's log, Messaging's own records, Attendance's dosage ledger) and compares them.
+/// They are read in that order, so each later snapshot already holds whatever the earlier one could explain.
+/// </summary>
+public sealed class ConsistencyAudit(
+    [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, ProviderMessages provider, LedgerClient ledger,
+    TimeProvider clock, IOptions<AuditOptions> options, ILogger<ConsistencyAudit> logger)
+{
+    public async Task<AuditReport> RunAsync(DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
+    {
+        var startedAt = clock.GetUtcNow();
+        var periodFrom = from ?? options.Value.StudyStart;
+        var periodTo = to ?? startedAt;
+        // Without an end the provider is asked for everything up to now (its filter counts whole seconds, so "now" would miss the last one).
+        var providerLog = await provider.ReadAsync(periodFrom, to, ct);
+        var records = await MessagingRecords.ReadAsync(database, ct);
+        var rows = await ledger.ReadAsync(ct);
+        var report = AuditComparison.Compare(new AuditInput(providerLog, records, rows, startedAt, clock.GetUtcNow(), periodFrom, periodTo, options.Value.Grace));
+        logger.LogInformation("Consistency audit: {Provider} provider messages, {Messaging} SMS, {Ledger} ledger rows; {Differences} differences, {Unsettled} unsettled",
+            report.Sources.Provider.Records, report.Sources.Messaging.Records, report.Sources.Ledger.Records, report.Differences.Count, report.Unsettled.Total);
+        return report;
+    }
+}

@@ -1,0 +1,54 @@
+using Dapper;
+using Reminders.Platform.Data;
+
+namespace Reminders.Messaging.Audit;
+
+/// <summary>One outbound SMS as Messaging recorded it (no body, and the phone only to match the provider's log).</summary>
+public sealed record RecordedSms
+{
+    public Guid SmsId { get; init; }
+    public Guid OfficerId { get; init; }
+    public string Purpose { get; init; } = "";
+    public string State { get; init; } = "";
+    public string? ProviderSid { get; init; }
+    public string? Status { get; init; }
+    public string? ToPhone { get; init; }
+    public DateTimeOffset RequestedAt { get; init; }
+    public DateTimeOffset? AcceptedAt { get; init; }
+    public DateTimeOffset? StatusUpdatedAt { get; init; }
+}
+
+/// <summary>Who a number belongs to, by Messaging's replicas: the officer, the arm of their sector, and when their sector last changed.</summary>
+public sealed record KnownOfficer
+{
+    public Guid OfficerId { get; init; }
+    public string Phone { get; init; } = "";
+    public string? Arm { get; init; }
+    public DateTimeOffset? SectorChangedAt { get; init; }
+}
+
+/// <summary>Messaging's side of the audit: its outbound SMS, every provider sid its history names, and its contact and arm replicas.</summary>
+public sealed record MessagingRecords(
+    IReadOnlyList<RecordedSms> Sms, IReadOnlyList<(Guid SmsId, string ProviderSid)> HistorySids, IReadOnlyList<KnownOfficer> Officers)
+{
+    public static async Task<MessagingRecords> ReadAsync(ServiceDatabase database, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var sms = (await connection.QueryAsync<RecordedSms>(new CommandDefinition("""
+            SELECT sms_id AS SmsId, officer_id AS OfficerId, purpose AS Purpose, state AS State, provider_sid AS ProviderSid, status AS Status,
+                   to_phone AS ToPhone, requested_at AS RequestedAt, accepted_at AS AcceptedAt, status_updated_at AS StatusUpdatedAt
+            FROM outbound_sms
+            """, cancellationToken: ct))).AsList();
+        // A sid in the history that is not the row's own: another provider message for the same SMS.
+        var historySids = (await connection.QueryAsync<(Guid, string)>(new CommandDefinition("""
+            SELECT h.sms_id, h.provider_sid FROM sms_status_history h JOIN outbound_sms o ON o.sms_id = h.sms_id
+            WHERE h.provider_sid IS NOT NULL AND (o.provider_sid IS NULL OR h.provider_sid <> o.provider_sid)
+            GROUP BY h.sms_id, h.provider_sid
+            """, cancellationToken: ct))).AsList();
+        var officers = (await connection.QueryAsync<KnownOfficer>(new CommandDefinition("""
+            SELECT c.officer_id AS OfficerId, c.phone_e164 AS Phone, a.arm AS Arm, s.sector_changed_at AS SectorChangedAt
+            FROM contacts c LEFT JOIN officer_sectors s ON s.officer_id = c.officer_id LEFT JOIN sector_arms a ON a.sector_id = s.sector_id
+            """, cancellationToken: ct))).AsList();
+        return new MessagingRecords(sms, historySids, officers);
+    }
+}

@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Reminders.Attendance.Dosage;
+using Reminders.Attendance.Tests.Infrastructure;
+using Reminders.Contracts;
+using Reminders.Testing;
+using static Reminders.Attendance.Tests.DosageLedgerScenario;
+
+namespace Reminders.Attendance.Tests;
+
+/// <summary>Every column of the dosage ledger against the scripted scenario's known truth, on SQLite and on PostgreSQL.</summary>
+public sealed class DosageLedgerTests
+{
+    [Fact]
+    public async Task Every_ledger_column_matches_the_scripted_scenario_on_sqlite()
+    {
+        await using var host = AttendanceHost.Sqlite(ClosedAt);
+        await AssertScenarioAsync(host);
+    }
+
+    [Fact]
+    public async Task Every_ledger_column_matches_the_scripted_scenario_on_postgres()
+    {
+        await using var database = await TestDatabase.CreateAsync("attendance_ledger");
+        await using var host = AttendanceHost.Postgres(database.ConnectionString, ClosedAt);
+        await AssertScenarioAsync(host);
+    }
+
+    static async Task AssertScenarioAsync(AttendanceHost host)
+    {
+        var s = new DosageLedgerScenario();
+        await s.FeedAsync(host);
+        var all = await host.ReadLedgerAsync();
+        var rows = all.ToDictionary(r => r.OfficerId);
+
+        Assert.Equal(new[] { s.A, s.B, s.T, s.W, s.D, s.K }.Order().ToList(), all.Select(r => r.OfficerId).ToList());
+        AssertA(s, rows[s.A]);
+        AssertB(s, rows[s.B]);
+        AssertT(s, rows[s.T]);
+        AssertW(s, rows[s.W]);
+        AssertD(s, rows[s.D]);
+        AssertK(s, rows[s.K]);
+
+        // One officer, or a few, read alone give the same rows as the full pass.
+        var one = Assert.Single(await host.ReadLedgerAsync([s.A]));
+        Assert.Equal(Json(rows[s.A]), Json(one));
+        var some = await host.ReadLedgerAsync([s.K, s.B, Guid.NewGuid()]);
+        Assert.Equal(new[] { s.B, s.K }.Order().ToList(), some.Select(r => r.OfficerId).ToList());
+        Assert.Equal(Json(rows[s.B]), Json(some.Single(r => r.OfficerId == s.B)));
+
+        // The replayed acceptance and the retried receipt: every event is in the history once, the replay not at all.
+        Assert.Equal(2, await host.ScalarAsync<long>("SELECT COUNT(*) FROM sms_status_history WHERE sms_id = @id", new { id = s.Reminder[s.A][1] }));
+        Assert.Equal(4, await host.ScalarAsync<long>("SELECT COUNT(*) FROM sms_status_history WHERE sms_id = @id", new { id = s.Reminder[s.A][0] }));
+        Assert.Equal($"SM{s.Reminder[s.A][0]:N}", await host.ScalarAsync<string>("SELECT provider_sid FROM sms_ledger WHERE sms_id = @id", new { id = s.Reminder[s.A][0] }));
+
+        await AssertApisAsync(host, s, rows[s.A]);
+    }
+
+    static void AssertA(DosageLedgerScenario s, DosageRow a)
+    {
+        Assert.Equal((s.T1, s.T1, StratumT1, StudyArms.Treatment, "officer"), (a.SectorId!.Value, a.CurrentSectorId!.Value, a.Stratum, a.Arm, a.Role));
+        Assert.Equal(("active", (DateTimeOffset?)null, (DateTimeOffset?)null, (DateTimeOffset?)null), (a.StudyStatus, a.StudyStatusAt, a.SmsOptedOutAt, a.WithdrawnAt));
+        Assert.Equal((false, false, false), (a.CrossArmTransfer, a.WalkIn, a.Contamination));
+        Assert.Equal((540, 540, 3, 3, (bool?)true, true),
+            (a.TrainingMinutesPlanned, a.TrainingMinutesAttended, a.TrainingSessionsPlanned, a.TrainingSessionsAttended, a.TrainingCompleted, a.TrainingAttendanceClosed));
+        Assert.Equal((6, 4, 2, 1, 1, 2, 1, 1),
+            (a.RemindersPlanned, a.RemindersSent, a.RemindersDelivered, a.RemindersFailed, a.RemindersUndelivered, a.RemindersAcknowledged, a.RemindersSkipped, a.RemindersPending));
+        Assert.Equal(new Dictionary<string, int> { ["quiet_hours"] = 1 }, a.RemindersSkippedByReason);
+        Assert.Equal((Due(1).AddMinutes(2), Due(2).AddMinutes(1)), (a.FirstReminderDeliveredAt!.Value, a.LastReminderDeliveredAt!.Value));
+        Assert.Equal((2, 1, 1), (a.LogisticsSent, a.LogisticsDelivered, a.LogisticsFailed));
+
+        Assert.Equal([1, 2, 3, 4, 5, 6], a.Reminders.Select(r => r.Number));
+        Assert.Equal(s.Reminder[s.A], a.Reminders.Select(r => r.SmsId));
+        Assert.Equal(["delivered", "delivered", "undelivered", "failed", "skipped", "accepted"], a.Reminders.Select(r => r.Status));
+        Assert.Equal([null, null, null, null, "quiet_hours", null], a.Reminders.Select(r => r.SkipReason));
+        Assert.Equal(Enumerable.Range(1, 6).Select(k => (DateTimeOffset?)Due(k)), a.Reminders.Select(r => r.DueAt));
+        // Reminder 1: the acceptance arrived after its receipts and still gives the sent time; the late "sent" changed nothing.
+        Assert.Equal([Due(1).AddSeconds(5), Due(2).AddSeconds(5), Due(3).AddSeconds(5), null, null, Due(6).AddSeconds(5)], a.Reminders.Select(r => r.SentAt));
+        Assert.Equal([Due(1).AddMinutes(2), Due(2).AddMinutes(1), null, null, null, null], a.Reminders.Select(r => r.DeliveredAt));
+        Assert.Equal([Due(1).AddHours(1), Due(2).AddHours(2), null, null, null, null], a.Reminders.Select(r => r.AcknowledgedAt));
+    }
+
+    static void AssertB(DosageLedgerScenario s, DosageRow b)
+    {
+        Assert.Equal((s.T1, StratumT1, StudyArms.Treatment, "officer"), (b.SectorId!.Value, b.Stratum, b.Arm, b.Role));
+        Assert.Equal((OfficerStatuses.SmsOptedOut, OptedOutAgainAt, OptedOutAt), (b.StudyStatus, b.StudyStatusAt!.Value, b.SmsOptedOutAt!.Value));
+        Assert.Null(b.WithdrawnAt);
+        Assert.Equal((540, 360, 3, 2, (bool?)false), (b.TrainingMinutesPlanned, b.TrainingMinutesAttended, b.TrainingSessionsPlanned, b.TrainingSessionsAttended, b.TrainingCompleted));
+        Assert.Equal((6, 2, 2, 0, 0, 0, 4, 0),
+            (b.RemindersPlanned, b.RemindersSent, b.RemindersDelivered, b.RemindersFailed, b.RemindersUndelivered, b.RemindersAcknowledged, b.RemindersSkipped, b.RemindersPending));
+        Assert.Equal(new Dictionary<string, int> { ["opted_out"] = 4 }, b.RemindersSkippedByReason);
+        Assert.Equal(["delivered", "delivered", "skipped", "skipped", "skipped", "skipped"], b.Reminders.Select(r => r.Status));
+        Assert.Equal((Due(1).AddMinutes(1), Due(2).AddMinutes(1)), (b.FirstReminderDeliveredAt!.Value, b.LastReminderDeliveredAt!.Value));
+        Assert.Equal((0, 0, 0), (b.LogisticsSent, b.LogisticsDelivered, b.LogisticsFailed));
+    }
+
+    static void AssertT(DosageLedgerScenario s, DosageRow t)
+    {
+        // Analysed in the sector and arm of randomization, flagged as having crossed arms.
+        Assert.Equal((s.T1, s.C1, StratumT1, StudyArms.Treatment, "commander", true),
+            (t.SectorId!.Value, t.CurrentSectorId!.Value, t.Stratum, t.Arm, t.Role, t.CrossArmTransfer));
+        Assert.Equal((false, false), (t.WalkIn, t.Contamination));
+        Assert.Equal((540, 510, 3, 3, (bool?)true), (t.TrainingMinutesPlanned, t.TrainingMinutesAttended, t.TrainingSessionsPlanned, t.TrainingSessionsAttended, t.TrainingCompleted));
+        // The cancelled reminders were never owed: out of the denominator, still listed.
+        Assert.Equal((1, 1, 1, 0, 0), (t.RemindersPlanned, t.RemindersSent, t.RemindersDelivered, t.RemindersSkipped, t.RemindersPending));
+        Assert.Empty(t.RemindersSkippedByReason);
+        Assert.Equal(["delivered", "cancelled", "cancelled", "cancelled", "cancelled", "cancelled"], t.Reminders.Select(r => r.Status));
+        Assert.Equal([null, "transferred", "transferred", "transferred", "transferred", "transferred"], t.Reminders.Select(r => r.SkipReason));
+        Assert.Equal((Due(1).AddMinutes(3), Due(1).AddMinutes(3)), (t.FirstReminderDeliveredAt!.Value, t.LastReminderDeliveredAt!.Value));
+    }
+
+    static void AssertW(DosageLedgerScenario s, DosageRow w)
+    {
+        Assert.Equal((s.C1, StratumC1, StudyArms.Control, true, true, false), (w.SectorId!.Value, w.Stratum, w.Arm, w.WalkIn, w.Contamination, w.CrossArmTransfer));
+        // A walk-in's minutes count as attended, never as planned.
+        Assert.Equal((0, 180, 0, 1, (bool?)null, true),
+            (w.TrainingMinutesPlanned, w.TrainingMinutesAttended, w.TrainingSessionsPlanned, w.TrainingSessionsAttended, w.TrainingCompleted, w.TrainingAttendanceClosed));
+        Assert.Equal((6, 0, 0, 6, 0), (w.RemindersPlanned, w.RemindersSent, w.RemindersDelivered, w.RemindersSkipped, w.RemindersPending));
+        Assert.Equal(new Dictionary<string, int> { ["arm_mismatch"] = 6 }, w.RemindersSkippedByReason);
+        Assert.Null(w.FirstReminderDeliveredAt);
+    }
+
+    static void AssertD(DosageLedgerScenario s, DosageRow d)
+    {
+        Assert.Equal((s.T2, StratumT2, StudyArms.Treatment, "commander"), (d.SectorId!.Value, d.Stratum, d.Arm, d.Role));
+        Assert.Equal((OfficerStatuses.Withdrawn, WithdrawnAt, WithdrawnAt), (d.StudyStatus, d.StudyStatusAt!.Value, d.WithdrawnAt!.Value));
+        Assert.Null(d.SmsOptedOutAt);
+        // Cohort not closed: planned from its scheduled sessions, nothing attended yet, completion unknown.
+        Assert.Equal((720, 0, 3, 0, (bool?)null, false),
+            (d.TrainingMinutesPlanned, d.TrainingMinutesAttended, d.TrainingSessionsPlanned, d.TrainingSessionsAttended, d.TrainingCompleted, d.TrainingAttendanceClosed));
+        Assert.Equal((0, 0), (d.RemindersPlanned, d.Reminders.Count));
+    }
+
+    static void AssertK(DosageLedgerScenario s, DosageRow k)
+    {
+        Assert.Equal((s.C1, StratumC1, StudyArms.Control, "officer", "active"), (k.SectorId!.Value, k.Stratum, k.Arm, k.Role, k.StudyStatus));
+        Assert.Equal((false, false, false), (k.CrossArmTransfer, k.WalkIn, k.Contamination));
+        Assert.Equal((0, 0, 0, 0, (bool?)null, true),
+            (k.TrainingMinutesPlanned, k.TrainingMinutesAttended, k.TrainingSessionsPlanned, k.TrainingSessionsAttended, k.TrainingCompleted, k.TrainingAttendanceClosed));
+        Assert.Equal((0, 0, 0, 0, 0, 0, 0, 0),
+            (k.RemindersPlanned, k.RemindersSent, k.RemindersDelivered, k.RemindersFailed, k.RemindersUndelivered, k.RemindersAcknowledged, k.RemindersSkipped, k.RemindersPending));
+        Assert.Empty(k.Reminders);
+        Assert.Equal((0, 0, 0), (k.LogisticsSent, k.LogisticsDelivered, k.LogisticsFailed));
+    }
+
+    static async Task AssertApisAsync(AttendanceHost host, DosageLedgerScenario s, DosageRow a)
+    {
+        using var researcher = host.Client(AttendanceHost.ResearcherKey);
+        var dosage = await researcher.GetFromJsonAsync<JsonElement>($"/api/attendance/dosage/officers/{s.A}");
+        Assert.Equal(a.RemindersDelivered, dosage.GetProperty("remindersDelivered").GetInt32());
+        Assert.Equal(StratumT1, dosage.GetProperty("stratum").GetString());
+        // Every SMS of any purpose is listed, and counted over them all.
+        Assert.Equal(10, dosage.GetProperty("sms").GetArrayLength());
+        Assert.Equal(8, dosage.GetProperty("smsSent").GetInt64());
+        var unknown = await researcher.GetAsync($"/api/attendance/dosage/officers/{Guid.NewGuid()}");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal("application/problem+json", unknown.Content.Headers.ContentType?.MediaType);
+
+        // The support view: "did A get reminder 3, and when?" in one call.
+        Assert.Equal(HttpStatusCode.Forbidden, (await researcher.GetAsync($"/api/attendance/officers/{s.A}/timeline")).StatusCode);
+        using var manager = host.Client();
+        var timeline = await manager.GetFromJsonAsync<OfficerTimelineApi.Timeline>($"/api/attendance/officers/{s.A}/timeline");
+        Assert.NotNull(timeline);
+        Assert.Equal(3, timeline.Sessions.Count);
+        Assert.All(timeline.Sessions, session => Assert.Equal((180, "present", false), (session.MinutesAttended, session.AttendanceStatus, session.WalkIn)));
+        var third = timeline.Sms.Single(m => m.ReminderNumber == 3);
+        Assert.Equal(("undelivered", Due(3).AddSeconds(5)), (third.Status, third.AcceptedAt!.Value));
+        Assert.Equal(["accepted", "status"], third.History.Select(h => h.Event));
+        Assert.Equal([Due(3).AddSeconds(5), Due(3).AddMinutes(1)], third.History.Select(h => h.At));
+        Assert.Equal(30003, third.History[1].ErrorCode);
+        var first = timeline.Sms.Single(m => m.ReminderNumber == 1);
+        Assert.Equal(("delivered", "OK", Due(1).AddHours(1)), (first.Status, first.AcknowledgmentReply, first.AcknowledgedAt!.Value));
+        Assert.Equal(["queued", "sent", "delivered", "delivered"], first.History.Select(h => h.Status));
+        Assert.Equal(10, timeline.Sms.Count);
+        Assert.Equal(timeline.Sms.OrderBy(m => m.DueAt ?? m.AcceptedAt).Select(m => m.SmsId), timeline.Sms.Select(m => m.SmsId));
+
+        var walkIn = await manager.GetFromJsonAsync<OfficerTimelineApi.Timeline>($"/api/attendance/officers/{s.W}/timeline");
+        Assert.Equal((true, 180), (walkIn!.Sessions.Single().WalkIn, walkIn.Sessions.Single().MinutesAttended));
+        var nobody = await manager.GetAsync($"/api/attendance/officers/{Guid.NewGuid()}/timeline");
+        Assert.Equal(HttpStatusCode.NotFound, nobody.StatusCode);
+        Assert.Equal("application/problem+json", nobody.Content.Headers.ContentType?.MediaType);
+    }
+
+    static string Json(DosageRow row) => JsonSerializer.Serialize(row);
+}
