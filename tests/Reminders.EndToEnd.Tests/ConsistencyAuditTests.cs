@@ -91,6 +91,12 @@ public sealed class ConsistencyAuditTests(AuditHostsFixture hosts) : IClassFixtu
             await SendDeliveredAsync(Clean, first, NewBody("dos")),
             await SendDeliveredAsync(Clean, second, NewBody("tres")),
         };
+        // Refused by Messaging's guard: recorded by Messaging and the ledger, never at the provider.
+        var control = await EnrollAsync(hosts.Clean, StudyArms.Control);
+        var refused = await Clean.SendSmsAsync(control.Id, SmsPurposes.Manual, NewBody("control"));
+        Assert.Equal("refused", (await Clean.SettledAsync(refused)).State);
+        await SmsSteps.WaitForAsync(() => Clean.QueryAsync<string?>("attendance", "SELECT refusal_reason FROM sms_ledger WHERE sms_id = @id", new { id = refused.ToString() }),
+            rows => rows is ["arm_mismatch"], $"The ledger never showed SMS {refused} refused");
 
         var (report, _) = await AuditAsync(Clean);
 
@@ -98,6 +104,7 @@ public sealed class ConsistencyAuditTests(AuditHostsFixture hosts) : IClassFixtu
         Assert.Empty(report.Differences);
         Assert.Equal(0, report.Unsettled.Total);
         Assert.Equal((3L, 3L, 3L), (report.Sources.Provider.Records, report.Sources.Messaging.Accepted, report.Sources.Ledger.Accepted));
+        Assert.Equal((4L, 4L), (report.Sources.Messaging.Records, report.Sources.Ledger.Records));
         Assert.Equal(3L, report.Sources.Provider.ByStatus["delivered"]);
         Assert.Equal(3L, report.Sources.Messaging.ByStatus["delivered"]);
         Assert.Equal(3L, report.Sources.Ledger.ByStatus["delivered"]);
@@ -110,8 +117,9 @@ public sealed class ConsistencyAuditTests(AuditHostsFixture hosts) : IClassFixtu
         Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType?.MediaType);
         var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var rows = lines.Select(l => JsonSerializer.Deserialize<LedgerSms>(l, JsonSerializerOptions.Web)!).ToList();
-        Assert.Equal(sent.Select(s => (s.SmsId, s.ProviderSid)).Order(), rows.Select(r => (r.SmsId, r.ProviderSid!)).Order());
-        Assert.All(rows, r => Assert.Equal(("delivered", true), (r.Status, r.Accepted)));
+        Assert.Equal(sent.Select(s => (s.SmsId, s.ProviderSid)).Order(), rows.Where(r => r.Accepted).Select(r => (r.SmsId, r.ProviderSid!)).Order());
+        Assert.All(rows.Where(r => r.Accepted), r => Assert.Equal("delivered", r.Status));
+        Assert.Equal((control.Id, "arm_mismatch", (string?)null), rows.Where(r => !r.Accepted).Select(r => (r.OfficerId, r.RefusalReason, r.ProviderSid)).Single());
         Assert.DoesNotContain(first.Phone[3..], string.Join("\n", lines));
     }
 

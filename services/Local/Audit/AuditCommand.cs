@@ -54,9 +54,9 @@ public static class AuditCommand
     {
         var (p, m, l) = (report.Sources.Provider, report.Sources.Messaging, report.Sources.Ledger);
         output.WriteLine($"Consistency audit at {report.RanAt:O} (period {report.PeriodFrom?.ToString("O") ?? "start"} – {report.PeriodTo:O}, grace {report.GraceMinutes} min)");
-        output.WriteLine($"  provider   {p.Records} messages ({Statuses(p)})");
-        output.WriteLine($"  messaging  {m.Records} SMS, {m.Accepted} accepted ({Statuses(m)})");
-        output.WriteLine($"  ledger     {l.Records} rows, {l.Accepted} accepted ({Statuses(l)})");
+        output.WriteLine($"  provider   {p.Records} messages{Statuses(p)}");
+        output.WriteLine($"  messaging  {m.Records} SMS, {m.Accepted} accepted{Statuses(m)}");
+        output.WriteLine($"  ledger     {l.Records} rows, {l.Accepted} accepted{Statuses(l)}");
         output.WriteLine($"  unsettled  {report.Unsettled.Total}{(report.Unsettled.Total > 0 ? $" ({string.Join(", ", report.Unsettled.ByReason.Select(r => $"{r.Key} {r.Value}"))})" : "")}");
         if (report.Clean)
         {
@@ -75,5 +75,6 @@ public static class AuditCommand
         if (report.Differences.Count > ShownDifferences) output.WriteLine($"  … and {report.Differences.Count - ShownDifferences} more.");
     }
 
-    static string Statuses(SourceCounts counts) => string.Join(", ", counts.ByStatus.Select(s => $"{s.Key} {s.Value}"));
+    static string Statuses(SourceCounts counts) =>
+        counts.ByStatus.Count == 0 ? "" : $" ({string.Join(", ", counts.ByStatus.Select(s => $"{s.Key} {s.Value}"))})";
 }

@@ -98,6 +98,8 @@ public static class AuditComparison
                     ledger: row.Status ?? "not accepted", "Messaging says the provider accepted it; the ledger does not.");
                 continue;
             }
+            // A refusal has no provider status to compare: the ledger's row is all it must have.
+            if (sms.State == "refused") continue;
             audit.CompareStatuses(sms.SmsId, sms.ProviderSid, sms.OfficerId, "messaging", sms.Status, "ledger", row.Status, Latest(changed, row.DeliveredAt));
         }
 
