@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every benchmark, in Release, printing one table: each figure, its target and its same-run baseline.
-#   deploy/bench.sh [enrollment|scheduler|delivery|delivery-burst|delivery-rate [reminders]|dosage]
+#   deploy/bench.sh [enrollment|scheduler|delivery|delivery-burst|delivery-rate [reminders]|dosage [officers]]
 # "dosage" exports 100,000 officers from the Attendance service on PostgreSQL.
 # "delivery" (or "delivery-burst" / "delivery-rate" for one half) runs the services as processes over RabbitMQ and PostgreSQL (started here when missing).
 set -euo pipefail

@@ -1,6 +1,6 @@
 using Reminders.Benchmarks;
 
-// dotnet run -c Release --project tests/Reminders.Benchmarks -- [enrollment|scheduler|delivery|delivery-burst|delivery-rate [reminders]|dosage]
+// dotnet run -c Release --project tests/Reminders.Benchmarks -- [enrollment|scheduler|delivery|delivery-burst|delivery-rate [reminders]|dosage [officers]]
 var which = args.Length > 0 ? args[0] : "all";
 var reminders = args.Length > 1 && int.TryParse(args[1], out var n) ? n : 100_000;
 var table = new BenchmarkTable();
@@ -8,6 +8,6 @@ if (which is "all" or "enrollment") await EnrollmentBenchmarks.RunAsync(table, C
 if (which is "all" or "scheduler") SchedulerBenchmarks.Run(table, Console.Out);
 if (which is "all" or "delivery" or "delivery-burst" or "delivery-rate")
     await DeliveryBenchmarks.RunAsync(table, Console.Out, reminders, burst: which != "delivery-rate", rateLimited: which != "delivery-burst");
-if (which is "all" or "dosage") await DosageBenchmarks.RunAsync(table, Console.Out);
+if (which is "all" or "dosage") await DosageBenchmarks.RunAsync(table, Console.Out, which == "dosage" && args.Length > 1 ? reminders : 100_000);
 table.Print(Console.Out);
 return table.AllMet ? 0 : 1;
