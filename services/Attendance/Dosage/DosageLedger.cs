@@ -39,8 +39,11 @@ public static class DosageLedger
             SELECT o.officer_id AS OfficerId, o.sector_id AS SectorId, o.role AS Role, st.status AS Status, st.changed_at AS StatusAt
             FROM officers o LEFT JOIN officer_statuses st ON st.officer_id = o.officer_id {Filter("o.officer_id")}
             """);
-        var arms = (await Query<ArmRow>("SELECT sector_id AS SectorId, arm AS Arm, stratum AS Stratum, randomized_at AS RandomizedAt FROM sector_arms"))
-            .ToDictionary(a => a.SectorId);
+        // Only the sectors these officers are or were in (every sector when reading everyone).
+        var arms = (await Query<ArmRow>($"""
+            SELECT sector_id AS SectorId, arm AS Arm, stratum AS Stratum, randomized_at AS RandomizedAt FROM sector_arms
+            {(listed ? $"WHERE sector_id IN (SELECT sector_id FROM officers WHERE {dialect.InList("officer_id", "ids")}) OR sector_id IN (SELECT from_sector_id FROM officer_transfers WHERE {dialect.InList("officer_id", "ids")})" : "")}
+            """)).ToDictionary(a => a.SectorId);
         var transfers = (await Query<TransferRow>($"""
             SELECT officer_id AS OfficerId, from_sector_id AS FromSectorId, cross_arm AS CrossArm, recorded_at AS RecordedAt
             FROM officer_transfers {Filter("officer_id")} ORDER BY recorded_at, id
@@ -63,13 +66,12 @@ public static class DosageLedger
             WHERE s.status <> 'cancelled' AND NOT EXISTS (SELECT 1 FROM cohort_officer_totals t WHERE t.cohort_id = m.cohort_id)
             {Filter("m.officer_id", "AND")}
             """)).ToLookup(s => s.OfficerId);
-        var reminders = (await Query<ReminderRow>($"""
-            SELECT r.officer_id AS OfficerId, r.number AS Number, r.sms_id AS SmsId, r.due_at AS DueAt, r.skip_reason AS SkipReason,
-                   r.acknowledged_at AS AcknowledgedAt, s.accepted AS Accepted, s.accepted_at AS AcceptedAt, s.status AS Status,
-                   s.delivered_at AS DeliveredAt, s.refusal_reason AS RefusalReason
+        var reminders = await ReadRemindersAsync(connection, transaction, $"""
+            SELECT r.officer_id, r.number, r.sms_id, r.due_at, r.skip_reason, r.acknowledged_at,
+                   s.accepted, s.accepted_at, s.status, s.delivered_at, s.refusal_reason
             FROM reminder_ledger r LEFT JOIN sms_ledger s ON s.sms_id = r.sms_id
             WHERE r.number IS NOT NULL {Filter("r.officer_id", "AND")}
-            """)).ToLookup(r => r.OfficerId);
+            """, ids, ct);
         var logistics = (await Query<LogisticsRow>($"""
             SELECT officer_id AS OfficerId,
                    SUM(CASE WHEN accepted THEN 1 ELSE 0 END) AS Sent,
@@ -79,9 +81,9 @@ public static class DosageLedger
             """)).ToDictionary(l => l.OfficerId);
 
         // Officers whose events arrived before their enrollment still have a row (without identity).
-        var everyone = officers.Select(o => o.OfficerId)
-            .Concat(reminders.Select(g => g.Key)).Concat(logistics.Keys).Concat(closedTraining.Keys)
-            .Distinct().ToList();
+        var byId = officers.ToDictionary(o => o.OfficerId);
+        var unenrolled = reminders.Keys.Concat(logistics.Keys).Concat(closedTraining.Keys).Where(id => !byId.ContainsKey(id)).ToHashSet();
+        var everyone = new List<Guid>(byId.Keys.Concat(unenrolled));
         if (officerIds is not null && !listed)
         {
             var wanted = officerIds.ToHashSet();
@@ -89,30 +91,75 @@ public static class DosageLedger
         }
         everyone.Sort();
 
-        // Officers' sector of randomization is the one they were in when their sector's arms were drawn.
-        DateTimeOffset? randomizedAt = arms.Values.Select(a => a.RandomizedAt).Where(t => t is not null).Min();
-        var byId = officers.ToDictionary(o => o.OfficerId);
-        return everyone.Select(officerId => Row(officerId, byId.GetValueOrDefault(officerId), arms, randomizedAt, transfers[officerId].ToList(),
-            firstStatuses[officerId].ToList(), closedTraining.GetValueOrDefault(officerId), openSessions[officerId].ToList(),
-            reminders[officerId].ToList(), logistics.GetValueOrDefault(officerId))).ToList();
+        var rows = new List<DosageRow>(everyone.Count);
+        foreach (var officerId in everyone)
+            rows.Add(Row(officerId, byId.GetValueOrDefault(officerId), arms, transfers[officerId], firstStatuses[officerId],
+                closedTraining.GetValueOrDefault(officerId), openSessions[officerId], reminders.GetValueOrDefault(officerId) ?? [],
+                logistics.GetValueOrDefault(officerId)));
+        return rows;
     }
 
-    static DosageRow Row(Guid officerId, OfficerRow? officer, IReadOnlyDictionary<Guid, ArmRow> arms, DateTimeOffset? randomizedAt,
-        List<TransferRow> transfers, List<FirstStatusRow> firstStatuses, ClosedTrainingRow? closed, List<OpenSessionRow> open,
-        List<ReminderRow> reminderRows, LogisticsRow? logistics)
+    static DosageRow Row(Guid officerId, OfficerRow? officer, IReadOnlyDictionary<Guid, ArmRow> arms, IEnumerable<TransferRow> transfers,
+        IEnumerable<FirstStatusRow> firstStatuses, ClosedTrainingRow? closed, IEnumerable<OpenSessionRow> open, List<ReminderDose> doses,
+        LogisticsRow? logistics)
     {
-        var sectorId = transfers.FirstOrDefault(t => randomizedAt is not null && t.RecordedAt >= randomizedAt)?.FromSectorId ?? officer?.SectorId;
+        // The sector of randomization: the one the officer left by their first transfer after that sector's arms were drawn.
+        var sectorId = officer?.SectorId;
+        var crossArm = false;
+        var moved = false;
+        foreach (var t in transfers)
+        {
+            crossArm |= t.CrossArm;
+            if (!moved && arms.GetValueOrDefault(t.FromSectorId)?.RandomizedAt is { } drawn && t.RecordedAt >= drawn)
+                (sectorId, moved) = (t.FromSectorId, true);
+        }
         var arm = sectorId is { } s ? arms.GetValueOrDefault(s) : null;
 
-        var minutesPlanned = (int)(closed?.MinutesPlanned ?? 0) + open.Sum(o => (int)(o.EndsAt - o.StartsAt).TotalMinutes);
-        var sessionsPlanned = (int)(closed?.SessionsPlanned ?? 0) + open.Count;
+        int openMinutes = 0, openCount = 0;
+        foreach (var session in open)
+        {
+            openMinutes += (int)(session.EndsAt - session.StartsAt).TotalMinutes;
+            openCount++;
+        }
+        var minutesPlanned = (int)(closed?.MinutesPlanned ?? 0) + openMinutes;
+        var sessionsPlanned = (int)(closed?.SessionsPlanned ?? 0) + openCount;
         var minutesAttended = (int)(closed?.MinutesAttended ?? 0);
         var sessionsAttended = (int)(closed?.SessionsAttended ?? 0);
 
-        var doses = reminderRows.OrderBy(r => r.Number).Select(Dose).ToList();
-        var owed = doses.Where(d => d.Status != ReminderStatuses.Cancelled).ToList();
-        var delivered = owed.Where(d => d.DeliveredAt is not null).Select(d => d.DeliveredAt!.Value).Order().ToList();
-        var skipped = owed.Where(d => d.Status == ReminderStatuses.Skipped).ToList();
+        int planned = 0, sent = 0, delivered = 0, failed = 0, undelivered = 0, acknowledged = 0, skipped = 0, pending = 0;
+        DateTimeOffset? firstDelivered = null, lastDelivered = null;
+        Dictionary<string, int>? skippedByReason = null;
+        foreach (var d in doses)
+        {
+            if (d.Status == ReminderStatuses.Cancelled) continue;
+            planned++;
+            if (d.SentAt is not null) sent++;
+            if (d.AcknowledgedAt is not null) acknowledged++;
+            switch (d.Status)
+            {
+                case ReminderStatuses.Delivered: delivered++; break;
+                case ReminderStatuses.Failed: failed++; break;
+                case ReminderStatuses.Undelivered: undelivered++; break;
+                case ReminderStatuses.Pending or ReminderStatuses.Accepted: pending++; break;
+                case ReminderStatuses.Skipped:
+                    skipped++;
+                    skippedByReason ??= new Dictionary<string, int>(StringComparer.Ordinal);
+                    skippedByReason[d.SkipReason ?? ""] = skippedByReason.GetValueOrDefault(d.SkipReason ?? "") + 1;
+                    break;
+            }
+            if (d.DeliveredAt is { } at)
+            {
+                if (firstDelivered is null || at < firstDelivered) firstDelivered = at;
+                if (lastDelivered is null || at > lastDelivered) lastDelivered = at;
+            }
+        }
+
+        DateTimeOffset? optedOutAt = null, withdrawnAt = null;
+        foreach (var f in firstStatuses)
+        {
+            if (f.Status == OfficerStatuses.SmsOptedOut) optedOutAt = f.At;
+            else if (f.Status == OfficerStatuses.Withdrawn) withdrawnAt = f.At;
+        }
 
         return new DosageRow
         {
@@ -124,35 +171,74 @@ public static class DosageLedger
             Role = officer?.Role,
             StudyStatus = officer?.Status ?? OfficerStatuses.Active,
             StudyStatusAt = officer?.StatusAt,
-            SmsOptedOutAt = firstStatuses.FirstOrDefault(f => f.Status == OfficerStatuses.SmsOptedOut)?.At,
-            WithdrawnAt = firstStatuses.FirstOrDefault(f => f.Status == OfficerStatuses.Withdrawn)?.At,
-            CrossArmTransfer = transfers.Any(t => t.CrossArm),
+            SmsOptedOutAt = optedOutAt,
+            WithdrawnAt = withdrawnAt,
+            CrossArmTransfer = crossArm,
             WalkIn = closed?.WalkIn > 0,
             Contamination = arm?.Arm == StudyArms.Control && minutesAttended > 0,
             TrainingMinutesPlanned = minutesPlanned,
             TrainingMinutesAttended = minutesAttended,
             TrainingSessionsPlanned = sessionsPlanned,
             TrainingSessionsAttended = sessionsAttended,
-            TrainingAttendanceClosed = open.Count == 0,
-            TrainingCompleted = sessionsPlanned == 0 || open.Count > 0 ? null : sessionsAttended >= sessionsPlanned,
-            RemindersPlanned = owed.Count,
-            RemindersSent = owed.Count(d => d.SentAt is not null),
-            RemindersDelivered = owed.Count(d => d.Status == ReminderStatuses.Delivered),
-            RemindersFailed = owed.Count(d => d.Status == ReminderStatuses.Failed),
-            RemindersUndelivered = owed.Count(d => d.Status == ReminderStatuses.Undelivered),
-            RemindersAcknowledged = owed.Count(d => d.AcknowledgedAt is not null),
-            RemindersSkipped = skipped.Count,
-            RemindersPending = owed.Count(d => d.Status is ReminderStatuses.Pending or ReminderStatuses.Accepted),
-            RemindersSkippedByReason = skipped.GroupBy(d => d.SkipReason ?? "").OrderBy(g => g.Key, StringComparer.Ordinal)
-                .ToDictionary(g => g.Key, g => g.Count()),
-            FirstReminderDeliveredAt = delivered.Count > 0 ? delivered[0] : null,
-            LastReminderDeliveredAt = delivered.Count > 0 ? delivered[^1] : null,
+            TrainingAttendanceClosed = openCount == 0,
+            TrainingCompleted = sessionsPlanned == 0 || openCount > 0 ? null : sessionsAttended >= sessionsPlanned,
+            RemindersPlanned = planned,
+            RemindersSent = sent,
+            RemindersDelivered = delivered,
+            RemindersFailed = failed,
+            RemindersUndelivered = undelivered,
+            RemindersAcknowledged = acknowledged,
+            RemindersSkipped = skipped,
+            RemindersPending = pending,
+            RemindersSkippedByReason = skippedByReason is null ? EmptyReasons
+                : skippedByReason.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(p => p.Key, p => p.Value),
+            FirstReminderDeliveredAt = firstDelivered,
+            LastReminderDeliveredAt = lastDelivered,
             Reminders = doses,
             LogisticsSent = (int)(logistics?.Sent ?? 0),
             LogisticsDelivered = (int)(logistics?.Delivered ?? 0),
             LogisticsFailed = (int)(logistics?.Failed ?? 0),
         };
     }
+
+    static readonly IReadOnlyDictionary<string, int> EmptyReasons = new Dictionary<string, int>();
+
+    /// <summary>
+    /// The per-reminder rows, the one large result (officers × reminders): read with the typed getters both drivers have
+    /// (a uuid and a timestamp per column, stored as text on SQLite), grouped by officer and ordered by number.
+    /// </summary>
+    static async Task<Dictionary<Guid, List<ReminderDose>>> ReadRemindersAsync(DbConnection connection, DbTransaction? transaction, string sql,
+        Array? ids, CancellationToken ct)
+    {
+        var byOfficer = new Dictionary<Guid, List<ReminderDose>>();
+        await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, new { ids }, transaction, cancellationToken: ct)))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                var row = new ReminderRow
+                {
+                    OfficerId = reader.GetGuid(0),
+                    Number = reader.GetInt32(1),
+                    SmsId = reader.GetGuid(2),
+                    DueAt = Time(reader, 3),
+                    SkipReason = reader.IsDBNull(4) ? null : reader.GetString(4),
+                    AcknowledgedAt = Time(reader, 5),
+                    Accepted = reader.IsDBNull(6) ? null : reader.GetBoolean(6),
+                    AcceptedAt = Time(reader, 7),
+                    Status = reader.IsDBNull(8) ? null : reader.GetString(8),
+                    DeliveredAt = Time(reader, 9),
+                    RefusalReason = reader.IsDBNull(10) ? null : reader.GetString(10),
+                };
+                if (!byOfficer.TryGetValue(row.OfficerId, out var doses)) byOfficer[row.OfficerId] = doses = new List<ReminderDose>(6);
+                doses.Add(Dose(row));
+            }
+        }
+        foreach (var doses in byOfficer.Values) doses.Sort((x, y) => x.Number.CompareTo(y.Number));
+        return byOfficer;
+    }
+
+    static DateTimeOffset? Time(DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal).ToUniversalTime();
 
     /// <summary>What the SMS shows wins (it was sent); else Messaging's refusal, else the Scheduler's skip or cancellation.</summary>
     static ReminderDose Dose(ReminderRow r)
