@@ -218,9 +218,12 @@ stop_rabbitmq() {
 # ---------------------------------------------------------------- PostgreSQL
 
 PG_CONFIG_CHANGED=0
+PG_CONFIG_RELOAD=0
 configure_postgres() {
     if set_pg_conf listen_addresses "'127.0.0.1'"; then PG_CONFIG_CHANGED=1; fi
     if set_pg_conf max_connections "$PG_MAX_CONNECTIONS"; then PG_CONFIG_CHANGED=1; fi
+    # Loopback only: TLS would only cost CPU on both ends of every statement. A reload applies it (new connections).
+    if set_pg_conf ssl "off"; then PG_CONFIG_RELOAD=1; fi
 }
 
 start_postgres() {
@@ -228,6 +231,9 @@ start_postgres() {
         if [[ $PG_CONFIG_CHANGED -eq 1 ]]; then
             log "postgresql: configuration changed, restarting"
             pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" "$PG_CLUSTER" restart
+        elif [[ $PG_CONFIG_RELOAD -eq 1 ]]; then
+            log "postgresql: configuration changed, reloading"
+            pg_ctlcluster --skip-systemctl-redirect "$PG_VERSION" "$PG_CLUSTER" reload
         fi
     else
         log "postgresql: starting"

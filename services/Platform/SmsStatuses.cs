@@ -17,5 +17,11 @@ public static class SmsStatuses
         _ => 0,
     };
 
+    /// <summary><see cref="Rank"/> as a SQL expression over <paramref name="column"/>, for updates that only move a status forward.</summary>
+    public static string RankSql(string column) => $"""
+        CASE WHEN {column} IN ('accepted', 'scheduled') THEN 1 WHEN {column} = 'queued' THEN 2 WHEN {column} = 'sending' THEN 3
+             WHEN {column} = 'sent' THEN 4 WHEN {column} IN ('delivered', 'undelivered', 'failed', 'canceled', 'read') THEN 5 ELSE 0 END
+        """;
+
     public static bool MovesForward(string? current, string next) => Rank(next) > Rank(current);
 }

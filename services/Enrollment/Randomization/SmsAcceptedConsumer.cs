@@ -1,3 +1,4 @@
+using Dapper;
 using MassTransit;
 using Reminders.Contracts;
 using Reminders.Platform.Data;
@@ -10,12 +11,12 @@ public sealed class SmsAcceptedConsumer([FromKeyedServices(EnrollmentService.Nam
     public async Task Consume(ConsumeContext<SmsAccepted> context)
     {
         var (message, ct) = (context.Message, context.CancellationToken);
-        await using var work = await database.BeginAsync(ct);
-        if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(SmsAcceptedConsumer), ct)) return;
-        await work.ExecuteAsync("""
+        // Keeping the earliest time is idempotent by itself, so this one statement needs no inbox row: every SMS of the study
+        // passes through here, and a transaction plus an inbox row each would be most of Enrollment's work.
+        await using var connection = await database.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition("""
             INSERT INTO study_activity (kind, first_seen_at) VALUES ('sms_accepted', @AcceptedAt)
             ON CONFLICT (kind) DO UPDATE SET first_seen_at = excluded.first_seen_at WHERE excluded.first_seen_at < study_activity.first_seen_at
-            """, new { message.AcceptedAt }, ct);
-        await work.CommitAsync(ct);
+            """, new { message.AcceptedAt }, cancellationToken: ct));
     }
 }

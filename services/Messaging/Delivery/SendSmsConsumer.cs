@@ -61,28 +61,26 @@ public sealed class SendSmsConsumer(
         var now = clock.GetUtcNow();
         var lease = (sendAt > now ? sendAt : now) + sender.RequestTimeout + TimeSpan.FromSeconds(5);
         await using var work = await database.BeginAsync(ct);
-        // Insert first, then lock: two deliveries of the same SmsId serialize on this one row.
+        // Insert or touch, and read back, in one statement: the upsert locks the row, so two deliveries of the same SmsId
+        // serialize on it (the no-op update is what makes PostgreSQL return and lock an existing row).
         var measure = SmsEncoding.Measure(sms.Body);
-        await work.ExecuteAsync("""
+        var row = await work.QuerySingleAsync<OutboundRow>("""
             INSERT INTO outbound_sms (sms_id, officer_id, purpose, body, state, requested_at, encoding, computed_segments)
             VALUES (@SmsId, @OfficerId, @Purpose, @Body, 'new', @now, @encoding, @segments)
-            ON CONFLICT (sms_id) DO NOTHING
+            ON CONFLICT (sms_id) DO UPDATE SET state = outbound_sms.state
+            RETURNING state AS State, sending_lease_until AS LeaseUntil, last_attempt_at AS LastAttemptAt
             """, new { sms.SmsId, sms.OfficerId, sms.Purpose, sms.Body, now, encoding = measure.Encoding == SmsEncodingKind.Gsm7 ? "GSM-7" : "UCS-2", segments = measure.Segments }, ct);
-        var row = await work.QuerySingleOrDefaultAsync<OutboundRow>(
-            $"SELECT state AS State, sending_lease_until AS LeaseUntil, last_attempt_at AS LastAttemptAt FROM outbound_sms WHERE sms_id = @SmsId {work.Dialect.ForUpdate()}",
-            new { sms.SmsId }, ct);
-        if (row is null or { State: "accepted" or "failed" or "refused" }) return null;
+        if (row is { State: "accepted" or "failed" or "refused" }) return null;
         if (row is { State: "sending" } && row.LeaseUntil > now)
             throw new SmsNotSentException($"SMS {sms.SmsId} is being sent by another attempt until {row.LeaseUntil:O}.");
 
-        var phone = await work.QuerySingleOrDefaultAsync<string?>(
-            "SELECT phone_e164 FROM contacts WHERE officer_id = @OfficerId", new { sms.OfficerId }, ct);
-        var arm = await work.QuerySingleOrDefaultAsync<string?>("""
-            SELECT a.arm FROM officer_sectors s JOIN sector_arms a ON a.sector_id = s.sector_id WHERE s.officer_id = @OfficerId
+        // Every guard's input in one round trip: the officer's phone, sector arm and study status (replicas of Enrollment's).
+        var guard = await work.QuerySingleAsync<GuardRow>("""
+            SELECT (SELECT phone_e164 FROM contacts WHERE officer_id = @OfficerId) AS Phone,
+                   (SELECT a.arm FROM officer_sectors s JOIN sector_arms a ON a.sector_id = s.sector_id WHERE s.officer_id = @OfficerId) AS Arm,
+                   (SELECT status FROM officer_statuses WHERE officer_id = @OfficerId) AS Status
             """, new { sms.OfficerId }, ct);
-        var status = await work.QuerySingleOrDefaultAsync<string?>(
-            "SELECT status FROM officer_statuses WHERE officer_id = @OfficerId", new { sms.OfficerId }, ct) ?? OfficerStatuses.Active;
-        var guard = new GuardRow(phone, arm);
+        var status = guard.Status ?? OfficerStatuses.Active;
         var reply = sms.Purpose == SmsPurposes.Reply;
         var refusal = guard switch
         {
@@ -117,7 +115,7 @@ public sealed class SendSmsConsumer(
         await work.ExecuteAsync("""
             UPDATE outbound_sms SET state = 'sending', to_phone = @Phone, attempts = attempts + 1, sending_lease_until = @lease, last_attempt_at = @now
             WHERE sms_id = @SmsId
-            """, new { sms.SmsId, guard!.Phone, lease, now }, ct);
+            """, new { sms.SmsId, guard.Phone, lease, now }, ct);
         await work.CommitAsync(ct);
         return new Claim(guard.Phone!, now, inDoubtSince, reply ? null : protocol.QuietHours.WindowEnd(now, protocol.TimeZone) - now);
     }
@@ -159,14 +157,13 @@ public sealed class SendSmsConsumer(
     public static async Task RecordAcceptedAsync(UnitOfWork work, Guid smsId, Guid officerId, string purpose, SendOutcome.Accepted accepted,
         string source, DateTimeOffset now, CancellationToken ct)
     {
+        // Two statements, one round trip.
         await work.ExecuteAsync("""
             UPDATE outbound_sms SET state = 'accepted', provider_sid = @ProviderSid, segments = @Segments, accepted_at = @now,
                 sending_lease_until = NULL, status = COALESCE(status, @Status), status_updated_at = COALESCE(status_updated_at, @now)
-            WHERE sms_id = @smsId
-            """, new { smsId, accepted.ProviderSid, accepted.Segments, accepted.Status, now }, ct);
-        await work.ExecuteAsync("""
-            INSERT INTO sms_status_history (sms_id, provider_sid, status, source, received_at) VALUES (@smsId, @ProviderSid, @Status, @source, @now)
-            """, new { smsId, accepted.ProviderSid, accepted.Status, source, now }, ct);
+            WHERE sms_id = @smsId;
+            INSERT INTO sms_status_history (sms_id, provider_sid, status, source, received_at) VALUES (@smsId, @ProviderSid, @Status, @source, @now);
+            """, new { smsId, accepted.ProviderSid, accepted.Segments, accepted.Status, source, now }, ct);
         work.Publish(new SmsAccepted(smsId, officerId, purpose, accepted.ProviderSid, accepted.Segments, now));
     }
 
@@ -177,7 +174,12 @@ public sealed class SendSmsConsumer(
         public DateTimeOffset? LastAttemptAt { get; init; }
     }
 
-    sealed record GuardRow(string? Phone, string? Arm);
+    sealed record GuardRow
+    {
+        public string? Phone { get; init; }
+        public string? Arm { get; init; }
+        public string? Status { get; init; }
+    }
 }
 
 /// <summary>The SMS could not be sent yet (transient provider error, send in doubt, another attempt in flight); the bus retries.</summary>

@@ -15,6 +15,9 @@ public sealed class SenderPacer(
 
     public bool Enabled => options.Value.MessagesPerSecondPerSender > 0;
 
+    /// <summary>The time between two slots of one sender (zero when pacing is off).</summary>
+    public TimeSpan Spacing => Enabled ? TimeSpan.FromSeconds(1 / options.Value.MessagesPerSecondPerSender) : TimeSpan.Zero;
+
     /// <summary>A sender and the instant it may send.</summary>
     public sealed record Slot(string Sender, DateTimeOffset At);
 
@@ -23,7 +26,7 @@ public sealed class SenderPacer(
     {
         var senders = options.Value.SenderKeys;
         if (!Enabled) return new Slot(senders[0], clock.GetUtcNow());
-        var spacing = TimeSpan.FromSeconds(1 / options.Value.MessagesPerSecondPerSender);
+        var spacing = Spacing;
         await using var work = await database.BeginAsync(ct);
         if (!sendersRegistered)
         {

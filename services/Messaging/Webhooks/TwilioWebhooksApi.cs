@@ -38,10 +38,14 @@ public static class TwilioWebhooksApi
         var now = clock.GetUtcNow();
 
         await using var work = await database.BeginAsync(ct);
-        var sms = await work.QuerySingleOrDefaultAsync<SmsRow>(
-            $"SELECT officer_id AS OfficerId, purpose AS Purpose, status AS Status FROM outbound_sms WHERE sms_id = @smsId {work.Dialect.ForUpdate()}",
-            new { smsId }, ct);
-        if (sms is null)
+        // The status only moves forward, decided in the update itself: two callbacks racing for one SMS serialize on its row.
+        var moved = await work.QuerySingleOrDefaultAsync<SmsRow>($"""
+            UPDATE outbound_sms SET status = @status, error_code = COALESCE(@errorCode, error_code), status_updated_at = @now,
+                provider_sid = COALESCE(provider_sid, @providerSid)
+            WHERE sms_id = @smsId AND {SmsStatuses.RankSql("status")} < @rank
+            RETURNING officer_id AS OfficerId, purpose AS Purpose
+            """, new { smsId, status, errorCode, now, providerSid, rank = SmsStatuses.Rank(status) }, ct);
+        if (moved is null && await work.QuerySingleOrDefaultAsync<long?>("SELECT 1 FROM outbound_sms WHERE sms_id = @smsId", new { smsId }, ct) is null)
         {
             await work.ExecuteAsync("""
                 INSERT INTO unmatched_callbacks (sms_id, provider_sid, status, payload, received_at) VALUES (@smsId, @providerSid, @status, @payload, @now)
@@ -54,15 +58,7 @@ public static class TwilioWebhooksApi
         await work.ExecuteAsync("""
             INSERT INTO sms_status_history (sms_id, provider_sid, status, error_code, source, received_at) VALUES (@smsId, @providerSid, @status, @errorCode, 'callback', @now)
             """, new { smsId, providerSid, status, errorCode, now }, ct);
-        if (SmsStatuses.MovesForward(sms.Status, status))
-        {
-            await work.ExecuteAsync("""
-                UPDATE outbound_sms SET status = @status, error_code = COALESCE(@errorCode, error_code), status_updated_at = @now,
-                    provider_sid = COALESCE(provider_sid, @providerSid)
-                WHERE sms_id = @smsId
-                """, new { smsId, status, errorCode, now, providerSid }, ct);
-            work.Publish(new SmsStatusChanged(smsId, sms.OfficerId, sms.Purpose, status, errorCode, now));
-        }
+        if (moved is not null) work.Publish(new SmsStatusChanged(smsId, moved.OfficerId, moved.Purpose, status, errorCode, now));
         await work.CommitAsync(ct);
         return TypedResults.Ok();
     }
@@ -111,6 +107,5 @@ public static class TwilioWebhooksApi
     {
         public Guid OfficerId { get; init; }
         public string Purpose { get; init; } = "";
-        public string? Status { get; init; }
     }
 }

@@ -24,6 +24,11 @@ public sealed class ServiceDatabase : IAsyncDisposable
                 throw new InvalidOperationException("Database:Postgres must be set when Database:Provider is Postgres.");
             var builder = new NpgsqlConnectionStringBuilder(options.Postgres) { SearchPath = service };
             builder.ApplicationName ??= $"reminders-{service}";
+            // Every statement here is one of a few fixed texts run thousands of times: prepared once per connection, PostgreSQL
+            // skips parsing and planning them. No session state is ever set, so a pooled connection needs no reset.
+            if (builder.MaxAutoPrepare == 0) builder.MaxAutoPrepare = 64;
+            if (!options.Postgres.Contains("No Reset On Close", StringComparison.OrdinalIgnoreCase) && !options.Postgres.Contains("NoResetOnClose", StringComparison.OrdinalIgnoreCase))
+                builder.NoResetOnClose = true;
             postgres = NpgsqlDataSource.Create(builder.ConnectionString);
         }
         else

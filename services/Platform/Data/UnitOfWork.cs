@@ -32,6 +32,9 @@ public sealed class UnitOfWork : IAsyncDisposable
     public Task<T?> QuerySingleOrDefaultAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
         Connection.QuerySingleOrDefaultAsync<T>(new CommandDefinition(sql, param, Transaction, cancellationToken: ct));
 
+    public Task<T> QuerySingleAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
+        Connection.QuerySingleAsync<T>(new CommandDefinition(sql, param, Transaction, cancellationToken: ct));
+
     public Task<T> ExecuteScalarAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
         Connection.ExecuteScalarAsync<T>(new CommandDefinition(sql, param, Transaction, cancellationToken: ct))!;
 
