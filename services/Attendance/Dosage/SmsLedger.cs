@@ -1,3 +1,4 @@
+using Dapper;
 using MassTransit;
 using Reminders.Platform.Data;
 
@@ -13,14 +14,14 @@ sealed record SmsHistoryEntry(string Event, string? Status, int? ErrorCode, stri
 /// </summary>
 static class SmsLedger
 {
-    public const string EnsureRow = """
-        INSERT INTO sms_ledger (sms_id, officer_id, purpose, updated_at) VALUES (@SmsId, @OfficerId, @Purpose, @now)
+    const string EnsureRow = """
+        INSERT INTO sms_ledger (sms_id, officer_id, purpose, updated_at) VALUES (@e_sms_id, @e_officer_id, @e_purpose, @e_now)
         ON CONFLICT (sms_id) DO NOTHING
         """;
 
     const string AppendHistory = """
         INSERT INTO sms_status_history (sms_id, event, status, error_code, detail, occurred_at)
-        VALUES (@SmsId, @Event, @Status, @ErrorCode, @Detail, @OccurredAt)
+        VALUES (@e_sms_id, @h_event, @h_status, @h_error_code, @h_detail, @h_occurred_at)
         """;
 
     public static async Task FoldAsync(ServiceDatabase database, ConsumeContext context, string consumer, Guid smsId, Guid officerId, string purpose,
@@ -29,9 +30,15 @@ static class SmsLedger
         var ct = context.CancellationToken;
         await using var work = await database.BeginAsync(ct);
         if (!await work.TryRecordInboxAsync(context.MessageId!.Value, consumer, ct)) return;
-        await work.ExecuteAsync(EnsureRow, new { SmsId = smsId, OfficerId = officerId, Purpose = purpose, now = DateTimeOffset.UtcNow }, ct);
-        await work.ExecuteAsync(sql, param, ct);
-        await work.ExecuteAsync(AppendHistory, new { SmsId = smsId, history.Event, history.Status, history.ErrorCode, history.Detail, history.OccurredAt }, ct);
+        // The row, the event's fold and its history entry in one round trip (every SMS brings three events here); the
+        // ensure and history parameters are prefixed so they never collide with the fold's own.
+        var parameters = new DynamicParameters(param);
+        parameters.AddDynamicParams(new
+        {
+            e_sms_id = smsId, e_officer_id = officerId, e_purpose = purpose, e_now = DateTimeOffset.UtcNow,
+            h_event = history.Event, h_status = history.Status, h_error_code = history.ErrorCode, h_detail = history.Detail, h_occurred_at = history.OccurredAt,
+        });
+        await work.ExecuteAsync($"{EnsureRow};\n{sql};\n{AppendHistory};", parameters, ct);
         await work.CommitAsync(ct);
     }
 }
