@@ -1,8 +1,18 @@
+using System.Globalization;
+using CsvHelper;
+using CsvHelper.Configuration;
+using Reminders.Enrollment.Roster;
 using Reminders.Local.Demo;
+using Reminders.Local.Sample;
+using Reminders.Platform.Csv;
+using Reminders.Platform.Protocol;
 
 namespace Reminders.EndToEnd.Tests;
 
-/// <summary>The demo on the committed 60-sector sample: two runs give byte-identical allocations; another seed another one.</summary>
+/// <summary>
+/// The demo on the committed 60-sector sample: two runs give byte-identical allocations and the same study; its dosage.csv
+/// agrees with the provider's log officer by officer; the audit is clean; another seed gives another allocation.
+/// </summary>
 public sealed class DemoCommandTests : IDisposable
 {
     readonly string root = Path.Combine(Path.GetTempPath(), "reminders-demo-tests-" + Guid.NewGuid().ToString("N"));
@@ -17,6 +27,8 @@ public sealed class DemoCommandTests : IDisposable
 
         foreach (var file in new[] { "allocation.csv", "balance.csv", "randomization.json", "roster-report.json", "sectors-report.json",
                      "sms.json", "dosage.json", "simulator-log.csv", "summary.txt", "balance.json", "training-plan.json", "attendance.csv", "attendance-summary.csv" })
+            Assert.True(File.Exists(Path.Combine(first, file)), $"{file} missing");
+        foreach (var file in DemoCommand.Outputs)
             Assert.True(File.Exists(Path.Combine(first, file)), $"{file} missing");
         Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(first, "allocation.csv")), await File.ReadAllBytesAsync(Path.Combine(second, "allocation.csv")));
         Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(first, "balance.csv")), await File.ReadAllBytesAsync(Path.Combine(second, "balance.csv")));
@@ -56,6 +68,70 @@ public sealed class DemoCommandTests : IDisposable
         var sent = log.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(',')[2]).ToList();
         Assert.True(sent.Count > 8000);
         Assert.DoesNotContain(sent, controlPhones.Contains);
+
+        // The closing summary: the same study twice, no SMS to a control officer, a clean audit.
+        static async Task<string[]> ClosingLines(string dir) => (await File.ReadAllLinesAsync(Path.Combine(dir, "summary.txt")))
+            .SkipWhile(l => !l.StartsWith("Study summary", StringComparison.Ordinal)).TakeWhile(l => !l.StartsWith("Total", StringComparison.Ordinal)).ToArray();
+        var closing = await ClosingLines(first);
+        Assert.Equal(closing, await ClosingLines(second));
+        Assert.Equal(4, closing.Count(l => l.StartsWith("  treatment", StringComparison.Ordinal) || l.StartsWith("  control", StringComparison.Ordinal)));
+        Assert.Contains(closing, l => l.StartsWith("SMS to control officers: 0 ", StringComparison.Ordinal));
+        Assert.Contains(closing, l => l.StartsWith("Audit: clean", StringComparison.Ordinal));
+
+        await AssertDosageAgreesWithProviderLogAsync(first, log);
+    }
+
+    static readonly string[] RequiredDosageColumns =
+    [
+        "officer_id", "sector_id", "stratum", "arm", "role", "training_minutes_planned", "training_minutes_attended", "training_sessions_attended",
+        "reminders_planned", "reminders_sent", "reminders_delivered", "reminders_failed", "reminders_acknowledged", "reminders_skipped",
+        "first_reminder_delivered_at", "last_reminder_delivered_at", "sms_opted_out_at", "withdrawn_at", "cross_arm_transfer",
+    ];
+
+    /// <summary>
+    /// For every officer of both arms, dosage.csv's reminders sent and delivered equal the provider's messages carrying a
+    /// reminder's text to that officer's phone, and those whose final status is delivered (officer id → badge from the
+    /// demo's link file, badge → phone from the sample roster).
+    /// </summary>
+    static async Task AssertDosageAgreesWithProviderLogAsync(string dir, string providerLog)
+    {
+        var (header, dosage) = ReadCsv(await File.ReadAllTextAsync(Path.Combine(dir, "dosage.csv")));
+        Assert.Equal(RequiredDosageColumns, header.Take(RequiredDosageColumns.Length));
+        var roster = RosterParser.Parse(CsvText.Decode(SampleFiles.Roster).Text).Rows;
+        Assert.Equal(roster.Count, dosage.Count);
+
+        var badges = ReadCsv(await File.ReadAllTextAsync(Path.Combine(dir, DemoCommand.RosterLinkFile))).Rows.ToDictionary(r => r["officer_id"], r => r["badge"]);
+        var phoneByBadge = roster.ToDictionary(r => r.Badge, r => r.PhoneE164);
+        var protocol = ProtocolLoader.LoadDefault();
+        var reminderTexts = protocol.Reminders!.Schedule.SelectMany(s => new[] { s.Template.Officer.Render(), s.Template.Commander.Render() }).ToHashSet();
+        var reminders = ReadCsv(providerLog).Rows.Where(m => reminderTexts.Contains(m["body"])).ToLookup(m => m["to"]);
+        Assert.True(reminders.Sum(g => g.Count()) > 6000);
+
+        var sentToControl = 0;
+        foreach (var officer in dosage)
+        {
+            var messages = reminders[phoneByBadge[badges[officer["officer_id"]]]].ToList();
+            var who = $"officer {officer["officer_id"]} ({officer["arm"]}, {officer["role"]})";
+            Assert.True(messages.Count == int.Parse(officer["reminders_sent"], CultureInfo.InvariantCulture),
+                $"{who}: dosage.csv says {officer["reminders_sent"]} reminders sent, the provider has {messages.Count}");
+            Assert.True(messages.Count(m => m["status"] == "delivered") == int.Parse(officer["reminders_delivered"], CultureInfo.InvariantCulture),
+                $"{who}: dosage.csv says {officer["reminders_delivered"]} delivered, the provider {messages.Count(m => m["status"] == "delivered")}");
+            if (officer["arm"] == "control") sentToControl += messages.Count + int.Parse(officer["reminders_sent"], CultureInfo.InvariantCulture)
+                + int.Parse(officer["reminders_delivered"], CultureInfo.InvariantCulture);
+        }
+        Assert.True(dosage.Count(o => o["arm"] == "control") > 1000);
+        Assert.Equal(0, sentToControl);
+    }
+
+    static (string[] Header, List<Dictionary<string, string>> Rows) ReadCsv(string text)
+    {
+        using var csv = new CsvReader(new StringReader(text), new CsvConfiguration(CultureInfo.InvariantCulture));
+        csv.Read();
+        csv.ReadHeader();
+        var header = csv.HeaderRecord!;
+        var rows = new List<Dictionary<string, string>>();
+        while (csv.Read()) rows.Add(header.ToDictionary(h => h, h => csv.GetField(h) ?? ""));
+        return (header, rows);
     }
 
     [Fact]

@@ -3,16 +3,18 @@ using System.Net;
 using System.Text.Json;
 using Reminders.Local.Sample;
 using Reminders.Platform.Auth;
+using Reminders.Platform.Csv;
 using Reminders.Platform.Hosting;
 using Reminders.Platform.Protocol;
 
 namespace Reminders.Local.Demo;
 
 /// <summary>
-/// <c>demo --out DIR [--seed N]</c>: the study on the embedded default, on a fresh data folder. Loads the synthetic
-/// 60-sector sample, randomizes it 30/30 stratified by zone and size (the seed is printed), writes the allocation
-/// and balance table, sends one SMS to one officer of every treatment sector and follows each to the ledger,
-/// refuses a control officer, and writes into DIR what happened (the provider simulator's log included).
+/// <c>demo --out DIR [--seed N]</c>: the whole study on the embedded default, on a fresh data folder. Loads the synthetic
+/// 60-sector sample, randomizes it 30/30 stratified by zone and size (the seed is printed), sends one test SMS per
+/// treatment sector and refuses a control officer, plans and runs the trainings, runs the reminder months on a jumping
+/// study clock, freezes the ledger at endline, audits it against the provider's log and writes the researcher's exports.
+/// Exit code 1 when the audit finds a difference or any SMS reached a control officer's phone.
 /// </summary>
 public static class DemoCommand
 {
@@ -45,6 +47,9 @@ public static class DemoCommand
         Directory.CreateDirectory(outDir);
 
         var total = Stopwatch.StartNew();
+        // Progress on the console only: summary.txt keeps what the study did, which the same seed reproduces.
+        void Phase(string what) => Console.WriteLine($"[{total.Elapsed.TotalSeconds,5:F1} s] {what}");
+        Phase("Starting the four services, the in-memory bus and the provider simulator");
         var protocol = ProtocolLoader.LoadDefault();
         // The study runs on its own clock, from a Monday morning, jumping from one due SMS to the next.
         var settings = new Dictionary<string, string?>
@@ -52,6 +57,8 @@ public static class DemoCommand
             ["Clock:StudyStart"] = StudyStart.ToString("O"),
             ["Clock:RealStart"] = DateTimeOffset.UtcNow.ToString("O"),
             ["Scheduler:Dispatch:IntervalMilliseconds"] = "100",
+            // The endline job looks every second, so the freeze follows the clock's jump to the endline at once.
+            ["Attendance:Endline:IntervalSeconds"] = "1",
             // A short-code-like sender, so the study's 10,000 SMS take seconds; Messaging paces itself just under it.
             ["Simulator:MessagesPerSecondPerSender"] = "400",
             ["Messaging:Twilio:MessagesPerSecondPerSender"] = "380",
@@ -74,11 +81,11 @@ public static class DemoCommand
             console.WriteLine($"Demo on {app.Url()}, data in {dataDir}");
             var timeline = new StudyTimeline((StudyClock)app.Services.GetRequiredService<TimeProvider>(), client);
             var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(StudyStart, protocol.TimeZone).DateTime);
-            await RunStudyAsync(client, timeline, console, outDir, seed, today);
-            console.WriteLine($"Total {total.Elapsed.TotalSeconds:F1} s. Outputs in {outDir}: allocation.csv, balance.csv, balance.json, randomization.json, " +
-                              "sectors-report.json, roster-report.json, sms.json, dosage.json, training-plan.json, attendance.csv, attendance-summary.csv, reminders.csv, simulator-log.csv, summary.txt");
+            var passed = await RunStudyAsync(client, timeline, protocol, console, Phase, outDir, seed, today);
+            console.WriteLine($"Total {total.Elapsed.TotalSeconds:F1} s. Outputs in {outDir}: {string.Join(", ", Outputs)}");
             await File.WriteAllTextAsync(Path.Combine(outDir, "summary.txt"), log.ToString());
-            return 0;
+            if (!passed) Console.Error.WriteLine("Demo failed: the audit found differences or an SMS reached a control officer (see above).");
+            return passed ? 0 : 1;
         }
         catch (Exception ex)
         {
@@ -92,8 +99,25 @@ public static class DemoCommand
         }
     }
 
-    static async Task RunStudyAsync(ReminderClient client, StudyTimeline timeline, TextWriter console, string outDir, long seed, DateOnly today)
+    /// <summary>Every file the demo writes into its output folder.</summary>
+    public static readonly string[] Outputs =
+    [
+        "allocation.csv", "balance.csv", "balance.json", "randomization.json", "sectors-report.json", "roster-report.json", "sms.json", "dosage.json",
+        "training-plan.json", "attendance.csv", "attendance-summary.csv", "reminders.csv", "simulator-log.csv",
+        .. EndlineDemo.Exports.Select(e => e.File), RosterLinkFile, "summary.txt",
+    ];
+
+    /// <summary>
+    /// The demo's own key from pseudonymous officer id to the sample roster's badge (no names, no phones): what lets a
+    /// test join dosage.csv to the provider's log. Not a researcher export; a real study never hands it out.
+    /// </summary>
+    public const string RosterLinkFile = "demo-officer-badges.csv";
+
+    /// <summary>Runs the study; true when the audit is clean and no control officer's phone got an SMS.</summary>
+    static async Task<bool> RunStudyAsync(ReminderClient client, StudyTimeline timeline, StudyProtocol protocol, TextWriter console, Action<string> phase,
+        string outDir, long seed, DateOnly today)
     {
+        phase("Loading the sample and randomizing");
         var sectors = await client.LoadSectorsAsync(SampleFiles.Sectors);
         var roster = await client.ImportRosterAsync(SampleFiles.Roster);
         console.WriteLine($"Loaded {sectors.GetProperty("created").GetInt32()} sectors and imported {roster.GetProperty("imported").GetInt32()} officers " +
@@ -115,6 +139,7 @@ public static class DemoCommand
                               $"{arm.GetProperty("commanders").GetInt32()} commanders, mean sector size {arm.GetProperty("meanSectorSize").GetDouble():F1}");
 
         // One SMS to the first officer (by badge) of each treatment sector, followed to the ledger.
+        phase("One test SMS per treatment sector");
         var arms = (await client.SectorsAsync()).EnumerateArray().ToDictionary(x => x.GetProperty("code").GetString()!, x => x.GetProperty("arm").GetString());
         var officers = (await client.OfficersAsync()).EnumerateArray().Where(o => o.GetProperty("role").GetString() == "officer").ToList();
         var firstPerSector = officers.GroupBy(o => o.GetProperty("sectorCode").GetString()!).ToDictionary(g => g.Key, g => g.First());
@@ -142,8 +167,14 @@ public static class DemoCommand
         await WriteJsonAsync(Path.Combine(outDir, "sms.json"), sms);
         await WriteJsonAsync(Path.Combine(outDir, "dosage.json"), dosage);
 
+        var people = officers.Concat(await CommandersAsync(client)).ToList();
+        await File.WriteAllTextAsync(Path.Combine(outDir, RosterLinkFile), CsvText.Line(["officer_id", "badge"]) +
+            string.Concat(people.Select(p => CsvText.Line([p.GetProperty("id").GetGuid().ToString(), p.GetProperty("badge").GetString()]))));
+
         var answerReplies = ReminderDemo.Officers(client, seed);
-        await TrainingDemo.RunAsync(client, timeline, answerReplies, console, outDir, seed, today, arms, officers.Concat(await CommandersAsync(client)).ToList());
+        phase("Training weeks: plans, invitations, day-before reminders, roll calls");
+        var plan = await TrainingDemo.RunAsync(client, timeline, answerReplies, console, outDir, seed, today, arms, people);
+        phase("Reminder months");
         await ReminderDemo.RunAsync(client, timeline, answerReplies, console, outDir);
         // The simulator's log is written once it holds every SMS the provider accepted.
         await timeline.SettleAsync();
@@ -157,6 +188,14 @@ public static class DemoCommand
             await Task.Delay(100);
         }
         await File.WriteAllTextAsync(Path.Combine(outDir, "simulator-log.csv"), log);
+
+        phase("Endline: every cohort frozen by the endline job, then the whole study");
+        var snapshot = await EndlineDemo.FreezeAsync(client, timeline, protocol, plan, console);
+        phase("Consistency audit: provider log, Messaging, the ledger");
+        var audit = await EndlineDemo.AuditAsync(client, console);
+        phase("Researcher exports of the endline snapshot");
+        await EndlineDemo.ExportAsync(client, snapshot, outDir);
+        return StudySummary.Print(outDir, audit, console);
     }
 
     static async Task<List<JsonElement>> CommandersAsync(ReminderClient client) =>

@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Reminders.Local.Audit;
+using Reminders.Messaging.Audit;
 
 namespace Reminders.Local.Demo;
 
@@ -57,6 +59,38 @@ public sealed class ReminderClient(ServiceUrls urls, string managerKey, string r
     }
 
     public async Task<JsonElement> JsonAsync(string service, string path) => JsonSerializer.Deserialize<JsonElement>(await TextAsync(service, path));
+
+    /// <summary>An Attendance export as a researcher downloads it (the researcher key, not the manager's).</summary>
+    public async Task<string> ResearchExportAsync(string path)
+    {
+        using var request = Request(HttpMethod.Get, urls.Attendance + path, researcherKey);
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new HttpRequestException($"GET {path} answered {(int)response.StatusCode}: {text}");
+        return text;
+    }
+
+    /// <summary>The endline snapshots taken so far, oldest first.</summary>
+    public async Task<JsonElement> SnapshotsAsync()
+    {
+        using var request = Request(HttpMethod.Get, $"{urls.Attendance}/api/attendance/dosage/snapshots", researcherKey);
+        return await SendAsync(request, HttpStatusCode.OK);
+    }
+
+    /// <summary>Freezes the whole study's ledger (both arms) as the next snapshot, by the manager's command.</summary>
+    public async Task<JsonElement> FreezeStudyAsync(string reason)
+    {
+        using var request = Request(HttpMethod.Post, $"{urls.Attendance}/api/attendance/dosage/snapshots", managerKey);
+        request.Content = JsonContent.Create(new { reason });
+        return await SendAsync(request, HttpStatusCode.Created);
+    }
+
+    /// <summary>Messaging's consistency audit (provider log, its own records, Attendance's ledger), run with the researcher key.</summary>
+    public async Task<AuditReport> AuditAsync()
+    {
+        using var auditHttp = new HttpClient { Timeout = TimeSpan.FromMinutes(5) };
+        return await AuditCommand.RequestAsync(auditHttp, urls.Messaging, researcherKey);
+    }
 
     public async Task<JsonElement> OfficersAsync()
     {

@@ -17,8 +17,8 @@ static class TrainingDemo
 {
     static readonly TimeZoneInfo Zone = Reminders.Platform.Protocol.ProtocolLoader.LoadDefault().TimeZone;
 
-    /// <summary>Returns how many invitation SMS the plan sent.</summary>
-    public static async Task<int> RunAsync(ReminderClient client, StudyTimeline timeline, Func<Task> answerReplies, TextWriter console, string outDir,
+    /// <summary>Returns the training plan (cohorts with their sessions), from which the endlines follow.</summary>
+    public static async Task<JsonElement> RunAsync(ReminderClient client, StudyTimeline timeline, Func<Task> answerReplies, TextWriter console, string outDir,
         long seed, DateOnly today, IReadOnlyDictionary<string, string?> arms, IReadOnlyList<JsonElement> people)
     {
         using var manager = client.ManagerHttp();
@@ -105,7 +105,7 @@ static class TrainingDemo
         await File.WriteAllTextAsync(Path.Combine(outDir, "attendance-summary.csv"), summary.ToString());
         console.WriteLine($"Attendance recorded from roll calls and closed: {attended:N0} of {planned:N0} planned minutes ({100.0 * attended / Math.Max(1, planned):F1}%), " +
                           $"{completed} of {memberCount} completed every session, {absent} attended none, {walkInRows} walk-ins from control sectors flagged.");
-        return plan.GetProperty("invitations").GetInt32();
+        return plan;
     }
 
     /// <summary>
