@@ -42,6 +42,12 @@ public static class DeliveryBenchmarks
         table.Add($"{reminders:N0} due reminders, due → provider acceptance → delivered in the ledger (4 services + simulator, RabbitMQ, PostgreSQL)",
             "≥ half the raw bus rate", $"{endToEnd:F0} SMS/s end to end ({accepted:F0}/s accepted); lateness p50 {Percentile(lateness, 0.5) / 1000:F1} s, p99 {Percentile(lateness, 0.99) / 1000:F1} s; {burst.CpuPerSms(reminders)}",
             $"raw MassTransit publish→consume {raw:F0} msg/s (half: {raw / 2:F0})", endToEnd >= raw / 2);
+
+        const double memoryTargetMegabytes = 250;
+        var services = burst.ResidentMegabytes.Where(r => r.Key is "Enrollment" or "Scheduler" or "Messaging" or "Attendance").ToList();
+        table.Add($"resident memory of each service at the end of the {reminders:N0}-reminder run", $"< {memoryTargetMegabytes:F0} MB each",
+            string.Join(", ", burst.ResidentMegabytes.Select(r => $"{r.Key} {r.Value:F0} MB")), "—",
+            services.Count == 4 && services.All(r => r.Value < memoryTargetMegabytes));
     }
 
     static async Task RateLimitedAsync(BenchmarkTable table, TextWriter log)
