@@ -1,7 +1,7 @@
 using System.Net;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
 using Reminders.Platform.Auth;
 
@@ -11,15 +11,19 @@ namespace Reminders.EndToEnd.Tests;
 /// Every route of the four services, read from the host's own route table (so a new route cannot escape):
 /// no key → 401, a key without the route's role → 403, a key with it → neither.
 /// </summary>
-public sealed partial class ApiKeyRouteTests(LocalHostFixture host) : IClassFixture<LocalHostFixture>
+public sealed class ApiKeyRouteTests(LocalHostFixture host) : IClassFixture<LocalHostFixture>
 {
     static readonly string[] ServicePrefixes = ["/api/enrollment", "/api/scheduler", "/api/messaging", "/api/attendance"];
 
     sealed record ProtectedRoute(string Method, string Path, IReadOnlySet<string> Roles);
 
-    IReadOnlyList<ProtectedRoute> Routes()
+    IReadOnlyList<ProtectedRoute> Routes() => Table().Protected;
+
+    (IReadOnlyList<ProtectedRoute> Protected, IReadOnlyList<ProtectedRoute> Anonymous) Table()
     {
         var routes = new List<ProtectedRoute>();
+        var anonymous = new List<ProtectedRoute>();
+        var policies = host.App.Services.GetRequiredService<ParameterPolicyFactory>();
         foreach (var endpoint in host.App.Services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>())
         {
             var pattern = "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
@@ -29,6 +33,7 @@ public sealed partial class ApiKeyRouteTests(LocalHostFixture host) : IClassFixt
             {
                 // Only the provider's webhooks are anonymous: they are checked by signature instead.
                 Assert.StartsWith("/api/messaging/webhooks/", pattern);
+                anonymous.Add(new ProtectedRoute(method, Concrete(endpoint.RoutePattern, policies), new HashSet<string>()));
                 continue;
             }
             var roles = endpoint.Metadata.GetOrderedMetadata<IAuthorizeData>().Select(a => a.Policy).OfType<string>()
@@ -37,15 +42,37 @@ public sealed partial class ApiKeyRouteTests(LocalHostFixture host) : IClassFixt
                     .SelectMany(r => r.AllowedRoles))
                 .ToHashSet();
             Assert.True(roles.Count > 0, $"{method} {pattern} has no role requirement");
-            routes.Add(new ProtectedRoute(method, Concrete(pattern), roles));
+            routes.Add(new ProtectedRoute(method, Concrete(endpoint.RoutePattern, policies), roles));
         }
-        return routes;
+        return (routes, anonymous);
     }
 
-    static string Concrete(string pattern) => RouteParameter().Replace(pattern, m => m.Value.Contains(":guid") ? Guid.NewGuid().ToString() : "x");
+    /// <summary>Candidate values for a route parameter; the first one every constraint of the parameter accepts is used.</summary>
+    static readonly string[] Candidates = ["x", "1", Guid.NewGuid().ToString(), "true", "2025-01-31", "1.5", "abc123"];
 
-    [GeneratedRegex(@"\{[^}]+\}")]
-    private static partial Regex RouteParameter();
+    /// <summary>
+    /// A path that the route itself matches: each parameter gets a value its own constraints accept ({id:guid}, {version:int},
+    /// {n:min(1)}, ...), checked with the host's constraint instances, so a constrained route answers 401/403 rather than 404.
+    /// </summary>
+    static string Concrete(RoutePattern pattern, ParameterPolicyFactory policies) =>
+        "/" + string.Join("/", pattern.PathSegments.Select(segment => string.Concat(segment.Parts.Select(part => part switch
+        {
+            RoutePatternLiteralPart literal => literal.Content,
+            RoutePatternSeparatorPart separator => separator.Content,
+            RoutePatternParameterPart parameter => ValueFor(parameter, policies),
+            _ => throw new InvalidOperationException($"Unexpected route part {part} in {pattern.RawText}"),
+        }))));
+
+    static string ValueFor(RoutePatternParameterPart parameter, ParameterPolicyFactory policies)
+    {
+        var constraints = parameter.ParameterPolicies.Select(p => policies.Create(parameter, p)).OfType<IRouteConstraint>().ToList();
+        foreach (var candidate in Candidates)
+        {
+            var values = new RouteValueDictionary { [parameter.Name] = candidate };
+            if (constraints.All(c => c.Match(null, null, parameter.Name, values, RouteDirection.IncomingRequest))) return candidate;
+        }
+        throw new InvalidOperationException($"No test value satisfies the constraints of route parameter {{{parameter.Name}}}: add one to {nameof(Candidates)}.");
+    }
 
     async Task<HttpStatusCode> CallAsync(ProtectedRoute route, string? key)
     {
@@ -88,6 +115,28 @@ public sealed partial class ApiKeyRouteTests(LocalHostFixture host) : IClassFixt
                     Assert.True(status is not (HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden), $"{route.Method} {route.Path} refused its own role {role}: {status}");
                 else
                     Assert.True(status == HttpStatusCode.Forbidden, $"{route.Method} {route.Path} with role {role}: {status}");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Every_anonymous_route_is_a_webhook_that_refuses_an_unsigned_or_forged_call_with_403()
+    {
+        var anonymous = Table().Anonymous;
+        Assert.Equal(2, anonymous.Count);
+        foreach (var route in anonymous)
+        {
+            foreach (var signature in new string?[] { null, "", "forged", Convert.ToBase64String(new byte[20]) })
+            {
+                using var http = new HttpClient();
+                using var request = new HttpRequestMessage(new HttpMethod(route.Method), host.Url + route.Path)
+                {
+                    Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["MessageSid"] = "SM" + Guid.NewGuid().ToString("N"), ["MessageStatus"] = "delivered", ["Body"] = "OK" }),
+                };
+                if (signature is not null) request.Headers.Add("X-Twilio-Signature", signature);
+                using var response = await http.SendAsync(request);
+                Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{route.Method} {route.Path} with signature '{signature}': {response.StatusCode}");
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
             }
         }
     }
