@@ -109,9 +109,10 @@ public static class DemoCommand
 
     /// <summary>
     /// The demo's own key from pseudonymous officer id to the sample roster's badge (no names, no phones): what lets a
-    /// test join dosage.csv to the provider's log. Not a researcher export; a real study never hands it out.
+    /// test join dosage.csv to the provider's log. Not a researcher export: it is kept in the data folder, beside the
+    /// services' own databases (which hold the roster), never beside the exports.
     /// </summary>
-    public const string RosterLinkFile = "demo-officer-badges.csv";
+    public static readonly string RosterLinkFile = Path.Combine("data", "officer-badges.csv");
 
     /// <summary>Runs the study; true when the audit is clean and no control officer's phone got an SMS.</summary>
     static async Task<bool> RunStudyAsync(ReminderClient client, StudyTimeline timeline, StudyProtocol protocol, TextWriter console, Action<string> phase,
