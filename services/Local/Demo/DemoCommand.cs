@@ -112,7 +112,7 @@ public static class DemoCommand
     /// test join dosage.csv to the provider's log. Not a researcher export: it is kept in the data folder, beside the
     /// services' own databases (which hold the roster), never beside the exports.
     /// </summary>
-    public static readonly string RosterLinkFile = Path.Combine("data", "officer-badges.csv");
+    public const string RosterLinkFile = "data/officer-badges.csv";
 
     /// <summary>Runs the study; true when the audit is clean and no control officer's phone got an SMS.</summary>
     static async Task<bool> RunStudyAsync(ReminderClient client, StudyTimeline timeline, StudyProtocol protocol, TextWriter console, Action<string> phase,
