@@ -32,6 +32,7 @@ public static class DeliveryBenchmarks
     static async Task BurstAsync(BenchmarkTable table, TextWriter log, int reminders)
     {
         var raw = await RawBusRateAsync(log, messages: 50_000);
+        var provider = await ProviderRoundTrip.RateAsync(log, messages: 20_000, AccountSid, AuthToken);
 
         var burst = await DeliverAsync(log, reminders, providerRate: 0);
         var lateness = burst.AcceptedAt.Select(a => (a - burst.DueAt).TotalMilliseconds).Order().ToList();
@@ -41,12 +42,13 @@ public static class DeliveryBenchmarks
                       $"lateness p50 {Percentile(lateness, 0.5) / 1000:F1} s, p99 {Percentile(lateness, 0.99) / 1000:F1} s; raw bus {raw:F0}/s");
         table.Add($"{reminders:N0} due reminders, due → provider acceptance → delivered in the ledger (4 services + simulator, RabbitMQ, PostgreSQL)",
             "≥ half the raw bus rate", $"{endToEnd:F0} SMS/s end to end ({accepted:F0}/s accepted); lateness p50 {Percentile(lateness, 0.5) / 1000:F1} s, p99 {Percentile(lateness, 0.99) / 1000:F1} s; {burst.CpuPerSms(reminders)}",
-            $"raw MassTransit publish→consume {raw:F0} msg/s (half: {raw / 2:F0})", endToEnd >= raw / 2);
+            $"raw MassTransit publish→consume {raw:F0} msg/s (half: {raw / 2:F0}); the provider's round trip alone (SDK create + 2 signed callbacks, no bus, no database) {provider:F0} SMS/s",
+            endToEnd >= raw / 2);
 
         const double memoryTargetMegabytes = 250;
         var services = burst.ResidentMegabytes.Where(r => r.Key is "Enrollment" or "Scheduler" or "Messaging" or "Attendance").ToList();
         table.Add($"resident memory of each service at the end of the {reminders:N0}-reminder run", $"< {memoryTargetMegabytes:F0} MB each",
-            string.Join(", ", burst.ResidentMegabytes.Select(r => $"{r.Key} {r.Value:F0} MB")), "—",
+            string.Join(", ", burst.ResidentMegabytes.Where(r => r.Key is not ("RabbitMQ" or "PostgreSQL")).Select(r => $"{r.Key} {r.Value:F0} MB")), "—",
             services.Count == 4 && services.All(r => r.Value < memoryTargetMegabytes));
     }
 
@@ -161,7 +163,8 @@ public static class DeliveryBenchmarks
             log.WriteLine($"  the provider accepted {stats.GetProperty("accepted")} and refused {stats.GetProperty("rejected")} (retried)");
             if (acceptedAt.Count != count) throw new InvalidOperationException($"The provider accepted {acceptedAt.Count:N0} SMS for {count:N0} reminders.");
             var run = new DeliveryRun(dueAt, acceptedAt, ledgerAfter, cpuUsed, resident);
-            log.WriteLine($"  {run.CpuPerSms(count)}; resident memory at the end: {string.Join(", ", resident.Select(r => $"{r.Key} {r.Value:F0} MB"))}");
+            // PostgreSQL's processes share their buffers, so their summed resident size means nothing: services and broker only.
+            log.WriteLine($"  {run.CpuPerSms(count)}; resident memory at the end: {string.Join(", ", resident.Where(r => r.Key != "PostgreSQL").Select(r => $"{r.Key} {r.Value:F0} MB"))}");
             return run;
         }
         finally
