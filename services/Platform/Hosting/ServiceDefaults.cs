@@ -6,12 +6,15 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using Reminders.Platform.Auth;
@@ -32,13 +35,22 @@ public static class ServiceDefaults
 
         var services = builder.Services;
         services.TryAddTimeProvider(builder.Configuration);
-        services.AddProblemDetails();
+        // A body cut off at the limit while being bound (chunked JSON) gets a bare 413 from the framework: name the problem.
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            if (c.ProblemDetails.Status != StatusCodes.Status413PayloadTooLarge) return;
+            c.ProblemDetails.Extensions.TryAdd("field", "body");
+            c.ProblemDetails.Detail ??= c.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit
+                ? $"The body is larger than the {limit} bytes accepted here."
+                : "The body is too large.";
+        });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Always throw on unreadable input (not only in Development), so BadRequestExceptionHandler names the problem.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
         services.Configure<ApiKeyOptions>(builder.Configuration.GetSection(ApiKeyOptions.Section));
+        services.Configure<RequestBodyLimits>(builder.Configuration.GetSection(RequestBodyLimits.Section));
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         var authorization = services.AddAuthorizationBuilder();
@@ -87,6 +99,7 @@ public static class ServiceDefaults
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.Use(LimitRequestBody);
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -101,6 +114,34 @@ public static class ServiceDefaults
         return app;
     }
 
+    /// <summary>
+    /// A body over the limit is refused with 413 ProblemDetails: at once when its declared length is too large, and
+    /// when chunked, by the server as soon as it is read past the limit (so nothing ever buffers an unbounded body).
+    /// </summary>
+    static async Task LimitRequestBody(HttpContext context, RequestDelegate next)
+    {
+        var limits = context.RequestServices.GetRequiredService<IOptions<RequestBodyLimits>>().Value;
+        var limit = RequestBodyLimits.IsJsonOrForm(context.Request) ? limits.MaxRequestBodyBytes : limits.MaxUploadBodyBytes;
+        if (context.Request.ContentLength > limit)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                ProblemDetails = new ProblemDetails
+                {
+                    Status = StatusCodes.Status413PayloadTooLarge,
+                    Title = "Request too large",
+                    Detail = $"The body is {context.Request.ContentLength} bytes; at most {limit} bytes are accepted here.",
+                    Extensions = { ["field"] = "body" },
+                },
+            });
+            return;
+        }
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature) feature.MaxRequestBodySize = limit;
+        await next(context);
+    }
+
     static Task WriteHealthReport(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";
@@ -110,4 +151,20 @@ public static class ServiceDefaults
             checks = report.Entries.ToDictionary(e => e.Key, e => new { status = e.Value.Status.ToString(), e.Value.Description }),
         });
     }
+}
+
+/// <summary>
+/// The largest request body a host reads (<c>Api:MaxRequestBodyBytes</c> for JSON and forms, <c>Api:MaxUploadBodyBytes</c>
+/// for CSV uploads and any other body read as a file, such as rosters and roll calls).
+/// </summary>
+public sealed class RequestBodyLimits
+{
+    public const string Section = "Api";
+
+    public long MaxRequestBodyBytes { get; set; } = 5 * 1024 * 1024;
+
+    public long MaxUploadBodyBytes { get; set; } = 20 * 1024 * 1024;
+
+    public static bool IsJsonOrForm(HttpRequest request) =>
+        request.HasJsonContentType() || request.HasFormContentType;
 }
