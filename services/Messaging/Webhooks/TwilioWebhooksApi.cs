@@ -95,7 +95,11 @@ public static class TwilioWebhooksApi
     {
         var signature = request.Headers["X-Twilio-Signature"].ToString();
         if (string.IsNullOrEmpty(signature) || !request.HasFormContentType) return null;
-        var form = (await request.ReadFormAsync()).ToDictionary(p => p.Key, p => p.Value.ToString());
+        IFormCollection posted;
+        try { posted = await request.ReadFormAsync(); }
+        // A form ASP.NET refuses to read (a NUL character, too many or too long values) is the caller's mistake: 400, not a crash.
+        catch (InvalidDataException ex) { throw new BadHttpRequestException($"The form cannot be read: {ex.Message}", StatusCodes.Status400BadRequest, ex); }
+        var form = posted.ToDictionary(p => p.Key, p => p.Value.ToString());
         return new RequestValidator(twilio.AuthToken).Validate(urls.ForSignature(request), form, signature) ? form : null;
     }
 
