@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Reminders.Platform.Data;
 
@@ -46,10 +47,44 @@ public sealed class SenderPacer(
         return new Slot(next.Sender, at);
     }
 
+    /// <summary>
+    /// Waits for the slot, then for this instance's own departures from the sender to leave room in the sliding second the
+    /// provider counts: a request that left late (its claim took long) must not be followed within one second by the
+    /// sender's full rate of on-time requests, or the last is refused with a 429 and its slot is lost.
+    /// </summary>
     public async Task WaitAsync(Slot slot, CancellationToken ct)
     {
         var wait = slot.At - clock.GetUtcNow();
         if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, ct);
+        if (!Enabled) return;
+        var log = departures.GetOrAdd(slot.Sender, _ => new Departures((int)Math.Ceiling(options.Value.MessagesPerSecondPerSender)));
+        await log.Gate.WaitAsync(ct);
+        try
+        {
+            if (log.Times.Count == log.Capacity)
+            {
+                var hold = log.Times.Dequeue() + ProviderWindow - clock.GetUtcNow();
+                if (hold > TimeSpan.Zero) await Task.Delay(hold, clock, ct);
+            }
+            log.Times.Enqueue(clock.GetUtcNow());
+        }
+        finally
+        {
+            log.Gate.Release();
+        }
+    }
+
+    /// <summary>The provider's window, and a little more for the request's way there.</summary>
+    static readonly TimeSpan ProviderWindow = TimeSpan.FromSeconds(1) + TimeSpan.FromMilliseconds(3);
+
+    readonly ConcurrentDictionary<string, Departures> departures = new(StringComparer.Ordinal);
+
+    /// <summary>The last <see cref="Capacity"/> departures of one sender from this instance, oldest first.</summary>
+    sealed class Departures(int capacity)
+    {
+        public int Capacity { get; } = Math.Max(1, capacity);
+        public Queue<DateTimeOffset> Times { get; } = new(Math.Max(1, capacity));
+        public SemaphoreSlim Gate { get; } = new(1, 1);
     }
 
     sealed record SlotRow
