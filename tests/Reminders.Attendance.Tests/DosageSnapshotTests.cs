@@ -58,7 +58,7 @@ public sealed class DosageSnapshotTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Snapshots_are_numbered_in_order_and_the_default_export_takes_each_officers_latest_frozen_row()
+    public async Task Snapshots_are_numbered_in_order_and_the_default_export_takes_each_officers_row_from_the_first_freeze_that_held_them()
     {
         var frozenOfficer = await host.OfficerAsync(StudyArms.Control);
         Assert.Equal(1, (await host.FreezeAsync("first")).GetProperty("version").GetInt32());
@@ -71,7 +71,7 @@ public sealed class DosageSnapshotTests : IAsyncLifetime
         Assert.Equal(["first", "second"], list.EnumerateArray().Select(s => s.GetProperty("reason").GetString()));
 
         var byDefault = await host.CsvAsync("");
-        Assert.Equal("2", DosageExportHost.Row(byDefault, frozenOfficer)["snapshot_version"]);
+        Assert.Equal("1", DosageExportHost.Row(byDefault, frozenOfficer)["snapshot_version"]);
         Assert.Equal("", DosageExportHost.Row(byDefault, lateOfficer)["snapshot_version"]);
         Assert.Equal("2", DosageExportHost.Row(await host.CsvAsync("?snapshot=latest"), frozenOfficer)["snapshot_version"]);
         Assert.Equal("1", DosageExportHost.Row(await host.CsvAsync("?snapshot=1"), frozenOfficer)["snapshot_version"]);

@@ -238,8 +238,9 @@ public static class DosageCodebook
 
             ## Rows and snapshots
 
-            By default each officer's row comes from the latest endline snapshot that contains them (frozen at their
-            cohort's endline, or by a manager), and from the live ledger for officers never frozen (`snapshot_version`
+            By default each officer's row comes from the first snapshot that froze them: their endline (their cohort's
+            endline from the protocol, or a manager's freeze for officers with no cohort, such as the control arm). A later
+            snapshot does not move an officer's endline. Officers never frozen come from the live ledger (`snapshot_version`
             empty). `?snapshot=N` exports snapshot N only, `?snapshot=latest` the newest snapshot, `?snapshot=live` the live
             ledger for everyone. A frozen row never changes; what happened after it is counted in `post_endline_events`.
 

@@ -8,7 +8,7 @@ namespace Reminders.Attendance.Dosage;
 /// <summary>Which rows an export reads: the default mix, the live ledger, the newest snapshot, or one version.</summary>
 public abstract record DosageSelection
 {
-    /// <summary>Each officer's row from the latest snapshot that holds them, live for the others.</summary>
+    /// <summary>Each officer's row from the first snapshot that froze them (their endline), live for the others.</summary>
     public sealed record Default : DosageSelection;
     public sealed record Live : DosageSelection;
     public sealed record Latest : DosageSelection;

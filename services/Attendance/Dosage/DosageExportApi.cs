@@ -19,7 +19,7 @@ public static class DosageExportApi
     {
         var api = app.MapGroup("/api/attendance").WithTags("Dosage").RequireAnyRole(Roles.Researcher, Roles.Manager);
         api.MapGet("/dosage.csv", Csv)
-            .WithSummary("One row per officer of both arms (snapshot=latest|live|N; default: each officer's latest frozen row, live for the others).");
+            .WithSummary("One row per officer of both arms (snapshot=latest|live|N; default: each officer's row frozen at their endline, the first snapshot that holds them; live for the others).");
         api.MapGet("/dosage/codebook.md", (StudyProtocol protocol) =>
                 TypedResults.Text(DosageCodebook.Markdown(Columns(protocol), protocol), "text/markdown; charset=utf-8", Encoding.UTF8))
             .WithSummary("dosage.csv's columns: name, type, unit, definition and derivation.");

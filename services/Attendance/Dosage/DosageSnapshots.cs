@@ -80,13 +80,15 @@ public static class DosageSnapshots
     const string HeaderColumns = "version AS Version, taken_at AS TakenAt, taken_by AS TakenBy, reason AS Reason, scope AS Scope, cohort_id AS CohortId, officers AS Officers";
 
     /// <summary>
-    /// The frozen rows of <paramref name="version"/>, or (null) each officer's row from the latest snapshot that holds
+    /// The frozen rows of <paramref name="version"/>, or (null) each officer's row from the first snapshot that holds
     /// them; with each row's <c>post_endline_events</c>.
     /// </summary>
     public static async Task<IReadOnlyList<(FrozenRow Row, int PostEndlineEvents)>> ReadFrozenAsync(DbConnection connection, int? version, CancellationToken ct)
     {
         var frozen = version is null
-            ? "SELECT officer_id, MAX(version) AS version FROM dosage_snapshot_rows GROUP BY officer_id"
+            // An officer's endline is the first freeze that held them: a later study-wide freeze (for the control arm) or a
+            // re-freeze does not move it (those are read with ?snapshot=N or latest).
+            ? "SELECT officer_id, MIN(version) AS version FROM dosage_snapshot_rows GROUP BY officer_id"
             : "SELECT officer_id, version FROM dosage_snapshot_rows WHERE version = @version";
         var rows = await connection.QueryAsync<FrozenRecord>(new CommandDefinition($"""
             SELECT r.officer_id AS OfficerId, r.version AS Version, s.taken_at AS FrozenAt, r.dose AS Dose

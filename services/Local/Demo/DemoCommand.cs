@@ -191,11 +191,11 @@ public static class DemoCommand
         await File.WriteAllTextAsync(Path.Combine(outDir, "simulator-log.csv"), log);
 
         phase("Endline: every cohort frozen by the endline job, then the whole study");
-        var snapshot = await EndlineDemo.FreezeAsync(client, timeline, protocol, plan, console);
+        await EndlineDemo.FreezeAsync(client, timeline, protocol, plan, console);
         phase("Consistency audit: provider log, Messaging, the ledger");
         var audit = await EndlineDemo.AuditAsync(client, console);
-        phase("Researcher exports of the endline snapshot");
-        await EndlineDemo.ExportAsync(client, snapshot, outDir);
+        phase("Researcher exports, each officer as frozen at their endline");
+        await EndlineDemo.ExportAsync(client, outDir);
         return StudySummary.Print(outDir, audit, console);
     }
 

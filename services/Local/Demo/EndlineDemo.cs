@@ -8,22 +8,23 @@ namespace Reminders.Local.Demo;
 /// <summary>
 /// The end of the demo's study: the clock passes every cohort's endline, so Attendance's endline job freezes each
 /// cohort; the manager then freezes the whole study (control officers have no cohort, so only this freezes them); the
-/// consistency audit runs; and the researcher's exports of that snapshot are written beside the demo's other files.
+/// consistency audit runs; and the researcher's exports are written beside the demo's other files, each officer as frozen
+/// at their endline (their cohort's, or the manager's freeze for the control arm).
 /// </summary>
 static class EndlineDemo
 {
     public const string FreezeReason = "demo endline";
 
-    /// <summary>The researcher's files the demo writes, and where Attendance serves each ({0}: the snapshot version).</summary>
+    /// <summary>The researcher's files the demo writes, and where Attendance serves each (by default each officer's endline row).</summary>
     public static readonly (string File, string Path)[] Exports =
     [
-        ("dosage.csv", "/api/attendance/dosage.csv?snapshot={0}"),
+        ("dosage.csv", "/api/attendance/dosage.csv"),
         ("codebook.md", "/api/attendance/dosage/codebook.md"),
         ("codebook.json", "/api/attendance/dosage/codebook.json"),
-        ("summary-arms.csv", "/api/attendance/dosage/summaries/arms.csv?snapshot={0}"),
-        ("summary-arms.json", "/api/attendance/dosage/summaries/arms.json?snapshot={0}"),
-        ("summary-sectors.csv", "/api/attendance/dosage/summaries/sectors.csv?snapshot={0}"),
-        ("summary-sectors.json", "/api/attendance/dosage/summaries/sectors.json?snapshot={0}"),
+        ("summary-arms.csv", "/api/attendance/dosage/summaries/arms.csv"),
+        ("summary-arms.json", "/api/attendance/dosage/summaries/arms.json"),
+        ("summary-sectors.csv", "/api/attendance/dosage/summaries/sectors.csv"),
+        ("summary-sectors.json", "/api/attendance/dosage/summaries/sectors.json"),
     ];
 
     static readonly TimeSpan FreezeTimeout = TimeSpan.FromSeconds(60);
@@ -62,11 +63,11 @@ static class EndlineDemo
         return report;
     }
 
-    /// <summary>Writes every researcher export of snapshot <paramref name="version"/> into <paramref name="outDir"/>.</summary>
-    public static async Task ExportAsync(ReminderClient client, int version, string outDir)
+    /// <summary>Writes every researcher export into <paramref name="outDir"/>.</summary>
+    public static async Task ExportAsync(ReminderClient client, string outDir)
     {
         foreach (var (file, path) in Exports)
-            await File.WriteAllTextAsync(Path.Combine(outDir, file), await client.ResearchExportAsync(string.Format(System.Globalization.CultureInfo.InvariantCulture, path, version)));
+            await File.WriteAllTextAsync(Path.Combine(outDir, file), await client.ResearchExportAsync(path));
     }
 
     static DateOnly LastTrainingDay(JsonElement cohort, TimeZoneInfo zone) =>
