@@ -1,7 +1,9 @@
 using Reminders.Benchmarks;
 
 // dotnet run -c Release --project tests/Reminders.Benchmarks -- [enrollment|scheduler|delivery|delivery-burst|delivery-rate [reminders]|dosage [officers]]
+//   or -- chaos [--seed N] [--reminders N] [--no-restarts] (deploy/chaos.sh: fault injection, not a benchmark)
 var which = args.Length > 0 ? args[0] : "all";
+if (which == "chaos") return await ChaosCommand.RunAsync(args[1..], Console.Out);
 var reminders = args.Length > 1 && int.TryParse(args[1], out var n) ? n : 100_000;
 var table = new BenchmarkTable();
 if (which is "all" or "enrollment") await EnrollmentBenchmarks.RunAsync(table, Console.Out);

@@ -91,6 +91,15 @@ public sealed class ServiceProcess : IAsyncDisposable
         process?.WaitForExit(10_000);
     }
 
+    /// <summary>After a <see cref="Kill"/> (or a crash): the same service again, on the same port with the same settings.</summary>
+    public void Restart()
+    {
+        Kill();
+        process?.Dispose();
+        output.Enqueue($"--- {project} restarted");
+        Start();
+    }
+
     public ValueTask DisposeAsync()
     {
         Kill();
