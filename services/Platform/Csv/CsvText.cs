@@ -17,12 +17,18 @@ public static class CsvText
     /// <summary>The text of the file and the encoding it was read as.</summary>
     public static (string Text, string Encoding) Decode(ReadOnlySpan<byte> bytes)
     {
-        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) return (StrictUtf8.GetString(bytes[3..]), "utf-8-bom");
+        if (bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF])) return Utf8OrWindows1252(bytes[3..], "utf-8-bom");
         if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE])) return (Encoding.Unicode.GetString(bytes[2..]), "utf-16le");
         if (bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF])) return (Encoding.BigEndianUnicode.GetString(bytes[2..]), "utf-16be");
+        return Utf8OrWindows1252(bytes, "utf-8");
+    }
+
+    // A UTF-8 BOM followed by bytes that are not UTF-8 is read as Windows-1252 too, rather than failing the request.
+    static (string Text, string Encoding) Utf8OrWindows1252(ReadOnlySpan<byte> bytes, string utf8Name)
+    {
         try
         {
-            return (StrictUtf8.GetString(bytes), "utf-8");
+            return (StrictUtf8.GetString(bytes), utf8Name);
         }
         catch (DecoderFallbackException)
         {
