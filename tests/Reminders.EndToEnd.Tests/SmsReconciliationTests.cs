@@ -268,6 +268,27 @@ public sealed class SmsReconciliationTests(ReconciliationHostsFixture hosts) : I
         Assert.Equal(1, AtProvider(Day, body));
     }
 
+    [Fact]
+    public async Task A_send_in_doubt_the_provider_already_delivered_is_found_by_lookup_and_the_ledger_counts_it_delivered()
+    {
+        var officer = await EnrollAsync(hosts.Day);
+        var body = NewBody("en duda y entregado");
+        var smsId = Guid.NewGuid();
+        var attemptAt = Day.StudyNow().AddMinutes(-1);
+        var providerSid = await CreateAtProviderAsync(Day, smsId, officer, body);
+        // Its callbacks are lost here, so only the lookup can tell that it was delivered.
+        await SmsSteps.WaitForAsync(() => Task.FromResult(Day.Services.GetRequiredService<SimulatorLog>().Find(providerSid)),
+            m => m?.Status == MessageStatuses.Delivered, $"The provider never delivered {providerSid}");
+        await InsertStalledAsync(Day, officer, body, "sending", 1, attemptAt, attemptAt, leaseUntil: attemptAt.AddSeconds(15), id: smsId);
+
+        await ReconcileAsync(Day);
+
+        var sms = await Day.SettledAsync(smsId);
+        Assert.Equal(("accepted", "delivered", providerSid), (sms.State, sms.Status, sms.ProviderSid));
+        var ledger = await LedgerAsync(Day, officer.Id, smsId, "delivered");
+        Assert.Equal((1L, 1L), (ledger.GetProperty("smsSent").GetInt64(), ledger.GetProperty("smsDelivered").GetInt64()));
+    }
+
     /// <summary>
     /// Fails today. With the default StuckMinutes (10), a send in doubt is re-queued at least 10 minutes after its request
     /// left. The re-queue overwrites last_attempt_at, which the consumer takes as the start of the attempt in doubt, and its

@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Options;
 using Reminders.Contracts;
 using Reminders.Messaging.Webhooks;
+using Reminders.Platform;
 using Reminders.Platform.Data;
 using Reminders.Platform.Logging;
 using Reminders.Platform.Protocol;
@@ -158,13 +159,18 @@ public sealed class SendSmsConsumer(
         string source, DateTimeOffset now, CancellationToken ct)
     {
         // Two statements, one round trip.
-        await work.ExecuteAsync("""
-            UPDATE outbound_sms SET state = 'accepted', provider_sid = @ProviderSid, segments = @Segments, accepted_at = @now,
-                sending_lease_until = NULL, status = COALESCE(status, @Status), status_updated_at = COALESCE(status_updated_at, @now)
+        await work.ExecuteAsync($"""
+            UPDATE outbound_sms SET state = 'accepted', provider_sid = @ProviderSid, segments = @Segments, accepted_at = @now, sending_lease_until = NULL,
+                status_updated_at = CASE WHEN {SmsStatuses.RankSql("status")} < @rank THEN @now ELSE status_updated_at END,
+                status = CASE WHEN {SmsStatuses.RankSql("status")} < @rank THEN @Status ELSE status END
             WHERE sms_id = @smsId;
             INSERT INTO sms_status_history (sms_id, provider_sid, status, source, received_at) VALUES (@smsId, @ProviderSid, @Status, @source, @now);
-            """, new { smsId, accepted.ProviderSid, accepted.Segments, accepted.Status, source, now }, ct);
+            """, new { smsId, accepted.ProviderSid, accepted.Segments, accepted.Status, source, now, rank = SmsStatuses.Rank(accepted.Status) }, ct);
         work.Publish(new SmsAccepted(smsId, officerId, purpose, accepted.ProviderSid, accepted.Segments, now));
+        // A lookup after a send in doubt can find the SMS already sent or delivered, and the callbacks that said so may never have
+        // reached us: tell the others the status too, or the ledger keeps it at queued (a repeat of a callback's is only history there).
+        if (SmsStatuses.Rank(accepted.Status) > SmsStatuses.Rank("queued"))
+            work.Publish(new SmsStatusChanged(smsId, officerId, purpose, accepted.Status, null, now));
     }
 
     sealed record OutboundRow
