@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Logging.Console;
@@ -6,9 +7,10 @@ namespace Reminders.Platform.Logging;
 
 /// <summary>
 /// The console formatter every service uses: one line per entry, with every phone-like number masked in the
-/// message and the exception, whatever a caller (ours or a library's) put in them.
+/// message and the exception, whatever a caller (ours or a library's) put in them, and every query-string value
+/// other than known harmless ones (request lines would otherwise log an officer search by name or badge).
 /// </summary>
-public sealed class MaskingConsoleFormatter() : ConsoleFormatter(Name)
+public sealed partial class MaskingConsoleFormatter() : ConsoleFormatter(Name)
 {
     public new const string Name = "masked";
 
@@ -21,11 +23,11 @@ public sealed class MaskingConsoleFormatter() : ConsoleFormatter(Name)
         textWriter.Write(' ');
         textWriter.Write(logEntry.Category);
         textWriter.Write(": ");
-        textWriter.Write(PhoneMask.MaskAll(message ?? "").ReplaceLineEndings(" "));
+        textWriter.Write(PhoneMask.MaskAll(MaskQueryValues(message ?? "")).ReplaceLineEndings(" "));
         if (logEntry.Exception is not null)
         {
             textWriter.Write(Environment.NewLine);
-            textWriter.Write(PhoneMask.MaskAll(logEntry.Exception.ToString()));
+            textWriter.Write(PhoneMask.MaskAll(MaskQueryValues(logEntry.Exception.ToString())));
         }
         textWriter.Write(Environment.NewLine);
     }
@@ -40,4 +42,17 @@ public sealed class MaskingConsoleFormatter() : ConsoleFormatter(Name)
         LogLevel.Critical => "crit",
         _ => "none",
     };
+
+    /// <summary>Query parameters whose values never carry a person's data (modes, paging, codes, dates, flags).</summary>
+    static readonly HashSet<string> HarmlessQueryParameters = new(StringComparer.Ordinal)
+    {
+        "mode", "page", "pageSize", "status", "role", "sector", "snapshot", "from", "to", "category", "dryRun", "fullRoster", "confirmInactive", "transferDate",
+    };
+
+    static string MaskQueryValues(string text) =>
+        !text.Contains('?') ? text : QueryParameter().Replace(text, m =>
+            HarmlessQueryParameters.Contains(m.Groups["name"].Value) || m.Groups["value"].Length == 0 ? m.Value : $"{m.Groups["lead"].Value}{m.Groups["name"].Value}=***");
+
+    [GeneratedRegex(@"(?<lead>[?&])(?<name>[A-Za-z][A-Za-z0-9_.\-]*)=(?<value>[^&\s#""']*)", RegexOptions.CultureInvariant)]
+    private static partial Regex QueryParameter();
 }
