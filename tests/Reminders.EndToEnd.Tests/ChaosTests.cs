@@ -15,7 +15,7 @@ public sealed class ChaosCollection
 }
 
 /// <summary>
-/// The short variant of deploy/chaos.sh: 1,500 reminders due over 45 s, two instances of every service each killed and
+/// The short variant of deploy/chaos.sh: 1,000 reminders due over 30 s, two instances of every service each killed and
 /// restarted at least once (one Messaging with sends in flight), RabbitMQ and PostgreSQL restarted, the provider failing.
 /// REMINDERS_CHAOS_SEED replays a seed; REMINDERS_CHAOS_NO_RESTARTS=1 leaves the broker and database alone (while others test).
 /// </summary>
@@ -33,11 +33,11 @@ public sealed class ChaosTests(ITestOutputHelper output)
         var options = new ChaosOptions
         {
             Seed = int.TryParse(Environment.GetEnvironmentVariable("REMINDERS_CHAOS_SEED"), out var seed) ? seed : Random.Shared.Next(1, 1_000_000),
-            Reminders = 1_500,
+            Reminders = 1_000,
             ControlOfficers = 30,
-            DueSpread = TimeSpan.FromSeconds(45),
-            FaultWindow = TimeSpan.FromSeconds(60),
-            ExtraKills = 1,
+            DueSpread = TimeSpan.FromSeconds(30),
+            FaultWindow = TimeSpan.FromSeconds(45),
+            ExtraKills = 0,
             RestartBroker = restarts,
             RestartDatabase = restarts,
             SettleBound = TimeSpan.FromMinutes(3),
