@@ -48,6 +48,7 @@ public sealed class ChaosRun
 
             using var simulator = new HttpClient { BaseAddress = new Uri(system.Simulator.Url), Timeout = TimeSpan.FromSeconds(30) };
             await AddProviderFaultsAsync(simulator, random);
+            ChaosCounts counts;
             var study = await ChaosStudy.SeedOfficersAsync(system.ConnectionString, options, options.StudyClock.GetUtcNow() + TimeSpan.FromSeconds(3));
             clock.Start();
             Say($"seeded; the first reminder is due in 3 s, the last at {(study.LastDueAt - options.StudyClock.GetUtcNow()).TotalSeconds:F0} s");
@@ -55,17 +56,22 @@ public sealed class ChaosRun
             using var stop = new CancellationTokenSource();
             var watchdog = WatchAsync(system, stop.Token);
             var progress = ReportAsync(system, simulator, stop.Token);
-            var control = SendToControlAsync(system, study);
-            await Task.WhenAll(plan.Select(action => RunAsync(action, system, simulator)).Append(control));
-            Say("faults over: every instance is up again; the provider stops failing");
-            var faultsApplied = (await simulator.GetFromJsonAsync<JsonElement>("/simulator/faults")).EnumerateArray()
-                .GroupBy(f => f.GetProperty("kind").GetString()!).ToDictionary(g => g.Key, g => g.Sum(f => f.GetProperty("applied").GetInt64()));
-            (await simulator.DeleteAsync("/simulator/faults")).EnsureSuccessStatusCode();
-
-            await SettleAsync(system, simulator, study);
-            await stop.CancelAsync();
-            await Task.WhenAll(watchdog, progress);
-            var counts = await ChaosCounts.CountAsync(system, study, options.Seed, options.StudyClock.GetUtcNow(), faultsApplied);
+            try
+            {
+                var control = SendToControlAsync(system, study);
+                await Task.WhenAll(plan.Select(action => RunAsync(action, system, simulator)).Append(control));
+                Say("faults over: every instance is up again; the provider stops failing");
+                var faultsApplied = (await simulator.GetFromJsonAsync<JsonElement>("/simulator/faults")).EnumerateArray()
+                    .GroupBy(f => f.GetProperty("kind").GetString()!).ToDictionary(g => g.Key, g => g.Sum(f => f.GetProperty("applied").GetInt64()));
+                (await simulator.DeleteAsync("/simulator/faults")).EnsureSuccessStatusCode();
+                await SettleAsync(system, simulator, study);
+                counts = await ChaosCounts.CountAsync(system, study, options.Seed, options.StudyClock.GetUtcNow(), faultsApplied);
+            }
+            finally
+            {
+                await stop.CancelAsync();
+                await Task.WhenAll(watchdog, progress);
+            }
             counts.Print(log);
             if (!unplannedExits.IsEmpty) log.WriteLine($"warning: instances that exited by themselves (restarted): {string.Join("; ", unplannedExits)}");
             log.WriteLine($"the run took {started.Elapsed.TotalMinutes:F1} minutes");
@@ -183,7 +189,20 @@ public sealed class ChaosRun
     async Task SendToControlAsync(ChaosSystem system, ChaosStudy study)
     {
         await Task.Delay(options.DueSpread / 2);
-        await study.SendToControlAsync(system.ConnectionString, options);
+        // PostgreSQL may be restarting right now: try again (rows written twice would only be the same SendSms twice).
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await study.SendToControlAsync(system.ConnectionString, options);
+                break;
+            }
+            catch (NpgsqlException ex) when (attempt < 30)
+            {
+                Say($"writing the control SendSms failed ({ex.Message}); again in 2 s");
+                await Task.Delay(2000);
+            }
+        }
         Say($"{study.ControlSendSms.Count} SendSms for control officers put on the bus by hand (through the Scheduler's outbox)");
     }
 
