@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using Reminders.Platform.Csv;
+using Reminders.Platform.Data;
 
 namespace Reminders.Attendance.Dosage;
 
@@ -29,7 +30,9 @@ public abstract record DosageSelection
 public static class DosageExport
 {
     /// <summary>The rows <paramref name="selection"/> names, ordered by officer id; null when it names a snapshot that does not exist.</summary>
-    public static async Task<IReadOnlyList<DosageExportRow>?> ReadAsync(DbConnection connection, DosageSelection selection, CancellationToken ct)
+    /// <param name="parallel">The database to read the live ledger from on several connections at once (PostgreSQL).</param>
+    public static async Task<IReadOnlyList<DosageExportRow>?> ReadAsync(DbConnection connection, DosageSelection selection, CancellationToken ct,
+        ServiceDatabase? parallel = null)
     {
         int? version = selection switch
         {
@@ -44,7 +47,7 @@ public static class DosageExport
         if (version is null)
         {
             var frozenOfficers = rows.Select(r => r.Dose.OfficerId).ToHashSet();
-            foreach (var live in await DosageLedger.ReadAsync(connection, null, null, ct))
+            foreach (var live in await DosageLedger.ReadAsync(connection, null, null, ct, parallel is { Dialect: SqlDialect.Postgres } ? parallel : null))
                 if (!frozenOfficers.Contains(live.OfficerId)) rows.Add(new DosageExportRow(live));
         }
         // The order PostgreSQL and SQLite give uuids (their text), whichever source a row came from.

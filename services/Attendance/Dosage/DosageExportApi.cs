@@ -45,7 +45,7 @@ public static class DosageExportApi
         // The rows are read before the response starts, so an unknown snapshot is still a 404 and not a truncated file.
         IReadOnlyList<DosageExportRow>? rows;
         await using (var connection = await database.OpenAsync(ct))
-            rows = await DosageExport.ReadAsync(connection, selection, ct);
+            rows = await DosageExport.ReadAsync(connection, selection, ct, database);
         if (rows is null) return UnknownSnapshot(snapshot);
         var columns = Columns(protocol);
         return TypedResults.Stream(stream => DosageExport.WriteCsvAsync(stream, columns, rows, ct), "text/csv; charset=utf-8", "dosage.csv");
@@ -60,7 +60,7 @@ public static class DosageExportApi
         if (DosageSelection.Parse(snapshot) is not { } selection) return InvalidSnapshot(snapshot);
         IReadOnlyList<DosageExportRow>? rows;
         await using (var connection = await database.OpenAsync(ct))
-            rows = await DosageExport.ReadAsync(connection, selection, ct);
+            rows = await DosageExport.ReadAsync(connection, selection, ct, database);
         if (rows is null) return UnknownSnapshot(snapshot);
         var k = DosageCodebook.ReminderCount(protocol);
         var doses = rows.Select(r => r.Dose).ToList();

@@ -23,8 +23,12 @@ public static class DosageLedger
     };
 
     /// <summary>Every officer the ledger knows (both arms), or only <paramref name="officerIds"/>; ordered by officer id.</summary>
+    /// <param name="parallel">
+    /// When given (and no transaction), the independent queries run at once, each on its own connection from this database:
+    /// reading every officer is PostgreSQL's work, and one connection would keep it on one core.
+    /// </param>
     public static async Task<IReadOnlyList<DosageRow>> ReadAsync(DbConnection connection, DbTransaction? transaction,
-        IReadOnlyCollection<Guid>? officerIds, CancellationToken ct)
+        IReadOnlyCollection<Guid>? officerIds, CancellationToken ct, ServiceDatabase? parallel = null)
     {
         if (officerIds is { Count: 0 }) return [];
         var dialect = connection is NpgsqlConnection ? SqlDialect.Postgres : SqlDialect.Sqlite;
@@ -32,53 +36,75 @@ public static class DosageLedger
         var ids = listed ? dialect.UuidList(officerIds!.Distinct()) : null;
         string Filter(string column, string glue = "WHERE") => listed ? $"{glue} {dialect.InList(column, "ids")}" : "";
 
-        async Task<List<T>> Query<T>(string sql) =>
-            (await connection.QueryAsync<T>(new CommandDefinition(sql, new { ids }, transaction, cancellationToken: ct))).AsList();
+        // One query at a time on the caller's connection, or each on its own connection when reading in parallel.
+        var shared = new SemaphoreSlim(1, 1);
+        async Task<T> Run<T>(Func<DbConnection, DbTransaction?, Task<T>> query)
+        {
+            if (parallel is not null && transaction is null)
+            {
+                await using var own = await parallel.OpenAsync(ct);
+                return await query(own, null);
+            }
+            await shared.WaitAsync(ct);
+            try { return await query(connection, transaction); }
+            finally { shared.Release(); }
+        }
+        Task<List<T>> Query<T>(string sql) => Run(async (c, t) =>
+            (await c.QueryAsync<T>(new CommandDefinition(sql, new { ids }, t, cancellationToken: ct))).AsList());
 
-        var officers = await Query<OfficerRow>($"""
+        var officersQuery = Query<OfficerRow>($"""
             SELECT o.officer_id AS OfficerId, o.sector_id AS SectorId, o.role AS Role, st.status AS Status, st.changed_at AS StatusAt
             FROM officers o LEFT JOIN officer_statuses st ON st.officer_id = o.officer_id {Filter("o.officer_id")}
             """);
         // Only the sectors these officers are or were in (every sector when reading everyone).
-        var arms = (await Query<ArmRow>($"""
+        var armsQuery = Query<ArmRow>($"""
             SELECT sector_id AS SectorId, arm AS Arm, stratum AS Stratum, randomized_at AS RandomizedAt FROM sector_arms
             {(listed ? $"WHERE sector_id IN (SELECT sector_id FROM officers WHERE {dialect.InList("officer_id", "ids")}) OR sector_id IN (SELECT from_sector_id FROM officer_transfers WHERE {dialect.InList("officer_id", "ids")})" : "")}
-            """)).ToDictionary(a => a.SectorId);
-        var transfers = (await Query<TransferRow>($"""
+            """);
+        var transfersQuery = Query<TransferRow>($"""
             SELECT officer_id AS OfficerId, from_sector_id AS FromSectorId, cross_arm AS CrossArm, recorded_at AS RecordedAt
             FROM officer_transfers {Filter("officer_id")} ORDER BY recorded_at, id
-            """)).ToLookup(t => t.OfficerId);
-        var firstStatuses = (await Query<FirstStatusRow>($"""
+            """);
+        var firstStatusesQuery = Query<FirstStatusRow>($"""
             SELECT officer_id AS OfficerId, status AS Status, MIN(changed_at) AS At FROM officer_status_history
             WHERE status IN ('sms_opted_out', 'withdrawn') {Filter("officer_id", "AND")} GROUP BY officer_id, status
-            """)).ToLookup(s => s.OfficerId);
-        var closedTraining = (await Query<ClosedTrainingRow>($"""
+            """);
+        var closedTrainingQuery = Query<ClosedTrainingRow>($"""
             SELECT officer_id AS OfficerId,
                    SUM(CASE WHEN walk_in THEN 0 ELSE minutes_planned END) AS MinutesPlanned, SUM(minutes_attended) AS MinutesAttended,
                    SUM(CASE WHEN walk_in THEN 0 ELSE sessions_planned END) AS SessionsPlanned, SUM(sessions_attended) AS SessionsAttended,
                    MAX(CASE WHEN walk_in THEN 1 ELSE 0 END) AS WalkIn
             FROM cohort_officer_totals {Filter("officer_id")} GROUP BY officer_id
-            """)).ToDictionary(t => t.OfficerId);
+            """);
         // Cohorts not closed yet: planned from their scheduled sessions, nothing attended counted until the close.
-        var openSessions = (await Query<OpenSessionRow>($"""
+        var openSessionsQuery = Query<OpenSessionRow>($"""
             SELECT m.officer_id AS OfficerId, s.starts_at AS StartsAt, s.ends_at AS EndsAt
             FROM cohort_members m JOIN sessions s ON s.cohort_id = m.cohort_id
             WHERE s.status <> 'cancelled' AND NOT EXISTS (SELECT 1 FROM cohort_officer_totals t WHERE t.cohort_id = m.cohort_id)
             {Filter("m.officer_id", "AND")}
-            """)).ToLookup(s => s.OfficerId);
-        var reminders = await ReadRemindersAsync(connection, transaction, $"""
+            """);
+        var remindersQuery = Run((c, t) => ReadRemindersAsync(c, t, $"""
             SELECT r.officer_id, r.number, r.sms_id, r.due_at, r.skip_reason, r.acknowledged_at,
                    s.accepted, s.accepted_at, s.status, s.delivered_at, s.refusal_reason
             FROM reminder_ledger r LEFT JOIN sms_ledger s ON s.sms_id = r.sms_id
             WHERE r.number IS NOT NULL {Filter("r.officer_id", "AND")}
-            """, ids, ct);
-        var logistics = (await Query<LogisticsRow>($"""
+            """, ids, ct));
+        var logisticsQuery = Query<LogisticsRow>($"""
             SELECT officer_id AS OfficerId,
                    SUM(CASE WHEN accepted THEN 1 ELSE 0 END) AS Sent,
                    SUM(CASE WHEN status IN ('delivered', 'read') THEN 1 ELSE 0 END) AS Delivered,
                    SUM(CASE WHEN status IN ('failed', 'undelivered', 'canceled') THEN 1 ELSE 0 END) AS Failed
             FROM sms_ledger WHERE purpose = 'logistics' {Filter("officer_id", "AND")} GROUP BY officer_id
-            """)).ToDictionary(l => l.OfficerId);
+            """);
+        await Task.WhenAll(officersQuery, armsQuery, transfersQuery, firstStatusesQuery, closedTrainingQuery, openSessionsQuery, remindersQuery, logisticsQuery);
+        var officers = officersQuery.Result;
+        var arms = armsQuery.Result.ToDictionary(a => a.SectorId);
+        var transfers = transfersQuery.Result.ToLookup(t => t.OfficerId);
+        var firstStatuses = firstStatusesQuery.Result.ToLookup(s => s.OfficerId);
+        var closedTraining = closedTrainingQuery.Result.ToDictionary(t => t.OfficerId);
+        var openSessions = openSessionsQuery.Result.ToLookup(s => s.OfficerId);
+        var reminders = remindersQuery.Result;
+        var logistics = logisticsQuery.Result.ToDictionary(l => l.OfficerId);
 
         // Officers whose events arrived before their enrollment still have a row (without identity).
         var byId = officers.ToDictionary(o => o.OfficerId);
