@@ -116,7 +116,7 @@ public static class DeliveryBenchmarks
                     settings["Messaging:Twilio:AuthToken"] = AuthToken;
                     settings["Messaging:Twilio:BaseUrl"] = simulator.Url;
                     settings["Messaging:Twilio:From"] = "+15005550006";
-                    // Configured 1 % under the provider's limit, as the README advises: slack for requests that leave a few ms late.
+                    // Configured 1 % under the provider's limit, as the README advises (less brings more 429s, each a lost slot).
                     settings["Messaging:Twilio:MessagesPerSecondPerSender"] = (providerRate * 0.99).ToString(CultureInfo.InvariantCulture);
                 }
                 var process = new ServiceProcess(service, settings, service == "Messaging" ? messagingPort : null);

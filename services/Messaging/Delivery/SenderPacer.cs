@@ -63,7 +63,11 @@ public sealed class SenderPacer(
         {
             if (log.Times.Count == log.Capacity)
             {
-                var hold = log.Times.Dequeue() + ProviderWindow - clock.GetUtcNow();
+                // The slots' own span (the rate's worth of slots) when it is wider than the provider's second: a request
+                // that left late delays the one a full window after it by as much, so the margin under the limit is kept
+                // between actual departures, not only between planned slots.
+                var window = Spacing * log.Capacity > ProviderWindow ? Spacing * log.Capacity : ProviderWindow;
+                var hold = log.Times.Dequeue() + window - clock.GetUtcNow();
                 if (hold > TimeSpan.Zero) await Task.Delay(hold, clock, ct);
             }
             log.Times.Enqueue(clock.GetUtcNow());
