@@ -20,8 +20,7 @@ public static class ChaosCommand
         var restarts = !args.Contains("--no-restarts");
         var protocol = ProtocolLoader.LoadDefault();
         var clockSettings = StudyClockOptions.InsideSendingHours(protocol, DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
-        var clock = new StudyClock(DateTimeOffset.Parse(clockSettings["Clock:StudyStart"]!, CultureInfo.InvariantCulture),
-            DateTimeOffset.Parse(clockSettings["Clock:RealStart"]!, CultureInfo.InvariantCulture), 1);
+        var clock = StudyClock.FromSettings(clockSettings);
         var options = new ChaosOptions
         {
             Seed = Option("--seed") ?? Random.Shared.Next(1, 1_000_000),

@@ -81,8 +81,7 @@ public static class DeliveryBenchmarks
         await using var vhost = await TestVirtualHost.CreateAsync("bench");
         var protocol = ProtocolLoader.LoadDefault();
         var clockSettings = StudyClockOptions.InsideSendingHours(protocol, DateTimeOffset.UtcNow, TimeSpan.FromHours(2));
-        var clock = new StudyClock(DateTimeOffset.Parse(clockSettings["Clock:StudyStart"]!, CultureInfo.InvariantCulture),
-            DateTimeOffset.Parse(clockSettings["Clock:RealStart"]!, CultureInfo.InvariantCulture), 1);
+        var clock = StudyClock.FromSettings(clockSettings);
 
         var messagingPort = ServiceProcess.FreePort();
         var processes = new List<ServiceProcess>();

@@ -27,8 +27,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
     {
         var protocol = ProtocolLoader.LoadDefault();
         var clockSettings = StudyClockOptions.InsideSendingHours(protocol, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(30));
-        var clock = new StudyClock(DateTimeOffset.Parse(clockSettings["Clock:StudyStart"]!, CultureInfo.InvariantCulture),
-            DateTimeOffset.Parse(clockSettings["Clock:RealStart"]!, CultureInfo.InvariantCulture), 1);
+        var clock = StudyClock.FromSettings(clockSettings);
         var restarts = Environment.GetEnvironmentVariable("REMINDERS_CHAOS_NO_RESTARTS") != "1";
         var options = new ChaosOptions
         {

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Reminders.Platform.Auth;
+using Reminders.Testing;
 using Xunit.Abstractions;
 
 namespace Reminders.EndToEnd.Tests;
@@ -60,7 +61,7 @@ public sealed class FuzzJsonBodyTests(SeededLocalHostFixture seeded, ITestOutput
     [Fact]
     public async Task Malformed_json_bodies_never_give_a_server_error_and_a_refusal_names_the_problem_and_changes_nothing()
     {
-        var seed = FuzzSeed.Resolve(output);
+        var seed = FuzzSeed.Resolve(output.WriteLine);
         var routes = JsonRoutes();
         var statuses = new Dictionary<int, int>();
         var officerId = seeded.Flow.Delivered[0].OfficerId;
@@ -121,24 +122,6 @@ public sealed class FuzzJsonBodyTests(SeededLocalHostFixture seeded, ITestOutput
     }
 
     static string Shorten(string text) => text.Length <= 400 ? text : text[..400] + "…";
-}
-
-/// <summary>The recorded seed of a fuzz run: FUZZ_SEED when set (to replay), otherwise a fresh one, printed either way.</summary>
-static class FuzzSeed
-{
-    public static int Resolve(ITestOutputHelper output)
-    {
-        var seed = int.TryParse(Environment.GetEnvironmentVariable("FUZZ_SEED"), out var fixedSeed) ? fixedSeed : Random.Shared.Next();
-        output.WriteLine($"FUZZ_SEED={seed}");
-        return seed;
-    }
-
-    /// <summary>Every case, or only FUZZ_CASE when set.</summary>
-    public static IEnumerable<int> Cases(int count) =>
-        int.TryParse(Environment.GetEnvironmentVariable("FUZZ_CASE"), out var only) ? [only] : Enumerable.Range(0, count);
-
-    /// <summary>Each case has its own generator, so one case replays without the ones before it.</summary>
-    public static Random ForCase(int seed, int index) => new(unchecked(seed * 31 + index * 1_000_003));
 }
 
 /// <summary>JSON bodies shaped like a route's request type, then broken the ways clients and attackers break them.</summary>

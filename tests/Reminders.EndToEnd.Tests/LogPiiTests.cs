@@ -57,22 +57,10 @@ public sealed class LogPiiTests(ITestOutputHelper output) : IAsyncLifetime
         try { Directory.Delete(dataFolder, recursive: true); } catch (IOException) { }
     }
 
-    sealed record RosterEntry(string Badge, string Name, string NationalNumber);
-
-    static IReadOnlyList<RosterEntry> Roster()
-    {
-        var lines = Encoding.UTF8.GetString(SampleFiles.Roster).TrimStart('\uFEFF').Split(["\r\n", "\n"], StringSplitOptions.RemoveEmptyEntries);
-        return lines.Skip(1).Select(line => line.Split(';')).Select(f =>
-        {
-            var digits = new string(f[4].Where(char.IsAsciiDigit).ToArray());
-            return new RosterEntry(f[0].Trim(), f[1].Trim(), digits[^10..]);
-        }).ToList();
-    }
-
     [Fact]
     public async Task No_log_line_contains_a_phone_name_or_badge_from_the_roster()
     {
-        var roster = Roster();
+        var roster = RosterPii.Roster();
         await client.LoadSectorsAsync(SampleFiles.Sectors);
         await client.ImportRosterAsync(SampleFiles.Roster);
         await client.RandomizeAsync(20261128, DemoCommand.Strata);
@@ -114,7 +102,7 @@ public sealed class LogPiiTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"{lines.Count} log lines captured");
         // The capture sees what the services log at Information, requests included, and the scanner finds what it must.
         Assert.Contains(lines, l => l.Contains("Microsoft.AspNetCore.Hosting.Diagnostics", StringComparison.Ordinal));
-        var scan = Scanner(roster);
+        var scan = RosterPii.Scanner(roster);
         Assert.True(scan(Encoding.UTF8.GetString(SampleFiles.Roster)).Count >= roster.Count * 3);
         var leaks = lines.Select(line => (Line: line, Found: scan(line))).Where(l => l.Found.Count > 0).ToList();
         Assert.True(leaks.Count == 0, $"{leaks.Count} log lines hold roster data:\n" + string.Join("\n", leaks.Take(8).Select(l => $"[{string.Join(", ", l.Found)}] {Shorten(l.Line)}")));
@@ -128,36 +116,6 @@ public sealed class LogPiiTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.True(DateTime.UtcNow < deadline, "The opt-out never reached Enrollment.");
             await Task.Delay(100);
         }
-    }
-
-    /// <summary>
-    /// Every badge, name or phone of the roster in a text, also percent-encoded (request lines carry query strings):
-    /// phones in any spelling (+52 55 0000 0713, (55) 0000-0713, 5500000713, 525500000713).
-    /// </summary>
-    static Func<string, IReadOnlyList<string>> Scanner(IReadOnlyList<RosterEntry> roster)
-    {
-        var words = new Regex(string.Join('|', roster.SelectMany(r => new[] { r.Badge, r.Name }).Distinct().Select(Regex.Escape)),
-            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-        var nationalNumbers = roster.Select(r => r.NationalNumber).ToHashSet();
-        var digitRuns = new Regex(@"\+?\d[\d \-\.\(\)]{8,}\d");
-        return raw =>
-        {
-            var text = raw.Contains('%') ? raw + "\n" + Unescape(raw.Replace('+', ' ')) : raw;
-            var found = words.Matches(text).Select(m => m.Value).ToList();
-            foreach (Match run in digitRuns.Matches(text))
-            {
-                var digits = new string(run.Value.Where(char.IsAsciiDigit).ToArray());
-                for (var i = 0; i + 10 <= digits.Length; i++)
-                    if (nationalNumbers.Contains(digits.Substring(i, 10))) found.Add(run.Value);
-            }
-            return found;
-        };
-    }
-
-    static string Unescape(string text)
-    {
-        try { return Uri.UnescapeDataString(text); }
-        catch (UriFormatException) { return text; }
     }
 
     static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";

@@ -20,18 +20,6 @@ public sealed class ResearcherExportPiiTests : IAsyncLifetime
     public Task InitializeAsync() => host.InitializeAsync();
     public Task DisposeAsync() => host.DisposeAsync();
 
-    sealed record RosterEntry(string Badge, string Name, string Phone, string NationalNumber);
-
-    static IReadOnlyList<RosterEntry> Roster()
-    {
-        var lines = Encoding.UTF8.GetString(SampleFiles.Roster).TrimStart('\uFEFF').Split(["\r\n", "\n"], StringSplitOptions.RemoveEmptyEntries);
-        return lines.Skip(1).Select(line => line.Split(';')).Select(f =>
-        {
-            var digits = new string(f[4].Where(char.IsAsciiDigit).ToArray());
-            return new RosterEntry(f[0].Trim(), f[1].Trim(), f[4].Trim(), digits[^10..]);
-        }).ToList();
-    }
-
     [Fact]
     public async Task No_researcher_export_contains_a_name_phone_or_badge_from_the_roster()
     {
@@ -39,7 +27,7 @@ public sealed class ResearcherExportPiiTests : IAsyncLifetime
         await client.LoadSectorsAsync(SampleFiles.Sectors);
         await client.ImportRosterAsync(SampleFiles.Roster);
         await client.RandomizeAsync(20261128, DemoCommand.Strata);
-        var roster = Roster();
+        var roster = RosterPii.Roster();
         var arms = (await client.SectorsAsync()).EnumerateArray().ToDictionary(s => s.GetProperty("code").GetString()!, s => s.GetProperty("arm").GetString());
         var treated = (await client.OfficersAsync()).EnumerateArray()
             .Where(o => arms[o.GetProperty("sectorCode").GetString()!] == "treatment").Take(3).Select(o => o.GetProperty("id").GetGuid()).ToList();
@@ -73,7 +61,7 @@ public sealed class ResearcherExportPiiTests : IAsyncLifetime
         };
         exports.AddRange(treated.Select(id => $"/api/attendance/dosage/officers/{id}"));
 
-        var scan = Scanner(roster);
+        var scan = RosterPii.Scanner(roster);
         // The scanner finds what it must: every badge, name and phone of the roster file itself.
         Assert.True(scan(Encoding.UTF8.GetString(SampleFiles.Roster)).Count >= roster.Count * 3);
         foreach (var path in exports)
@@ -85,25 +73,5 @@ public sealed class ResearcherExportPiiTests : IAsyncLifetime
             var found = scan(text);
             Assert.True(found.Count == 0, $"{path} contains roster data: {string.Join(", ", found.Take(5))}");
         }
-    }
-
-    /// <summary>Every badge, name or phone (any spelling: +52 55 0000 0713, (55) 0000-0713, 5500000713) of the roster in a text.</summary>
-    static Func<string, IReadOnlyList<string>> Scanner(IReadOnlyList<RosterEntry> roster)
-    {
-        var words = new Regex(string.Join('|', roster.SelectMany(r => new[] { r.Badge, r.Name }).Distinct().Select(Regex.Escape)),
-            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-        var nationalNumbers = roster.Select(r => r.NationalNumber).ToHashSet();
-        var digitRuns = new Regex(@"\+?\d[\d \-\.\(\)]{8,}\d");
-        return text =>
-        {
-            var found = words.Matches(text).Select(m => m.Value).ToList();
-            foreach (Match run in digitRuns.Matches(text))
-            {
-                var digits = new string(run.Value.Where(char.IsAsciiDigit).ToArray());
-                for (var i = 0; i + 10 <= digits.Length; i++)
-                    if (nationalNumbers.Contains(digits.Substring(i, 10))) found.Add(run.Value);
-            }
-            return found;
-        };
     }
 }

@@ -7,6 +7,7 @@ using Reminders.Enrollment.Roster;
 using Reminders.Enrollment.Tests.Infrastructure;
 using Reminders.Platform.Csv;
 using Reminders.Platform.Data;
+using Reminders.Testing;
 using Xunit.Abstractions;
 
 namespace Reminders.Enrollment.Tests;
@@ -26,7 +27,7 @@ public sealed class RosterFuzzTests(ITestOutputHelper output)
     [Fact]
     public void The_parser_never_throws_and_every_error_names_line_column_and_reason()
     {
-        var seed = FuzzSeed.Resolve(output);
+        var seed = FuzzSeed.Resolve(output.WriteLine);
         var slowest = new List<(TimeSpan Elapsed, string Case)>();
         foreach (var i in FuzzSeed.Cases(ParserCases))
         {
@@ -54,7 +55,7 @@ public sealed class RosterFuzzTests(ITestOutputHelper output)
     [Fact]
     public async Task Dry_run_apply_and_apply_valid_of_malformed_rosters_never_give_a_server_error_nor_a_half_applied_import()
     {
-        var seed = FuzzSeed.Resolve(output);
+        var seed = FuzzSeed.Resolve(output.WriteLine);
         await using var app = await EnrollmentApp.StartWithSectorsAsync();
         var modes = new[] { "dry-run", "apply", "apply-valid" };
         var statuses = new Dictionary<int, int>();
@@ -153,24 +154,6 @@ public sealed class RosterFuzzTests(ITestOutputHelper output)
     }
 
     static string Shorten(string text) => text.Length <= 400 ? text : text[..400] + "…";
-}
-
-/// <summary>The recorded seed of a fuzz run: FUZZ_SEED when set (to replay), otherwise a fresh one, printed either way.</summary>
-static class FuzzSeed
-{
-    public static int Resolve(ITestOutputHelper output)
-    {
-        var seed = int.TryParse(Environment.GetEnvironmentVariable("FUZZ_SEED"), out var fixedSeed) ? fixedSeed : Random.Shared.Next();
-        output.WriteLine($"FUZZ_SEED={seed}");
-        return seed;
-    }
-
-    /// <summary>Every case, or only FUZZ_CASE when set.</summary>
-    public static IEnumerable<int> Cases(int count) =>
-        int.TryParse(Environment.GetEnvironmentVariable("FUZZ_CASE"), out var only) ? [only] : Enumerable.Range(0, count);
-
-    /// <summary>Each case has its own generator, so one case replays without the ones before it.</summary>
-    public static Random ForCase(int seed, int index) => new(unchecked(seed * 31 + index * 1_000_003));
 }
 
 /// <summary>Roster files as a careless spreadsheet, a wrong export or an attacker would send them.</summary>

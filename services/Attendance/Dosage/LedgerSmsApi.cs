@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Dapper;
+using Reminders.Contracts;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Data;
 
@@ -14,21 +15,6 @@ namespace Reminders.Attendance.Dosage;
 public static class LedgerSmsApi
 {
     public const string ContentType = "application/x-ndjson";
-
-    /// <summary>One line of <c>GET /api/attendance/dosage/sms</c>.</summary>
-    public sealed record LedgerSms
-    {
-        public Guid SmsId { get; init; }
-        public Guid OfficerId { get; init; }
-        public string Purpose { get; init; } = "";
-        public bool Accepted { get; init; }
-        public string? ProviderSid { get; init; }
-        public string? Status { get; init; }
-        public int? ErrorCode { get; init; }
-        public string? RefusalReason { get; init; }
-        public DateTimeOffset? AcceptedAt { get; init; }
-        public DateTimeOffset? DeliveredAt { get; init; }
-    }
 
     public static IEndpointRouteBuilder MapLedgerSmsApi(this IEndpointRouteBuilder app)
     {

@@ -1,22 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Reminders.Contracts;
 
 namespace Reminders.Messaging.Audit;
-
-/// <summary>One SMS row of Attendance's dosage ledger, as <c>GET /api/attendance/dosage/sms</c> serves it.</summary>
-public sealed record LedgerSms
-{
-    public Guid SmsId { get; init; }
-    public Guid OfficerId { get; init; }
-    public string Purpose { get; init; } = "";
-    public bool Accepted { get; init; }
-    public string? ProviderSid { get; init; }
-    public string? Status { get; init; }
-    public int? ErrorCode { get; init; }
-    public string? RefusalReason { get; init; }
-    public DateTimeOffset? AcceptedAt { get; init; }
-    public DateTimeOffset? DeliveredAt { get; init; }
-}
 
 /// <summary>A source the audit could not read; the endpoint answers 502 naming it.</summary>
 public sealed class AuditSourceException(string source, string message, Exception? inner = null) : Exception(message, inner)

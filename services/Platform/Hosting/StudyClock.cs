@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Reminders.Platform.Hosting;
 
 public sealed class StudyClockOptions
@@ -41,6 +43,12 @@ public sealed class StudyClock : TimeProvider
     sealed record Anchor(DateTimeOffset StudyStart, DateTimeOffset RealStart);
     volatile Anchor anchor;
     readonly Lock jumping = new();
+
+    /// <summary>The clock the <c>Clock:*</c> settings describe (as <see cref="StudyClockOptions.InsideSendingHours"/> writes them), for a process that starts services with them and must compute study times itself.</summary>
+    public static StudyClock FromSettings(IReadOnlyDictionary<string, string?> settings) => new(
+        DateTimeOffset.Parse(settings["Clock:StudyStart"]!, CultureInfo.InvariantCulture),
+        DateTimeOffset.Parse(settings["Clock:RealStart"]!, CultureInfo.InvariantCulture),
+        settings.TryGetValue("Clock:Speed", out var speed) && speed is not null ? double.Parse(speed, CultureInfo.InvariantCulture) : 1);
 
     public StudyClock(DateTimeOffset studyStart, DateTimeOffset realStart, double speed)
     {
