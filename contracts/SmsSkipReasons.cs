@@ -15,8 +15,12 @@ public static class SmsSkipReasons
     public const string MissedWindow = "missed_window";
     public const string AfterCutoff = "after_cutoff";
     public const string NotEligible = "not_eligible";
-    /// <summary>The officer's sector is not (or no longer) in the treatment arm.</summary>
+    /// <summary>The officer's arm of randomization is not treatment (wherever they are now).</summary>
     public const string ArmMismatch = "arm_mismatch";
+    /// <summary>The roster says the officer did not consent to SMS: no SMS of any kind, every reminder recorded as skipped.</summary>
+    public const string NoConsent = "no_consent";
+    /// <summary>The officer moved to a sector of the other arm and the protocol stops their reminders (<c>transfers.crossArm: stop</c>).</summary>
+    public const string TransferredCrossArm = "transferred_cross_arm";
 
     // Cancellations: the plan changed, so the message would now be wrong.
     public const string PlanChanged = "plan_changed";

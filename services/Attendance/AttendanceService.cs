@@ -3,6 +3,7 @@ using Reminders.Attendance.Dosage;
 using Reminders.Attendance.Officers;
 using Reminders.Attendance.Recording;
 using Reminders.Platform.Bus;
+using Reminders.Platform.Replica;
 using Reminders.Platform.Hosting;
 using Reminders.Platform.Protocol;
 
@@ -12,6 +13,12 @@ namespace Reminders.Attendance;
 public static class AttendanceService
 {
     public const string Name = "attendance";
+
+    /// <summary>This service as the owner of its copy of the officers' study facts.</summary>
+    public sealed class Replica : IReplicaOwner
+    {
+        public static string ServiceName => Name;
+    }
 
     public static WebApplicationBuilder AddAttendance(this WebApplicationBuilder builder)
     {
@@ -26,6 +33,8 @@ public static class AttendanceService
         bus.AddServiceConsumer<OfficerEnrolledConsumer>(Name);
         bus.AddServiceConsumer<SectorsRandomizedConsumer>(Name);
         bus.AddServiceConsumer<RandomizationVoidedConsumer>(Name);
+        bus.AddOfficerArmsConsumer<Replica>();
+        bus.AddOfficerConsentConsumer<Replica>();
         bus.AddServiceConsumer<OfficerStatusChangedConsumer>(Name);
         bus.AddServiceConsumer<OfficerTransferredConsumer>(Name);
         bus.AddServiceConsumer<OfficerChangedConsumer>(Name);

@@ -5,6 +5,7 @@ using Reminders.Messaging.Delivery;
 using Reminders.Messaging.Replies;
 using Reminders.Messaging.Webhooks;
 using Reminders.Platform.Bus;
+using Reminders.Platform.Replica;
 using Reminders.Platform.Hosting;
 using Reminders.Platform.Protocol;
 
@@ -14,6 +15,12 @@ namespace Reminders.Messaging;
 public static class MessagingService
 {
     public const string Name = "messaging";
+
+    /// <summary>This service as the owner of its copy of the officers' study facts.</summary>
+    public sealed class Replica : IReplicaOwner
+    {
+        public static string ServiceName => Name;
+    }
 
     public static WebApplicationBuilder AddMessaging(this WebApplicationBuilder builder)
     {
@@ -39,6 +46,8 @@ public static class MessagingService
         bus.AddServiceConsumer<OfficerEnrolledConsumer>(Name);
         bus.AddServiceConsumer<SectorsRandomizedConsumer>(Name);
         bus.AddServiceConsumer<RandomizationVoidedConsumer>(Name);
+        bus.AddOfficerArmsConsumer<Replica>();
+        bus.AddOfficerConsentConsumer<Replica>();
         bus.AddServiceConsumer<OfficerStatusChangedConsumer>(Name);
         bus.AddServiceConsumer<OfficerTransferredConsumer>(Name);
         bus.AddServiceConsumer<SendSmsConsumer>(Name);

@@ -1,5 +1,6 @@
 using MassTransit;
 using Reminders.Platform.Bus;
+using Reminders.Platform.Replica;
 using Reminders.Platform.Hosting;
 using Reminders.Platform.Protocol;
 using Reminders.Scheduler.Dispatch;
@@ -14,6 +15,12 @@ namespace Reminders.Scheduler;
 public static class SchedulerService
 {
     public const string Name = "scheduler";
+
+    /// <summary>This service as the owner of its copy of the officers' study facts.</summary>
+    public sealed class Replica : IReplicaOwner
+    {
+        public static string ServiceName => Name;
+    }
 
     public static WebApplicationBuilder AddScheduler(this WebApplicationBuilder builder)
     {
@@ -43,6 +50,8 @@ public static class SchedulerService
         bus.AddServiceConsumer<OfficerEnrolledConsumer>(Name);
         bus.AddServiceConsumer<SectorsRandomizedConsumer>(Name);
         bus.AddServiceConsumer<RandomizationVoidedConsumer>(Name);
+        bus.AddOfficerArmsConsumer<Replica>();
+        bus.AddServiceConsumer<OfficerConsentChangedConsumer>(Name);
         bus.AddServiceConsumer<OfficerStatusChangedConsumer>(Name);
         bus.AddServiceConsumer<OfficerTransferredConsumer>(Name);
         bus.AddServiceConsumer<OfficerChangedConsumer>(Name);

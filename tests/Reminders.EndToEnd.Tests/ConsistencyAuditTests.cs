@@ -63,7 +63,7 @@ public sealed class ConsistencyAuditTests(AuditHostsFixture hosts) : IClassFixtu
     }
 
     /// <summary>Creates a message at the provider (the simulator's Twilio endpoint) through the SDK, as something other than Messaging would.</summary>
-    static async Task<string> CreateAtProviderAsync(WebApplication app, string to, string body)
+    internal static async Task<string> CreateAtProviderAsync(WebApplication app, string to, string body)
     {
         var handler = new TwilioBaseUrlHandler(new Uri(app.Url()), new SocketsHttpHandler());
         var client = new TwilioRestClient(app.Configuration["Simulator:AccountSid"], app.Configuration["Simulator:AuthToken"],

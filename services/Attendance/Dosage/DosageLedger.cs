@@ -53,13 +53,17 @@ public static class DosageLedger
             (await c.QueryAsync<T>(new CommandDefinition(sql, new { ids }, t, cancellationToken: ct))).AsList());
 
         var officersQuery = Query<OfficerRow>($"""
-            SELECT o.officer_id AS OfficerId, o.sector_id AS SectorId, o.role AS Role, st.status AS Status, st.changed_at AS StatusAt
-            FROM officers o LEFT JOIN officer_statuses st ON st.officer_id = o.officer_id {Filter("o.officer_id")}
+            SELECT o.officer_id AS OfficerId, o.sector_id AS SectorId, o.role AS Role, st.status AS Status, st.changed_at AS StatusAt,
+                   a.sector_id AS RandomizedSectorId, a.arm AS RandomizedArm, a.enrolled_after_randomization AS EnrolledAfterRandomization,
+                   c.consent AS Consent
+            FROM officers o LEFT JOIN officer_statuses st ON st.officer_id = o.officer_id
+            LEFT JOIN officer_arms a ON a.officer_id = o.officer_id LEFT JOIN officer_consents c ON c.officer_id = o.officer_id
+            {Filter("o.officer_id")}
             """);
         // Only the sectors these officers are or were in (every sector when reading everyone).
         var armsQuery = Query<ArmRow>($"""
             SELECT sector_id AS SectorId, arm AS Arm, stratum AS Stratum, randomized_at AS RandomizedAt FROM sector_arms
-            {(listed ? $"WHERE sector_id IN (SELECT sector_id FROM officers WHERE {dialect.InList("officer_id", "ids")}) OR sector_id IN (SELECT from_sector_id FROM officer_transfers WHERE {dialect.InList("officer_id", "ids")})" : "")}
+            {(listed ? $"WHERE sector_id IN (SELECT sector_id FROM officers WHERE {dialect.InList("officer_id", "ids")}) OR sector_id IN (SELECT from_sector_id FROM officer_transfers WHERE {dialect.InList("officer_id", "ids")}) OR sector_id IN (SELECT sector_id FROM officer_arms WHERE {dialect.InList("officer_id", "ids")})" : "")}
             """);
         var transfersQuery = Query<TransferRow>($"""
             SELECT officer_id AS OfficerId, from_sector_id AS FromSectorId, cross_arm AS CrossArm, recorded_at AS RecordedAt
@@ -129,17 +133,19 @@ public static class DosageLedger
         IEnumerable<FirstStatusRow> firstStatuses, ClosedTrainingRow? closed, IEnumerable<OpenSessionRow> open, List<ReminderDose> doses,
         LogisticsRow? logistics)
     {
-        // The sector of randomization: the one the officer left by their first transfer after that sector's arms were drawn.
-        var sectorId = officer?.SectorId;
+        // The sector and arm of randomization, as Enrollment assigned them (OfficerArmsAssigned). An officer known before that
+        // event existed: the sector they left by their first transfer after that sector's arms were drawn.
+        var sectorId = officer?.RandomizedSectorId ?? officer?.SectorId;
         var crossArm = false;
-        var moved = false;
+        var moved = officer?.RandomizedSectorId is not null;
         foreach (var t in transfers)
         {
             crossArm |= t.CrossArm;
             if (!moved && arms.GetValueOrDefault(t.FromSectorId)?.RandomizedAt is { } drawn && t.RecordedAt >= drawn)
                 (sectorId, moved) = (t.FromSectorId, true);
         }
-        var arm = sectorId is { } s ? arms.GetValueOrDefault(s) : null;
+        var sectorArm = sectorId is { } s ? arms.GetValueOrDefault(s) : null;
+        var armOfRandomization = officer?.RandomizedArm ?? sectorArm?.Arm;
 
         int openMinutes = 0, openCount = 0;
         foreach (var session in open)
@@ -192,8 +198,10 @@ public static class DosageLedger
             OfficerId = officerId,
             SectorId = sectorId,
             CurrentSectorId = officer?.SectorId,
-            Stratum = arm?.Stratum,
-            Arm = arm?.Arm,
+            Stratum = sectorArm?.Stratum,
+            Arm = armOfRandomization,
+            EnrolledAfterRandomization = officer?.EnrolledAfterRandomization ?? false,
+            Consent = officer?.Consent ?? true,
             Role = officer?.Role,
             StudyStatus = officer?.Status ?? OfficerStatuses.Active,
             StudyStatusAt = officer?.StatusAt,
@@ -201,7 +209,7 @@ public static class DosageLedger
             WithdrawnAt = withdrawnAt,
             CrossArmTransfer = crossArm,
             WalkIn = closed?.WalkIn > 0,
-            Contamination = arm?.Arm == StudyArms.Control && minutesAttended > 0,
+            Contamination = armOfRandomization == StudyArms.Control && minutesAttended > 0,
             TrainingMinutesPlanned = minutesPlanned,
             TrainingMinutesAttended = minutesAttended,
             TrainingSessionsPlanned = sessionsPlanned,
@@ -299,6 +307,10 @@ public static class DosageLedger
         public string Role { get; init; } = "";
         public string? Status { get; init; }
         public DateTimeOffset? StatusAt { get; init; }
+        public Guid? RandomizedSectorId { get; init; }
+        public string? RandomizedArm { get; init; }
+        public bool? EnrolledAfterRandomization { get; init; }
+        public bool? Consent { get; init; }
     }
 
     sealed record ArmRow

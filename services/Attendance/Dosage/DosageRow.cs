@@ -16,6 +16,10 @@ public record DosageRow
     public string? Stratum { get; init; }
     /// <summary><c>treatment</c> or <c>control</c>: the arm of the sector the officer was randomized in; null before randomization.</summary>
     public string? Arm { get; init; }
+    /// <summary>Not on the roster when the sectors were randomized: took the arm of the sector they joined.</summary>
+    public bool EnrolledAfterRandomization { get; init; }
+    /// <summary>The roster's consent to SMS, as it stands now (with none, no SMS of any kind: reminders skipped as no_consent).</summary>
+    public bool Consent { get; init; } = true;
     /// <summary><c>officer</c> or <c>commander</c>.</summary>
     public string? Role { get; init; }
     public string StudyStatus { get; init; } = "active";

@@ -1,6 +1,7 @@
 using MassTransit;
 using Reminders.Contracts;
 using Reminders.Platform.Data;
+using Reminders.Platform.Replica;
 
 namespace Reminders.Attendance.Officers;
 
@@ -18,6 +19,7 @@ public sealed class RandomizationVoidedConsumer([FromKeyedServices(AttendanceSer
             """, new { message.RandomizationId, message.VoidedAt }, ct);
         // Only this randomization's arms: a newer randomization's, arrived first, stay.
         await work.ExecuteAsync("DELETE FROM sector_arms WHERE randomization_id = @RandomizationId", new { message.RandomizationId }, ct);
+        await OfficerStudyFacts.ForgetRandomizationAsync(work, message.RandomizationId, ct);
         // Arms recorded before this replica kept randomization ids belong to the only randomization there was: this one.
         await work.ExecuteAsync("DELETE FROM sector_arms WHERE sector_id = @SectorId AND randomization_id IS NULL",
             message.SectorIds.Select(sectorId => new { SectorId = sectorId }), ct);

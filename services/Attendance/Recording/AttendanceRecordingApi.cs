@@ -24,7 +24,7 @@ public static class AttendanceRecordingApi
 
     public sealed record OfficerAttendance(
         Guid OfficerId, string Status, int MinutesAttended, int MinutesPlanned, bool Late, bool LeftEarly, bool MissingCheckOut,
-        bool WalkIn, bool Contamination, int Events);
+        bool WalkIn, bool Contamination, int Events, string? NoSmsReason = null);
 
     public sealed record SessionView(Guid SessionId, Guid CohortId, string Date, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Status,
         IReadOnlyList<OfficerAttendance> Officers);
@@ -119,10 +119,13 @@ public static class AttendanceRecordingApi
             FROM attendance_events WHERE session_id = @sessionId AND superseded_at IS NULL
             """, new { sessionId }, cancellationToken: ct))).ToLookup(e => e.OfficerId);
         var people = members.Union(events.Select(g => g.Key)).Order().ToList();
-        var arms = (await connection.QueryAsync<OfficerArm>(new CommandDefinition($"""
-            SELECT o.officer_id AS OfficerId, a.arm AS Arm FROM officers o LEFT JOIN sector_arms a ON a.sector_id = o.sector_id
+        // Contamination is by the arm of randomization; "sin SMS" tells the trainer whom to tell in person.
+        var facts = (await connection.QueryAsync<OfficerFacts>(new CommandDefinition($"""
+            SELECT o.officer_id AS OfficerId, a.arm AS Arm, c.consent AS Consent, st.status AS Status FROM officers o
+            LEFT JOIN officer_arms a ON a.officer_id = o.officer_id LEFT JOIN officer_consents c ON c.officer_id = o.officer_id
+            LEFT JOIN officer_statuses st ON st.officer_id = o.officer_id
             WHERE {database.Dialect.InList("o.officer_id", "people")}
-            """, new { people = database.Dialect.UuidList(people) }, cancellationToken: ct))).ToDictionary(o => o.OfficerId, o => o.Arm);
+            """, new { people = database.Dialect.UuidList(people) }, cancellationToken: ct))).ToDictionary(o => o.OfficerId);
 
         var officers = people.Select(officerId =>
         {
@@ -130,7 +133,8 @@ public static class AttendanceRecordingApi
             var result = AttendanceCalculator.ComputeRecorded(session.StartsAt, session.EndsAt, mine.Select(e => (e.Kind, e.At)));
             var walkIn = !members.Contains(officerId);
             return new OfficerAttendance(officerId, result.Status, result.MinutesAttended, result.MinutesPlanned, result.Late, result.LeftEarly,
-                result.MissingCheckOut, walkIn, arms.GetValueOrDefault(officerId) == StudyArms.Control, mine.Count);
+                result.MissingCheckOut, walkIn, facts.GetValueOrDefault(officerId)?.Arm == StudyArms.Control, mine.Count,
+                facts.GetValueOrDefault(officerId)?.NoSmsReason);
         }).ToList();
         return TypedResults.Ok(new SessionView(sessionId, session.CohortId, session.LocalDate, session.StartsAt, session.EndsAt, session.Status, officers));
     }
@@ -163,9 +167,15 @@ public static class AttendanceRecordingApi
         public DateTimeOffset? SupersededAt { get; init; }
     }
 
-    sealed record OfficerArm
+    sealed record OfficerFacts
     {
         public Guid OfficerId { get; init; }
         public string? Arm { get; init; }
+        public bool? Consent { get; init; }
+        public string? Status { get; init; }
+
+        /// <summary>Why the officer gets no SMS (no consent, opted out, wrong number), null when they do.</summary>
+        public string? NoSmsReason => Consent == false ? SmsSkipReasons.NoConsent
+            : Status is OfficerStatuses.SmsOptedOut ? SmsSkipReasons.OptedOut : Status is OfficerStatuses.WrongNumber ? SmsSkipReasons.WrongNumber : null;
     }
 }

@@ -16,7 +16,7 @@ public static class OfficersApi
 
     public sealed record OfficerSummary(
         Guid Id, string Badge, string Name, string Role, string SectorCode, string PhoneMasked, bool Consent,
-        string Status, string? RandomizedArm, bool CrossArmTransfer);
+        string Status, string? RandomizedArm, bool CrossArmTransfer, DateTimeOffset? ConsentChangedAt = null);
 
     public sealed record StatusEntry(string Status, string? PreviousStatus, string Source, string ChangedBy, string? Reason, DateTimeOffset ChangedAt);
 
@@ -39,7 +39,7 @@ public static class OfficersApi
     const string SummarySelect = """
         SELECT o.id AS Id, o.badge AS Badge, o.name AS Name, o.role AS Role, s.code AS SectorCode, o.phone_e164 AS Phone,
                o.consent AS Consent, o.status AS Status, o.randomized_arm AS RandomizedArm, o.cross_arm_transfer AS CrossArmTransfer,
-               o.attributes AS Attributes
+               o.consent_changed_at AS ConsentChangedAt, o.attributes AS Attributes
         FROM officers o JOIN sectors s ON s.id = o.sector_id
         """;
 
@@ -108,7 +108,7 @@ public static class OfficersApi
         TypedResults.Problem(title: "Invalid request", detail: reason, statusCode: 400, extensions: new Dictionary<string, object?> { ["field"] = field });
 
     static OfficerSummary Summary(OfficerRow r) =>
-        new(r.Id, r.Badge, r.Name, r.Role, r.SectorCode, PhoneMask.Mask(r.Phone), r.Consent, r.Status, r.RandomizedArm, r.CrossArmTransfer);
+        new(r.Id, r.Badge, r.Name, r.Role, r.SectorCode, PhoneMask.Mask(r.Phone), r.Consent, r.Status, r.RandomizedArm, r.CrossArmTransfer, r.ConsentChangedAt);
 
     sealed record OfficerRow
     {
@@ -119,6 +119,7 @@ public static class OfficersApi
         public string SectorCode { get; init; } = "";
         public string Phone { get; init; } = "";
         public bool Consent { get; init; }
+        public DateTimeOffset? ConsentChangedAt { get; init; }
         public string Status { get; init; } = "";
         public string? RandomizedArm { get; init; }
         public bool CrossArmTransfer { get; init; }

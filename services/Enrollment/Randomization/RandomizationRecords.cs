@@ -27,6 +27,7 @@ public static class RandomizationRecords
 {
     public const string Committed = "committed";
     public const string Voided = "voided";
+    const int OfficerArmsPerMessage = 5_000;
 
     public static async Task<(Allocation Allocation, IReadOnlyList<AllocatedSector> Sectors)> DryRunAsync(
         ServiceDatabase database, long seed, IReadOnlyList<string> strata, double treatedShare, CancellationToken ct)
@@ -74,6 +75,11 @@ public static class RandomizationRecords
         // Every officer on the roster now takes the arm of their sector (those enrolled later take it at enrollment).
         await work.ExecuteAsync("UPDATE officers SET randomized_arm = (SELECT s.arm FROM sectors s WHERE s.id = officers.sector_id)", ct: ct);
         work.Publish(new SectorsRandomized(id, seed, allocated.Select(s => new SectorArm(s.SectorId, s.Arm, s.Stratum)).ToList(), now));
+        var officerArms = await work.QueryAsync<OfficerArmRow>(
+            "SELECT id AS OfficerId, sector_id AS SectorId, randomized_arm AS Arm FROM officers WHERE randomized_arm IS NOT NULL ORDER BY id", ct: ct);
+        // Chunked so that a city-wide roster (100,000 officers) is a few hundred-kilobyte messages, not one huge one.
+        foreach (var chunk in officerArms.Chunk(OfficerArmsPerMessage))
+            work.Publish(new OfficerArmsAssigned(id, chunk.Select(o => new OfficerArm(o.OfficerId, o.SectorId, o.Arm, EnrolledAfterRandomization: false)).ToList(), now));
         await work.CommitAsync(ct);
         return (id, now, allocation, allocated);
     }
@@ -188,6 +194,13 @@ public static class RandomizationRecords
         (await connection.QueryAsync<CountRow>(new CommandDefinition("""
             SELECT sector_id AS SectorId, role AS Role, COUNT(*) AS Count FROM officers WHERE status <> 'inactive' GROUP BY sector_id, role
             """, transaction: transaction, cancellationToken: ct))).AsList();
+
+    sealed record OfficerArmRow
+    {
+        public Guid OfficerId { get; init; }
+        public Guid SectorId { get; init; }
+        public string Arm { get; init; } = "";
+    }
 
     sealed record SectorRow
     {

@@ -58,7 +58,7 @@ public sealed class RosterImporter(
 
         await using var work = await database.BeginAsync(ct);
         await work.LockAsync("roster-import", ct);
-        var sectors = (await work.QueryAsync<SectorRow>("SELECT id AS Id, code AS Code, arm AS Arm FROM sectors", ct: ct))
+        var sectors = (await work.QueryAsync<SectorRow>("SELECT id AS Id, code AS Code, arm AS Arm, randomization_id AS RandomizationId FROM sectors", ct: ct))
             .ToDictionary(s => s.Code, StringComparer.OrdinalIgnoreCase);
         var sectorsById = sectors.Values.ToDictionary(s => s.Id);
         var officers = (await work.QueryAsync<OfficerRow>("""
@@ -116,8 +116,10 @@ public sealed class RosterImporter(
                     VALUES (@officerId, @Badge, @Name, @Role, @sectorId, @PhoneE164, @Consent, @attributes, 'active', @arm, @search, @now, @now)
                     """, new { officerId, row.Badge, row.Name, row.Role, sectorId = sector.Id, row.PhoneE164, row.Consent, attributes, arm = sector.Arm,
                         search = OfficerSearch.Text(row.Badge, row.Name), now }, ct);
-                work.Publish(new OfficerEnrolled(officerId, sector.Id, row.Role, now));
+                work.Publish(new OfficerEnrolled(officerId, sector.Id, row.Role, now, row.Consent));
                 work.Send(QueueNames.UpdateOfficerContact, new UpdateOfficerContact(officerId, row.PhoneE164, now));
+                if (sector is { Arm: { } joinedArm, RandomizationId: { } randomizationId })
+                    work.Publish(new OfficerArmsAssigned(randomizationId, [new OfficerArm(officerId, sector.Id, joinedArm, EnrolledAfterRandomization: true)], now));
                 continue;
             }
 
@@ -125,7 +127,9 @@ public sealed class RosterImporter(
             if (existing.SectorId != sector.Id)
             {
                 var fromArm = sectorsById.GetValueOrDefault(existing.SectorId)?.Arm;
-                var isCrossArm = fromArm is not null && sector.Arm is not null && fromArm != sector.Arm;
+                // Across arms means away from the arm the officer was randomized in, not only from the sector left.
+                var armOfOfficer = existing.RandomizedArm ?? fromArm;
+                var isCrossArm = armOfOfficer is not null && sector.Arm is not null && armOfOfficer != sector.Arm;
                 transferred++;
                 if (isCrossArm) crossArm++;
                 changed = true;
@@ -142,6 +146,9 @@ public sealed class RosterImporter(
                             randomized_arm = COALESCE(randomized_arm, @toArm), updated_at = @now WHERE id = @Id
                         """, new { existing.Id, toSector = sector.Id, isCrossArm, flag = true, toArm = sector.Arm, now }, ct);
                     work.Publish(new OfficerTransferred(existing.Id, existing.SectorId, sector.Id, isCrossArm, transferDate, now));
+                    // Never randomized (their sector had no arm): they take the arm of the sector they join, like a late enrollee.
+                    if (existing.RandomizedArm is null && sector is { Arm: { } joinedArm, RandomizationId: { } randomizationId })
+                        work.Publish(new OfficerArmsAssigned(randomizationId, [new OfficerArm(existing.Id, sector.Id, joinedArm, EnrolledAfterRandomization: true)], now));
                 }
             }
             if (existing.PhoneE164 != row.PhoneE164)
@@ -154,11 +161,17 @@ public sealed class RosterImporter(
                 changed = true;
                 if (write) work.Publish(new OfficerChanged(existing.Id, row.Role, now));
             }
-            changed |= existing.Name != row.Name || existing.Consent != row.Consent || existing.Attributes != attributes;
+            if (existing.Consent != row.Consent)
+            {
+                changed = true;
+                // Takes effect from now: what was sent stays sent, what is still owed follows the new consent.
+                if (write) work.Publish(new OfficerConsentChanged(existing.Id, row.Consent, now));
+            }
+            changed |= existing.Name != row.Name || existing.Attributes != attributes;
             if (changed && write)
                 await work.ExecuteAsync("""
                     UPDATE officers SET name = @Name, role = @Role, phone_e164 = @PhoneE164, consent = @Consent, attributes = @attributes,
-                        search_text = @search, updated_at = @now
+                        consent_changed_at = CASE WHEN consent <> @Consent THEN @now ELSE consent_changed_at END, search_text = @search, updated_at = @now
                     WHERE id = @Id
                     """, new { existing.Id, row.Name, row.Role, row.PhoneE164, row.Consent, attributes, search = OfficerSearch.Text(row.Badge, row.Name), now }, ct);
             // Back on the roster: inactive becomes active again. An opt-out or a withdrawal is never undone by an import.
@@ -232,6 +245,7 @@ public sealed class RosterImporter(
         public Guid Id { get; init; }
         public string Code { get; init; } = "";
         public string? Arm { get; init; }
+        public Guid? RandomizationId { get; init; }
     }
 
     sealed record OfficerRow

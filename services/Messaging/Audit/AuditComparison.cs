@@ -146,10 +146,10 @@ public static class AuditComparison
                 "The provider sent a message to a number that is no known officer's.", masked);
             return;
         }
-        // An SMS Messaging sent (its guard checked the arm then) before the officer moved to a control sector was sent in treatment.
-        if (officer.Arm == StudyArms.Treatment || sms is not null && officer.SectorChangedAt > (sms.AcceptedAt ?? sms.RequestedAt)) return;
+        // The arm of randomization, which no transfer changes: a control officer now in a treatment sector is still control.
+        if (officer.Arm == StudyArms.Treatment) return;
         audit.Add(DifferenceKinds.ControlArmSms, sms?.SmsId, p.Sid, officer.OfficerId, provider: p.Status, messaging: $"arm {officer.Arm ?? "unknown"}",
-            ledger: null, $"The provider sent a message to an officer of a {officer.Arm ?? "not randomized"} sector.", masked);
+            ledger: null, $"The provider sent a message to an officer randomized to {officer.Arm ?? "no arm"}.", masked);
     }
 
     static bool InPeriod(DateTimeOffset? at, AuditInput input) => at is { } t && (input.From is null || t >= input.From) && t <= input.To;

@@ -18,13 +18,12 @@ public sealed record RecordedSms
     public DateTimeOffset? StatusUpdatedAt { get; init; }
 }
 
-/// <summary>Who a number belongs to, by Messaging's replicas: the officer, the arm of their sector, and when their sector last changed.</summary>
+/// <summary>Who a number belongs to, by Messaging's replicas: the officer and their arm of randomization.</summary>
 public sealed record KnownOfficer
 {
     public Guid OfficerId { get; init; }
     public string Phone { get; init; } = "";
     public string? Arm { get; init; }
-    public DateTimeOffset? SectorChangedAt { get; init; }
 }
 
 /// <summary>Messaging's side of the audit: its outbound SMS, every provider sid its history names, and its contact and arm replicas.</summary>
@@ -46,8 +45,8 @@ public sealed record MessagingRecords(
             GROUP BY h.sms_id, h.provider_sid
             """, cancellationToken: ct))).AsList();
         var officers = (await connection.QueryAsync<KnownOfficer>(new CommandDefinition("""
-            SELECT c.officer_id AS OfficerId, c.phone_e164 AS Phone, a.arm AS Arm, s.sector_changed_at AS SectorChangedAt
-            FROM contacts c LEFT JOIN officer_sectors s ON s.officer_id = c.officer_id LEFT JOIN sector_arms a ON a.sector_id = s.sector_id
+            SELECT c.officer_id AS OfficerId, c.phone_e164 AS Phone, a.arm AS Arm
+            FROM contacts c LEFT JOIN officer_arms a ON a.officer_id = c.officer_id
             """, cancellationToken: ct))).AsList();
         return new MessagingRecords(sms, historySids, officers);
     }

@@ -1,6 +1,7 @@
 using MassTransit;
 using Reminders.Contracts;
 using Reminders.Platform.Data;
+using Reminders.Platform.Replica;
 
 namespace Reminders.Messaging.Contacts;
 
@@ -16,6 +17,7 @@ public sealed class OfficerEnrolledConsumer([FromKeyedServices(MessagingService.
             INSERT INTO officer_sectors (officer_id, sector_id, sector_changed_at, role) VALUES (@OfficerId, @SectorId, @EnrolledAt, @Role)
             ON CONFLICT (officer_id) DO UPDATE SET role = COALESCE(officer_sectors.role, excluded.role)
             """, message, ct);
+        await OfficerStudyFacts.ApplyConsentAsync(work, message.OfficerId, message.Consent, message.EnrolledAt, ct);
         await work.CommitAsync(ct);
     }
 }

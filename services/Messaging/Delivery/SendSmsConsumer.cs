@@ -75,17 +75,20 @@ public sealed class SendSmsConsumer(
         if (row is { State: "sending" } && row.LeaseUntil > now)
             throw new SmsNotSentException($"SMS {sms.SmsId} is being sent by another attempt until {row.LeaseUntil:O}.");
 
-        // Every guard's input in one round trip: the officer's phone, sector arm and study status (replicas of Enrollment's).
+        // Every guard's input in one round trip: the officer's phone, arm of randomization (never the current sector's),
+        // consent and study status (replicas of Enrollment's).
         var guard = await work.QuerySingleAsync<GuardRow>("""
             SELECT (SELECT phone_e164 FROM contacts WHERE officer_id = @OfficerId) AS Phone,
-                   (SELECT a.arm FROM officer_sectors s JOIN sector_arms a ON a.sector_id = s.sector_id WHERE s.officer_id = @OfficerId) AS Arm,
+                   (SELECT arm FROM officer_arms WHERE officer_id = @OfficerId) AS Arm,
+                   (SELECT consent FROM officer_consents WHERE officer_id = @OfficerId) AS Consent,
                    (SELECT status FROM officer_statuses WHERE officer_id = @OfficerId) AS Status
             """, new { sms.OfficerId }, ct);
         var status = guard.Status ?? OfficerStatuses.Active;
         var reply = sms.Purpose == SmsPurposes.Reply;
         var refusal = guard switch
         {
-            { Arm: not null and not StudyArms.Treatment } => "arm_mismatch",
+            { Arm: not null and not StudyArms.Treatment } => SmsSkipReasons.ArmMismatch,
+            { Consent: false } => SmsSkipReasons.NoConsent,
             _ when reply && status is OfficerStatuses.Active or OfficerStatuses.SmsOptedOut => null,
             _ when status == OfficerStatuses.SmsOptedOut => "opted_out",
             _ when status != OfficerStatuses.Active => status,
@@ -93,13 +96,14 @@ public sealed class SendSmsConsumer(
         } ?? guard switch
         {
             { Arm: null } => "arm_unknown",
+            { Consent: null } => "consent_unknown",
             { Phone: null } => "no_contact",
             _ when !reply && !protocol.QuietHours.IsInside(now, protocol.TimeZone) => "quiet_hours",
             _ => null,
         };
         // Messaging learns arms and phones from events that can trail the SendSms by a moment: wait for them a while
         // (the bus retries), then refuse for good. A known control arm is refused at once.
-        if (refusal is "arm_unknown" or "no_contact" && now - sms.RequestedAt < options.Value.ReplicaWait)
+        if (refusal is "arm_unknown" or "consent_unknown" or "no_contact" && now - sms.RequestedAt < options.Value.ReplicaWait)
             throw new SmsNotSentException($"SMS {sms.SmsId}: {refusal} yet; waiting for Enrollment's events to arrive.");
         if (refusal is not null)
         {
@@ -184,6 +188,7 @@ public sealed class SendSmsConsumer(
     {
         public string? Phone { get; init; }
         public string? Arm { get; init; }
+        public bool? Consent { get; init; }
         public string? Status { get; init; }
     }
 }

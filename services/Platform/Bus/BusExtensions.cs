@@ -57,10 +57,15 @@ public static class BusExtensions
     /// two services consuming the same event get their own queues, in one process as in four.
     /// </summary>
     public static IConsumerRegistrationConfigurator<TConsumer> AddServiceConsumer<TConsumer>(this IBusRegistrationConfigurator bus, string service)
+        where TConsumer : class, IConsumer =>
+        bus.AddServiceConsumer<TConsumer>(service, KebabCaseEndpointNameFormatter.Instance.Consumer<TConsumer>());
+
+    /// <summary>As above, with the consumer's part of the name given (a generic consumer shared by several services).</summary>
+    public static IConsumerRegistrationConfigurator<TConsumer> AddServiceConsumer<TConsumer>(this IBusRegistrationConfigurator bus, string service, string consumerName)
         where TConsumer : class, IConsumer
     {
         var registration = bus.AddConsumer<TConsumer>();
-        registration.Endpoint(e => e.Name = $"{service}-{KebabCaseEndpointNameFormatter.Instance.Consumer<TConsumer>()}");
+        registration.Endpoint(e => e.Name = $"{service}-{consumerName}");
         return registration;
     }
 }

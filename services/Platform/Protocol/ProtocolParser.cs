@@ -42,6 +42,7 @@ internal static partial class ProtocolParser
         var logistics = Logistics(r.Required("logistics"), quietHours, context);
         var reminders = Reminders(r.Optional("reminders"), quietHours, context);
         var keywords = Keywords(r.Required("keywords"), context);
+        var transfers = Transfers(r.Optional("transfers"), log);
         r.RejectUnknown();
 
         if (calendar is not null) WarnAboutOpenDatesThatChangeNothing(calendar, log);
@@ -58,6 +59,7 @@ internal static partial class ProtocolParser
             Logistics = logistics!,
             Reminders = reminders,
             Keywords = keywords!,
+            Transfers = transfers ?? TransferRules.Default,
             Fingerprint = ProtocolFingerprint.Of(root),
             Warnings = [.. log.Warnings],
             TemplateMeasurements = [.. context.Measurements],
@@ -239,6 +241,23 @@ internal static partial class ProtocolParser
         var withoutOverrides = new WorkingDayCalendar(calendar with { OpenDates = [] });
         foreach (var open in calendar.OpenDates.Where(d => withoutOverrides.IsWorkingDay(d.Date)))
             log.Warn("calendar.openDates", $"{open.Date:yyyy-MM-dd} is a working day anyway; listing it changes nothing");
+    }
+
+    /// <summary>Optional: without it, a cross-arm transfer stops the officer's reminders (the conservative reading of intention to treat).</summary>
+    static TransferRules? Transfers(JsonElement? element, IssueLog log)
+    {
+        if (element is null) return null;
+        var r = JsonObjectReader.Open(element, "transfers", log);
+        if (r is null) return null;
+        var crossArm = TransferRules.Default.CrossArm;
+        if (r.Optional("crossArm") is not null)
+        {
+            var text = Json.String(r.Optional("crossArm"), r.Child("crossArm"), log);
+            if (text is not null && !Enum.TryParse(text, ignoreCase: true, out crossArm))
+                log.Error(r.Child("crossArm"), $"must be \"continue\" or \"stop\", got \"{text}\"");
+        }
+        r.RejectUnknown();
+        return new TransferRules(crossArm);
     }
 
     static LogisticsTemplates? Logistics(JsonElement? element, SendingWindow? window, Context context)

@@ -23,6 +23,8 @@ public sealed record StudyProtocol
     /// <summary>Null while the file has no <c>reminders</c> section.</summary>
     public ReminderRules? Reminders { get; init; }
     public required KeywordRules Keywords { get; init; }
+    /// <summary>What a transfer across arms does to the reminders still owed (<c>transfers</c>; default: stop them).</summary>
+    public TransferRules Transfers { get; init; } = TransferRules.Default;
 
     /// <summary>Lowercase hex SHA-256 of the file's canonical JSON (see <see cref="ProtocolFingerprint"/>).</summary>
     public required string Fingerprint { get; init; }
@@ -132,4 +134,18 @@ public sealed record ReminderStep(int Number, string Theme, int OffsetDays, Time
 public sealed record Endline(int? OffsetDays, DateOnly? Date)
 {
     public DateOnly DateFor(DateOnly lastTrainingDay) => Date ?? lastTrainingDay.AddDays(OffsetDays!.Value);
+}
+
+/// <summary>What happens to reminders still owed when an officer moves to a sector of the other arm.</summary>
+public enum CrossArmTransfer
+{
+    /// <summary>They keep coming: the officer's arm of randomization still holds.</summary>
+    Continue,
+    /// <summary>They are skipped as transferred_cross_arm, and stay in the officer's denominator.</summary>
+    Stop,
+}
+
+public sealed record TransferRules(CrossArmTransfer CrossArm)
+{
+    public static readonly TransferRules Default = new(CrossArmTransfer.Stop);
 }

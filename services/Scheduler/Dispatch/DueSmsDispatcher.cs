@@ -54,10 +54,11 @@ public sealed class DueSmsDispatcher(
         await using var work = await database.BeginAsync(ct);
         var due = await work.QueryAsync<DueRow>($"""
             SELECT p.sms_id AS SmsId, p.officer_id AS OfficerId, p.purpose AS Purpose, p.kind AS Kind, p.reminder_number AS ReminderNumber, p.body AS Body, p.due_at AS DueAt,
-                   p.window_ends_at AS WindowEndsAt, p.cutoff_at AS CutoffAt, COALESCE(st.status, 'active') AS OfficerStatus, a.arm AS Arm
+                   p.window_ends_at AS WindowEndsAt, p.cutoff_at AS CutoffAt, COALESCE(st.status, 'active') AS OfficerStatus, a.arm AS Arm,
+                   c.consent AS Consent
             FROM planned_sms p
-            LEFT JOIN officers o ON o.officer_id = p.officer_id
-            LEFT JOIN sector_arms a ON a.sector_id = o.sector_id
+            LEFT JOIN officer_arms a ON a.officer_id = p.officer_id
+            LEFT JOIN officer_consents c ON c.officer_id = p.officer_id
             LEFT JOIN officer_statuses st ON st.officer_id = p.officer_id
             WHERE p.status = 'planned' AND p.due_at <= @now
             ORDER BY p.due_at LIMIT @batchSize {work.Dialect.SkipLocked(of: "p")}
@@ -92,6 +93,7 @@ public sealed class DueSmsDispatcher(
     {
         if (StatusSkipReason(row.OfficerStatus) is { } statusReason) return statusReason;
         if (row.Arm != StudyArms.Treatment) return SmsSkipReasons.ArmMismatch;
+        if (row.Consent == false) return SmsSkipReasons.NoConsent;
         if (row.CutoffAt is { } cutoff && now >= cutoff) return SmsSkipReasons.AfterCutoff;
         if (row.WindowEndsAt is { } windowEnd && now >= windowEnd) return SmsSkipReasons.MissedWindow;
         return null;
@@ -120,5 +122,7 @@ public sealed class DueSmsDispatcher(
         public DateTimeOffset? CutoffAt { get; init; }
         public string OfficerStatus { get; init; } = "";
         public string? Arm { get; init; }
+        /// <summary>Null: no consent row, consent given.</summary>
+        public bool? Consent { get; init; }
     }
 }

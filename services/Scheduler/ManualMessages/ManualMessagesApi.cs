@@ -38,16 +38,21 @@ public static class ManualMessagesApi
                 statusCode: 409);
 
         await using var work = await database.BeginAsync(ct);
-        var arm = await work.QuerySingleOrDefaultAsync<string?>("""
-            SELECT COALESCE(a.arm, 'unrandomized') FROM officers o LEFT JOIN sector_arms a ON a.sector_id = o.sector_id
+        var officer = await work.QuerySingleOrDefaultAsync<OfficerRow>("""
+            SELECT COALESCE(a.arm, 'unrandomized') AS Arm, c.consent AS Consent FROM officers o
+            LEFT JOIN officer_arms a ON a.officer_id = o.officer_id LEFT JOIN officer_consents c ON c.officer_id = o.officer_id
             WHERE o.officer_id = @OfficerId
             """, new { request.OfficerId }, ct);
-        if (arm is null)
+        if (officer is null)
             return TypedResults.Problem(title: "Unknown officer", detail: $"No enrolled officer has id {request.OfficerId}.", statusCode: 404,
                 extensions: new Dictionary<string, object?> { ["field"] = "officerId" });
-        if (arm != StudyArms.Treatment)
+        if (officer.Arm != StudyArms.Treatment)
             return TypedResults.Problem(title: "Not a treatment officer",
-                detail: $"The officer's sector is {arm}: only officers of treatment sectors receive SMS.", statusCode: 409,
+                detail: $"The officer was randomized to {officer.Arm}: only officers randomized to treatment receive SMS, wherever they are now.", statusCode: 409,
+                extensions: new Dictionary<string, object?> { ["field"] = "officerId" });
+        if (officer.Consent == false)
+            return TypedResults.Problem(title: "No consent to SMS",
+                detail: "The roster says this officer did not consent to SMS: tell them in person instead.", statusCode: 409,
                 extensions: new Dictionary<string, object?> { ["field"] = "officerId" });
 
         var smsId = Guid.CreateVersion7();
@@ -63,4 +68,10 @@ public static class ManualMessagesApi
 
     static ProblemHttpResult Invalid(string field, string reason) =>
         TypedResults.Problem(title: "Invalid request", detail: reason, statusCode: 400, extensions: new Dictionary<string, object?> { ["field"] = field });
+
+    sealed record OfficerRow
+    {
+        public string Arm { get; init; } = "";
+        public bool? Consent { get; init; }
+    }
 }

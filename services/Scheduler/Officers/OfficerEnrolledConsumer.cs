@@ -1,6 +1,7 @@
 using MassTransit;
 using Reminders.Contracts;
 using Reminders.Platform.Data;
+using Reminders.Platform.Replica;
 
 namespace Reminders.Scheduler.Officers;
 
@@ -15,6 +16,7 @@ public sealed class OfficerEnrolledConsumer([FromKeyedServices(SchedulerService.
             INSERT INTO officers (officer_id, sector_id, role, enrolled_at) VALUES (@OfficerId, @SectorId, @Role, @EnrolledAt)
             ON CONFLICT (officer_id) DO NOTHING
             """, message, ct);
+        await OfficerStudyFacts.ApplyConsentAsync(work, message.OfficerId, message.Consent, message.EnrolledAt, ct);
         await work.CommitAsync(ct);
     }
 }

@@ -1,11 +1,18 @@
 using MassTransit;
 using Reminders.Contracts;
 using Reminders.Platform.Data;
+using Reminders.Platform.Protocol;
 using Reminders.Scheduler.Dispatch;
 
 namespace Reminders.Scheduler.Officers;
 
-public sealed class OfficerTransferredConsumer([FromKeyedServices(SchedulerService.Name)] ServiceDatabase database) : IConsumer<OfficerTransferred>
+/// <summary>
+/// A transfer: what was planned around the old sector's training (logistics) no longer applies. Reminders follow the
+/// officer: within the same arm they keep coming (same phone, same dose); across arms the protocol decides
+/// (<c>transfers.crossArm</c>), and stopped ones are skipped as transferred_cross_arm so they stay in the denominator.
+/// </summary>
+public sealed class OfficerTransferredConsumer([FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, StudyProtocol protocol)
+    : IConsumer<OfficerTransferred>
 {
     public async Task Consume(ConsumeContext<OfficerTransferred> context)
     {
@@ -19,9 +26,19 @@ public sealed class OfficerTransferredConsumer([FromKeyedServices(SchedulerServi
             UPDATE officers SET sector_id = @ToSectorId, sector_changed_at = @RecordedAt
             WHERE officer_id = @OfficerId AND (sector_changed_at IS NULL OR sector_changed_at <= @RecordedAt)
             """, message, ct);
-        // What was planned for the old sector's training no longer applies.
         if (applied > 0)
-            await work.ClosePendingForOfficerAsync(message.OfficerId, PlannedSmsStatuses.Cancelled, SmsSkipReasons.Transferred, message.RecordedAt, ct);
+        {
+            var pending = await work.QueryAsync<PlannedSms>(
+                $"SELECT {PlannedSmsStore.Columns} FROM planned_sms WHERE officer_id = @OfficerId AND status = 'planned'", message, ct);
+            await work.CloseAsync(pending.Where(p => p.Kind != PlannedSmsKinds.Reminder).Select(p => p.SmsId),
+                PlannedSmsStatuses.Cancelled, SmsSkipReasons.Transferred, message.RecordedAt, ct);
+            if (message.CrossArm && protocol.Transfers.CrossArm == CrossArmTransfer.Stop)
+            {
+                var reminders = pending.Where(p => p.Kind == PlannedSmsKinds.Reminder).ToList();
+                await work.CloseAsync(reminders.Select(p => p.SmsId), PlannedSmsStatuses.Skipped, SmsSkipReasons.TransferredCrossArm, message.RecordedAt, ct);
+                work.PublishSkippedReminders(reminders, SmsSkipReasons.TransferredCrossArm, message.RecordedAt);
+            }
+        }
         await work.CommitAsync(ct);
     }
 }

@@ -1,6 +1,7 @@
 using MassTransit;
 using Reminders.Contracts;
 using Reminders.Platform.Data;
+using Reminders.Platform.Replica;
 
 namespace Reminders.Scheduler.Officers;
 
@@ -18,6 +19,7 @@ public sealed class RandomizationVoidedConsumer([FromKeyedServices(SchedulerServ
             """, new { message.RandomizationId, message.VoidedAt }, ct);
         // Only this randomization's arms: a newer randomization's, arrived first, stay.
         await work.ExecuteAsync("DELETE FROM sector_arms WHERE randomization_id = @RandomizationId", new { message.RandomizationId }, ct);
+        await OfficerStudyFacts.ForgetRandomizationAsync(work, message.RandomizationId, ct);
         await work.CommitAsync(ct);
     }
 }

@@ -30,8 +30,10 @@ public sealed class ReminderPlans(StudyProtocol protocol, TimeProvider clock, IL
 
         var ids = work.Dialect.UuidList(eligibleByOfficer.Keys);
         var officers = (await work.QueryAsync<OfficerRow>($"""
-            SELECT o.officer_id AS OfficerId, o.role AS Role, COALESCE(st.status, 'active') AS Status, a.arm AS Arm
-            FROM officers o LEFT JOIN officer_statuses st ON st.officer_id = o.officer_id LEFT JOIN sector_arms a ON a.sector_id = o.sector_id
+            SELECT o.officer_id AS OfficerId, o.role AS Role, COALESCE(st.status, 'active') AS Status, a.arm AS Arm, c.consent AS Consent,
+                   sa.arm AS CurrentSectorArm
+            FROM officers o LEFT JOIN officer_statuses st ON st.officer_id = o.officer_id LEFT JOIN officer_arms a ON a.officer_id = o.officer_id
+            LEFT JOIN officer_consents c ON c.officer_id = o.officer_id LEFT JOIN sector_arms sa ON sa.sector_id = o.sector_id
             WHERE {work.Dialect.InList("o.officer_id", "ids")}
             """, new { ids }, ct)).ToDictionary(o => o.OfficerId);
         var alreadyPlanned = (await work.QueryAsync<Guid>($"""
@@ -46,7 +48,11 @@ public sealed class ReminderPlans(StudyProtocol protocol, TimeProvider clock, IL
             var officer = officers.GetValueOrDefault(officerId);
             var officerReason = !eligible ? SmsSkipReasons.NotEligible
                 : officer is null ? SmsSkipReasons.ArmMismatch
-                : DueSmsDispatcher.StatusSkipReason(officer.Status) ?? (officer.Arm == StudyArms.Treatment ? null : SmsSkipReasons.ArmMismatch);
+                : DueSmsDispatcher.StatusSkipReason(officer.Status)
+                  ?? (officer.Arm != StudyArms.Treatment ? SmsSkipReasons.ArmMismatch
+                      : officer.Consent == false ? SmsSkipReasons.NoConsent
+                      : officer.CurrentSectorArm is { } current && current != officer.Arm && protocol.Transfers.CrossArm == CrossArmTransfer.Stop ? SmsSkipReasons.TransferredCrossArm
+                      : null);
             foreach (var (timing, step) in timings.Zip(rules.Schedule))
             {
                 var reason = officerReason
@@ -84,5 +90,7 @@ public sealed class ReminderPlans(StudyProtocol protocol, TimeProvider clock, IL
         public string Role { get; init; } = "";
         public string Status { get; init; } = "";
         public string? Arm { get; init; }
+        public bool? Consent { get; init; }
+        public string? CurrentSectorArm { get; init; }
     }
 }

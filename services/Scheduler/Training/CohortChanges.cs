@@ -183,10 +183,14 @@ public sealed class CohortChanges(
         var now = clock.GetUtcNow();
         await using var work = await BeginAsync(ct);
         var officer = await work.QuerySingleOrDefaultAsync<OfficerRow>("""
-            SELECT o.sector_id AS SectorId, o.role AS Role, COALESCE(st.status, 'active') AS Status
-            FROM officers o LEFT JOIN officer_statuses st ON st.officer_id = o.officer_id WHERE o.officer_id = @officerId
+            SELECT o.sector_id AS SectorId, o.role AS Role, COALESCE(st.status, 'active') AS Status, a.arm AS Arm
+            FROM officers o LEFT JOIN officer_statuses st ON st.officer_id = o.officer_id LEFT JOIN officer_arms a ON a.officer_id = o.officer_id
+            WHERE o.officer_id = @officerId
             """, new { officerId }, ct) ?? throw new PlanningRefused("officerId", "No such officer.", 404);
-        if (officer.Status != OfficerStatuses.Active) throw new PlanningRefused("officerId", $"The officer is {officer.Status}.", 409);
+        // Opted out of SMS or a wrong number still trains; only leaving the study (or the roster) does not.
+        if (officer.Status is OfficerStatuses.Withdrawn or OfficerStatuses.Inactive) throw new PlanningRefused("officerId", $"The officer is {officer.Status}.", 409);
+        if (officer.Arm != StudyArms.Treatment)
+            throw new PlanningRefused("officerId", $"The officer was randomized to {officer.Arm ?? "no arm"}: only officers randomized to treatment are trained.", 409);
         var (target, targetSessions) = await LoadOpenCohortAsync(work, toCohortId, now, ct, field: "cohortId");
         if (target.SectorId != officer.SectorId || target.Role != officer.Role)
             throw new PlanningRefused("cohortId", $"The cohort is for {target.SectorCode} {target.Role}s; the officer is a {officer.Role} of another sector or role.", 409);
@@ -398,5 +402,6 @@ public sealed class CohortChanges(
         public Guid SectorId { get; init; }
         public string Role { get; init; } = "";
         public string Status { get; init; } = "";
+        public string? Arm { get; init; }
     }
 }

@@ -55,11 +55,13 @@ public sealed class TrainingPlanner(
             chosen = codes.Select(c => byCode[c]).DistinctBy(s => s.SectorId).ToList();
         }
 
-        // Active officers of those sectors who are in no cohort yet.
+        // Officers of those sectors randomized to treatment, still in the study and in no cohort yet. An SMS status (opted
+        // out, wrong number) or no consent to SMS is not a study status: they are trained like everyone else.
         var trainees = await work.QueryAsync<TraineeRow>("""
             SELECT o.officer_id AS OfficerId, o.sector_id AS SectorId, o.role AS Role FROM officers o
+            JOIN officer_arms a ON a.officer_id = o.officer_id AND a.arm = 'treatment'
             LEFT JOIN officer_statuses st ON st.officer_id = o.officer_id
-            WHERE COALESCE(st.status, 'active') = 'active'
+            WHERE COALESCE(st.status, 'active') NOT IN ('withdrawn', 'inactive')
               AND NOT EXISTS (SELECT 1 FROM cohort_members m JOIN cohorts c ON c.cohort_id = m.cohort_id
                               WHERE m.officer_id = o.officer_id AND m.removed_at IS NULL AND c.status <> 'cancelled')
             """, ct: ct);
