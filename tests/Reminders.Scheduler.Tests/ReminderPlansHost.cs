@@ -76,12 +76,18 @@ public class ReminderPlansHost : IAsyncLifetime
     }
 
     /// <summary>A sector in <paramref name="arm"/> (or never randomized when null).</summary>
+    readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, (Guid RandomizationId, string Arm)> sectorArms = new();
+
     public async Task<Guid> SectorAsync(string? arm = StudyArms.Treatment)
     {
         var sectorId = Guid.NewGuid();
         if (arm is not null)
+        {
+            var randomizationId = Guid.CreateVersion7();
             await ExecuteAsync("INSERT INTO sector_arms (sector_id, arm, randomization_id) VALUES (@sectorId, @arm, @randomizationId)",
-                new { sectorId, arm, randomizationId = Guid.CreateVersion7() });
+                new { sectorId, arm, randomizationId });
+            sectorArms[sectorId] = (randomizationId, arm);
+        }
         return sectorId;
     }
 
@@ -91,11 +97,26 @@ public class ReminderPlansHost : IAsyncLifetime
         var officerId = Guid.NewGuid();
         await ExecuteAsync("INSERT INTO officers (officer_id, sector_id, role, enrolled_at) VALUES (@officerId, @sectorId, @role, @at)",
             new { officerId, sectorId, role, at = StudyNow.AddDays(-90) });
+        // Randomized with their sector: the arm of randomization every plan reads.
+        if (sectorArms.TryGetValue(sectorId, out var draw))
+            await ExecuteAsync("""
+                INSERT INTO officer_arms (officer_id, arm, sector_id, randomization_id, enrolled_after_randomization, assigned_at)
+                VALUES (@officerId, @Arm, @sectorId, @RandomizationId, @no, @at)
+                """, new { officerId, draw.Arm, sectorId, draw.RandomizationId, no = false, at = StudyNow.AddDays(-80) });
         if (status is not null)
             await ExecuteAsync("INSERT INTO officer_statuses (officer_id, status, changed_at) VALUES (@officerId, @status, @at)",
                 new { officerId, status, at = StudyNow.AddDays(-1) });
         return officerId;
     }
+
+    /// <summary>The roster's consent to SMS, as the replica records it.</summary>
+    public Task ConsentAsync(Guid officerId, bool consent) =>
+        ExecuteAsync("INSERT INTO officer_consents (officer_id, consent, changed_at) VALUES (@officerId, @consent, @at)",
+            new { officerId, consent, at = StudyNow.AddDays(-1) });
+
+    /// <summary>Moves the officer to another sector in the replica, as a transfer does (their arm of randomization stays).</summary>
+    public Task MoveAsync(Guid officerId, Guid sectorId) =>
+        ExecuteAsync("UPDATE officers SET sector_id = @sectorId WHERE officer_id = @officerId", new { officerId, sectorId });
 
     /// <summary>A cohort of the sector with one 09:00 session per day; the <paramref name="cancelled"/> days' sessions are cancelled.</summary>
     public async Task<Guid> CohortAsync(Guid sectorId, IReadOnlyList<DateOnly> days, string role = StudyRoles.Officer, IReadOnlyList<DateOnly>? cancelled = null)

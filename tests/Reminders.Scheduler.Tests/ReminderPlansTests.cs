@@ -57,6 +57,47 @@ public sealed class ReminderPlansTests(ReminderPlansHost host) : IClassFixture<R
     }
 
     [Fact]
+    public async Task An_officer_without_consent_has_every_reminder_skipped_as_no_consent_so_the_denominator_shows_them()
+    {
+        var (sector, cohort) = await TreatmentCohortAsync();
+        var (refused, consenting) = (await host.OfficerAsync(sector), await host.OfficerAsync(sector));
+        await host.ConsentAsync(refused, false);
+
+        await host.CloseAsync(cohort, sector, [Attended(refused), Attended(consenting)]);
+        var rows = await host.RemindersAsync(cohort, 12);
+
+        Assert.All(rows.Where(r => r.OfficerId == refused), r => Assert.Equal((PlannedSmsStatuses.Skipped, SmsSkipReasons.NoConsent), (r.Status, r.Reason)));
+        Assert.All(rows.Where(r => r.OfficerId == consenting), r => Assert.Equal(PlannedSmsStatuses.Planned, r.Status));
+        Assert.Equal(6, rows.Count(r => r.OfficerId == refused));
+    }
+
+    [Fact]
+    public async Task An_officer_randomized_to_control_who_moved_into_a_treatment_sector_is_skipped_as_arm_mismatch()
+    {
+        var (sector, cohort) = await TreatmentCohortAsync();
+        var moved = await host.OfficerAsync(await host.SectorAsync(StudyArms.Control));
+        await host.MoveAsync(moved, sector);
+
+        await host.CloseAsync(cohort, sector, [Attended(moved)]);
+        var rows = await host.RemindersAsync(cohort, 6);
+
+        Assert.All(rows, r => Assert.Equal((PlannedSmsStatuses.Skipped, SmsSkipReasons.ArmMismatch), (r.Status, r.Reason)));
+    }
+
+    [Fact]
+    public async Task An_officer_who_moved_to_a_control_sector_before_the_close_has_reminders_skipped_as_transferred_cross_arm()
+    {
+        var (sector, cohort) = await TreatmentCohortAsync();
+        var moved = await host.OfficerAsync(sector);
+        await host.MoveAsync(moved, await host.SectorAsync(StudyArms.Control));
+
+        await host.CloseAsync(cohort, sector, [Attended(moved)]);
+        var rows = await host.RemindersAsync(cohort, 6);
+
+        Assert.All(rows, r => Assert.Equal((PlannedSmsStatuses.Skipped, SmsSkipReasons.TransferredCrossArm), (r.Status, r.Reason)));
+    }
+
+    [Fact]
     public async Task A_commanders_cohort_gets_the_commander_texts()
     {
         var (sector, cohort) = await TreatmentCohortAsync(role: StudyRoles.Commander);

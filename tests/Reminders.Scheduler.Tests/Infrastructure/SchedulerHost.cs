@@ -125,19 +125,26 @@ public sealed class SchedulerHost : IAsyncDisposable
 
     // ---- the replicas, learned from Enrollment's events as in production ----
 
+    readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, (Guid RandomizationId, string Arm)> randomizedSectors = new();
+
     public async Task PublishAsync<T>(T message) where T : class => await Services.GetRequiredService<IBus>().Publish(message);
 
     /// <summary>Registers a sector, randomizes it into <paramref name="arm"/> and enrolls its people; returns once the Scheduler knows them.</summary>
     public async Task<SeededSector> SeedSectorAsync(string code, string arm, int officers, int commanders = 0)
     {
         var sectorId = Guid.NewGuid();
+        var randomizationId = Guid.CreateVersion7();
         await PublishAsync(new SectorRegistered(sectorId, code, $"Sector {code}", Now));
-        await PublishAsync(new SectorsRandomized(Guid.CreateVersion7(), 42, [new SectorArm(sectorId, arm)], Now));
+        await PublishAsync(new SectorsRandomized(randomizationId, 42, [new SectorArm(sectorId, arm)], Now));
         var people = new List<Guid>();
         for (var i = 0; i < officers + commanders; i++)
             people.Add(await EnrollAsync(sectorId, i < officers ? "officer" : "commander", wait: false));
+        // As Enrollment does at the draw: everyone on the roster then takes the sector's arm.
+        await PublishAsync(new OfficerArmsAssigned(randomizationId, people.Select(p => new OfficerArm(p, sectorId, arm, false)).ToList(), Now));
+        randomizedSectors[sectorId] = (randomizationId, arm);
         await EventuallyAsync($"sector {code} with {people.Count} people and its arm", async () =>
             await ScalarAsync<long>("SELECT COUNT(*) FROM officers WHERE sector_id = @sectorId", new { sectorId }) == people.Count
+            && await ScalarAsync<long>("SELECT COUNT(*) FROM officer_arms WHERE sector_id = @sectorId", new { sectorId }) == people.Count
             && await ScalarAsync<long>("SELECT COUNT(*) FROM sector_arms WHERE sector_id = @sectorId", new { sectorId }) == 1
             && await ScalarAsync<long>("SELECT COUNT(*) FROM sectors WHERE sector_id = @sectorId", new { sectorId }) == 1);
         return new SeededSector(sectorId, code, people);
@@ -147,7 +154,11 @@ public sealed class SchedulerHost : IAsyncDisposable
     {
         var officerId = Guid.NewGuid();
         await PublishAsync(new OfficerEnrolled(officerId, sectorId, role, Now));
-        if (wait) await EventuallyAsync($"officer {officerId}", async () => await ScalarAsync<long>("SELECT COUNT(*) FROM officers WHERE officer_id = @officerId", new { officerId }) == 1);
+        // Enrolled into an already randomized sector: the officer takes its arm, as Enrollment announces.
+        var randomized = randomizedSectors.TryGetValue(sectorId, out var draw);
+        if (randomized) await PublishAsync(new OfficerArmsAssigned(draw.RandomizationId, [new OfficerArm(officerId, sectorId, draw.Arm, true)], Now));
+        if (wait) await EventuallyAsync($"officer {officerId}", async () => await ScalarAsync<long>("SELECT COUNT(*) FROM officers WHERE officer_id = @officerId", new { officerId }) == 1
+            && (!randomized || await ScalarAsync<long>("SELECT COUNT(*) FROM officer_arms WHERE officer_id = @officerId", new { officerId }) == 1));
         return officerId;
     }
 
