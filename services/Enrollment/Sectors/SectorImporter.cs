@@ -9,7 +9,8 @@ using Reminders.Platform.Data;
 
 namespace Reminders.Enrollment.Sectors;
 
-public sealed record SectorInput(string Code, string Name, IReadOnlyDictionary<string, string> Strata, int Line = 0);
+/// <summary>One sector to load; <see cref="TimeZone"/> is an IANA id (null or empty: the protocol's zone).</summary>
+public sealed record SectorInput(string Code, string Name, IReadOnlyDictionary<string, string> Strata, int Line = 0, string? TimeZone = null);
 
 public sealed record SectorImportReport
 {
@@ -32,6 +33,7 @@ public sealed class SectorImporter([FromKeyedServices(EnrollmentService.Name)] S
     public const int MaxStratumLength = 100;
     static readonly string[] CodeHeaders = ["code", "codigo", "clave", "sector"];
     static readonly string[] NameHeaders = ["name", "nombre"];
+    static readonly string[] TimeZoneHeaders = ["timezone", "zonahoraria", "husohorario"];
 
     /// <summary>Sectors from a CSV: a code column, a name column, every other column a stratum.</summary>
     public static (List<SectorInput> Sectors, List<RosterError> Errors) ParseCsv(byte[] file)
@@ -49,20 +51,21 @@ public sealed class SectorImporter([FromKeyedServices(EnrollmentService.Name)] S
         var normalized = header.Select(CsvText.NormalizeHeader).ToArray();
         var codeIndex = Array.FindIndex(normalized, h => CodeHeaders.Contains(h));
         var nameIndex = Array.FindIndex(normalized, h => NameHeaders.Contains(h));
+        var zoneIndex = Array.FindIndex(normalized, h => TimeZoneHeaders.Contains(h));
         if (codeIndex < 0) errors.Add(new RosterError(1, "code", "", "Missing column 'code' (or codigo, clave, sector)."));
         if (nameIndex < 0) errors.Add(new RosterError(1, "name", "", "Missing column 'name' (or nombre)."));
         // Two columns with one name (ignoring case, accents and spacing) would be two strata nobody can tell apart.
         foreach (var twice in Enumerable.Range(0, header.Length).Where(i => normalized[i].Length > 0 && Array.IndexOf(normalized, normalized[i]) < i))
             errors.Add(new RosterError(1, header[twice].Trim(), header[twice].Trim(), $"Column '{header[twice].Trim()}' appears twice in the header."));
         if (errors.Count > 0) return ([], errors);
-        var strata = Enumerable.Range(0, header.Length).Where(i => i != codeIndex && i != nameIndex && normalized[i].Length > 0).ToList();
+        var strata = Enumerable.Range(0, header.Length).Where(i => i != codeIndex && i != nameIndex && i != zoneIndex && normalized[i].Length > 0).ToList();
         while (csv.Read())
         {
             var raw = csv.Parser.Record ?? [];
             if (raw.All(string.IsNullOrWhiteSpace)) continue;
             string Cell(int i) => i < raw.Length ? raw[i].Trim() : "";
             sectors.Add(new SectorInput(Cell(codeIndex), Cell(nameIndex),
-                strata.ToDictionary(i => header[i].Trim(), Cell), csv.Parser.RawRow));
+                strata.ToDictionary(i => header[i].Trim(), Cell), csv.Parser.RawRow, zoneIndex < 0 ? null : Cell(zoneIndex)));
         }
         return (sectors, errors);
     }
@@ -73,7 +76,7 @@ public sealed class SectorImporter([FromKeyedServices(EnrollmentService.Name)] S
         var now = clock.GetUtcNow();
         await using var work = await database.BeginAsync(ct);
         await work.LockAsync("sector-import", ct);
-        var existing = (await work.QueryAsync<SectorRow>("SELECT id AS Id, code AS Code, name AS Name, strata AS Strata, arm AS Arm FROM sectors", ct: ct))
+        var existing = (await work.QueryAsync<SectorRow>("SELECT id AS Id, code AS Code, name AS Name, strata AS Strata, arm AS Arm, time_zone AS TimeZone FROM sectors", ct: ct))
             .ToDictionary(s => s.Code, StringComparer.OrdinalIgnoreCase);
         var randomized = existing.Values.Any(s => s.Arm is not null);
         int created = 0, updated = 0, unchanged = 0;
@@ -81,6 +84,7 @@ public sealed class SectorImporter([FromKeyedServices(EnrollmentService.Name)] S
         foreach (var sector in input.Where(s => rejected.All(r => r.Line != s.Line)))
         {
             var strata = JsonSerializer.Serialize(sector.Strata.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary());
+            var zone = string.IsNullOrWhiteSpace(sector.TimeZone) ? null : sector.TimeZone.Trim();
             if (!existing.TryGetValue(sector.Code, out var current))
             {
                 if (randomized)
@@ -92,9 +96,9 @@ public sealed class SectorImporter([FromKeyedServices(EnrollmentService.Name)] S
                 var id = Guid.CreateVersion7();
                 writes.Add(async () =>
                 {
-                    await work.ExecuteAsync("INSERT INTO sectors (id, code, name, strata, created_at, updated_at) VALUES (@id, @Code, @Name, @strata, @now, @now)",
-                        new { id, sector.Code, sector.Name, strata, now }, ct);
-                    work.Publish(new SectorRegistered(id, sector.Code, sector.Name, now));
+                    await work.ExecuteAsync("INSERT INTO sectors (id, code, name, strata, time_zone, created_at, updated_at) VALUES (@id, @Code, @Name, @strata, @zone, @now, @now)",
+                        new { id, sector.Code, sector.Name, strata, zone, now }, ct);
+                    work.Publish(new SectorRegistered(id, sector.Code, sector.Name, now, zone));
                 });
                 continue;
             }
@@ -104,10 +108,15 @@ public sealed class SectorImporter([FromKeyedServices(EnrollmentService.Name)] S
                 rejected.Add(new RosterError(sector.Line, "strata", strata, "The sector is randomized: its strata are frozen."));
                 continue;
             }
-            if (!strataChanged && current.Name == sector.Name) { unchanged++; continue; }
+            if (!strataChanged && current.Name == sector.Name && current.TimeZone == zone) { unchanged++; continue; }
             updated++;
-            writes.Add(() => work.ExecuteAsync("UPDATE sectors SET name = @Name, strata = @strata, updated_at = @now WHERE id = @Id",
-                new { current.Id, sector.Name, strata, now }, ct));
+            writes.Add(async () =>
+            {
+                await work.ExecuteAsync("UPDATE sectors SET name = @Name, strata = @strata, time_zone = @zone, updated_at = @now WHERE id = @Id",
+                    new { current.Id, sector.Name, strata, zone, now }, ct);
+                // The others keep the sector's name and zone: a later registration replaces the earlier one.
+                work.Publish(new SectorRegistered(current.Id, current.Code, sector.Name, now, zone));
+            });
         }
         var write = apply && rejected.Count == 0;
         if (write)
@@ -136,6 +145,8 @@ public sealed class SectorImporter([FromKeyedServices(EnrollmentService.Name)] S
             if (string.IsNullOrWhiteSpace(s.Name)) errors.Add(new RosterError(s.Line, "name", s.Name, "Name is required."));
             else if (s.Name.Length > RosterParser.MaxNameLength || s.Name.Any(char.IsControl))
                 errors.Add(new RosterError(s.Line, "name", s.Name, $"A name has at most {RosterParser.MaxNameLength} characters and no control characters."));
+            if (!string.IsNullOrWhiteSpace(s.TimeZone) && !TimeZoneInfo.TryFindSystemTimeZoneById(s.TimeZone.Trim(), out _))
+                errors.Add(new RosterError(s.Line, "timeZone", s.TimeZone, "Not a time zone name: use an IANA name such as America/Mexico_City or America/Tijuana, or leave it empty for the protocol's."));
             foreach (var (column, value) in s.Strata)
                 if (value.Length > MaxStratumLength || value.Any(char.IsControl) || column.Length > MaxStratumLength)
                     errors.Add(new RosterError(s.Line, column, value, $"A stratum value has at most {MaxStratumLength} characters and no control characters."));
@@ -150,5 +161,6 @@ public sealed class SectorImporter([FromKeyedServices(EnrollmentService.Name)] S
         public string Name { get; init; } = "";
         public string Strata { get; init; } = "{}";
         public string? Arm { get; init; }
+        public string? TimeZone { get; init; }
     }
 }

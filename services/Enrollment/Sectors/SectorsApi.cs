@@ -13,15 +13,15 @@ public static class SectorsApi
 {
     const int MaxBytes = 5 * 1024 * 1024;
 
-    public sealed record SectorJson(string? Code, string? Name, Dictionary<string, string>? Strata);
+    public sealed record SectorJson(string? Code, string? Name, Dictionary<string, string>? Strata, string? TimeZone = null);
 
-    public sealed record SectorSummary(Guid Id, string Code, string Name, IReadOnlyDictionary<string, string> Strata, string? Arm, long Officers, long Commanders);
+    public sealed record SectorSummary(Guid Id, string Code, string Name, IReadOnlyDictionary<string, string> Strata, string? Arm, long Officers, long Commanders, string? TimeZone = null);
 
     public static IEndpointRouteBuilder MapSectorsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/enrollment").WithTags("Enrollment");
         api.MapPost("/sectors", LoadSectors).RequireAuthorization(Roles.Manager)
-            .WithSummary("Load sectors from a CSV (code, name, then one column per stratum) or JSON [{code, name, strata}]; mode=dry-run|apply, all or nothing.");
+            .WithSummary("Load sectors from a CSV (code, name, then one column per stratum) (and optionally zona_horaria/timeZone, an IANA zone) or JSON [{code, name, strata, timeZone}]; mode=dry-run|apply, all or nothing.");
         api.MapGet("/sectors", ListSectors).RequireAnyRole(Roles.Manager, Roles.Researcher)
             .WithSummary("Sectors with their strata, arm and number of officers and commanders.");
         return app;
@@ -46,7 +46,8 @@ public static class SectorsApi
             var twice = json.FindIndex(s => s?.Strata is { } strata && strata.Keys.Select(CsvText.NormalizeHeader).Distinct().Count() < strata.Count);
             if (twice >= 0) return Problem("body", $"Sector {twice + 1} names a stratum twice (ignoring case, accents and spacing).", 400);
             sectors = json.Select((s, i) => new SectorInput(s?.Code?.Trim() ?? "", s?.Name?.Trim() ?? "",
-                (IReadOnlyDictionary<string, string>?)s?.Strata?.ToDictionary(p => p.Key.Trim(), p => p.Value?.Trim() ?? "") ?? new Dictionary<string, string>(), i + 1)).ToList();
+                (IReadOnlyDictionary<string, string>?)s?.Strata?.ToDictionary(p => p.Key.Trim(), p => p.Value?.Trim() ?? "") ?? new Dictionary<string, string>(), i + 1,
+                s?.TimeZone)).ToList();
             errors = [];
         }
         else (sectors, errors) = SectorImporter.ParseCsv(body);
@@ -64,14 +65,14 @@ public static class SectorsApi
     {
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<SectorRow>(new CommandDefinition("""
-            SELECT s.id AS Id, s.code AS Code, s.name AS Name, s.strata AS Strata, s.arm AS Arm,
+            SELECT s.id AS Id, s.code AS Code, s.name AS Name, s.strata AS Strata, s.arm AS Arm, s.time_zone AS TimeZone,
                    SUM(CASE WHEN o.role = 'officer' THEN 1 ELSE 0 END) AS Officers,
                    SUM(CASE WHEN o.role = 'commander' THEN 1 ELSE 0 END) AS Commanders
             FROM sectors s LEFT JOIN officers o ON o.sector_id = s.id
-            GROUP BY s.id, s.code, s.name, s.strata, s.arm ORDER BY s.code
+            GROUP BY s.id, s.code, s.name, s.strata, s.arm, s.time_zone ORDER BY s.code
             """, cancellationToken: ct));
         return TypedResults.Ok(rows.Select(r => new SectorSummary(r.Id, r.Code, r.Name,
-            JsonSerializer.Deserialize<Dictionary<string, string>>(r.Strata) ?? [], r.Arm, r.Officers ?? 0, r.Commanders ?? 0)).ToList());
+            JsonSerializer.Deserialize<Dictionary<string, string>>(r.Strata) ?? [], r.Arm, r.Officers ?? 0, r.Commanders ?? 0, r.TimeZone)).ToList());
     }
 
     sealed record SectorRow
@@ -81,6 +82,7 @@ public static class SectorsApi
         public string Name { get; init; } = "";
         public string Strata { get; init; } = "{}";
         public string? Arm { get; init; }
+        public string? TimeZone { get; init; }
         public long? Officers { get; init; }
         public long? Commanders { get; init; }
     }

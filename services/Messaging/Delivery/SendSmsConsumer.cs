@@ -66,11 +66,11 @@ public sealed class SendSmsConsumer(
         // serialize on it (the no-op update is what makes PostgreSQL return and lock an existing row).
         var measure = SmsEncoding.Measure(sms.Body);
         var row = await work.QuerySingleAsync<OutboundRow>("""
-            INSERT INTO outbound_sms (sms_id, officer_id, purpose, body, state, requested_at, encoding, computed_segments)
-            VALUES (@SmsId, @OfficerId, @Purpose, @Body, 'new', @now, @encoding, @segments)
+            INSERT INTO outbound_sms (sms_id, officer_id, purpose, body, state, requested_at, encoding, computed_segments, time_zone)
+            VALUES (@SmsId, @OfficerId, @Purpose, @Body, 'new', @now, @encoding, @segments, @TimeZone)
             ON CONFLICT (sms_id) DO UPDATE SET state = outbound_sms.state
             RETURNING state AS State, sending_lease_until AS LeaseUntil, last_attempt_at AS LastAttemptAt
-            """, new { sms.SmsId, sms.OfficerId, sms.Purpose, sms.Body, now, encoding = measure.Encoding == SmsEncodingKind.Gsm7 ? "GSM-7" : "UCS-2", segments = measure.Segments }, ct);
+            """, new { sms.SmsId, sms.OfficerId, sms.Purpose, sms.Body, sms.TimeZone, now, encoding = measure.Encoding == SmsEncodingKind.Gsm7 ? "GSM-7" : "UCS-2", segments = measure.Segments }, ct);
         if (row is { State: "accepted" or "failed" or "refused" }) return null;
         if (row is { State: "sending" } && row.LeaseUntil > now)
             throw new SmsNotSentException($"SMS {sms.SmsId} is being sent by another attempt until {row.LeaseUntil:O}.");
@@ -98,7 +98,7 @@ public sealed class SendSmsConsumer(
             { Arm: null } => "arm_unknown",
             { Consent: null } => "consent_unknown",
             { Phone: null } => "no_contact",
-            _ when !reply && !protocol.QuietHours.IsInside(now, protocol.TimeZone) => "quiet_hours",
+            _ when !reply && !protocol.QuietHours.IsInside(now, protocol.ZoneOf(sms.TimeZone)) => "quiet_hours",
             _ => null,
         };
         // Messaging learns arms and phones from events that can trail the SendSms by a moment: wait for them a while
@@ -122,7 +122,7 @@ public sealed class SendSmsConsumer(
             WHERE sms_id = @SmsId
             """, new { sms.SmsId, guard.Phone, lease, now }, ct);
         await work.CommitAsync(ct);
-        return new Claim(guard.Phone!, now, inDoubtSince, reply ? null : protocol.QuietHours.WindowEnd(now, protocol.TimeZone) - now);
+        return new Claim(guard.Phone!, now, inDoubtSince, reply ? null : protocol.QuietHours.WindowEnd(now, protocol.ZoneOf(sms.TimeZone)) - now);
     }
 
     async Task RecordAsync(SendSms sms, SendOutcome outcome, string source, CancellationToken ct)

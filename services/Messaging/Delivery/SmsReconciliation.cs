@@ -102,13 +102,12 @@ public sealed class SmsReconciliation(
         await using var work = await database.BeginAsync(ct);
         var stalled = await work.QueryAsync<StalledRow>($"""
             SELECT sms_id AS SmsId, officer_id AS OfficerId, purpose AS Purpose, body AS Body, attempts AS Attempts, requested_at AS RequestedAt,
-                   state AS State, to_phone AS ToPhone, last_attempt_at AS LastAttemptAt
+                   state AS State, to_phone AS ToPhone, last_attempt_at AS LastAttemptAt, time_zone AS TimeZone
             FROM outbound_sms
             WHERE (state IN ('new', 'retrying') AND COALESCE(last_attempt_at, requested_at) <= @stalledBefore)
                OR (state = 'sending' AND sending_lease_until <= @stalledBefore)
             ORDER BY requested_at LIMIT @BatchSize {work.Dialect.SkipLocked()}
             """, new { stalledBefore = now.AddMinutes(-o.StuckMinutes), o.BatchSize }, ct);
-        var insideWindow = protocol.QuietHours.IsInside(now, protocol.TimeZone);
         var (redriven, givenUp) = (0, 0);
         foreach (var row in stalled)
         {
@@ -130,13 +129,13 @@ public sealed class SmsReconciliation(
                 continue;
             }
             // Quiet hours: it would only be refused; it goes when the window opens.
-            if (!insideWindow && row.Purpose != SmsPurposes.Reply) continue;
+            if (!protocol.QuietHours.IsInside(now, protocol.ZoneOf(row.TimeZone)) && row.Purpose != SmsPurposes.Reply) continue;
             // A send in doubt keeps the time its request left, so the consumer's lookup finds the provider's copy;
             // its lapsed lease is moved on so the next round does not queue it again meanwhile.
             await work.ExecuteAsync(row.State == "sending"
                 ? "UPDATE outbound_sms SET sending_lease_until = @now WHERE sms_id = @SmsId"
                 : "UPDATE outbound_sms SET last_attempt_at = @now WHERE sms_id = @SmsId", new { row.SmsId, now }, ct);
-            work.Send(QueueNames.SendSms, new SendSms(row.SmsId, row.OfficerId, row.Purpose, row.Body, row.RequestedAt));
+            work.Send(QueueNames.SendSms, new SendSms(row.SmsId, row.OfficerId, row.Purpose, row.Body, row.RequestedAt, row.TimeZone));
             redriven++;
         }
         await work.CommitAsync(ct);
@@ -163,6 +162,7 @@ public sealed class SmsReconciliation(
         public string State { get; init; } = "";
         public string? ToPhone { get; init; }
         public DateTimeOffset? LastAttemptAt { get; init; }
+        public string? TimeZone { get; init; }
     }
 }
 

@@ -15,6 +15,11 @@ public sealed record StudyProtocol
     public required int SchemaVersion { get; init; }
     public required string TimeZoneId { get; init; }
     public required TimeZoneInfo TimeZone { get; init; }
+
+    /// <summary>A sector's own zone (an IANA id from Enrollment), or the protocol's when it has none or it is unknown here.</summary>
+    public TimeZoneInfo ZoneOf(string? sectorTimeZone) =>
+        string.IsNullOrEmpty(sectorTimeZone) || sectorTimeZone == TimeZoneId ? TimeZone
+        : TimeZoneInfo.TryFindSystemTimeZoneById(sectorTimeZone, out var zone) ? zone : TimeZone;
     /// <summary>The file's <c>quietHours</c>: SMS may be sent only inside this daily window; the rest of the day is quiet.</summary>
     public required SendingWindow QuietHours { get; init; }
     public required ByRole<TrainingRules> Training { get; init; }

@@ -48,15 +48,25 @@ public sealed class DueSmsDispatcher(
     {
         var now = clock.GetUtcNow();
         var window = protocol.QuietHours;
-        var insideWindow = window.IsInside(now, protocol.TimeZone)
-            && window.WindowEnd(now, protocol.TimeZone) - now > TimeSpan.FromMinutes(options.Value.WindowEndMarginMinutes);
+        // Quiet hours on the wall clock of each officer's sector.
+        var insideByZone = new Dictionary<string, bool>();
+        bool InsideWindow(string? zoneId)
+        {
+            var zone = protocol.ZoneOf(zoneId);
+            if (!insideByZone.TryGetValue(zone.Id, out var inside))
+                insideByZone[zone.Id] = inside = window.IsInside(now, zone)
+                    && window.WindowEnd(now, zone) - now > TimeSpan.FromMinutes(options.Value.WindowEndMarginMinutes);
+            return inside;
+        }
         var lateAfter = TimeSpan.FromMinutes(options.Value.LateAfterMinutes);
         await using var work = await database.BeginAsync(ct);
         var due = await work.QueryAsync<DueRow>($"""
             SELECT p.sms_id AS SmsId, p.officer_id AS OfficerId, p.purpose AS Purpose, p.kind AS Kind, p.reminder_number AS ReminderNumber, p.body AS Body, p.due_at AS DueAt,
                    p.window_ends_at AS WindowEndsAt, p.cutoff_at AS CutoffAt, COALESCE(st.status, 'active') AS OfficerStatus, a.arm AS Arm,
-                   c.consent AS Consent
+                   c.consent AS Consent, z.time_zone AS TimeZone
             FROM planned_sms p
+            LEFT JOIN officers o ON o.officer_id = p.officer_id
+            LEFT JOIN sectors z ON z.sector_id = o.sector_id
             LEFT JOIN officer_arms a ON a.officer_id = p.officer_id
             LEFT JOIN officer_consents c ON c.officer_id = p.officer_id
             LEFT JOIN officer_statuses st ON st.officer_id = p.officer_id
@@ -74,8 +84,8 @@ public sealed class DueSmsDispatcher(
                 if (row.Kind == PlannedSmsKinds.Reminder) work.Publish(new ReminderSkipped(row.SmsId, row.OfficerId, row.ReminderNumber!.Value, reason, now));
                 continue;
             }
-            if (!insideWindow) continue;
-            work.Send(QueueNames.SendSms, new SendSms(row.SmsId, row.OfficerId, row.Purpose, row.Body, now));
+            if (!InsideWindow(row.TimeZone)) continue;
+            work.Send(QueueNames.SendSms, new SendSms(row.SmsId, row.OfficerId, row.Purpose, row.Body, now, row.TimeZone));
             dispatched.Add(new { row.SmsId, now, late = now - row.DueAt > lateAfter });
         }
         await work.ExecuteAsync("""
@@ -124,5 +134,6 @@ public sealed class DueSmsDispatcher(
         public string? Arm { get; init; }
         /// <summary>Null: no consent row, consent given.</summary>
         public bool? Consent { get; init; }
+        public string? TimeZone { get; init; }
     }
 }

@@ -30,17 +30,11 @@ public static class ManualMessagesApi
     {
         if (string.IsNullOrWhiteSpace(request.Body) || request.Body.Length > MaxBodyLength)
             return Invalid("body", $"The message body must have 1 to {MaxBodyLength} characters.");
-        // Said now rather than refused later by Messaging: the manager can send it when the window opens.
-        if (!protocol.QuietHours.IsInside(clock.GetUtcNow(), protocol.TimeZone))
-            return TypedResults.Problem(title: "Quiet hours",
-                detail: $"SMS are sent only between {protocol.QuietHours} ({protocol.TimeZoneId}); the window opens at " +
-                        $"{TimeZoneInfo.ConvertTime(protocol.QuietHours.NextAllowed(clock.GetUtcNow(), protocol.TimeZone), protocol.TimeZone):yyyy-MM-dd HH:mm}.",
-                statusCode: 409);
-
         await using var work = await database.BeginAsync(ct);
         var officer = await work.QuerySingleOrDefaultAsync<OfficerRow>("""
-            SELECT COALESCE(a.arm, 'unrandomized') AS Arm, c.consent AS Consent FROM officers o
+            SELECT COALESCE(a.arm, 'unrandomized') AS Arm, c.consent AS Consent, z.time_zone AS TimeZone FROM officers o
             LEFT JOIN officer_arms a ON a.officer_id = o.officer_id LEFT JOIN officer_consents c ON c.officer_id = o.officer_id
+            LEFT JOIN sectors z ON z.sector_id = o.sector_id
             WHERE o.officer_id = @OfficerId
             """, new { request.OfficerId }, ct);
         if (officer is null)
@@ -55,13 +49,21 @@ public static class ManualMessagesApi
                 detail: "The roster says this officer did not consent to SMS: tell them in person instead.", statusCode: 409,
                 extensions: new Dictionary<string, object?> { ["field"] = "officerId" });
 
+        // Said now rather than refused later by Messaging: the manager can send it when the officer's window opens.
+        var zone = protocol.ZoneOf(officer.TimeZone);
+        if (!protocol.QuietHours.IsInside(clock.GetUtcNow(), zone))
+            return TypedResults.Problem(title: "Quiet hours",
+                detail: $"SMS are sent only between {protocol.QuietHours} ({zone.Id}); the window opens at " +
+                        $"{TimeZoneInfo.ConvertTime(protocol.QuietHours.NextAllowed(clock.GetUtcNow(), zone), zone):yyyy-MM-dd HH:mm}.",
+                statusCode: 409);
+
         var smsId = Guid.CreateVersion7();
         var now = clock.GetUtcNow();
         await work.ExecuteAsync("""
             INSERT INTO manual_messages (sms_id, officer_id, body, requested_by, requested_at)
             VALUES (@smsId, @OfficerId, @Body, @requestedBy, @now)
             """, new { smsId, request.OfficerId, request.Body, requestedBy = user.Identity?.Name ?? "", now }, ct);
-        work.Send(QueueNames.SendSms, new SendSms(smsId, request.OfficerId, SmsPurposes.Manual, request.Body, now));
+        work.Send(QueueNames.SendSms, new SendSms(smsId, request.OfficerId, SmsPurposes.Manual, request.Body, now, officer.TimeZone));
         await work.CommitAsync(ct);
         return TypedResults.Accepted($"/api/scheduler/messages/{smsId}", new ManualMessageAccepted(smsId, request.OfficerId, now));
     }
@@ -73,5 +75,6 @@ public static class ManualMessagesApi
     {
         public string Arm { get; init; } = "";
         public bool? Consent { get; init; }
+        public string? TimeZone { get; init; }
     }
 }

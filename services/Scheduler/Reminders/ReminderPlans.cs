@@ -26,13 +26,22 @@ public sealed class ReminderPlans(StudyProtocol protocol, TimeProvider clock, IL
             "SELECT MAX(local_date) FROM sessions WHERE cohort_id = @cohortId AND status <> 'cancelled'", new { cohortId }, ct);
         // Attendance only closes cohorts it learned from this service, so the sessions are here.
         if (lastDay is null) throw new InvalidOperationException($"Cohort {cohortId} closed but has no sessions here.");
-        var timings = ReminderPlanner.Plan(rules, protocol.QuietHours, protocol.TimeZone, DateOnly.ParseExact(lastDay, "yyyy-MM-dd"));
+        // Due on the wall clock of each officer's own sector (a city-wide study spans zones).
+        var lastTrainingDay = DateOnly.ParseExact(lastDay, "yyyy-MM-dd");
+        var timingsByZone = new Dictionary<string, IReadOnlyList<ReminderTiming>>();
+        IReadOnlyList<ReminderTiming> TimingsFor(string? zoneId)
+        {
+            var zone = protocol.ZoneOf(zoneId);
+            if (!timingsByZone.TryGetValue(zone.Id, out var timings))
+                timingsByZone[zone.Id] = timings = ReminderPlanner.Plan(rules, protocol.QuietHours, zone, lastTrainingDay);
+            return timings;
+        }
 
         var ids = work.Dialect.UuidList(eligibleByOfficer.Keys);
         var officers = (await work.QueryAsync<OfficerRow>($"""
             SELECT o.officer_id AS OfficerId, o.role AS Role, COALESCE(st.status, 'active') AS Status, a.arm AS Arm, c.consent AS Consent,
-                   sa.arm AS CurrentSectorArm
-            FROM officers o LEFT JOIN officer_statuses st ON st.officer_id = o.officer_id LEFT JOIN officer_arms a ON a.officer_id = o.officer_id
+                   sa.arm AS CurrentSectorArm, z.time_zone AS TimeZone
+            FROM officers o LEFT JOIN sectors z ON z.sector_id = o.sector_id LEFT JOIN officer_statuses st ON st.officer_id = o.officer_id LEFT JOIN officer_arms a ON a.officer_id = o.officer_id
             LEFT JOIN officer_consents c ON c.officer_id = o.officer_id LEFT JOIN sector_arms sa ON sa.sector_id = o.sector_id
             WHERE {work.Dialect.InList("o.officer_id", "ids")}
             """, new { ids }, ct)).ToDictionary(o => o.OfficerId);
@@ -53,7 +62,7 @@ public sealed class ReminderPlans(StudyProtocol protocol, TimeProvider clock, IL
                       : officer.Consent == false ? SmsSkipReasons.NoConsent
                       : officer.CurrentSectorArm is { } current && current != officer.Arm && protocol.Transfers.CrossArm == CrossArmTransfer.Stop ? SmsSkipReasons.TransferredCrossArm
                       : null);
-            foreach (var (timing, step) in timings.Zip(rules.Schedule))
+            foreach (var (timing, step) in TimingsFor(officer?.TimeZone).Zip(rules.Schedule))
             {
                 var reason = officerReason
                     ?? (timing.AfterCutoff ? SmsSkipReasons.AfterCutoff : null)
@@ -92,5 +101,6 @@ public sealed class ReminderPlans(StudyProtocol protocol, TimeProvider clock, IL
         public string? Arm { get; init; }
         public bool? Consent { get; init; }
         public string? CurrentSectorArm { get; init; }
+        public string? TimeZone { get; init; }
     }
 }

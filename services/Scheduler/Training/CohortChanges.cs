@@ -25,14 +25,15 @@ public sealed class CohortChanges(
         var (cohort, sessions) = await LoadOpenCohortAsync(work, cohortId, now, ct);
         if (!calendar.IsWorkingDay(start)) throw new PlanningRefused("start", $"{start:yyyy-MM-dd} is not a working day.", 400);
         var days = calendar.ConsecutiveWorkingDays(start, sessions.Count);
-        var time = startTime ?? LocalTime(sessions[0].StartsAt);
+        var zone = Zone(sessions[0]);
+        var time = startTime ?? LocalTime(sessions[0].StartsAt, zone);
         var length = protocol.Training.For(cohort.Role).SessionLength;
         if (time.Add(length) <= time) throw new PlanningRefused("startTime", "The sessions would end after midnight.", 400);
         var moved = sessions.Select((s, i) => s with
         {
             LocalDate = days[i].ToString("yyyy-MM-dd"),
-            StartsAt = QuietHours.AtLocal(days[i], time, protocol.TimeZone),
-            EndsAt = QuietHours.AtLocal(days[i], time.Add(length), protocol.TimeZone),
+            StartsAt = QuietHours.AtLocal(days[i], time, zone),
+            EndsAt = QuietHours.AtLocal(days[i], time.Add(length), zone),
         }).ToList();
         if (moved[0].StartsAt <= now) throw new PlanningRefused("start", "A cohort can only be moved to a time still to come.", 409);
         await EnsureFreeAsync(work, moved, cohort.VenueId, cohort.TrainerId, ct);
@@ -55,7 +56,8 @@ public sealed class CohortChanges(
         if (index < 0) throw new PlanningRefused("sessionId", "The session is cancelled.", 409);
         var session = sessions[index];
         if (session.StartsAt <= now) throw new PlanningRefused("sessionId", "The session has already started.", 409);
-        var time = startTime ?? LocalTime(session.StartsAt);
+        var zone = Zone(session);
+        var time = startTime ?? LocalTime(session.StartsAt, zone);
         var length = session.EndsAt - session.StartsAt;
         if (time.Add(length) <= time) throw new PlanningRefused("startTime", "The session would end after midnight.", 400);
         if (!calendar.IsWorkingDay(date)) throw new PlanningRefused("date", $"{date:yyyy-MM-dd} is not a working day.", 400);
@@ -66,14 +68,14 @@ public sealed class CohortChanges(
         var moved = session with
         {
             LocalDate = date.ToString("yyyy-MM-dd"),
-            StartsAt = QuietHours.AtLocal(date, time, protocol.TimeZone),
-            EndsAt = QuietHours.AtLocal(date, time, protocol.TimeZone) + length,
+            StartsAt = QuietHours.AtLocal(date, time, zone),
+            EndsAt = QuietHours.AtLocal(date, time, zone) + length,
         };
         if (moved.StartsAt <= now) throw new PlanningRefused("date", "A session can only be moved to a time still to come.", 409);
         await EnsureFreeAsync(work, [moved], session.VenueId, session.TrainerId, ct);
 
         await UpdateSessionsAsync(work, cohort, [moved], now, ct);
-        await RecordAsync(work, cohort.CohortId, "session", sessionId, "moved", $"{session.LocalDate} {LocalTime(session.StartsAt):HH\\:mm}",
+        await RecordAsync(work, cohort.CohortId, "session", sessionId, "moved", $"{session.LocalDate} {LocalTime(session.StartsAt, zone):HH\\:mm}",
             $"{moved.LocalDate} {time:HH\\:mm}", reason, by, now, ct);
         var (noticed, cancelled) = index == 0
             ? await ReplanFirstSessionNoticesAsync(work, cohort, [moved, .. sessions.Skip(1)], [sessionId], SmsSkipReasons.PlanChanged, by, now, ct)
@@ -163,7 +165,7 @@ public sealed class CohortChanges(
         var remaining = sessions.Where(s => s.SessionId != sessionId).ToList();
         if (remaining.Count == 0) await work.ExecuteAsync("UPDATE cohorts SET status = 'cancelled' WHERE cohort_id = @cohortId", new { cohortId }, ct);
         work.Publish(new TrainingSessionCancelled(sessionId, cohortId, reason, now));
-        await RecordAsync(work, cohortId, "session", sessionId, "cancelled", $"{session.LocalDate} {LocalTime(session.StartsAt):HH\\:mm}", null, reason, by, now, ct);
+        await RecordAsync(work, cohortId, "session", sessionId, "cancelled", $"{session.LocalDate} {LocalTime(session.StartsAt, Zone(session)):HH\\:mm}", null, reason, by, now, ct);
         var (noticed, cancelled) = await NoticeToldMembersAsync(work, cohort, session, SmsSkipReasons.SessionCancelled, now, ct,
             (officerId, slot) => logistics.Cancellation(officerId, cohortId, cohort.Role, slot, sessions.Count, by, now), wholeCohort: remaining.Count == 0);
         // The first session gone: officers not yet told are invited to the new first one.
@@ -255,8 +257,10 @@ public sealed class CohortChanges(
             """, new { cohortId }, ct) ?? throw new PlanningRefused(field, "No such cohort.", 404);
         var sessions = await work.QueryAsync<SessionRow>("""
             SELECT s.session_id AS SessionId, s.day_number AS DayNumber, s.local_date AS LocalDate, s.starts_at AS StartsAt, s.ends_at AS EndsAt,
-                   s.venue_id AS VenueId, s.trainer_id AS TrainerId, s.status AS Status, v.name AS Venue
-            FROM sessions s JOIN venues v ON v.venue_id = s.venue_id WHERE s.cohort_id = @cohortId ORDER BY s.day_number
+                   s.venue_id AS VenueId, s.trainer_id AS TrainerId, s.status AS Status, v.name AS Venue, z.time_zone AS TimeZone
+            FROM sessions s JOIN venues v ON v.venue_id = s.venue_id JOIN cohorts c ON c.cohort_id = s.cohort_id
+            LEFT JOIN sectors z ON z.sector_id = c.sector_id
+            WHERE s.cohort_id = @cohortId ORDER BY s.day_number
             """, new { cohortId }, ct);
         return (cohort, sessions.ToList());
     }
@@ -300,7 +304,7 @@ public sealed class CohortChanges(
     {
         foreach (var s in sessions)
             work.Publish(new TrainingSessionScheduled(s.SessionId, cohort.CohortId, cohort.SectorId, cohort.Role, (int)s.DayNumber, Date(s),
-                s.StartsAt, s.EndsAt, s.Venue, s.TrainerId, protocol.Version, now));
+                s.StartsAt, s.EndsAt, s.Venue, s.TrainerId, protocol.Version, now, s.TimeZone));
     }
 
     /// <summary>
@@ -332,7 +336,7 @@ public sealed class CohortChanges(
     /// Cancels what is pending about <paramref name="session"/> (the whole cohort's pending messages when
     /// <paramref name="wholeCohort"/>), and sends <paramref name="notice"/> to the members who were already invited.
     /// </summary>
-    static async Task<(int Planned, int Cancelled)> NoticeToldMembersAsync(UnitOfWork work, CohortRow cohort, SessionRow session, string reason,
+    async Task<(int Planned, int Cancelled)> NoticeToldMembersAsync(UnitOfWork work, CohortRow cohort, SessionRow session, string reason,
         DateTimeOffset now, CancellationToken ct, Func<Guid, SessionSlot, PlannedSms> notice, bool wholeCohort = false)
     {
         var told = await ToldAsync(work, cohort.CohortId, ct);
@@ -360,9 +364,12 @@ public sealed class CohortChanges(
             VALUES (@cohortId, @entity, @entityId, @change, @oldValue, @newValue, @reason, @by, @now)
             """, new { cohortId, entity, entityId, change, oldValue, newValue, reason, by, now }, ct);
 
-    static SessionSlot Slot(SessionRow s) => new(s.SessionId, Date(s), s.StartsAt, s.Venue);
+    SessionSlot Slot(SessionRow s) => new(s.SessionId, Date(s), s.StartsAt, s.Venue, Zone(s));
+
+    /// <summary>The wall clock of the cohort's sector.</summary>
+    TimeZoneInfo Zone(SessionRow s) => protocol.ZoneOf(s.TimeZone);
     static DateOnly Date(SessionRow s) => DateOnly.ParseExact(s.LocalDate, "yyyy-MM-dd");
-    TimeOnly LocalTime(DateTimeOffset instant) => TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, protocol.TimeZone).DateTime);
+    static TimeOnly LocalTime(DateTimeOffset instant, TimeZoneInfo zone) => TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, zone).DateTime);
     static string Dates(IEnumerable<SessionRow> sessions) => string.Join(", ", sessions.Select(s => s.LocalDate));
     static string Label(CohortRow c) => $"{c.SectorCode} {c.Role} #{c.Number}";
 
@@ -389,6 +396,7 @@ public sealed class CohortChanges(
         public Guid TrainerId { get; init; }
         public string Status { get; init; } = "";
         public string Venue { get; init; } = "";
+        public string? TimeZone { get; init; }
     }
 
     sealed record VenueRow

@@ -41,7 +41,7 @@ public sealed class TrainingPlanner(
         await using var work = await database.BeginAsync(ct);
         await work.LockAsync("training-plan", ct);
         var sectors = await work.QueryAsync<SectorRow>("""
-            SELECT s.sector_id AS SectorId, s.code AS Code, a.arm AS Arm FROM sectors s LEFT JOIN sector_arms a ON a.sector_id = s.sector_id
+            SELECT s.sector_id AS SectorId, s.code AS Code, a.arm AS Arm, s.time_zone AS TimeZone FROM sectors s LEFT JOIN sector_arms a ON a.sector_id = s.sector_id
             """, ct: ct);
         var chosen = sectors.Where(s => s.Arm == StudyArms.Treatment).ToList();
         if (command.SectorCodes is { Count: > 0 } codes)
@@ -90,14 +90,18 @@ public sealed class TrainingPlanner(
         var now = clock.GetUtcNow();
         var views = new List<PlannedCohortView>();
         var (invitations, dayBefore) = (0, 0);
+        var zoneIds = sectors.ToDictionary(s => s.SectorId, s => s.TimeZone);
         foreach (var cohort in plan.Cohorts)
         {
             var cohortId = Guid.CreateVersion7();
+            // Sessions start at the protocol's hour on the wall clock of the sector's own zone.
+            var zoneId = zoneIds.GetValueOrDefault(cohort.SectorId);
+            var zone = protocol.ZoneOf(zoneId);
             var sessions = cohort.Days.Select((day, i) => new PlannedSessionView(Guid.CreateVersion7(), i + 1, day.ToString("yyyy-MM-dd"),
-                Local(day, cohort.Start), Local(day, cohort.End))).ToList();
+                QuietHours.AtLocal(day, cohort.Start, zone), QuietHours.AtLocal(day, cohort.End, zone))).ToList();
             views.Add(new PlannedCohortView(cohortId, cohort.SectorCode, cohort.Role, cohort.Number, venueNames[cohort.VenueId],
                 trainerNames[cohort.TrainerId], cohort.OfficerIds.Count, sessions));
-            var first = new SessionSlot(sessions[0].SessionId, cohort.Days[0], sessions[0].StartsAt, venueNames[cohort.VenueId]);
+            var first = new SessionSlot(sessions[0].SessionId, cohort.Days[0], sessions[0].StartsAt, venueNames[cohort.VenueId], zone);
             var messages = cohort.OfficerIds.SelectMany(officerId => new[]
             {
                 logistics.Invitation(officerId, cohortId, cohort.Role, first, cohort.Days.Count, command.RequestedBy, now),
@@ -125,7 +129,7 @@ public sealed class TrainingPlanner(
 
             foreach (var s in sessions)
                 work.Publish(new TrainingSessionScheduled(s.SessionId, cohortId, cohort.SectorId, cohort.Role, s.DayNumber, DateOnly.ParseExact(s.Date, "yyyy-MM-dd"),
-                    s.StartsAt, s.EndsAt, venueNames[cohort.VenueId], cohort.TrainerId, protocol.Version, now));
+                    s.StartsAt, s.EndsAt, venueNames[cohort.VenueId], cohort.TrainerId, protocol.Version, now, zoneId));
             work.Publish(new CohortMembersChanged(cohortId, cohort.SectorId, cohort.Role, cohort.OfficerIds, now));
 
             await work.AddPlannedSmsAsync(messages, ct);
@@ -135,17 +139,12 @@ public sealed class TrainingPlanner(
             invitations, dayBefore, views, plan.Unplaced);
     }
 
-    DateTimeOffset Local(DateOnly day, TimeOnly time)
-    {
-        var local = day.ToDateTime(time, DateTimeKind.Unspecified);
-        return new DateTimeOffset(local, protocol.TimeZone.GetUtcOffset(local)).ToUniversalTime();
-    }
-
     sealed record SectorRow
     {
         public Guid SectorId { get; init; }
         public string Code { get; init; } = "";
         public string? Arm { get; init; }
+        public string? TimeZone { get; init; }
     }
 
     sealed record TraineeRow
