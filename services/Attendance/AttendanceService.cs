@@ -17,6 +17,7 @@ public static class AttendanceService
     {
         builder.AddServiceDatabase(Name, typeof(AttendanceService).Assembly);
         builder.Services.AddStudyProtocol();
+        builder.Services.AddSingleton<SessionTimeZones>();
         builder.AddEndlineFreeze();
         return builder;
     }
@@ -48,6 +49,7 @@ public static class AttendanceService
         app.MapDosageExportApi();
         app.MapLedgerSmsApi();
         app.MapAttendanceRecordingApi();
+        app.MapSessionEventsApi();
         app.MapCohortClosing();
         app.MapAttendanceSummaries();
         app.MapRollCallApi();
