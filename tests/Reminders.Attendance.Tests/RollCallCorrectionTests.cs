@@ -138,6 +138,29 @@ public sealed class RollCallCorrectionTests
 
     [Theory]
     [MemberData(nameof(Databases), MemberType = typeof(RollCallSession))]
+    public async Task A_roll_call_uploaded_before_roll_calls_were_kept_is_adopted_when_sent_again_not_doubled_and_a_replacement_supersedes_it(string database)
+    {
+        await using var s = await StartAsync(database);
+        var csv = $"officer_id,check_in,check_out\n{s.A},09:00,12:00\n";
+        Assert.True((await s.UploadAsync(csv)).IsSuccessStatusCode);
+        // As migration 0010 leaves a roll call recorded before it: events without source or roll call, no roll_calls row.
+        await using (var connection = await s.Host.Database.OpenAsync())
+        {
+            await Dapper.SqlMapper.ExecuteAsync(connection, "DELETE FROM roll_calls");
+            await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE attendance_events SET roll_call_id = NULL, source = NULL");
+        }
+
+        var again = await (await s.UploadAsync(csv)).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2, await s.StoredEventsAsync());
+        var rollCallId = again.GetProperty("rollCallId").GetGuid();
+        Assert.All((await s.EventsAsync()).GetProperty("events").EnumerateArray(), e => Assert.Equal(rollCallId, e.GetProperty("rollCallId").GetGuid()));
+
+        Assert.True((await s.UploadAsync($"officer_id,check_in,check_out\n{s.A},10:00,12:00\n", "llego a las 10")).IsSuccessStatusCode);
+        Assert.Equal(("late", 120), await s.MinutesAsync(s.A));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases), MemberType = typeof(RollCallSession))]
     public async Task The_events_api_is_for_trainers_managers_and_researchers_and_404s_an_unknown_session(string database)
     {
         await using var s = await StartAsync(database);
