@@ -24,6 +24,7 @@ public static class AttendanceService
     {
         builder.AddServiceDatabase(Name, typeof(AttendanceService).Assembly);
         builder.Services.AddStudyProtocol();
+        builder.Services.AddSingleton<SessionTimeZones>();
         builder.AddEndlineFreeze();
         return builder;
     }
@@ -57,6 +58,7 @@ public static class AttendanceService
         app.MapDosageExportApi();
         app.MapLedgerSmsApi();
         app.MapAttendanceRecordingApi();
+        app.MapSessionEventsApi();
         app.MapCohortClosing();
         app.MapAttendanceSummaries();
         app.MapRollCallApi();

@@ -39,7 +39,7 @@ public sealed class EndlineFreeze(
                 officers = (await connection.QueryAsync<Guid>(new CommandDefinition("""
                     SELECT officer_id FROM cohort_members WHERE cohort_id = @CohortId
                     UNION
-                    SELECT e.officer_id FROM attendance_events e JOIN sessions s ON s.session_id = e.session_id WHERE s.cohort_id = @CohortId
+                    SELECT e.officer_id FROM attendance_events e JOIN sessions s ON s.session_id = e.session_id WHERE s.cohort_id = @CohortId AND e.superseded_at IS NULL
                     """, new { cohort.CohortId }, cancellationToken: ct))).AsList();
             var snapshot = await DosageSnapshots.TakeAsync(database, TakenBy, $"Endline {endline:yyyy-MM-dd} of cohort {cohort.CohortId}",
                 cohort.CohortId, officers, now, ct);

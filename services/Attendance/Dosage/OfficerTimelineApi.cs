@@ -104,7 +104,7 @@ public static class OfficerTimelineApi
                    e.kind AS Kind, e.at AS At
             FROM sessions s LEFT JOIN attendance_events e ON e.session_id = s.session_id AND e.officer_id = @officerId AND e.superseded_at IS NULL
             WHERE s.cohort_id IN (SELECT cohort_id FROM cohort_members WHERE officer_id = @officerId)
-               OR s.session_id IN (SELECT session_id FROM attendance_events WHERE officer_id = @officerId)
+               OR s.session_id IN (SELECT session_id FROM attendance_events WHERE officer_id = @officerId AND superseded_at IS NULL)
             """);
         return rows.GroupBy(r => r.SessionId).Select(g =>
         {

@@ -8,17 +8,18 @@ using Reminders.Platform.Data;
 namespace Reminders.Attendance.Recording;
 
 /// <summary>
-/// Trainers record check-ins, check-outs and excuses per officer per session; a correction supersedes an event with
-/// the old and new value, who and why. Reading a session gives each officer's minutes and status, with walk-ins
+/// Trainers record check-ins, check-outs and excuses per officer per session, once it has started, with times read as
+/// <see cref="RollCallTime"/> reads a roll call's; a correction supersedes an event with the old and new value, who and why. Reading a session gives each officer's minutes and status, with walk-ins
 /// (not in the cohort) and contamination (an officer of a control sector) flagged.
 /// </summary>
 public static class AttendanceRecordingApi
 {
     static readonly Dictionary<string, string> Kinds = new() { ["check_in"] = "check_in", ["check_out"] = "check_out", ["excused"] = "excused" };
 
-    public sealed record EventRequest(Guid? OfficerId, string? Kind, DateTimeOffset? At, Guid? EventId);
+    /// <summary><see cref="At"/> as <see cref="RollCallTime"/> reads it (<c>09:00</c>, <c>2026-12-10T09:00</c>, or with an offset); now when omitted.</summary>
+    public sealed record EventRequest(Guid? OfficerId, string? Kind, string? At, Guid? EventId);
 
-    public sealed record CorrectionRequest(DateTimeOffset? At, bool? Remove, string? Reason);
+    public sealed record CorrectionRequest(string? At, bool? Remove, string? Reason);
 
     public sealed record EventView(Guid EventId, Guid SessionId, Guid OfficerId, string Kind, DateTimeOffset At, string RecordedBy, bool WalkIn);
 
@@ -43,29 +44,25 @@ public static class AttendanceRecordingApi
 
     static async Task<Results<Created<EventView>, Ok<EventView>, NotFound, ProblemHttpResult>> Record(
         Guid sessionId, EventRequest request, ClaimsPrincipal user, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database,
-        TimeProvider clock, CancellationToken ct)
+        SessionTimeZones zones, TimeProvider clock, CancellationToken ct)
     {
         if (request.OfficerId is not { } officerId || officerId == Guid.Empty) return Invalid("officerId", "officerId is required.");
         if (request.Kind is null || !Kinds.TryGetValue(request.Kind, out var kind)) return Invalid("kind", "kind must be check_in, check_out or excused.");
         var now = clock.GetUtcNow();
-        var at = request.At?.ToUniversalTime() ?? now;
-        if (at > now.AddMinutes(5)) return Invalid("at", "An event cannot be recorded in the future.");
 
         await using var work = await database.BeginAsync(ct);
-        var session = await work.QuerySingleOrDefaultAsync<SessionRow>(SessionSql, new { sessionId }, ct);
+        var session = await TrainingSession.FindAsync(work, sessionId, ct);
         if (session is null) return TypedResults.NotFound();
-        if (session.Status == "cancelled") return TypedResults.Problem(title: "Session cancelled", detail: "The session was cancelled; nothing can be recorded for it.", statusCode: 409);
-        if (await work.QuerySingleOrDefaultAsync<long?>("SELECT 1 FROM cohort_closures WHERE cohort_id = @CohortId", new { session.CohortId }, ct) is not null)
-            return TypedResults.Problem(title: "Attendance closed", detail: "This cohort's attendance is closed; nothing more can be recorded.", statusCode: 409);
-        if (at < session.StartsAt.AddHours(-12) || at > session.EndsAt.AddHours(12))
-            return Invalid("at", $"The event must fall on the session's day ({session.LocalDate}).");
+        var zone = zones.Of(session);
+        if (await session.RefuseRecordingAsync(work, now, zone, ct) is { } refused) return refused;
+        if (!TryReadTime(request.At, now, session, zone, out var at, out var reason)) return Invalid("at", reason);
         var officerKnown = await work.QuerySingleOrDefaultAsync<long?>("SELECT 1 FROM officers WHERE officer_id = @officerId", new { officerId }, ct);
         if (officerKnown is null) return Invalid("officerId", "No enrolled officer has this id.");
 
         var eventId = request.EventId ?? Guid.CreateVersion7();
         var inserted = await work.ExecuteAsync("""
-            INSERT INTO attendance_events (event_id, session_id, officer_id, kind, at, recorded_by, recorded_at)
-            VALUES (@eventId, @sessionId, @officerId, @kind, @at, @by, @now) ON CONFLICT (event_id) DO NOTHING
+            INSERT INTO attendance_events (event_id, session_id, officer_id, kind, at, recorded_by, recorded_at, source)
+            VALUES (@eventId, @sessionId, @officerId, @kind, @at, @by, @now, 'api') ON CONFLICT (event_id) DO NOTHING
             """, new { eventId, sessionId, officerId, kind, at, by = user.Identity?.Name ?? "", now }, ct);
         var walkIn = await work.QuerySingleOrDefaultAsync<long?>(
             "SELECT 1 FROM cohort_members WHERE cohort_id = @CohortId AND officer_id = @officerId", new { session.CohortId, officerId }, ct) is null;
@@ -76,14 +73,15 @@ public static class AttendanceRecordingApi
 
     static async Task<Results<Ok<EventView>, NotFound, ProblemHttpResult>> Correct(
         Guid eventId, CorrectionRequest request, ClaimsPrincipal user, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database,
-        TimeProvider clock, CancellationToken ct)
+        SessionTimeZones zones, TimeProvider clock, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 500) return Invalid("reason", "A correction needs a reason (at most 500 characters).");
-        if (request.Remove != true && request.At is null) return Invalid("at", "Give the corrected time, or remove: true.");
+        if (request.Remove != true && string.IsNullOrWhiteSpace(request.At)) return Invalid("at", "Give the corrected time, or remove: true.");
         var now = clock.GetUtcNow();
         await using var work = await database.BeginAsync(ct);
         var original = await work.QuerySingleOrDefaultAsync<EventRow>($"""
-            SELECT event_id AS EventId, session_id AS SessionId, officer_id AS OfficerId, kind AS Kind, at AS At, superseded_at AS SupersededAt
+            SELECT event_id AS EventId, session_id AS SessionId, officer_id AS OfficerId, kind AS Kind, at AS At, superseded_at AS SupersededAt,
+                   roll_call_id AS RollCallId
             FROM attendance_events WHERE event_id = @eventId {work.Dialect.ForUpdate()}
             """, new { eventId }, ct);
         if (original is null) return TypedResults.NotFound();
@@ -92,25 +90,43 @@ public static class AttendanceRecordingApi
                 SELECT 1 FROM cohort_closures c JOIN sessions s ON s.cohort_id = c.cohort_id WHERE s.session_id = @SessionId
                 """, new { original.SessionId }, ct) is not null)
             return TypedResults.Problem(title: "Attendance closed", detail: "This cohort's attendance is closed; it can no longer be corrected.", statusCode: 409);
+        var session = (await TrainingSession.FindAsync(work, original.SessionId, ct))!;
+        var at = original.At;
+        if (request.Remove != true && !TryReadTime(request.At, now, session, zones.Of(session), out at, out var reason)) return Invalid("at", reason);
 
+        var by = user.Identity?.Name ?? "";
         Guid? replacement = request.Remove == true ? null : Guid.CreateVersion7();
+        // The replacement belongs to the original's roll call: a roll call that replaces that one supersedes the correction too.
         if (replacement is { } newId)
             await work.ExecuteAsync("""
-                INSERT INTO attendance_events (event_id, session_id, officer_id, kind, at, recorded_by, recorded_at)
-                VALUES (@newId, @SessionId, @OfficerId, @Kind, @at, @by, @now)
-                """, new { newId, original.SessionId, original.OfficerId, original.Kind, at = request.At!.Value.ToUniversalTime(), by = user.Identity?.Name ?? "", now }, ct);
+                INSERT INTO attendance_events (event_id, session_id, officer_id, kind, at, recorded_by, recorded_at, source, roll_call_id)
+                VALUES (@newId, @SessionId, @OfficerId, @Kind, @at, @by, @now, 'correction', @RollCallId)
+                """, new { newId, original.SessionId, original.OfficerId, original.Kind, at, by, now, original.RollCallId }, ct);
         await work.ExecuteAsync("""
-            UPDATE attendance_events SET superseded_by = @replacement, superseded_at = @now, correction_reason = @reason WHERE event_id = @eventId
-            """, new { eventId, replacement, now, reason = $"{request.Reason.Trim()} (by {user.Identity?.Name})" }, ct);
+            UPDATE attendance_events SET superseded_by = @replacement, superseded_at = @now, corrected_by = @by, correction_reason = @reason WHERE event_id = @eventId
+            """, new { eventId, replacement, now, by, reason = request.Reason.Trim() }, ct);
         await work.CommitAsync(ct);
-        return TypedResults.Ok(new EventView(replacement ?? eventId, original.SessionId, original.OfficerId, original.Kind,
-            request.At?.ToUniversalTime() ?? original.At, user.Identity?.Name ?? "", false));
+        return TypedResults.Ok(new EventView(replacement ?? eventId, original.SessionId, original.OfficerId, original.Kind, at, by, false));
+    }
+
+    /// <summary>An event's time as written (now when not given): on the session's date, in its zone, and not in the future.</summary>
+    static bool TryReadTime(string? text, DateTimeOffset now, TrainingSession session, TimeZoneInfo zone, out DateTimeOffset at,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out string? reason)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            at = now;
+            reason = RollCallTime.OffDateReason(now, session.Date, zone);
+        }
+        else if (!RollCallTime.TryParse(text, session.Date, zone, out at, out reason)) return false;
+        else if (at > now + RollCallApi.ClockSkew) reason = "An event cannot be recorded in the future.";
+        return reason is null;
     }
 
     static async Task<Results<Ok<SessionView>, NotFound>> Read(Guid sessionId, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        var session = await connection.QuerySingleOrDefaultAsync<SessionRow>(new CommandDefinition(SessionSql, new { sessionId }, cancellationToken: ct));
+        var session = await TrainingSession.FindAsync(connection, sessionId, ct);
         if (session is null) return TypedResults.NotFound();
         var members = (await connection.QueryAsync<Guid>(new CommandDefinition(
             "SELECT officer_id FROM cohort_members WHERE cohort_id = @CohortId", new { session.CohortId }, cancellationToken: ct))).ToHashSet();
@@ -139,23 +155,8 @@ public static class AttendanceRecordingApi
         return TypedResults.Ok(new SessionView(sessionId, session.CohortId, session.LocalDate, session.StartsAt, session.EndsAt, session.Status, officers));
     }
 
-    const string SessionSql = """
-        SELECT session_id AS SessionId, cohort_id AS CohortId, local_date AS LocalDate, starts_at AS StartsAt, ends_at AS EndsAt, status AS Status
-        FROM sessions WHERE session_id = @sessionId
-        """;
-
-    static ProblemHttpResult Invalid(string field, string reason) =>
+    internal static ProblemHttpResult Invalid(string field, string reason) =>
         TypedResults.Problem(title: "Invalid request", detail: reason, statusCode: 400, extensions: new Dictionary<string, object?> { ["field"] = field });
-
-    sealed record SessionRow
-    {
-        public Guid SessionId { get; init; }
-        public Guid CohortId { get; init; }
-        public string LocalDate { get; init; } = "";
-        public DateTimeOffset StartsAt { get; init; }
-        public DateTimeOffset EndsAt { get; init; }
-        public string Status { get; init; } = "";
-    }
 
     sealed record EventRow
     {
@@ -165,6 +166,7 @@ public static class AttendanceRecordingApi
         public string Kind { get; init; } = "";
         public DateTimeOffset At { get; init; }
         public DateTimeOffset? SupersededAt { get; init; }
+        public Guid? RollCallId { get; init; }
     }
 
     sealed record OfficerFacts

@@ -1,0 +1,56 @@
+using System.Data.Common;
+using System.Globalization;
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Reminders.Platform.Data;
+using Reminders.Platform.Protocol;
+
+namespace Reminders.Attendance.Recording;
+
+/// <summary>A session as attendance is recorded against it, and the checks every recording path (roll call, event) makes.</summary>
+public sealed record TrainingSession
+{
+    public Guid SessionId { get; init; }
+    public Guid CohortId { get; init; }
+    public Guid SectorId { get; init; }
+    public string LocalDate { get; init; } = "";
+    public DateTimeOffset StartsAt { get; init; }
+    public DateTimeOffset EndsAt { get; init; }
+    public string Status { get; init; } = "";
+
+    public DateOnly Date => DateOnly.ParseExact(LocalDate, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    const string SelectSql = """
+        SELECT session_id AS SessionId, cohort_id AS CohortId, sector_id AS SectorId, local_date AS LocalDate, starts_at AS StartsAt,
+               ends_at AS EndsAt, status AS Status
+        FROM sessions WHERE session_id = @sessionId
+        """;
+
+    public static Task<TrainingSession?> FindAsync(UnitOfWork work, Guid sessionId, CancellationToken ct) =>
+        work.QuerySingleOrDefaultAsync<TrainingSession>(SelectSql, new { sessionId }, ct);
+
+    public static Task<TrainingSession?> FindAsync(DbConnection connection, Guid sessionId, CancellationToken ct) =>
+        connection.QuerySingleOrDefaultAsync<TrainingSession>(new CommandDefinition(SelectSql, new { sessionId }, cancellationToken: ct));
+
+    /// <summary>Why nothing can be recorded for this session now (409), or null: it was cancelled, its cohort is closed, or it has not started.</summary>
+    public async Task<ProblemHttpResult?> RefuseRecordingAsync(UnitOfWork work, DateTimeOffset now, TimeZoneInfo zone, CancellationToken ct)
+    {
+        if (Status == "cancelled")
+            return TypedResults.Problem(title: "Session cancelled", detail: "The session was cancelled; nothing can be recorded for it.", statusCode: 409);
+        if (await work.QuerySingleOrDefaultAsync<long?>("SELECT 1 FROM cohort_closures WHERE cohort_id = @CohortId", new { CohortId }, ct) is not null)
+            return TypedResults.Problem(title: "Attendance closed", detail: "This cohort's attendance is closed; nothing more can be recorded.", statusCode: 409);
+        if (now < StartsAt)
+            return TypedResults.Problem(title: "Session not started",
+                detail: $"Session {SessionId} starts at {RollCallTime.Local(StartsAt, zone)} ({zone.Id}); nothing can be recorded for it before then.", statusCode: 409);
+        return null;
+    }
+}
+
+/// <summary>
+/// The time zone a session's local times are written and read in: the one place that decides it. Every session is in the
+/// protocol's zone today; when sectors carry their own zone, this is where a session gets its sector's.
+/// </summary>
+public sealed class SessionTimeZones(StudyProtocol protocol)
+{
+    public TimeZoneInfo Of(TrainingSession session) => protocol.TimeZone;
+}
