@@ -17,12 +17,14 @@ public sealed record TrainingSession
     public DateTimeOffset StartsAt { get; init; }
     public DateTimeOffset EndsAt { get; init; }
     public string Status { get; init; } = "";
+    /// <summary>The sector's IANA zone (null: the protocol's).</summary>
+    public string? TimeZone { get; init; }
 
     public DateOnly Date => DateOnly.ParseExact(LocalDate, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     const string SelectSql = """
         SELECT session_id AS SessionId, cohort_id AS CohortId, sector_id AS SectorId, local_date AS LocalDate, starts_at AS StartsAt,
-               ends_at AS EndsAt, status AS Status
+               ends_at AS EndsAt, status AS Status, time_zone AS TimeZone
         FROM sessions WHERE session_id = @sessionId
         """;
 
@@ -46,11 +48,8 @@ public sealed record TrainingSession
     }
 }
 
-/// <summary>
-/// The time zone a session's local times are written and read in: the one place that decides it. Every session is in the
-/// protocol's zone today; when sectors carry their own zone, this is where a session gets its sector's.
-/// </summary>
+/// <summary>The time zone a session's local times are written and read in: its sector's (the protocol's when the sector has none).</summary>
 public sealed class SessionTimeZones(StudyProtocol protocol)
 {
-    public TimeZoneInfo Of(TrainingSession session) => protocol.TimeZone;
+    public TimeZoneInfo Of(TrainingSession session) => protocol.ZoneOf(session.TimeZone);
 }

@@ -130,11 +130,11 @@ public sealed class SchedulerHost : IAsyncDisposable
     public async Task PublishAsync<T>(T message) where T : class => await Services.GetRequiredService<IBus>().Publish(message);
 
     /// <summary>Registers a sector, randomizes it into <paramref name="arm"/> and enrolls its people; returns once the Scheduler knows them.</summary>
-    public async Task<SeededSector> SeedSectorAsync(string code, string arm, int officers, int commanders = 0)
+    public async Task<SeededSector> SeedSectorAsync(string code, string arm, int officers, int commanders = 0, string? timeZone = null)
     {
         var sectorId = Guid.NewGuid();
         var randomizationId = Guid.CreateVersion7();
-        await PublishAsync(new SectorRegistered(sectorId, code, $"Sector {code}", Now));
+        await PublishAsync(new SectorRegistered(sectorId, code, $"Sector {code}", Now, timeZone));
         await PublishAsync(new SectorsRandomized(randomizationId, 42, [new SectorArm(sectorId, arm)], Now));
         var people = new List<Guid>();
         for (var i = 0; i < officers + commanders; i++)
