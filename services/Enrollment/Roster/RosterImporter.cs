@@ -108,7 +108,7 @@ public sealed class RosterImporter(
         // A file whose header cannot be read has no rows to go by: it writes nothing and makes nobody inactive.
         var unreadable = parsed.Errors.Any(e => e.Line == 1);
         var write = !unreadable && (options.Mode == RosterImportMode.ApplyValid || (options.Mode == RosterImportMode.Apply && rejected.Count == 0));
-        int imported = 0, updated = 0, unchanged = 0, transferred = 0, crossArm = 0, reactivated = 0, inactivated = 0;
+        int imported = 0, updated = 0, unchanged = 0, transferred = 0, crossArm = 0, reactivated = 0, inactivated = 0, phonesCorrected = 0;
         foreach (var row in accepted)
         {
             var sector = sectors[row.SectorCode];
@@ -178,6 +178,14 @@ public sealed class RosterImporter(
                     await OfficerStatusChanges.ChangeAsync(work, existing.Id, existing.Status, OfficerStatuses.Active, StatusSources.Import,
                         options.ImportedBy, "back on the roster", now, ct);
             }
+            // A new, valid phone for a wrong number is its correction: SMS may reach the officer again.
+            if (existing.Status == OfficerStatuses.WrongNumber && existing.PhoneE164 != row.PhoneE164)
+            {
+                phonesCorrected++;
+                if (write)
+                    await OfficerStatusChanges.ChangeAsync(work, existing.Id, existing.Status, OfficerStatuses.Active, StatusSources.Import,
+                        options.ImportedBy, "phone number corrected", now, ct);
+            }
             if (changed) updated++; else unchanged++;
         }
 
@@ -209,7 +217,7 @@ public sealed class RosterImporter(
             Encoding = encoding,
             Rows = parsed.Rows.Count + parsed.RejectedRows.Count,
             Imported = imported, Updated = updated, Unchanged = unchanged, Transferred = transferred, CrossArmTransfers = crossArm,
-            Reactivated = reactivated, Inactivated = inactivated,
+            Reactivated = reactivated, Inactivated = inactivated, PhonesCorrected = phonesCorrected,
             Rejected = rejected.OrderBy(e => e.Line).ToList(),
             WouldBecomeInactive = missing,
             RejectsCsv = rejects,
