@@ -86,4 +86,48 @@ public sealed class CsvTextTests
         Assert.Equal("plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\",\"a;b\",'=1+1,\"'=A1,B1\"\r\n",
             CsvText.Line(["plain", "a,b", "say \"hi\"", "two\nlines", "a;b", "=1+1", "=A1,B1"]));
     }
+
+    [Theory]
+    [InlineData("utf-8")]
+    [InlineData("utf-8-bom")]
+    [InlineData("utf-16le")]
+    [InlineData("utf-16be")]
+    [InlineData("windows-1252")]
+    public void Encode_writes_back_the_encoding_decode_read(string encoding)
+    {
+        const string text = "placa;nombre\r\nB-001;José Peña Muñoz\r\n";
+
+        var (bytes, used) = CsvText.Encode(text, encoding);
+
+        Assert.Equal((text, encoding), CsvText.Decode(bytes));
+        Assert.Equal(encoding, used);
+    }
+
+    [Fact]
+    public void A_text_windows_1252_cannot_hold_is_encoded_as_utf8_with_a_bom_not_with_question_marks()
+    {
+        var (bytes, used) = CsvText.Encode("Łucja Kowalska", "windows-1252");
+
+        Assert.Equal("utf-8-bom", used);
+        Assert.Equal(("Łucja Kowalska", "utf-8-bom"), CsvText.Decode(bytes));
+    }
+
+    [Theory]
+    [InlineData("Juan\nPérez", "Juan Pérez")]
+    [InlineData("Juan\r\nPérez", "Juan Pérez")]
+    [InlineData("Juan\rPérez", "Juan Pérez")]
+    [InlineData("Juan \r\n\r\n  Pérez", "Juan Pérez")]
+    [InlineData("Juan\tPérez", "Juan\tPérez")]
+    [InlineData("Juan Pérez", "Juan Pérez")]
+    public void A_cell_on_several_lines_is_one_line_with_a_space_for_each_break(string cell, string expected)
+    {
+        Assert.Equal(expected, CsvText.OneLine(cell));
+    }
+
+    [Fact]
+    public void Lines_may_use_the_semicolon_or_the_tab_and_quote_the_cells_that_hold_either()
+    {
+        Assert.Equal("a;\"b;c\";\"d,e\"\r\n", CsvText.Line(["a", "b;c", "d,e"], ';'));
+        Assert.Equal("a\t\"b\tc\"\t'=1\r\n", CsvText.Line(["a", "b\tc", "=1"], '\t'));
+    }
 }

@@ -48,7 +48,8 @@ public sealed class RandomizationPostgresTests : IAsyncLifetime
         Assert.Equal(1, await app.CountAsync("SELECT COUNT(*) FROM randomizations"));
         Assert.Equal(60, await app.CountAsync("SELECT COUNT(*) FROM allocation"));
         await Eventually.UntilAsync(app, () => app.Bus.Published<SectorsRandomized>().Count >= 1, "SectorsRandomized is published");
-        Assert.Equal(0, await app.CountAsync("SELECT COUNT(*) FROM outbox_messages"));
+        // The bus sees the event before the relay deletes its outbox row: wait for the delete rather than race it.
+        await RandomizationTestData.UntilCountAsync(app, "SELECT COUNT(*) FROM outbox_messages", 0, "the outbox is relayed");
         var published = Assert.Single(app.Bus.Published<SectorsRandomized>());
         var arms = await RandomizationTestData.ArmsAsync(app);
         var codes = (await responses.Single(r => r.StatusCode == HttpStatusCode.Created).ReadResultAsync()).Assignments.ToDictionary(a => a.SectorId, a => a.SectorCode);
@@ -72,5 +73,25 @@ public sealed class RandomizationPostgresTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Conflict, (await app.VoidAsync(secondId)).StatusCode);
         var all = await app.Client().GetFromJsonAsync<List<RandomizationRecord>>("/api/enrollment/randomizations");
         Assert.Equal(["voided", "committed"], all!.Select(r => r.Status));
+    }
+
+    [Fact]
+    public async Task Dry_runs_and_a_pre_registered_seed_are_recorded_and_checked_on_postgres()
+    {
+        await RandomizationTestData.InsertZonedSectorsAsync(app, 6);
+        var dryRun = await (await app.RandomizeAsync(9, ["zone"], dryRun: true)).ReadResultAsync();
+        var registered = await app.Client().PostAsJsonAsync("/api/enrollment/randomizations/seed-commitments", new { seedSha256 = SeedCommitments.Sha256Of(7) });
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        var replacement = await app.Client().PostAsJsonAsync("/api/enrollment/randomizations/seed-commitments", new { seedSha256 = SeedCommitments.Sha256Of(9) });
+        Assert.Equal(HttpStatusCode.Created, replacement.StatusCode);
+
+        Assert.Equal(HttpStatusCode.Conflict, (await app.RandomizeAsync(7, ["zone"])).StatusCode);
+        Assert.Equal(0, await app.CountAsync("SELECT COUNT(*) FROM randomizations"));
+        var committed = await (await app.RandomizeAsync(9, ["zone"])).ReadResultAsync();
+
+        var record = (await app.Client().GetFromJsonAsync<RandomizationRecord>("/api/enrollment/randomizations/current"))!;
+        Assert.Equal((true, "used", dryRun.AllocationHash, committed.Id), (record.PreRegistered, record.SeedCommitment!.Status, record.AllocationHash, record.SeedCommitment.RandomizationId));
+        Assert.Equal([dryRun.DryRunId!.Value], record.DryRuns!.Select(d => d.Id));
+        Assert.Equal(1, await app.CountAsync("SELECT COUNT(*) FROM seed_commitments WHERE status = 'replaced'"));
     }
 }

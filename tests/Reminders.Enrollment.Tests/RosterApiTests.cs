@@ -38,6 +38,23 @@ public sealed class RosterApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_name_typed_on_two_lines_of_its_cell_with_alt_enter_is_imported_with_a_space()
+    {
+        // Excel writes Alt+Enter as a bare LF inside the quoted cell, in a file whose records end in CRLF.
+        var csv = "placa,nombre,rol,sector,teléfono,consentimiento\r\n" +
+                  "B-001,\"Juan\nPérez\",policía,S01,55 1234 5678,sí\r\n" +
+                  "B-002,\"María\r\nGarcía\",\"mando\nmedio\",S02,55 2345 6789,sí\r\n" +
+                  "B-003,Rosa,policía,S01,55 1234,sí\r\n";
+
+        var report = await app.ImportAsync(csv, mode: "apply-valid");
+
+        Assert.Equal((2, true), (report.Imported, report.Written));
+        Assert.Equal([(7, "phone", "55 1234")], report.Rejected.Select(e => (e.Line, e.Column, e.Value)));
+        Assert.Equal([("B-001", "Juan Pérez", "officer"), ("B-002", "María García", "commander")],
+            (await app.OfficersAsync()).Select(o => (o.Badge, o.Name, o.Role)));
+    }
+
+    [Fact]
     public async Task A_row_in_a_sector_that_was_never_loaded_is_rejected()
     {
         var csv = Rosters.Csv("B-001,Ana,officer,S01,5512345678,yes", "B-002,Juan,officer,S99,5523456789,yes", "B-003,Rosa,officer,s02,5534567890,yes");

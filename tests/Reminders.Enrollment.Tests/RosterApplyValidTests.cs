@@ -15,9 +15,9 @@ public sealed class RosterApplyValidTests : IAsyncLifetime
     public async Task InitializeAsync() => app = await EnrollmentApp.StartWithSectorsAsync();
     public async Task DisposeAsync() => await app.DisposeAsync();
 
-    static List<string[]> ReadCsv(string csv)
+    static List<string[]> ReadCsv(string csv, string delimiter = ",")
     {
-        using var parser = new CsvParser(new StringReader(csv), new CsvConfiguration(CultureInfo.InvariantCulture));
+        using var parser = new CsvParser(new StringReader(csv), new CsvConfiguration(CultureInfo.InvariantCulture) { Delimiter = delimiter });
         var records = new List<string[]>();
         while (parser.Read()) records.Add(parser.Record!);
         return records;
@@ -103,6 +103,106 @@ public sealed class RosterApplyValidTests : IAsyncLifetime
         // The export's own error column is not an attribute of the officer; the roster's own extra columns are.
         Assert.Equal(new Dictionary<string, string> { ["turno"] = "Matutino" }, (await app.OfficerDetailAsync(officers[1].Id)).Attributes);
         Assert.Equal(new Dictionary<string, string> { ["turno"] = "Vespertino" }, (await app.OfficerDetailAsync(officers[4].Id)).Attributes);
+    }
+
+    /// <summary>The bytes a spreadsheet saves: Excel's "CSV" in a Spanish locale is semicolon Windows-1252, its "Unicode text" tab UTF-16LE.</summary>
+    static byte[] Saved(string text, string encoding)
+    {
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        return encoding switch
+        {
+            "windows-1252" => System.Text.Encoding.GetEncoding(1252).GetBytes(text),
+            "utf-16le" => [.. System.Text.Encoding.Unicode.GetPreamble(), .. System.Text.Encoding.Unicode.GetBytes(text)],
+            "utf-16be" => [.. System.Text.Encoding.BigEndianUnicode.GetPreamble(), .. System.Text.Encoding.BigEndianUnicode.GetBytes(text)],
+            "utf-8-bom" => [.. System.Text.Encoding.UTF8.GetPreamble(), .. System.Text.Encoding.UTF8.GetBytes(text)],
+            _ => System.Text.Encoding.UTF8.GetBytes(text),
+        };
+    }
+
+    static string Upload(string d) => string.Join("\r\n",
+        string.Join(d, "placa", "nombre", "rol", "sector", "teléfono", "consentimiento", "turno"),
+        string.Join(d, "B-001", "Ana López", "policía", "S01", "55 1234 5601", "sí", "Nocturno"),
+        string.Join(d, "B-002", "José Peña", "policía", "S01", "55 1234 5602", "quizá", "Matutino"),
+        string.Join(d, "B-003", $"\"{NameWith(d)}\"", "policía", "S99", "55 1234 5603", "sí", "Vespertino"), "");
+
+    /// <summary>A name holding the delimiter, quoted in the file (a tab in a name is refused: it holds a comma then).</summary>
+    static string NameWith(string d) => $"Muñoz{(d == "\t" ? "," : d)} Rosa";
+
+    public static TheoryData<string, string, string> UploadFormats => new()
+    {
+        { ";", "semicolon", "windows-1252" },
+        { "\t", "tab", "utf-16le" },
+        { "\t", "tab", "utf-16be" },
+        { ",", "comma", "utf-8-bom" },
+        { ";", "semicolon", "utf-8" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UploadFormats))]
+    public async Task The_rejects_file_keeps_the_delimiter_and_encoding_of_the_upload(string delimiter, string delimiterName, string encoding)
+    {
+        var report = await app.ImportAsync(Saved(Upload(delimiter), encoding), mode: "apply-valid");
+
+        Assert.Equal((encoding, 1, delimiterName, encoding), (report.Encoding, report.Imported, report.RejectsDelimiter, report.RejectsEncoding));
+        Assert.Equal(Saved(report.RejectsCsv!, encoding), report.RejectsFile);
+        Assert.Equal(RejectsRows(delimiter), ReadCsv(report.RejectsCsv!, delimiter));
+        Assert.StartsWith(string.Join(delimiter, "placa", "nombre", "rol") + delimiter, report.RejectsCsv);
+    }
+
+    static List<string[]> RejectsRows(string d) =>
+    [
+        ["placa", "nombre", "rol", "sector", "teléfono", "consentimiento", "turno", RosterParser.ImportErrorColumn],
+        ["B-002", "José Peña", "policía", "S01", "55 1234 5602", "quizá", "Matutino", "consent: Consent must be yes/no, sí/no, 1/0 or true/false."],
+        ["B-003", NameWith(d), "policía", "S99", "55 1234 5603", "sí", "Vespertino", "sector: Sector S99 is not registered; load the sectors first."],
+    ];
+
+    [Fact]
+    public async Task The_rejects_file_downloads_as_semicolon_windows_1252_bytes_when_the_upload_was()
+    {
+        var upload = new ByteArrayContent(Saved(Upload(";"), "windows-1252"));
+        upload.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+        var client = app.Client();
+        client.DefaultRequestHeaders.Accept.ParseAdd("text/csv");
+
+        var response = await client.PostAsync("/api/enrollment/roster?mode=apply-valid", upload);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(("text/csv", "windows-1252"), (response.Content.Headers.ContentType?.MediaType, response.Content.Headers.ContentType?.CharSet));
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.Equal(("semicolon", "windows-1252"), (response.Headers.GetValues("X-Rejects-Delimiter").Single(), response.Headers.GetValues("X-Rejects-Encoding").Single()));
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        var text = System.Text.Encoding.GetEncoding(1252).GetString(bytes);
+        Assert.Equal(Saved(text, "windows-1252"), bytes);
+        Assert.Contains((byte)0xED, bytes);  // the í of policía as Windows-1252 writes it, not UTF-8's two bytes
+        Assert.Equal(RejectsRows(";"), ReadCsv(text, ";"));
+        Assert.Equal(["B-001"], (await app.OfficersAsync()).Select(o => o.Badge));
+    }
+
+    [Fact]
+    public async Task A_download_with_no_rejected_row_is_204()
+    {
+        var client = app.Client();
+        client.DefaultRequestHeaders.Accept.ParseAdd("text/csv");
+        var upload = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(Rosters.Good));
+        upload.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+
+        var response = await client.PostAsync("/api/enrollment/roster?mode=apply-valid", upload);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal(3, (await app.OfficersAsync()).Count);
+    }
+
+    [Fact]
+    public async Task A_rejects_file_windows_1252_cannot_hold_is_written_as_utf8_with_a_bom_and_says_so()
+    {
+        await app.ImportAsync(Rosters.Csv("Ł-001,Łucja,officer,S01,55 9999 0001,yes"));
+
+        var report = await app.ImportAsync(Saved(string.Join("\r\n", Rosters.Header.Replace(',', ';'), "B-010;José;officer;S01;55 9999 0001;yes", ""), "windows-1252"),
+            mode: "apply-valid");
+
+        Assert.Equal(("semicolon", "utf-8-bom"), (report.RejectsDelimiter, report.RejectsEncoding));
+        Assert.Equal(Saved(report.RejectsCsv!, "utf-8-bom"), report.RejectsFile);
+        Assert.Contains("This phone belongs to officer Ł-001.", report.RejectsCsv);
     }
 
     [Fact]

@@ -122,7 +122,7 @@ public sealed class RosterFuzzTests(ITestOutputHelper output)
             Assert.True(cell.Length == 0 || cell[0] is not ('=' or '@'), $"{where}: a formula in the rejects CSV: {Shorten(cell)}");
     }
 
-    /// <summary>The cells of an RFC 4180 file (quoted cells may hold delimiters, quotes and line breaks).</summary>
+    /// <summary>The cells of an RFC 4180 file in any of the three delimiters (quoted cells may hold delimiters, quotes and line breaks).</summary>
     static IEnumerable<string> CsvCells(string csv)
     {
         var cell = new StringBuilder();
@@ -137,7 +137,7 @@ public sealed class RosterFuzzTests(ITestOutputHelper output)
                 else quoted = false;
             }
             else if (c == '"' && cell.Length == 0) quoted = true;
-            else if (c is ',' or '\n' or '\r') { yield return cell.ToString(); cell.Clear(); }
+            else if (c is ',' or ';' or '\t' or '\n' or '\r') { yield return cell.ToString(); cell.Clear(); }
             else cell.Append(c);
         }
         yield return cell.ToString();

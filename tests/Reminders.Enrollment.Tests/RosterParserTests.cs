@@ -129,11 +129,30 @@ public sealed class RosterParserTests
 
         var result = RosterParser.Parse(csv);
 
-        Assert.Equal([(2, "B-001", "López, Ana \"La Güera\""), (5, "B-002", "Juan")], result.Rows.Select(r => (r.Line, r.Badge, r.Name)));
+        // A line break inside a name (Alt+Enter in a spreadsheet) is a space; the rows keep the line each one starts on.
+        Assert.Equal([(2, "B-001", "López, Ana \"La Güera\""), (5, "B-002", "Juan"), (6, "B-003", "María García")],
+            result.Rows.Select(r => (r.Line, r.Badge, r.Name)));
         Assert.Equal("turno nocturno,\nacompañada\r\npor B-002", result.Rows[0].Attributes["notas"]);
-        // A line break inside a name is refused (a name is one line); the row after it is still on its own file line.
-        Assert.Equal([(6, "name", "María\nGarcía", "Contains control characters."), (8, "phone", "55 1234", "Not a valid phone number for MX (6 digits).")],
+        Assert.Equal([(8, "phone", "55 1234", "Not a valid phone number for MX (6 digits).")],
             result.Errors.Select(e => (e.Line, e.Column, e.Value, e.Reason)));
+    }
+
+    [Theory]
+    [InlineData("\r\n")]
+    [InlineData("\n")]
+    public void A_line_break_in_any_known_cell_is_read_as_one_space_and_a_bad_multi_line_row_is_reported_where_it_starts(string newline)
+    {
+        var csv = string.Join(newline,
+            "placa,nombre,rol,sector,teléfono,consentimiento",
+            $"B-001,\"Juan{newline}Pérez\",\"mando{newline}medio\",S01,\"55 1234{newline}5678\",sí",
+            $"B-002,\"Ana {newline}{newline} López\",policía,S01,\"55 1234{newline}\",sí",
+            "B-003,Rosa,policía,S01,55 3456 7890,sí", "");
+
+        var result = RosterParser.Parse(csv);
+
+        Assert.Equal([(2, "B-001", "Juan Pérez", "commander", "+525512345678"), (10, "B-003", "Rosa", "officer", "+525534567890")],
+            result.Rows.Select(r => (r.Line, r.Badge, r.Name, r.Role, r.PhoneE164)));
+        Assert.Equal([(6, "phone", "55 1234")], result.Errors.Select(e => (e.Line, e.Column, e.Value)));
     }
 
     [Fact]

@@ -1,4 +1,6 @@
 using System.Net;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using Reminders.Contracts;
 using Reminders.Enrollment.Tests.Infrastructure;
 
@@ -237,6 +239,60 @@ public sealed class RosterReimportTests : IAsyncLifetime
             (await app.OfficerDetailAsync(juan.Id)).StatusHistory.Select(h => (h.Status, h.PreviousStatus ?? "", h.Reason ?? "")));
         await Eventually.UntilAsync(app, () => app.Bus.Published<OfficerStatusChanged>().Count == 2, "two OfficerStatusChanged are published");
         Assert.Equal(["inactive", "active"], app.Bus.Published<OfficerStatusChanged>().Select(s => s.Status));
+    }
+
+    /// <summary>Juan's number refused by the provider (21211, invalid): his status becomes wrong_number.</summary>
+    async Task<Guid> JuansNumberRefusedAsync()
+    {
+        var juan = await app.OfficerAsync("B-002");
+        await app.Services.GetRequiredService<IBus>().Publish(new SmsNumberRejected(juan.Id, Guid.NewGuid(), 21211, DateTimeOffset.UtcNow));
+        await RandomizationTestData.UntilCountAsync(app, "SELECT COUNT(*) FROM officers WHERE status = 'wrong_number'", 1, "the refused number makes Juan wrong_number");
+        return juan.Id;
+    }
+
+    [Fact]
+    public async Task A_roster_that_corrects_a_wrong_number_makes_the_officer_active_again_and_sends_the_new_phone()
+    {
+        var juan = await JuansNumberRefusedAsync();
+
+        var dryRun = await app.ImportAsync(Rosters.Good.Replace("55 2345 6789", "55 8765 4321"), mode: "dry-run");
+        Assert.Equal(("wrong_number", 1), ((await app.OfficerAsync("B-002")).Status, dryRun.PhonesCorrected));  // shown, not written
+        var report = await app.ImportAsync(Rosters.Good.Replace("55 2345 6789", "55 8765 4321"));
+
+        Assert.Equal((1, 2, 1, 0), (report.Updated, report.Unchanged, report.PhonesCorrected, report.Reactivated));
+        Assert.Equal(("active", "+52******4321"), ((await app.OfficerAsync("B-002")).Status, (await app.OfficerAsync("B-002")).PhoneMasked));
+        var history = (await app.OfficerDetailAsync(juan)).StatusHistory;
+        Assert.Equal([("wrong_number", "active", "provider"), ("active", "wrong_number", "import")], history.Select(h => (h.Status, h.PreviousStatus ?? "", h.Source)));
+        Assert.Equal(("ana-manager", "phone number corrected"), (history[1].ChangedBy, history[1].Reason));
+        await Eventually.UntilAsync(app, () => app.Bus.Published<OfficerStatusChanged>().Count == 2, "two OfficerStatusChanged are published");
+        Assert.Equal((juan, "active", "wrong_number", "import"),
+            app.Bus.Published<OfficerStatusChanged>().Select(s => (s.OfficerId, s.Status, s.PreviousStatus, s.Source)).Last());
+        await Eventually.UntilAsync(app, () => app.Bus.Sent<UpdateOfficerContact>().Any(s => ((UpdateOfficerContact)s.Message).PhoneE164 == "+525587654321"),
+            "the corrected number is sent to Messaging");
+    }
+
+    [Fact]
+    public async Task A_roster_with_the_same_wrong_number_again_leaves_the_officer_wrong_number()
+    {
+        var juan = await JuansNumberRefusedAsync();
+
+        var report = await app.ImportAsync(Rosters.Good.Replace("Juan Pérez", "Juan Pérez Soto"));
+
+        Assert.Equal((1, 0), (report.Updated, report.PhonesCorrected));
+        Assert.Equal("wrong_number", (await app.OfficerAsync("B-002")).Status);
+        Assert.Single((await app.OfficerDetailAsync(juan)).StatusHistory);
+    }
+
+    [Fact]
+    public async Task A_new_phone_for_an_officer_who_opted_out_does_not_opt_them_back_in()
+    {
+        var juan = await app.OfficerAsync("B-002");
+        await app.ChangeStatusAsync(juan.Id, "sms_opted_out", "BAJA por teléfono");
+
+        var report = await app.ImportAsync(Rosters.Good.Replace("55 2345 6789", "55 8765 4321"));
+
+        Assert.Equal((1, 0), (report.Updated, report.PhonesCorrected));
+        Assert.Equal(("sms_opted_out", "+52******4321"), ((await app.OfficerAsync("B-002")).Status, (await app.OfficerAsync("B-002")).PhoneMasked));
     }
 
     [Theory]

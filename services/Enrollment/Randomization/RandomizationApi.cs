@@ -23,11 +23,18 @@ public static class RandomizationApi
 
     public sealed record VoidRequest(string? Reason);
 
+    /// <param name="SeedSha256">SHA-256 of the seed's decimal text in UTF-8, as 64 hex digits (e.g. <c>printf %s 123456789 | sha256sum</c>).</param>
+    public sealed record SeedCommitmentRequest(string? SeedSha256);
+
     /// <summary>A dry run (<see cref="Id"/> null, status <c>dry-run</c>) or a committed randomization, with its allocation and balance.</summary>
+    /// <param name="DryRunId">A dry run's id in <c>GET .../dry-runs</c> (null for a commit).</param>
+    /// <param name="AllocationHash">SHA-256 of the allocation: a dry run and the commit with the same inputs show the same hash.</param>
+    /// <param name="PreRegistered">A commit whose seed matched the registered seed commitment.</param>
     public sealed record RandomizationResult(
         Guid? Id, string Status, long Seed, string AlgorithmVersion, IReadOnlyList<string> Strata, double TreatedShare,
         string SectorListHash, int SectorCount, int TreatedCount, string? RequestedBy, DateTimeOffset? CreatedAt,
-        IReadOnlyList<AllocatedSector> Assignments, BalanceTable Balance);
+        IReadOnlyList<AllocatedSector> Assignments, BalanceTable Balance,
+        Guid? DryRunId = null, string? AllocationHash = null, bool PreRegistered = false);
 
     public sealed record AllocationResponse(Guid RandomizationId, string Status, IReadOnlyList<AllocatedSector> Assignments);
 
@@ -37,7 +44,17 @@ public static class RandomizationApi
     {
         var api = app.MapGroup("/api/enrollment/randomizations").WithTags("Enrollment");
         api.MapPost("/", Randomize).RequireAuthorization(Roles.Manager)
-            .WithSummary("Randomize the sectors, stratified (seed, strata, treatedShare): a dry run shows the allocation, a commit records it once.");
+            .WithSummary("Randomize the sectors, stratified (seed, strata, treatedShare): a dry run shows the allocation (and is recorded), a commit records it once.")
+            .WithDescription("Every dry run is recorded (who, when, seed, allocation hash) and listed in the record of the commit it preceded. "
+                + "When a seed commitment is pending, a commit whose seed does not match it is 409 (field seed) and writes nothing. " + SeedHashDescription);
+        api.MapPost("/seed-commitments", RegisterSeed).RequireAuthorization(Roles.Manager)
+            .WithSummary("Register the seed's SHA-256 before the draw (pre-registration); the commit must then present that seed.")
+            .WithDescription(SeedHashDescription + " A new registration before the draw replaces the pending one, which stays in the history "
+                + "(a lost seed must not block the study; every replacement is visible); once a randomization is committed, 409.");
+        api.MapGet("/seed-commitments", SeedCommitmentList).RequireAnyRole(Roles.Manager, Roles.Researcher)
+            .WithSummary("Every seed commitment, oldest first: pending, used (with its randomization) or replaced (when, by whom).");
+        api.MapGet("/dry-runs", DryRuns).RequireAnyRole(Roles.Manager, Roles.Researcher)
+            .WithSummary("Every dry run, oldest first: who, when, seed, strata, share, allocation hash, sector-list hash, and the commit it preceded.");
         api.MapPost("/{id:guid}/void", Void).RequireAuthorization(Roles.Manager)
             .WithSummary("Void the committed randomization before any SMS or training exists (reason required); kept in the audit trail.");
         api.MapGet("/", List).RequireAnyRole(Roles.Manager, Roles.Researcher)
@@ -64,20 +81,32 @@ public static class RandomizationApi
         {
             if (request.DryRun == true)
             {
-                var (allocation, sectors) = await RandomizationRecords.DryRunAsync(database, seed, strata, share, ct);
-                return TypedResults.Ok(Result(allocation, sectors, id: null, "dry-run", requestedBy: null, createdAt: null));
+                var (allocation, sectors, dryRun) = await RandomizationRecords.DryRunAsync(database, seed, strata, share, user.Identity?.Name ?? "", clock.GetUtcNow(), ct);
+                return TypedResults.Ok(Result(allocation, sectors, id: null, "dry-run", requestedBy: dryRun.RequestedBy, createdAt: dryRun.CreatedAt) with
+                {
+                    DryRunId = dryRun.Id, AllocationHash = dryRun.AllocationHash,
+                });
             }
             var committed = await RandomizationRecords.CommitAsync(database, seed, strata, share, user.Identity?.Name ?? "", clock.GetUtcNow(), ct);
             if (committed is null)
                 return Conflict("Already randomized",
                     "A randomization is committed; an allocation is never redone. Void it first (only possible before any SMS or training).");
             var (id, createdAt, committedAllocation, committedSectors) = committed.Value;
+            var record = await RandomizationRecords.FindAsync(database, id, ct);
             return TypedResults.Created($"/api/enrollment/randomizations/{id}",
-                Result(committedAllocation, committedSectors, id, RandomizationRecords.Committed, user.Identity?.Name ?? "", createdAt));
+                Result(committedAllocation, committedSectors, id, RandomizationRecords.Committed, user.Identity?.Name ?? "", createdAt) with
+                {
+                    AllocationHash = record?.AllocationHash, PreRegistered = record?.PreRegistered ?? false,
+                });
         }
         catch (RandomizationInputException ex)
         {
             return Invalid(ex.Field, ex.Message);
+        }
+        catch (SeedMismatchException ex)
+        {
+            return TypedResults.Problem(title: "Not the registered seed", detail: ex.Message, statusCode: 409,
+                extensions: new Dictionary<string, object?> { ["field"] = "seed", ["seedCommitmentId"] = ex.Commitment.Id });
         }
         catch (DbException ex) when (ex.IsUniqueViolation())
         {
@@ -88,6 +117,30 @@ public static class RandomizationApi
     static RandomizationResult Result(Allocation allocation, IReadOnlyList<AllocatedSector> sectors, Guid? id, string status, string? requestedBy, DateTimeOffset? createdAt) =>
         new(id, status, allocation.Seed, allocation.AlgorithmVersion, allocation.StrataColumns, allocation.TreatedShare, allocation.SectorListHash,
             sectors.Count, allocation.TreatedCount, requestedBy, createdAt, sectors, RandomizationBalance.Compute(sectors));
+
+    const string SeedHashDescription = "A seed commitment is the lowercase hex SHA-256 of the seed's decimal text in UTF-8 (invariant digits, "
+        + "'-' for a negative seed, no '+' or leading zeros): for seed 123456789, printf %s 123456789 | sha256sum. "
+        + "Pick an unguessable seed (e.g. od -An -N8 -tu8 /dev/urandom): a small one can be found from its hash.";
+
+    static async Task<Results<Created<SeedCommitment>, ProblemHttpResult>> RegisterSeed(
+        SeedCommitmentRequest request, ClaimsPrincipal user, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database,
+        TimeProvider clock, CancellationToken ct)
+    {
+        if (SeedCommitments.NormalizeSha256(request.SeedSha256) is not { } seedSha256)
+            return Invalid("seedSha256", "seedSha256 must be 64 hex digits: the SHA-256 of the seed's decimal text in UTF-8 (printf %s 123456789 | sha256sum).");
+        var commitment = await SeedCommitments.RegisterAsync(database, seedSha256, user.Identity?.Name ?? "", clock.GetUtcNow(), ct);
+        if (commitment is null)
+            return TypedResults.Problem(title: "Already randomized",
+                detail: "A randomization is committed: its seed commitment (if any) is used and cannot change. Void it first (only possible before any SMS or training).",
+                statusCode: 409, extensions: new Dictionary<string, object?> { ["field"] = "seedSha256" });
+        return TypedResults.Created("/api/enrollment/randomizations/seed-commitments", commitment);
+    }
+
+    static async Task<Ok<IReadOnlyList<SeedCommitment>>> SeedCommitmentList([FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct) =>
+        TypedResults.Ok(await SeedCommitments.ListAsync(database, ct));
+
+    static async Task<Ok<IReadOnlyList<DryRunRecord>>> DryRuns([FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct) =>
+        TypedResults.Ok(await RandomizationRecords.DryRunsAsync(database, ct));
 
     static async Task<Results<Ok<RandomizationRecord>, ProblemHttpResult>> Void(
         Guid id, VoidRequest request, ClaimsPrincipal user, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database,

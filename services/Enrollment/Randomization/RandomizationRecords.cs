@@ -9,10 +9,27 @@ using Reminders.Platform.Data;
 namespace Reminders.Enrollment.Randomization;
 
 /// <summary>The record of one randomization: who, when, seed, strata, share, the sector-list hash and the algorithm version.</summary>
+/// <param name="AllocationHash">SHA-256 of the allocation (see <see cref="StratifiedRandomizer.AllocationHash"/>); null for records older than it.</param>
+/// <param name="PreRegistered">The seed's SHA-256 was registered before the draw (<see cref="SeedCommitment"/> says when).</param>
+/// <param name="DryRuns">The dry runs that preceded this commit, oldest first: every seed tried is visible.</param>
 public sealed record RandomizationRecord(
     Guid Id, string Status, long Seed, string AlgorithmVersion, IReadOnlyList<string> Strata, double TreatedShare,
     string? SectorListHash, int SectorCount, int TreatedCount, string RequestedBy, DateTimeOffset CreatedAt,
-    string? VoidedBy, DateTimeOffset? VoidedAt, string? VoidReason);
+    string? VoidedBy, DateTimeOffset? VoidedAt, string? VoidReason,
+    string? AllocationHash = null, bool PreRegistered = false, SeedCommitment? SeedCommitment = null, IReadOnlyList<DryRunRecord>? DryRuns = null);
+
+/// <summary>One dry run: who asked, when, with what, and the hash of the allocation it showed. <see cref="RandomizationId"/>: the commit it preceded.</summary>
+public sealed record DryRunRecord(
+    Guid Id, long Seed, string AlgorithmVersion, IReadOnlyList<string> Strata, double TreatedShare, string AllocationHash, string SectorListHash,
+    int SectorCount, int TreatedCount, string RequestedBy, DateTimeOffset CreatedAt, Guid? RandomizationId);
+
+/// <summary>
+/// A seed's SHA-256 registered before the draw (status <c>pending</c>, then <c>used</c> by the commit whose seed matches it,
+/// or <c>replaced</c> by a newer one before any draw).
+/// </summary>
+public sealed record SeedCommitment(
+    Guid Id, string SeedSha256, string RegisteredBy, DateTimeOffset RegisteredAt, string Status, Guid? RandomizationId,
+    DateTimeOffset? ReplacedAt, string? ReplacedBy);
 
 public sealed record VoidOutcome(RandomizationRecord? Record, bool NotFound = false, bool AlreadyVoided = false, IReadOnlyList<string>? StudyActivity = null)
 {
@@ -29,14 +46,33 @@ public static class RandomizationRecords
     public const string Voided = "voided";
     const int OfficerArmsPerMessage = 5_000;
 
-    public static async Task<(Allocation Allocation, IReadOnlyList<AllocatedSector> Sectors)> DryRunAsync(
-        ServiceDatabase database, long seed, IReadOnlyList<string> strata, double treatedShare, CancellationToken ct)
+    /// <summary>The allocation a seed gives, written nowhere but in the dry runs' record (who, when, inputs, allocation hash).</summary>
+    public static async Task<(Allocation Allocation, IReadOnlyList<AllocatedSector> Sectors, DryRunRecord DryRun)> DryRunAsync(
+        ServiceDatabase database, long seed, IReadOnlyList<string> strata, double treatedShare, string requestedBy, DateTimeOffset now, CancellationToken ct)
     {
-        await using var connection = await database.OpenAsync(ct);
-        var sectors = await SectorsAsync(connection, null, "", ct);
+        await using var work = await database.BeginAsync(ct);
+        var sectors = await SectorsAsync(work.Connection, work.Transaction, "", ct);
         var allocation = Allocate(sectors, seed, strata, treatedShare);
-        return (allocation, Allocated(allocation, sectors, await OfficerCountsAsync(connection, null, ct)));
+        var allocated = Allocated(allocation, sectors, await OfficerCountsAsync(work.Connection, work.Transaction, ct));
+        var dryRun = new DryRunRecord(Guid.CreateVersion7(now), seed, allocation.AlgorithmVersion, allocation.StrataColumns, allocation.TreatedShare,
+            AllocationHash(allocation), allocation.SectorListHash, allocated.Count, allocation.TreatedCount, requestedBy, now, null);
+        const string insertDryRun = """
+            INSERT INTO randomization_dry_runs (id, seed, algorithm_version, strata_columns, treated_share, allocation_hash, sector_list_hash,
+                                                sector_count, treated_count, requested_by, created_at)
+            VALUES (@Id, @Seed, @AlgorithmVersion, @strataColumns, @TreatedShare, @AllocationHash, @SectorListHash,
+                    @SectorCount, @TreatedCount, @RequestedBy, @CreatedAt)
+            """;
+        await work.ExecuteAsync(insertDryRun, new
+        {
+            dryRun.Id, dryRun.Seed, dryRun.AlgorithmVersion, strataColumns = JsonSerializer.Serialize(dryRun.Strata), dryRun.TreatedShare,
+            dryRun.AllocationHash, dryRun.SectorListHash, dryRun.SectorCount, dryRun.TreatedCount, dryRun.RequestedBy, dryRun.CreatedAt,
+        }, ct);
+        await work.CommitAsync(ct);
+        return (allocation, allocated, dryRun);
     }
+
+    public static string AllocationHash(Allocation allocation) =>
+        StratifiedRandomizer.AllocationHash(allocation.Sectors.Select(s => (s.Code, s.Stratum, s.Arm)));
 
     /// <summary>Null when a randomization is already committed (nothing written).</summary>
     public static async Task<(Guid Id, DateTimeOffset CreatedAt, Allocation Allocation, IReadOnlyList<AllocatedSector> Sectors)?> CommitAsync(
@@ -49,22 +85,26 @@ public static class RandomizationRecords
         var sectors = await SectorsAsync(work.Connection, work.Transaction, work.Dialect.ForUpdate(), ct);
         if (await work.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM randomizations WHERE status = 'committed'", ct: ct) > 0)
             return null;
+        var commitment = await SeedCommitments.MatchPendingAsync(work, seed, ct);
 
         var allocation = Allocate(sectors, seed, strata, treatedShare);
         var allocated = Allocated(allocation, sectors, await OfficerCountsAsync(work.Connection, work.Transaction, ct));
         var id = Guid.CreateVersion7(now);
         const string insertRecord = """
             INSERT INTO randomizations (id, seed, requested_by, created_at, assignments, algorithm_version, strata_columns, treated_share,
-                                        sector_list_hash, sector_count, treated_count, status)
+                                        sector_list_hash, sector_count, treated_count, status, allocation_hash)
             VALUES (@id, @seed, @requestedBy, @now, @assignments, @AlgorithmVersion, @strataColumns, @TreatedShare,
-                    @SectorListHash, @sectorCount, @TreatedCount, 'committed')
+                    @SectorListHash, @sectorCount, @TreatedCount, 'committed', @allocationHash)
             """;
         await work.ExecuteAsync(insertRecord, new
         {
             id, seed, requestedBy, now, allocation.AlgorithmVersion, allocation.TreatedShare, allocation.SectorListHash, allocation.TreatedCount,
             assignments = JsonSerializer.Serialize(allocated.Select(s => new { s.SectorCode, s.Arm }), JsonSerializerOptions.Web),
-            strataColumns = JsonSerializer.Serialize(allocation.StrataColumns), sectorCount = allocated.Count,
+            strataColumns = JsonSerializer.Serialize(allocation.StrataColumns), sectorCount = allocated.Count, allocationHash = AllocationHash(allocation),
         }, ct);
+        // The dry runs since the last commit belong to this one; the commitment it matched is used and can no longer change.
+        await work.ExecuteAsync("UPDATE randomization_dry_runs SET randomization_id = @id WHERE randomization_id IS NULL", new { id }, ct);
+        if (commitment is not null) await SeedCommitments.MarkUsedAsync(work, commitment, id, ct);
         const string insertAllocation = """
             INSERT INTO allocation (randomization_id, sector_id, sector_code, stratum, arm, officers, commanders)
             VALUES (@id, @SectorId, @SectorCode, @Stratum, @Arm, @Officers, @Commanders)
@@ -106,22 +146,57 @@ public static class RandomizationRecords
         var sectorIds = await work.QueryAsync<AllocationRow>("SELECT sector_id AS SectorId FROM allocation WHERE randomization_id = @id", new { id }, ct);
         work.Publish(new RandomizationVoided(id, sectorIds.Select(s => s.SectorId).ToList(), now));
         var voided = (await work.QueryAsync<RecordRow>($"{SelectRecords} WHERE id = @id", new { id }, ct)).Single();
+        var voidedRecord = (await WithHistoryAsync(work.Connection, work.Transaction, [voided], ct)).Single();
         await work.CommitAsync(ct);
-        return new VoidOutcome(voided.ToRecord());
+        return new VoidOutcome(voidedRecord);
     }
 
     public static async Task<IReadOnlyList<RandomizationRecord>> ListAsync(ServiceDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<RecordRow>(new CommandDefinition($"{SelectRecords} ORDER BY created_at, id", cancellationToken: ct));
-        return rows.Select(r => r.ToRecord()).ToList();
+        return await WithHistoryAsync(connection, null, rows.AsList(), ct);
     }
 
     public static async Task<RandomizationRecord?> FindAsync(ServiceDatabase database, Guid id, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<RecordRow>(new CommandDefinition($"{SelectRecords} WHERE id = @id", new { id }, cancellationToken: ct));
-        return row?.ToRecord();
+        return row is null ? null : (await WithHistoryAsync(connection, null, [row], ct)).Single();
+    }
+
+    /// <summary>Every dry run, oldest first, with the commit each one preceded (null: none yet).</summary>
+    public static async Task<IReadOnlyList<DryRunRecord>> DryRunsAsync(ServiceDatabase database, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        return await DryRunsAsync(connection, null, ct);
+    }
+
+    static async Task<IReadOnlyList<DryRunRecord>> DryRunsAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
+    {
+        const string sql = """
+            SELECT id AS Id, seed AS Seed, algorithm_version AS AlgorithmVersion, strata_columns AS StrataColumns, treated_share AS TreatedShare,
+                   allocation_hash AS AllocationHash, sector_list_hash AS SectorListHash, sector_count AS SectorCount, treated_count AS TreatedCount,
+                   requested_by AS RequestedBy, created_at AS CreatedAt, randomization_id AS RandomizationId
+            FROM randomization_dry_runs ORDER BY created_at, id
+            """;
+        var rows = await connection.QueryAsync<DryRunRow>(new CommandDefinition(sql, transaction: transaction, cancellationToken: ct));
+        return rows.Select(r => new DryRunRecord(r.Id, r.Seed, r.AlgorithmVersion, JsonSerializer.Deserialize<List<string>>(r.StrataColumns) ?? [],
+            r.TreatedShare, r.AllocationHash, r.SectorListHash, (int)r.SectorCount, (int)r.TreatedCount, r.RequestedBy, r.CreatedAt, r.RandomizationId)).ToList();
+    }
+
+    /// <summary>The records with the dry runs that preceded each and the seed commitment each used (few rows: read whole).</summary>
+    static async Task<IReadOnlyList<RandomizationRecord>> WithHistoryAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<RecordRow> rows, CancellationToken ct)
+    {
+        if (rows.Count == 0) return [];
+        var dryRuns = (await DryRunsAsync(connection, transaction, ct)).ToLookup(d => d.RandomizationId);
+        var commitments = (await connection.QueryAsync<SeedCommitments.CommitmentRow>(new CommandDefinition(
+                $"{SeedCommitments.Select} WHERE status = 'used'", transaction: transaction, cancellationToken: ct)))
+            .ToDictionary(c => c.RandomizationId!.Value, c => c.ToCommitment());
+        return rows.Select(r => r.ToRecord() with
+        {
+            PreRegistered = commitments.ContainsKey(r.Id), SeedCommitment = commitments.GetValueOrDefault(r.Id), DryRuns = dryRuns[r.Id].ToList(),
+        }).ToList();
     }
 
     /// <summary>The allocation as recorded (also of a voided randomization), by sector code.</summary>
@@ -139,7 +214,8 @@ public static class RandomizationRecords
     const string SelectRecords = """
         SELECT id AS Id, status AS Status, seed AS Seed, algorithm_version AS AlgorithmVersion, strata_columns AS StrataColumns,
                treated_share AS TreatedShare, sector_list_hash AS SectorListHash, sector_count AS SectorCount, treated_count AS TreatedCount,
-               requested_by AS RequestedBy, created_at AS CreatedAt, voided_by AS VoidedBy, voided_at AS VoidedAt, void_reason AS VoidReason
+               requested_by AS RequestedBy, created_at AS CreatedAt, voided_by AS VoidedBy, voided_at AS VoidedAt, void_reason AS VoidReason,
+               allocation_hash AS AllocationHash
         FROM randomizations
         """;
 
@@ -247,8 +323,25 @@ public static class RandomizationRecords
         public string? VoidedBy { get; init; }
         public DateTimeOffset? VoidedAt { get; init; }
         public string? VoidReason { get; init; }
+        public string? AllocationHash { get; init; }
 
         public RandomizationRecord ToRecord() => new(Id, Status, Seed, AlgorithmVersion, JsonSerializer.Deserialize<List<string>>(StrataColumns) ?? [],
-            TreatedShare, SectorListHash, (int)SectorCount, (int)TreatedCount, RequestedBy, CreatedAt, VoidedBy, VoidedAt, VoidReason);
+            TreatedShare, SectorListHash, (int)SectorCount, (int)TreatedCount, RequestedBy, CreatedAt, VoidedBy, VoidedAt, VoidReason, AllocationHash);
+    }
+
+    sealed record DryRunRow
+    {
+        public Guid Id { get; init; }
+        public long Seed { get; init; }
+        public string AlgorithmVersion { get; init; } = "";
+        public string StrataColumns { get; init; } = "[]";
+        public double TreatedShare { get; init; }
+        public string AllocationHash { get; init; } = "";
+        public string SectorListHash { get; init; } = "";
+        public long SectorCount { get; init; }
+        public long TreatedCount { get; init; }
+        public string RequestedBy { get; init; } = "";
+        public DateTimeOffset CreatedAt { get; init; }
+        public Guid? RandomizationId { get; init; }
     }
 }

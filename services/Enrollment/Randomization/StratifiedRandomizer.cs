@@ -95,6 +95,13 @@ public static class StratifiedRandomizer
         return Convert.ToHexStringLower(sha.GetHashAndReset());
     }
 
+    /// <summary>
+    /// Lowercase hex SHA-256 over the lines <c>"{code}\t{stratum}\t{arm}\n"</c> sorted by their UTF-8 bytes: two runs
+    /// that gave the same allocation show the same hash.
+    /// </summary>
+    public static string AllocationHash(IEnumerable<(string Code, string Stratum, string Arm)> sectors) =>
+        SectorListHash(sectors.Select(s => (s.Code, $"{s.Stratum}\t{s.Arm}")));
+
     static string SectorListHash(Item[] items) => SectorListHash(items.Select(i => (i.Code, i.Stratum)));
 
     static void Validate(IReadOnlyList<SectorForRandomization> sectors, IReadOnlyList<string> strataColumns, double treatedShare)

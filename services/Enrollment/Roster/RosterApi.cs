@@ -3,6 +3,7 @@ using System.Security.Claims;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Reminders.Platform.Auth;
+using Reminders.Platform.Csv;
 using Reminders.Platform.Hosting;
 using Reminders.Platform.Data;
 using Reminders.Platform.Logging;
@@ -18,11 +19,13 @@ public static class RosterApi
         var api = app.MapGroup("/api/enrollment").WithTags("Enrollment");
         // No Accepts<>() metadata: routing would answer 415 to a wrong content type before authentication could answer 401.
         api.MapPost("/roster", ImportRoster).RequireAuthorization(Roles.Manager)
-            .WithSummary("Import a roster CSV sent as the request body (text/csv): mode=dry-run|apply|apply-valid, fullRoster, confirmInactive, transferDate.");
+            .WithSummary("Import a roster CSV sent as the request body (text/csv): mode=dry-run|apply|apply-valid, fullRoster, confirmInactive, transferDate.")
+            .WithDescription("apply-valid returns the rejected rows as a file in the upload's delimiter and encoding: rejectsFile (base64) in the JSON report, "
+                + "or, with Accept: text/csv, the file itself (204 when no row was rejected; X-Rejects-Delimiter and X-Rejects-Encoding name them).");
         return app;
     }
 
-    static async Task<Results<Ok<RosterImportReport>, UnprocessableEntity<RosterImportReport>, ProblemHttpResult>> ImportRoster(
+    static async Task<Results<Ok<RosterImportReport>, UnprocessableEntity<RosterImportReport>, FileContentHttpResult, NoContent, ProblemHttpResult>> ImportRoster(
         HttpRequest request, ClaimsPrincipal user, RosterImporter importer, CancellationToken ct,
         string mode = "dry-run", bool fullRoster = false, bool confirmInactive = false, string? transferDate = null)
     {
@@ -55,8 +58,19 @@ public static class RosterApi
                 detail: "Another import created some of these officers at the same time; nothing of this import was written. Run it again.",
                 statusCode: 409);
         }
+        if (parsedMode == RosterImportMode.ApplyValid && WantsCsv(request))
+        {
+            if (report.RejectsFile is null) return TypedResults.NoContent();
+            request.HttpContext.Response.Headers["X-Rejects-Delimiter"] = report.RejectsDelimiter;
+            request.HttpContext.Response.Headers["X-Rejects-Encoding"] = report.RejectsEncoding;
+            return TypedResults.File(report.RejectsFile, $"text/csv; charset={CsvText.Charset(report.RejectsEncoding!)}", "roster-rejects.csv");
+        }
         return parsedMode == RosterImportMode.Apply && report.Rejected.Count > 0 ? TypedResults.UnprocessableEntity(report) : TypedResults.Ok(report);
     }
+
+    /// <summary>The client asked for the rejects file itself (Accept: text/csv) rather than the JSON report.</summary>
+    static bool WantsCsv(HttpRequest request) =>
+        request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase));
 
     static ProblemHttpResult Invalid(string field, string reason) =>
         TypedResults.Problem(title: "Invalid request", detail: reason, statusCode: 400, extensions: new Dictionary<string, object?> { ["field"] = field });

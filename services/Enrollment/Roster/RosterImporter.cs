@@ -25,11 +25,19 @@ public sealed record RosterImportReport
     public int CrossArmTransfers { get; init; }
     public int Reactivated { get; init; }
     public int Inactivated { get; init; }
+    /// <summary>Officers with a wrong number whose row brings another valid phone: active again.</summary>
+    public int PhonesCorrected { get; init; }
     public IReadOnlyList<RosterError> Rejected { get; init; } = [];
     /// <summary>With a full roster: active officers missing from it, who become inactive only once the manager confirms.</summary>
     public IReadOnlyList<InactiveCandidate> WouldBecomeInactive { get; init; } = [];
     /// <summary>apply-valid: the rejected rows in their original columns plus an "import_error" column, to fix and upload again.</summary>
     public string? RejectsCsv { get; init; }
+    /// <summary>The rejects file as bytes in <see cref="RejectsEncoding"/> (base64 in JSON): what to save and open in a spreadsheet.</summary>
+    public byte[]? RejectsFile { get; init; }
+    /// <summary>The rejects file's delimiter, the upload's: comma, semicolon or tab.</summary>
+    public string? RejectsDelimiter { get; init; }
+    /// <summary>The rejects file's encoding, the upload's (utf-8, utf-8-bom, utf-16le, utf-16be, windows-1252), or utf-8-bom when Windows-1252 cannot hold a character of it.</summary>
+    public string? RejectsEncoding { get; init; }
     /// <summary>Whether anything was written.</summary>
     public bool Written { get; init; }
 }
@@ -100,7 +108,7 @@ public sealed class RosterImporter(
         // A file whose header cannot be read has no rows to go by: it writes nothing and makes nobody inactive.
         var unreadable = parsed.Errors.Any(e => e.Line == 1);
         var write = !unreadable && (options.Mode == RosterImportMode.ApplyValid || (options.Mode == RosterImportMode.Apply && rejected.Count == 0));
-        int imported = 0, updated = 0, unchanged = 0, transferred = 0, crossArm = 0, reactivated = 0, inactivated = 0;
+        int imported = 0, updated = 0, unchanged = 0, transferred = 0, crossArm = 0, reactivated = 0, inactivated = 0, phonesCorrected = 0;
         foreach (var row in accepted)
         {
             var sector = sectors[row.SectorCode];
@@ -183,6 +191,14 @@ public sealed class RosterImporter(
                     await OfficerStatusChanges.ChangeAsync(work, existing.Id, existing.Status, OfficerStatuses.Active, StatusSources.Import,
                         options.ImportedBy, "back on the roster", now, ct);
             }
+            // A new, valid phone for a wrong number is its correction: SMS may reach the officer again.
+            if (existing.Status == OfficerStatuses.WrongNumber && existing.PhoneE164 != row.PhoneE164)
+            {
+                phonesCorrected++;
+                if (write)
+                    await OfficerStatusChanges.ChangeAsync(work, existing.Id, existing.Status, OfficerStatuses.Active, StatusSources.Import,
+                        options.ImportedBy, "phone number corrected", now, ct);
+            }
             if (changed) updated++; else unchanged++;
         }
 
@@ -204,16 +220,23 @@ public sealed class RosterImporter(
         }
 
         if (write) await work.CommitAsync(ct);
+        // The rejects go back as the file came (delimiter and encoding), so the spreadsheet opens them in columns again.
+        var delimiter = CsvText.DetectDelimiter(text);
+        var rejects = options.Mode == RosterImportMode.ApplyValid && rejected.Count > 0 ? RejectsCsv(parsed, rejected, rejectedLines, delimiter) : null;
+        var rejectsFile = rejects is null ? default : CsvText.Encode(rejects, encoding);
         return new RosterImportReport
         {
             Mode = options.Mode switch { RosterImportMode.DryRun => "dry-run", RosterImportMode.Apply => "apply", _ => "apply-valid" },
             Encoding = encoding,
             Rows = parsed.Rows.Count + parsed.RejectedRows.Count,
             Imported = imported, Updated = updated, Unchanged = unchanged, Transferred = transferred, CrossArmTransfers = crossArm,
-            Reactivated = reactivated, Inactivated = inactivated,
+            Reactivated = reactivated, Inactivated = inactivated, PhonesCorrected = phonesCorrected,
             Rejected = rejected.OrderBy(e => e.Line).ToList(),
             WouldBecomeInactive = missing,
-            RejectsCsv = options.Mode == RosterImportMode.ApplyValid && rejected.Count > 0 ? RejectsCsv(parsed, text, rejected, rejectedLines) : null,
+            RejectsCsv = rejects,
+            RejectsFile = rejectsFile.Bytes,
+            RejectsDelimiter = rejects is null ? null : CsvText.DelimiterName(delimiter),
+            RejectsEncoding = rejectsFile.Encoding,
             Written = write,
         };
     }
@@ -225,17 +248,17 @@ public sealed class RosterImporter(
     }
 
     /// <summary>The rejected rows as the manager sent them, with the reasons in a last "error" column.</summary>
-    static string RejectsCsv(RosterParseResult parsed, string text, List<RosterError> errors, HashSet<int> lines)
+    static string RejectsCsv(RosterParseResult parsed, List<RosterError> errors, HashSet<int> lines, char delimiter)
     {
         var byLine = parsed.Rows.ToDictionary(r => r.Line, r => (IReadOnlyList<string>)r.RawFields);
         foreach (var (line, fields) in parsed.RejectedRows) byLine[line] = fields;
         var reasons = errors.GroupBy(e => e.Line).ToDictionary(g => g.Key, g => string.Join("; ", g.Select(e => $"{e.Column}: {e.Reason}")));
-        var csv = new System.Text.StringBuilder(CsvText.Line(parsed.Header.Append(RosterParser.ImportErrorColumn)));
+        var csv = new System.Text.StringBuilder(CsvText.Line(parsed.Header.Append(RosterParser.ImportErrorColumn), delimiter));
         foreach (var line in lines.Where(byLine.ContainsKey).Order())
         {
             // A short row is padded, so that its reasons stay under their own column.
             var fields = byLine[line].Concat(Enumerable.Repeat("", parsed.Header.Count)).Take(parsed.Header.Count);
-            csv.Append(CsvText.Line(fields.Append(reasons.GetValueOrDefault(line, ""))));
+            csv.Append(CsvText.Line(fields.Append(reasons.GetValueOrDefault(line, "")), delimiter));
         }
         return csv.ToString();
     }

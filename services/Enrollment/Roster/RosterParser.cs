@@ -87,7 +87,7 @@ public static class RosterParser
             var raw = csv.Parser.Record ?? [];
             if (raw.All(string.IsNullOrWhiteSpace)) continue;
             var line = csv.Parser.RawRow - CountLineBreaks(csv.Parser.RawRecord.TrimEnd('\r', '\n'));
-            string Cell(string column) => columns[column] < raw.Length ? CsvText.Unneutralize(raw[columns[column]].Trim()) : "";
+            string Cell(string column) => columns[column] < raw.Length ? CsvText.Unneutralize(CsvText.OneLine(raw[columns[column]]).Trim()) : "";
             var rowErrors = new List<RosterError>();
             void Error(string column, string value, string reason) => rowErrors.Add(new RosterError(line, column, value, reason));
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace Reminders.Platform.Csv;
 
@@ -8,7 +9,7 @@ namespace Reminders.Platform.Csv;
 /// when the bytes are not valid UTF-8; comma, semicolon (Excel in Spanish locales) or tab; English or
 /// Spanish headers with any case, accents and spacing.
 /// </summary>
-public static class CsvText
+public static partial class CsvText
 {
     static readonly Encoding StrictUtf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -36,6 +37,40 @@ public static class CsvText
         }
     }
 
+    /// <summary>
+    /// <paramref name="text"/> as bytes in an encoding <see cref="Decode"/> names, with its byte order mark if it has one, so
+    /// a file goes back as it came. Windows-1252 cannot hold every character (a badge in Polish, an emoji): such a text is
+    /// written as UTF-8 with a BOM, which Excel reads too, rather than with question marks. Returns the encoding used.
+    /// </summary>
+    public static (byte[] Bytes, string Encoding) Encode(string text, string encoding)
+    {
+        switch (encoding)
+        {
+            case "windows-1252":
+                try
+                {
+                    return (Encoding.GetEncoding(1252, EncoderFallback.ExceptionFallback, DecoderFallback.ReplacementFallback).GetBytes(text), encoding);
+                }
+                catch (EncoderFallbackException)
+                {
+                    return Encode(text, "utf-8-bom");
+                }
+            case "utf-16le": return ([.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(text)], encoding);
+            case "utf-16be": return ([.. Encoding.BigEndianUnicode.GetPreamble(), .. Encoding.BigEndianUnicode.GetBytes(text)], encoding);
+            case "utf-8-bom": return ([.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(text)], encoding);
+            default: return (Encoding.UTF8.GetBytes(text), "utf-8");
+        }
+    }
+
+    /// <summary>The charset name of an encoding <see cref="Decode"/> names, for a Content-Type header.</summary>
+    public static string Charset(string encoding) => encoding switch
+    {
+        "windows-1252" => "windows-1252", "utf-16le" => "utf-16le", "utf-16be" => "utf-16be", _ => "utf-8",
+    };
+
+    /// <summary>comma, semicolon or tab: how a report names a delimiter.</summary>
+    public static string DelimiterName(char delimiter) => delimiter switch { ';' => "semicolon", '\t' => "tab", _ => "comma" };
+
     /// <summary>The delimiter used most often in the header line, counting only outside quotes.</summary>
     public static char DetectDelimiter(string text)
     {
@@ -51,6 +86,15 @@ public static class CsvText
         }
         return semicolon > comma && semicolon >= tab ? ';' : tab > comma && tab > semicolon ? '\t' : ',';
     }
+
+    /// <summary>
+    /// A cell typed on several lines (Alt+Enter in a spreadsheet: LF, CRLF or CR inside the quotes) as one line: each
+    /// break, with the blanks around it, becomes one space ("Juan\nPérez" → "Juan Pérez").
+    /// </summary>
+    public static string OneLine(string value) => value.AsSpan().IndexOfAny('\r', '\n') < 0 ? value : LineBreaks().Replace(value, " ");
+
+    [GeneratedRegex(@"[ \t]*[\r\n][\s]*")]
+    private static partial Regex LineBreaks();
 
     /// <summary>Lower case, without accents, spaces, underscores, dashes or dots: "Número_Empleado" → "numeroempleado".</summary>
     public static string NormalizeHeader(string text)
@@ -99,5 +143,8 @@ public static class CsvText
     }
 
     /// <summary>One CSV line (CRLF-terminated, as RFC 4180 and Excel expect).</summary>
-    public static string Line(IEnumerable<string?> fields) => string.Join(',', fields.Select(Field)) + "\r\n";
+    public static string Line(IEnumerable<string?> fields) => Line(fields, ',');
+
+    /// <summary>One line with another delimiter (semicolon or tab, as the file it answers came).</summary>
+    public static string Line(IEnumerable<string?> fields, char delimiter) => string.Join(delimiter, fields.Select(Field)) + "\r\n";
 }
