@@ -29,6 +29,7 @@ public static class SchedulerService
         builder.Services.AddSingleton<LogisticsSms>();
         builder.Services.AddSingleton<TrainingPlanner>();
         builder.Services.AddSingleton<CohortChanges>();
+        builder.Services.AddSingleton<RoleChanges>();
         builder.Services.AddSingleton<ReminderPlans>();
         builder.AddSmsDispatch();
         return builder;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Reminders.Attendance.Dosage;
 using Reminders.Attendance.Tests.Infrastructure;
 using Reminders.Contracts;
@@ -27,6 +28,32 @@ public sealed class DosageLedgerTests
         await AssertScenarioAsync(host);
     }
 
+    [Fact]
+    public async Task A_study_freeze_reads_the_same_rows_while_it_settles_and_once_written_on_postgres()
+    {
+        await using var database = await TestDatabase.CreateAsync("attendance_snapshot");
+        await using var host = AttendanceHost.Postgres(database.ConnectionString, ClosedAt);
+        var s = new DosageLedgerScenario();
+        await s.FeedAsync(host);
+        // The manager freezes in the middle of the reminders, after everything above was folded.
+        host.Clock.SetUtcNow(Due(3).AddHours(1));
+        var freeze = await host.PostAsync("/api/attendance/dosage/snapshots", new { reason = "mid-study check" });
+        Assert.Equal(HttpStatusCode.Created, freeze.StatusCode);
+        var researcher = host.Client(AttendanceHost.ResearcherKey);
+        var settling = await researcher.GetStringAsync("/api/attendance/dosage.csv?snapshot=1");
+
+        host.Clock.Advance(host.Services.GetRequiredService<EndlineFreeze>().Settle);
+        await host.Services.GetRequiredService<EndlineFreeze>().RunAsync(CancellationToken.None);
+        var header = await researcher.GetFromJsonAsync<JsonElement>("/api/attendance/dosage/snapshots/1");
+        Assert.Equal(host.Clock.GetUtcNow(), header.GetProperty("sealedAt").GetDateTimeOffset());
+        Assert.Equal(settling, await researcher.GetStringAsync("/api/attendance/dosage.csv?snapshot=1"));
+        // As of an hour after reminder 3 was due: A has 1 and 2 delivered and 3 undelivered; B has 1 and 2 delivered and has opted out.
+        var a = DosageExportHost.Row(settling, s.A);
+        Assert.Equal(("3", "2", "1"), (a["reminders_sent"], a["reminders_delivered"], a["reminders_undelivered"]));
+        Assert.Equal("2", DosageExportHost.Row(settling, s.B)["reminders_delivered"]);
+        Assert.Equal("sms_opted_out", DosageExportHost.Row(settling, s.B)["study_status"]);
+    }
+
     static async Task AssertScenarioAsync(AttendanceHost host)
     {
         var s = new DosageLedgerScenario();
@@ -48,6 +75,20 @@ public sealed class DosageLedgerTests
         var some = await host.ReadLedgerAsync([s.K, s.B, Guid.NewGuid()]);
         Assert.Equal(new[] { s.B, s.K }.Order().ToList(), some.Select(r => r.OfficerId).ToList());
         Assert.Equal(Json(rows[s.B]), Json(some.Single(r => r.OfficerId == s.B)));
+
+        // As of an instant after every event, the ledger reads as it does live: the as-of fold follows the consumers' rules.
+        var afterEverything = await host.ReadLedgerAsync(asOf: Due(6).AddYears(1));
+        Assert.Equal(all.Select(Json), afterEverything.Select(Json));
+        // As of half a minute after reminder 2 was due: reminder 1 delivered and acknowledged, 2 accepted without its receipt yet,
+        // 3-6 still to come (5's refusal and 4's failure are later); B not opted out yet.
+        var earlier = (await host.ReadLedgerAsync([s.A, s.B], Due(2).AddSeconds(30))).ToDictionary(r => r.OfficerId);
+        Assert.Equal(["delivered", "accepted", "pending", "pending", "pending", "pending"], earlier[s.A].Reminders.Select(r => r.Status));
+        Assert.Equal((2, 1, 1, 5), (earlier[s.A].RemindersSent, earlier[s.A].RemindersDelivered, earlier[s.A].RemindersAcknowledged, earlier[s.A].RemindersPending));
+        Assert.Equal((2, 1, 1), (earlier[s.A].LogisticsSent, earlier[s.A].LogisticsDelivered, earlier[s.A].LogisticsFailed));
+        Assert.Equal((OfficerStatuses.Active, (DateTimeOffset?)null, 0), (earlier[s.B].StudyStatus, earlier[s.B].SmsOptedOutAt, earlier[s.B].RemindersSkipped));
+        // T was moved to a control sector two days after reminder 1: the day before, still in T1 with six reminders owed.
+        var beforeTransfer = Assert.Single(await host.ReadLedgerAsync([s.T], TransferredAt.AddDays(-1)));
+        Assert.Equal((false, s.T1, s.T1, 6), (beforeTransfer.CrossArmTransfer, beforeTransfer.SectorId, beforeTransfer.CurrentSectorId, beforeTransfer.RemindersPlanned));
 
         // The replayed acceptance and the retried receipt: every event is in the history once, the replay not at all.
         Assert.Equal(2, await host.ScalarAsync<long>("SELECT COUNT(*) FROM sms_status_history WHERE sms_id = @id", new { id = s.Reminder[s.A][1] }));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
@@ -117,12 +118,101 @@ public sealed class DosageSnapshotTests : IAsyncLifetime
         var taken = Assert.Single(await freeze.RunAsync(CancellationToken.None));
         Assert.Equal((cohort.ToString(), 1, EndlineFreeze.TakenBy), (taken.Scope, taken.Officers, taken.TakenBy));
         Assert.Equal(endline.AddMinutes(1), taken.TakenAt);
+        Assert.Equal(endline, taken.AsOf);
 
         host.Clock.Now = endline.AddDays(5);
         Assert.Empty(await freeze.RunAsync(CancellationToken.None));
         var csv = await host.CsvAsync("");
         Assert.Equal("1", DosageExportHost.Row(csv, member)["snapshot_version"]);
         Assert.Equal("", DosageExportHost.Row(csv, outsider)["snapshot_version"]);
+    }
+
+    [Fact]
+    public async Task The_endline_row_counts_what_happened_before_the_endline_even_when_folded_after_the_job_ran_and_nothing_that_happened_after_it()
+    {
+        var officer = await host.OfficerAsync(StudyArms.Treatment);
+        var lastDay = DateOnly.FromDateTime(host.Clock.Now.UtcDateTime).AddDays(-3);
+        await host.ClosedCohortAsync(lastDay, officer);
+        var protocol = host.Services.GetRequiredService<StudyProtocol>();
+        var endline = QuietHours.AtLocal(protocol.Reminders!.EndlineFor(lastDay), TimeOnly.MinValue, protocol.TimeZone);
+        var freeze = host.Services.GetRequiredService<EndlineFreeze>();
+        var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
+        await host.PlanRemindersAsync(officer, first, second);
+
+        // Folded before the job runs: reminder 1 sent before the endline; reminder 2 sent and delivered after it; an opt-out after it.
+        host.Clock.Now = endline.AddHours(2);
+        await host.Bus.Publish(new SmsAccepted(first, officer, SmsPurposes.Reminder, "SM1", 1, endline.AddHours(-2)));
+        await host.DeliverAsync(officer, second, endline.AddHours(1));
+        await host.Bus.Publish(new OfficerStatusChanged(officer, OfficerStatuses.SmsOptedOut, OfficerStatuses.Active, "keyword", endline.AddMinutes(90)));
+        await host.WaitForLiveAsync(officer, d => d.RemindersSent == 2 && d.RemindersDelivered == 1 && d.SmsOptedOutAt is not null);
+        // (The scheduled run at start may take it first: either way one snapshot, as of the endline.)
+        await freeze.RunAsync(CancellationToken.None);
+        var snapshot = Assert.Single((await host.Researcher.GetFromJsonAsync<JsonElement>("/api/attendance/dosage/snapshots")).EnumerateArray());
+        Assert.Equal((endline, JsonValueKind.Null), (snapshot.GetProperty("asOf").GetDateTimeOffset(), snapshot.GetProperty("sealedAt").ValueKind));
+
+        // Folded after the job ran: reminder 1's delivery receipt (an hour before the endline) and the officer's reply to it.
+        host.Clock.Now = endline.AddHours(3);
+        await host.Bus.Publish(new SmsStatusChanged(first, officer, SmsPurposes.Reminder, "delivered", null, endline.AddHours(-1)));
+        await host.Bus.Publish(new ReminderAcknowledged(first, officer, "OK", endline.AddMinutes(-30)));
+        await host.WaitForLiveAsync(officer, d => d.RemindersDelivered == 2 && d.RemindersAcknowledged == 1);
+        AssertEndlineRow(DosageExportHost.Row(await host.CsvAsync(""), officer));
+        Assert.Empty(await host.StoredDosesAsync());
+
+        // Once the ledger has had its settling time, the job writes the row for good, with the same values.
+        host.Clock.Now = endline.Add(DosageExportHost.EndlineSettle);
+        await freeze.RunAsync(CancellationToken.None);
+        var stored = Assert.Single(await host.StoredDosesAsync());
+        AssertEndlineRow(DosageExportHost.Row(await host.CsvAsync("?snapshot=1"), officer));
+
+        // A written row never changes again, even for a fact dated before the endline that arrives later still.
+        await host.Bus.Publish(new OfficerStatusChanged(officer, OfficerStatuses.Withdrawn, OfficerStatuses.Active, "manager", endline.AddMinutes(-5)));
+        await host.WaitForLiveAsync(officer, d => d.WithdrawnAt is not null);
+        AssertEndlineRow(DosageExportHost.Row(await host.CsvAsync(""), officer));
+        Assert.Equal(stored, Assert.Single(await host.StoredDosesAsync()));
+
+        void AssertEndlineRow(IReadOnlyDictionary<string, string> row)
+        {
+            Assert.Equal("1", row["snapshot_version"]);
+            Assert.Equal(("1", "1", "1", "1"), (row["reminders_sent"], row["reminders_delivered"], row["reminders_acknowledged"], row["reminders_pending"]));
+            Assert.Equal(("delivered", "pending", ""), (row["reminder_1_status"], row["reminder_2_status"], row["reminder_2_sent_at"]));
+            Assert.Equal(("", "active"), (row["sms_opted_out_at"], row["study_status"]));
+            Assert.Equal(endline, DateTimeOffset.Parse(row["frozen_at"], CultureInfo.InvariantCulture));
+            // Reminder 2's acceptance and receipt, and the opt-out.
+            Assert.Equal("3", row["post_endline_events"]);
+        }
+    }
+
+    [Fact]
+    public async Task A_managers_freeze_at_T_counts_what_happened_before_T_even_when_folded_later_and_what_happened_after_T_only_as_post_endline_events()
+    {
+        var officer = await host.OfficerAsync(StudyArms.Treatment);
+        var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
+        await host.PlanRemindersAsync(officer, first, second);
+        var t = host.Clock.Now;
+        await host.Bus.Publish(new SmsAccepted(first, officer, SmsPurposes.Reminder, "SM1", 1, t.AddMinutes(-20)));
+        await host.WaitForLiveAsync(officer, d => d.RemindersSent == 1);
+        var snapshot = await host.FreezeAsync("endline survey starts");
+
+        host.Clock.Now = t.AddHours(2);
+        await host.Bus.Publish(new SmsStatusChanged(first, officer, SmsPurposes.Reminder, "delivered", null, t.AddMinutes(-5)));
+        await host.DeliverAsync(officer, second, t.AddHours(1));
+        await host.Bus.Publish(new ReminderAcknowledged(first, officer, "OK", t.AddMinutes(90)));
+        await host.WaitForLiveAsync(officer, d => d.RemindersDelivered == 2 && d.RemindersAcknowledged == 1);
+
+        var frozen = DosageExportHost.Row(await host.CsvAsync("?snapshot=1"), officer);
+        Assert.Equal(("1", "1", "0", "1"), (frozen["reminders_sent"], frozen["reminders_delivered"], frozen["reminders_acknowledged"], frozen["reminders_pending"]));
+        Assert.Equal(t.AddMinutes(-5), DateTimeOffset.Parse(frozen["reminder_1_delivered_at"], CultureInfo.InvariantCulture));
+        Assert.Equal("3", frozen["post_endline_events"]);
+        Assert.Equal(t, DateTimeOffset.Parse(frozen["frozen_at"], CultureInfo.InvariantCulture));
+        Assert.Equal(t, snapshot.GetProperty("asOf").GetDateTimeOffset());
+        Assert.Equal(JsonValueKind.Null, snapshot.GetProperty("sealedAt").ValueKind);
+
+        // Sealed once the settling time has passed: the same row, now stored.
+        host.Clock.Now = t.Add(DosageExportHost.EndlineSettle);
+        await host.Services.GetRequiredService<EndlineFreeze>().RunAsync(CancellationToken.None);
+        Assert.Equal(frozen, DosageExportHost.Row(await host.CsvAsync("?snapshot=1"), officer));
+        var header = await host.Researcher.GetFromJsonAsync<JsonElement>("/api/attendance/dosage/snapshots/1");
+        Assert.Equal(t.Add(DosageExportHost.EndlineSettle), header.GetProperty("sealedAt").GetDateTimeOffset());
     }
 }
 
@@ -139,6 +229,9 @@ public sealed class DosageExportHost : IAsyncLifetime
     }
 
     /// <summary>Wednesday 20 January 2027, 11:00 in Mexico City.</summary>
+    /// <summary>How long a snapshot's rows wait for late events dated before its instant (the host's setting).</summary>
+    public static readonly TimeSpan EndlineSettle = TimeSpan.FromHours(48);
+
     public ManualClock Clock { get; } = new(new DateTimeOffset(2027, 1, 20, 17, 0, 0, TimeSpan.Zero));
     readonly string folder = Path.Combine(Path.GetTempPath(), "reminders-dosage-tests-" + Guid.NewGuid().ToString("N"));
     WebApplication app = null!;
@@ -162,6 +255,7 @@ public sealed class DosageExportHost : IAsyncLifetime
             ["Auth:ApiKeys:1:Name"] = "researcher", ["Auth:ApiKeys:1:Key"] = "researcher-key-dosage-tests", ["Auth:ApiKeys:1:Roles:0"] = "researcher",
             // The job fires once at start (nothing to freeze yet), then not while a test drives the freezer itself.
             [EndlineFreezeRegistration.IntervalKey] = "3600",
+            ["Attendance:Endline:SettleHours"] = EndlineSettle.TotalHours.ToString(CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
         });
         builder.Services.AddSingleton<TimeProvider>(Clock);

@@ -178,8 +178,9 @@ public static class DosageCodebook
             new("logistics_failed", TypeInteger, "SMS", "Logistics SMS failed or undelivered.", "Count of logistics SMS whose final status is failed or undelivered.", r => Integer(r.Dose.LogisticsFailed)),
             new("snapshot_version", TypeInteger, null, "The endline snapshot this row was read from; empty when the row is live (the officer was never frozen, or ?snapshot=live).",
                 "Snapshots are numbered 1, 2, ... in the order taken; a frozen row is never changed afterwards.", r => Integer(r.Snapshot?.Version)),
-            new("frozen_at", TypeDateTime, null, "When the snapshot of this row was taken; empty for live rows.",
-                "The snapshot's taken_at (the cohort's endline, or a manager's freeze).", r => Time(r.Snapshot?.FrozenAt)),
+            new("frozen_at", TypeDateTime, null, "The instant this row's values are as of; empty for live rows.",
+                "The snapshot's as_of: the start of the cohort's endline day (study time zone), or the moment of a manager's freeze. Only facts dated at or before it count, by when they happened, however late they reached the ledger (a delivery receipt dated before it counts; a reminder sent after it does not).",
+                r => Time(r.Snapshot?.FrozenAt)),
             new("post_endline_events", TypeInteger, "events", "For a frozen row: how many of the officer's ledger facts happened after frozen_at, so are not in this row; empty for live rows.",
                 "Count of the officer's dated ledger facts with a time after frozen_at: each SMS event (provider acceptance, status receipt, failure, refusal; reminders and logistics) at its event time, each reminder acknowledgment at the reply's time, each reminder skip, each study-status change.",
                 r => Integer(r.PostEndlineEvents)),
@@ -254,7 +255,11 @@ public static class DosageCodebook
             endline from the protocol, or a manager's freeze for officers with no cohort, such as the control arm). A later
             snapshot does not move an officer's endline. Officers never frozen come from the live ledger (`snapshot_version`
             empty). `?snapshot=N` exports snapshot N only, `?snapshot=latest` the newest snapshot, `?snapshot=live` the live
-            ledger for everyone. A frozen row never changes; what happened after it is counted in `post_endline_events`.
+            ledger for everyone. A frozen row holds the ledger as of `frozen_at` (its endline instant): each fact counts by
+            when it happened, not when it arrived. Facts dated before the endline can arrive late (carrier receipts, an
+            outage), so a snapshot settles for `Attendance:Endline:SettleHours` (default 72) after its instant, reading the
+            ledger as of that instant, and is then written for good (`sealedAt` in the snapshot list); a written row never
+            changes. What happened after `frozen_at` is counted in `post_endline_events`.
 
             ## Columns
 

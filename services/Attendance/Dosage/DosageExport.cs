@@ -42,12 +42,13 @@ public static class DosageExport
         };
         if (version == -1) return null;
 
-        var frozen = selection is DosageSelection.Live ? [] : await DosageSnapshots.ReadFrozenAsync(connection, version, ct);
+        var postgres = parallel is { Dialect: SqlDialect.Postgres } ? parallel : null;
+        var frozen = selection is DosageSelection.Live ? [] : await DosageSnapshots.ReadFrozenAsync(connection, version, ct, postgres);
         var rows = frozen.Select(f => new DosageExportRow(f.Row.Dose, new DosageSnapshotStamp(f.Row.Version, f.Row.FrozenAt), f.PostEndlineEvents)).ToList();
         if (version is null)
         {
             var frozenOfficers = rows.Select(r => r.Dose.OfficerId).ToHashSet();
-            foreach (var live in await DosageLedger.ReadAsync(connection, null, null, ct, parallel is { Dialect: SqlDialect.Postgres } ? parallel : null))
+            foreach (var live in await DosageLedger.ReadAsync(connection, null, null, ct, postgres))
                 if (!frozenOfficers.Contains(live.OfficerId)) rows.Add(new DosageExportRow(live));
         }
         // The order PostgreSQL and SQLite give uuids (their text), whichever source a row came from.

@@ -32,7 +32,7 @@ public static class DosageExportApi
         api.MapGet("/dosage/snapshots/{version:int}", GetSnapshot).WithSummary("One snapshot's header.");
         app.MapGroup("/api/attendance").WithTags("Dosage")
             .MapPost("/dosage/snapshots", Freeze).RequireAnyRole(Roles.Manager)
-            .WithSummary("Freeze the whole study's ledger (both arms) as the next snapshot version.");
+            .WithSummary("Freeze the whole study's ledger (both arms) as of now as the next snapshot version (rows written for good once it settles).");
         return app;
     }
 
@@ -87,14 +87,13 @@ public static class DosageExportApi
     }
 
     static async Task<Results<Created<DosageSnapshots.Snapshot>, ProblemHttpResult>> Freeze(
-        FreezeRequest request, ClaimsPrincipal user, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, TimeProvider clock, CancellationToken ct)
+        FreezeRequest request, ClaimsPrincipal user, EndlineFreeze freeze, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Reason))
             return TypedResults.Problem(title: "Invalid request", detail: "Say why the ledger is being frozen.", statusCode: 400,
                 extensions: new Dictionary<string, object?> { ["field"] = "reason" });
-        var snapshot = await DosageSnapshots.TakeAsync(database, user.Identity?.Name ?? "", request.Reason.Trim(), cohortId: null, officerIds: null,
-            clock.GetUtcNow(), ct);
-        return TypedResults.Created($"/api/attendance/dosage/snapshots/{snapshot!.Version}", snapshot);
+        var snapshot = await freeze.FreezeStudyAsync(user.Identity?.Name ?? "", request.Reason.Trim(), ct);
+        return TypedResults.Created($"/api/attendance/dosage/snapshots/{snapshot.Version}", snapshot);
     }
 
     static ProblemHttpResult InvalidSnapshot(string? value) =>

@@ -2,6 +2,7 @@ using System.Data.Common;
 using Dapper;
 using Npgsql;
 using Reminders.Contracts;
+using Reminders.Platform;
 using Reminders.Platform.Data;
 
 namespace Reminders.Attendance.Dosage;
@@ -27,8 +28,12 @@ public static class DosageLedger
     /// When given (and no transaction), the independent queries run at once, each on its own connection from this database:
     /// reading every officer is PostgreSQL's work, and one connection would keep it on one core.
     /// </param>
+    /// <param name="asOf">
+    /// When given, the doses as they stood at that instant: only events that happened by then count (each at its own
+    /// time, whenever it was folded), see <see cref="ReadSmsAsOfAsync"/>. Training is read as it stands.
+    /// </param>
     public static async Task<IReadOnlyList<DosageRow>> ReadAsync(DbConnection connection, DbTransaction? transaction,
-        IReadOnlyCollection<Guid>? officerIds, CancellationToken ct, ServiceDatabase? parallel = null)
+        IReadOnlyCollection<Guid>? officerIds, CancellationToken ct, ServiceDatabase? parallel = null, DateTimeOffset? asOf = null)
     {
         if (officerIds is { Count: 0 }) return [];
         var dialect = connection is NpgsqlConnection ? SqlDialect.Postgres : SqlDialect.Sqlite;
@@ -50,15 +55,29 @@ public static class DosageLedger
             finally { shared.Release(); }
         }
         Task<List<T>> Query<T>(string sql) => Run(async (c, t) =>
-            (await c.QueryAsync<T>(new CommandDefinition(sql, new { ids }, t, cancellationToken: ct))).AsList());
+            (await c.QueryAsync<T>(new CommandDefinition(sql, new { ids, asOf }, t, cancellationToken: ct))).AsList());
+        // Facts dated after asOf are left out (no filter when reading live).
+        string AsOf(string column, string glue = "AND") => asOf is null ? "" : $"{glue} {column} <= @asOf";
 
-        var officersQuery = Query<OfficerRow>($"""
-            SELECT o.officer_id AS OfficerId, o.sector_id AS SectorId, o.role AS Role, st.status AS Status, st.changed_at AS StatusAt,
-                   a.sector_id AS RandomizedSectorId, a.arm AS RandomizedArm, a.enrolled_after_randomization AS EnrolledAfterRandomization,
-                   c.consent AS Consent
-            FROM officers o LEFT JOIN officer_statuses st ON st.officer_id = o.officer_id
-            LEFT JOIN officer_arms a ON a.officer_id = o.officer_id LEFT JOIN officer_consents c ON c.officer_id = o.officer_id
-            {Filter("o.officer_id")}
+        // Each SMS as of the instant, folded from its history first: reminders and logistics below both read it.
+        var smsAsOf = asOf is null ? null : await Run((c, t) => ReadSmsAsOfAsync(c, t, Filter("l.officer_id", "AND"), ids, asOf.Value, ct));
+
+        // The arm of randomization, its sector and consent (as they stand: none of them is dated by an event the ledger replays).
+        const string studyFacts = """
+            a.sector_id AS RandomizedSectorId, a.arm AS RandomizedArm, a.enrolled_after_randomization AS EnrolledAfterRandomization,
+            c.consent AS Consent
+            """;
+        const string studyFactJoins = "LEFT JOIN officer_arms a ON a.officer_id = o.officer_id LEFT JOIN officer_consents c ON c.officer_id = o.officer_id";
+        var officersQuery = Query<OfficerRow>(asOf is null ? $"""
+            SELECT o.officer_id AS OfficerId, o.sector_id AS SectorId, o.role AS Role, st.status AS Status, st.changed_at AS StatusAt, {studyFacts}
+            FROM officers o LEFT JOIN officer_statuses st ON st.officer_id = o.officer_id {studyFactJoins} {Filter("o.officer_id")}
+            """ : $"""
+            SELECT o.officer_id AS OfficerId, o.sector_id AS SectorId, o.role AS Role,
+                   (SELECT h.status FROM officer_status_history h WHERE h.officer_id = o.officer_id AND h.changed_at <= @asOf
+                    ORDER BY h.changed_at DESC, h.id DESC LIMIT 1) AS Status,
+                   (SELECT MAX(h.changed_at) FROM officer_status_history h WHERE h.officer_id = o.officer_id AND h.changed_at <= @asOf) AS StatusAt,
+                   {studyFacts}
+            FROM officers o {studyFactJoins} {Filter("o.officer_id")}
             """);
         // Only the sectors these officers are or were in (every sector when reading everyone).
         var armsQuery = Query<ArmRow>($"""
@@ -71,7 +90,7 @@ public static class DosageLedger
             """);
         var firstStatusesQuery = Query<FirstStatusRow>($"""
             SELECT officer_id AS OfficerId, status AS Status, MIN(changed_at) AS At FROM officer_status_history
-            WHERE status IN ('sms_opted_out', 'withdrawn') {Filter("officer_id", "AND")} GROUP BY officer_id, status
+            WHERE status IN ('sms_opted_out', 'withdrawn') {Filter("officer_id", "AND")} {AsOf("changed_at")} GROUP BY officer_id, status
             """);
         var closedTrainingQuery = Query<ClosedTrainingRow>($"""
             SELECT officer_id AS OfficerId,
@@ -87,13 +106,19 @@ public static class DosageLedger
             WHERE s.status <> 'cancelled' AND NOT EXISTS (SELECT 1 FROM cohort_officer_totals t WHERE t.cohort_id = m.cohort_id)
             {Filter("m.officer_id", "AND")}
             """);
-        var remindersQuery = Run((c, t) => ReadRemindersAsync(c, t, $"""
+        var remindersQuery = Run((c, t) => ReadRemindersAsync(c, t, asOf is null ? $"""
             SELECT r.officer_id, r.number, r.sms_id, r.due_at, r.skip_reason, r.acknowledged_at,
                    s.accepted, s.accepted_at, s.status, s.delivered_at, s.refusal_reason
             FROM reminder_ledger r LEFT JOIN sms_ledger s ON s.sms_id = r.sms_id
             WHERE r.number IS NOT NULL {Filter("r.officer_id", "AND")}
-            """, ids, ct));
-        var logisticsQuery = Query<LogisticsRow>($"""
+            """ : $"""
+            SELECT r.officer_id, r.number, r.sms_id, r.due_at,
+                   CASE WHEN r.skipped_at <= @asOf THEN r.skip_reason END, CASE WHEN r.acknowledged_at <= @asOf THEN r.acknowledged_at END,
+                   NULL, NULL, NULL, NULL, NULL
+            FROM reminder_ledger r
+            WHERE r.number IS NOT NULL {Filter("r.officer_id", "AND")}
+            """, ids, asOf, smsAsOf, ct));
+        var logisticsQuery = smsAsOf is not null ? Task.FromResult(LogisticsOf(smsAsOf)) : Query<LogisticsRow>($"""
             SELECT officer_id AS OfficerId,
                    SUM(CASE WHEN accepted THEN 1 ELSE 0 END) AS Sent,
                    SUM(CASE WHEN status IN ('delivered', 'read') THEN 1 ELSE 0 END) AS Delivered,
@@ -125,22 +150,29 @@ public static class DosageLedger
         foreach (var officerId in everyone)
             rows.Add(Row(officerId, byId.GetValueOrDefault(officerId), arms, transfers[officerId], firstStatuses[officerId],
                 closedTraining.GetValueOrDefault(officerId), openSessions[officerId], reminders.GetValueOrDefault(officerId) ?? [],
-                logistics.GetValueOrDefault(officerId)));
+                logistics.GetValueOrDefault(officerId), asOf));
         return rows;
     }
 
     static DosageRow Row(Guid officerId, OfficerRow? officer, IReadOnlyDictionary<Guid, ArmRow> arms, IEnumerable<TransferRow> transfers,
         IEnumerable<FirstStatusRow> firstStatuses, ClosedTrainingRow? closed, IEnumerable<OpenSessionRow> open, List<ReminderDose> doses,
-        LogisticsRow? logistics)
+        LogisticsRow? logistics, DateTimeOffset? asOf)
     {
         // The sector and arm of randomization, as Enrollment assigned them (OfficerArmsAssigned). An officer known before that
         // event existed: the sector they left by their first transfer after that sector's arms were drawn.
         var sectorId = officer?.RandomizedSectorId ?? officer?.SectorId;
+        var currentSectorId = officer?.SectorId;
         var crossArm = false;
         var moved = officer?.RandomizedSectorId is not null;
+        var movedLater = false;
         foreach (var t in transfers)
         {
-            crossArm |= t.CrossArm;
+            // A transfer after the instant read: the officer was still in the sector it left.
+            if (t.RecordedAt > asOf)
+            {
+                if (!movedLater) (currentSectorId, movedLater) = (t.FromSectorId, true);
+            }
+            else crossArm |= t.CrossArm;
             if (!moved && arms.GetValueOrDefault(t.FromSectorId)?.RandomizedAt is { } drawn && t.RecordedAt >= drawn)
                 (sectorId, moved) = (t.FromSectorId, true);
         }
@@ -197,7 +229,7 @@ public static class DosageLedger
         {
             OfficerId = officerId,
             SectorId = sectorId,
-            CurrentSectorId = officer?.SectorId,
+            CurrentSectorId = currentSectorId,
             Stratum = sectorArm?.Stratum,
             Arm = armOfRandomization,
             EnrolledAfterRandomization = officer?.EnrolledAfterRandomization ?? false,
@@ -235,17 +267,29 @@ public static class DosageLedger
         };
     }
 
+    /// <summary>
+    /// Every officer <see cref="ReadAsync"/> gives a row to when reading everyone: the enrolled, and those whose reminders,
+    /// logistics SMS or closed training arrived before their enrollment.
+    /// </summary>
+    public const string KnownOfficersSql = """
+        SELECT officer_id FROM officers
+        UNION SELECT officer_id FROM reminder_ledger WHERE number IS NOT NULL
+        UNION SELECT officer_id FROM sms_ledger WHERE purpose = 'logistics'
+        UNION SELECT officer_id FROM cohort_officer_totals
+        """;
+
     static readonly IReadOnlyDictionary<string, int> EmptyReasons = new Dictionary<string, int>();
 
     /// <summary>
     /// The per-reminder rows, the one large result (officers × reminders): read with the typed getters both drivers have
     /// (a uuid and a timestamp per column, stored as text on SQLite), grouped by officer and ordered by number.
     /// </summary>
+    /// <remarks>With <paramref name="smsAsOf"/>, each reminder's SMS columns come from it rather than from the query.</remarks>
     static async Task<Dictionary<Guid, List<ReminderDose>>> ReadRemindersAsync(DbConnection connection, DbTransaction? transaction, string sql,
-        Array? ids, CancellationToken ct)
+        Array? ids, DateTimeOffset? asOf, IReadOnlyDictionary<Guid, SmsAsOf>? smsAsOf, CancellationToken ct)
     {
         var byOfficer = new Dictionary<Guid, List<ReminderDose>>();
-        await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, new { ids }, transaction, cancellationToken: ct)))
+        await using (var reader = await connection.ExecuteReaderAsync(new CommandDefinition(sql, new { ids, asOf }, transaction, cancellationToken: ct)))
         {
             while (await reader.ReadAsync(ct))
             {
@@ -263,6 +307,10 @@ public static class DosageLedger
                     DeliveredAt = Time(reader, 9),
                     RefusalReason = reader.IsDBNull(10) ? null : reader.GetString(10),
                 };
+                if (smsAsOf is not null)
+                    row = smsAsOf.TryGetValue(row.SmsId, out var sms)
+                        ? row with { Accepted = sms.Accepted, AcceptedAt = sms.AcceptedAt, Status = sms.Status, DeliveredAt = sms.DeliveredAt, RefusalReason = sms.RefusalReason }
+                        : row;
                 if (!byOfficer.TryGetValue(row.OfficerId, out var doses)) byOfficer[row.OfficerId] = doses = new List<ReminderDose>(6);
                 doses.Add(Dose(row));
             }
@@ -273,6 +321,87 @@ public static class DosageLedger
 
     static DateTimeOffset? Time(DbDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal).ToUniversalTime();
+
+    /// <summary>One SMS as it stood at an instant: what <c>sms_ledger</c> would hold had only the events dated by then been folded.</summary>
+    sealed class SmsAsOf
+    {
+        public Guid OfficerId { get; init; }
+        public string Purpose { get; init; } = "";
+        public bool Accepted { get; set; }
+        public DateTimeOffset? AcceptedAt { get; set; }
+        public string? Status { get; set; }
+        public int Rank { get; set; }
+        public DateTimeOffset? DeliveredAt { get; set; }
+        public string? RefusalReason { get; set; }
+    }
+
+    /// <summary>
+    /// Each SMS of the officers read, folded from its <c>sms_status_history</c> entries dated at or before
+    /// <paramref name="asOf"/> (an event's own time: the provider's acceptance, the carrier's receipt), in the order they
+    /// were folded and by the same rules as SmsLedger's consumers. A receipt dated before the instant counts however late
+    /// it arrived; a send after it does not.
+    /// </summary>
+    static async Task<IReadOnlyDictionary<Guid, SmsAsOf>> ReadSmsAsOfAsync(DbConnection connection, DbTransaction? transaction, string officerFilter,
+        Array? ids, DateTimeOffset asOf, CancellationToken ct)
+    {
+        var events = await connection.QueryAsync<SmsEventRow>(new CommandDefinition($"""
+            SELECT h.sms_id AS SmsId, l.officer_id AS OfficerId, l.purpose AS Purpose, h.event AS Event, h.status AS Status,
+                   h.detail AS Detail, h.occurred_at AS OccurredAt
+            FROM sms_status_history h JOIN sms_ledger l ON l.sms_id = h.sms_id
+            WHERE h.occurred_at <= @asOf {officerFilter}
+            ORDER BY h.id
+            """, new { ids, asOf }, transaction, cancellationToken: ct));
+        var bySms = new Dictionary<Guid, SmsAsOf>();
+        foreach (var e in events)
+        {
+            if (!bySms.TryGetValue(e.SmsId, out var sms)) bySms[e.SmsId] = sms = new SmsAsOf { OfficerId = e.OfficerId, Purpose = e.Purpose };
+            var rank = SmsStatuses.Rank(e.Status);
+            switch (e.Event)
+            {
+                case "accepted":
+                    (sms.Accepted, sms.AcceptedAt) = (true, e.OccurredAt);
+                    if (sms.Rank < rank) (sms.Status, sms.Rank) = (e.Status, rank);
+                    break;
+                case "status":
+                    sms.Accepted = true;
+                    sms.AcceptedAt ??= e.OccurredAt;
+                    if (sms.Rank < rank)
+                    {
+                        (sms.Status, sms.Rank) = (e.Status, rank);
+                        if (e.Status == "delivered") sms.DeliveredAt = e.OccurredAt;
+                    }
+                    break;
+                case "failed":
+                    if (sms.Rank < rank) (sms.Status, sms.Rank) = (e.Status, rank);
+                    break;
+                case "refused":
+                    sms.RefusalReason = e.Detail;
+                    break;
+            }
+        }
+        return bySms;
+    }
+
+    /// <summary>The logistics counts of the ledger's query, over SMS read as of an instant.</summary>
+    static List<LogisticsRow> LogisticsOf(IReadOnlyDictionary<Guid, SmsAsOf> sms) =>
+        sms.Values.Where(s => s.Purpose == SmsPurposes.Logistics).GroupBy(s => s.OfficerId).Select(g => new LogisticsRow
+        {
+            OfficerId = g.Key,
+            Sent = g.Count(s => s.Accepted),
+            Delivered = g.Count(s => s.Status is "delivered" or "read"),
+            Failed = g.Count(s => s.Status is "failed" or "undelivered" or "canceled"),
+        }).ToList();
+
+    sealed record SmsEventRow
+    {
+        public Guid SmsId { get; init; }
+        public Guid OfficerId { get; init; }
+        public string Purpose { get; init; } = "";
+        public string Event { get; init; } = "";
+        public string? Status { get; init; }
+        public string? Detail { get; init; }
+        public DateTimeOffset OccurredAt { get; init; }
+    }
 
     /// <summary>What the SMS shows wins (it was sent); else Messaging's refusal, else the Scheduler's skip or cancellation.</summary>
     static ReminderDose Dose(ReminderRow r)

@@ -1,10 +1,12 @@
 using MassTransit;
 using Reminders.Contracts;
 using Reminders.Platform.Data;
+using Reminders.Scheduler.Training;
 
 namespace Reminders.Scheduler.Officers;
 
-public sealed class OfficerChangedConsumer([FromKeyedServices(SchedulerService.Name)] ServiceDatabase database) : IConsumer<OfficerChanged>
+public sealed class OfficerChangedConsumer([FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, RoleChanges roleChanges)
+    : IConsumer<OfficerChanged>
 {
     public async Task Consume(ConsumeContext<OfficerChanged> context)
     {
@@ -18,6 +20,7 @@ public sealed class OfficerChangedConsumer([FromKeyedServices(SchedulerService.N
             UPDATE officers SET role = @Role, role_changed_at = @ChangedAt
             WHERE officer_id = @OfficerId AND (role_changed_at IS NULL OR role_changed_at <= @ChangedAt)
             """, message, ct);
+        await roleChanges.PlaceAfterRoleChangeAsync(work, message.OfficerId, ct);
         await work.CommitAsync(ct);
     }
 }

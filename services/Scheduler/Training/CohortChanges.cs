@@ -182,8 +182,19 @@ public sealed class CohortChanges(
     /// <summary>Puts an officer into another cohort of their sector and role (or into a first one), before either has started.</summary>
     public async Task<ChangeResult> MoveOfficerAsync(Guid officerId, Guid toCohortId, string reason, string by, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
         await using var work = await BeginAsync(ct);
+        var result = await MoveOfficerInAsync(work, officerId, toCohortId, reason, by, clock.GetUtcNow(), ct);
+        await work.CommitAsync(ct);
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="MoveOfficerAsync"/> inside the caller's transaction, which holds <see cref="PlanLock"/>. Every check is made
+    /// before anything is written, so a <see cref="PlanningRefused"/> leaves the transaction as it was.
+    /// </summary>
+    internal async Task<ChangeResult> MoveOfficerInAsync(UnitOfWork work, Guid officerId, Guid toCohortId, string reason, string by, DateTimeOffset now,
+        CancellationToken ct)
+    {
         var officer = await work.QuerySingleOrDefaultAsync<OfficerRow>("""
             SELECT o.sector_id AS SectorId, o.role AS Role, COALESCE(st.status, 'active') AS Status, a.arm AS Arm
             FROM officers o LEFT JOIN officer_statuses st ON st.officer_id = o.officer_id LEFT JOIN officer_arms a ON a.officer_id = o.officer_id
@@ -230,17 +241,18 @@ public sealed class CohortChanges(
             : logistics.Invitation(officerId, toCohortId, target.Role, first, targetSessions.Count, by, now);
         var messages = new[] { notice, logistics.DayBefore(officerId, toCohortId, target.Role, first, targetSessions.Count, by, now) }.OfType<PlannedSms>().ToList();
         await work.AddPlannedSmsAsync(messages, ct);
-        await work.CommitAsync(ct);
         return new ChangeResult(toCohortId, "officer_moved", messages.Count, cancelled);
     }
 
     // ---- shared steps ----
 
+    /// <summary>The same lock as planning: bookings are checked and taken by one writer at a time.</summary>
+    internal const string PlanLock = "training-plan";
+
     async Task<UnitOfWork> BeginAsync(CancellationToken ct)
     {
         var work = await database.BeginAsync(ct);
-        // The same lock as planning: bookings are checked and taken by one writer at a time.
-        await work.LockAsync("training-plan", ct);
+        await work.LockAsync(PlanLock, ct);
         return work;
     }
 
@@ -357,7 +369,7 @@ public sealed class CohortChanges(
             SELECT DISTINCT officer_id FROM planned_sms WHERE cohort_id = @cohortId AND status = 'dispatched' AND kind IN ('invitation', 'change_notice')
             """, new { cohortId }, ct)];
 
-    static Task RecordAsync(UnitOfWork work, Guid cohortId, string entity, Guid entityId, string change, string? oldValue, string? newValue,
+    internal static Task RecordAsync(UnitOfWork work, Guid cohortId, string entity, Guid entityId, string change, string? oldValue, string? newValue,
         string reason, string by, DateTimeOffset now, CancellationToken ct) =>
         work.ExecuteAsync("""
             INSERT INTO plan_changes (cohort_id, entity, entity_id, change, old_value, new_value, reason, changed_by, changed_at)

@@ -100,10 +100,10 @@ public sealed class AttendanceHost : IAsyncDisposable
         return id;
     }
 
-    public async Task<IReadOnlyList<DosageRow>> ReadLedgerAsync(IReadOnlyCollection<Guid>? officerIds = null)
+    public async Task<IReadOnlyList<DosageRow>> ReadLedgerAsync(IReadOnlyCollection<Guid>? officerIds = null, DateTimeOffset? asOf = null)
     {
         await using var connection = await Database.OpenAsync();
-        return await DosageLedger.ReadAsync(connection, null, officerIds, CancellationToken.None);
+        return await DosageLedger.ReadAsync(connection, null, officerIds, CancellationToken.None, asOf: asOf);
     }
 
     public async Task<T> ScalarAsync<T>(string sql, object? param = null)
