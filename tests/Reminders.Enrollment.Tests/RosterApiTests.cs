@@ -371,7 +371,7 @@ public sealed class RosterApiTests : IAsyncLifetime
         foreach (var enrolled in app.Bus.Published<OfficerEnrolled>())
         {
             using var json = JsonDocument.Parse(JsonSerializer.Serialize(enrolled, JsonSerializerOptions.Web));
-            Assert.Equal(["officerId", "sectorId", "role", "enrolledAt"], json.RootElement.EnumerateObject().Select(p => p.Name));
+            Assert.Equal(["officerId", "sectorId", "role", "enrolledAt", "consent"], json.RootElement.EnumerateObject().Select(p => p.Name));
             Assert.Contains(enrolled.OfficerId, officers.Select(o => o.Id));
         }
         // No published event of any type carries a phone, a name or a badge.

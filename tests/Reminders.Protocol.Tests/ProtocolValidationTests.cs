@@ -49,7 +49,7 @@ public sealed class ProtocolValidationTests
     }
 
     [Theory]
-    [InlineData("$", "comments", "comments: unknown field; the fields here are version, schemaVersion, timeZone, quietHours, training, calendar, logistics, reminders, keywords")]
+    [InlineData("$", "comments", "comments: unknown field; the fields here are version, schemaVersion, timeZone, quietHours, training, calendar, logistics, reminders, keywords, transfers")]
     [InlineData("quietHours", "begin", "quietHours.begin: unknown field; the fields here are start, end")]
     [InlineData("quietHours", "Start", "quietHours.Start: unknown field (did you mean \"start\"?)")]
     [InlineData("reminders", "endLine", "reminders.endLine: unknown field (did you mean \"endline\"?)")]
