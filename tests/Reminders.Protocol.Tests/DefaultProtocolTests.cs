@@ -115,10 +115,14 @@ public sealed class DefaultProtocolTests
     }
 
     [Fact]
-    public void The_invitation_asks_the_officer_to_reply_OK_to_confirm()
+    public void The_invitation_asks_the_officer_to_confirm_with_an_acknowledgment_keyword_and_stays_one_segment()
     {
-        foreach (var role in StudyRoles.All)
-            Assert.Contains("Responda OK para confirmar", Protocol.Logistics.Invitation.For(role).Text);
+        // "Confirme con OK." is the shortest ask: any longer one takes the worst case (a 40-character venue on a Wednesday
+        // in September) past 160 characters, and every invitation to two segments.
+        var invitation = Protocol.TemplateMeasurements.Single(m => m.Path == "logistics.invitation");
+        Assert.Contains("Confirme con OK.", invitation.WorstCaseText);
+        Assert.Equal(KeywordCategory.Acknowledge, Protocol.Keywords.Classify("OK"));
+        Assert.Equal(160, invitation.Measure.Length);
     }
 
     [Fact]

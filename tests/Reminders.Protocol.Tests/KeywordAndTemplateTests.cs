@@ -94,8 +94,8 @@ public sealed class KeywordAndTemplateTests
             [SmsPlaceholders.Sede] = "Academia Iztapalapa",
         });
 
-        Assert.Equal("Curso de Justicia Procedimental: jueves 10 de septiembre, 09:00 h, en Academia Iztapalapa. Responda OK para confirmar. Atte. SSC-CDMX", text);
-        Assert.Equal(new SmsMeasure(SmsEncodingKind.Gsm7, 1, 133), SmsEncoding.Measure(text));
+        Assert.Equal("Curso de Justicia Procedimental: inicia el jueves 10 de septiembre a las 09:00 h en Academia Iztapalapa. Confirme con OK. Atte. SSC-CDMX", text);
+        Assert.Equal(new SmsMeasure(SmsEncodingKind.Gsm7, 1, 136), SmsEncoding.Measure(text));
         Assert.Equal(["fecha", "hora", "sede"], invitation.Placeholders.AsEnumerable());
     }
 

@@ -288,9 +288,9 @@ public sealed class ProtocolValidationTests
         var warnings = protocol.Warnings.Select(w => w.ToString()).ToList();
 
         var invitation = protocol.TemplateMeasurements.Single(m => m.Path == "logistics.invitation");
-        Assert.Equal(new SmsMeasure(SmsEncodingKind.Ucs2, 3, 154), invitation.Measure);
+        Assert.Equal(new SmsMeasure(SmsEncodingKind.Ucs2, 3, 157), invitation.Measure);
         Assert.Contains("sábado 30 de septiembre", invitation.WorstCaseText);
-        Assert.Contains("logistics.invitation: is UCS-2 because of \"á\" and takes 3 segments with the longest values (154 UCS-2 characters); without those accents it would be GSM-7 and take 1", warnings);
+        Assert.Contains("logistics.invitation: is UCS-2 because of \"á\" and takes 3 segments with the longest values (157 UCS-2 characters); without those accents it would be GSM-7 and take 1", warnings);
     }
 
     [Fact]

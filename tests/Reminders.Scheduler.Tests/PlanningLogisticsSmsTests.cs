@@ -47,7 +47,7 @@ public sealed class PlanningLogisticsSmsTests : IAsyncLifetime
         {
             Assert.Equal(MondayMorning, r.DueAt);
             Assert.Null(r.WindowEndsAt);
-            Assert.Equal("Curso de Justicia Procedimental: lunes 9 de noviembre, 09:00 h, en Sede Norte. Responda OK para confirmar. Atte. SSC-CDMX", r.Body);
+            Assert.Equal("Curso de Justicia Procedimental: inicia el lunes 9 de noviembre a las 09:00 h en Sede Norte. Confirme con OK. Atte. SSC-CDMX", r.Body);
         });
         Assert.All(dayBefore, r =>
         {

@@ -9,7 +9,7 @@ public sealed record ReplyOutcome(string Category, Guid? AcknowledgedSmsId, Guid
 
 /// <summary>
 /// Acts on an officer's reply by the protocol's keywords, in the transaction that stores it: an acknowledgment is tied
-/// to the latest reminder sent to them inside the acknowledgment window (once per reminder); an opt-out goes to
+/// to the latest reminder or logistics SMS sent to them inside the acknowledgment window (once per SMS); an opt-out goes to
 /// Enrollment and gets one confirmation; an opt-in goes to Enrollment; help gets the protocol's answer; anything else
 /// (or a number no officer has) is kept for a person to read. A provider keyword (STOP, START...) is also recorded as
 /// what the provider did; while the provider blocks the number nothing is answered, since it would refuse the answer
@@ -58,19 +58,31 @@ public sealed class InboundReplies(StudyProtocol protocol)
             ORDER BY id DESC LIMIT 1
             """, new { officerId, inboundId }, ct) == "block";
 
+    /// <summary>
+    /// Ties the OK to the latest reminder or logistics SMS the provider took inside the window: a reminder's is counted as
+    /// its acknowledgment, a logistics SMS's goes to the Scheduler (the invitation asks for an OK to confirm).
+    /// </summary>
     async Task<ReplyOutcome> AcknowledgeAsync(UnitOfWork work, Guid officerId, string body, DateTimeOffset receivedAt, CancellationToken ct)
     {
         var since = receivedAt.AddDays(-protocol.Keywords.AcknowledgeWindowDays);
-        var reminder = await work.QuerySingleOrDefaultAsync<Guid?>("""
-            SELECT sms_id FROM outbound_sms
-            WHERE officer_id = @officerId AND purpose = 'reminder' AND accepted_at IS NOT NULL AND accepted_at >= @since AND accepted_at <= @receivedAt
+        var latest = await work.QuerySingleOrDefaultAsync<AnsweredSms>("""
+            SELECT sms_id AS SmsId, purpose AS Purpose FROM outbound_sms
+            WHERE officer_id = @officerId AND purpose IN ('reminder', 'logistics') AND accepted_at IS NOT NULL AND accepted_at >= @since AND accepted_at <= @receivedAt
             ORDER BY accepted_at DESC LIMIT 1
             """, new { officerId, since, receivedAt }, ct);
-        if (reminder is not { } smsId) return new ReplyOutcome(Categories.Acknowledge, null, null);
-        // A second OK to the same reminder is stored, not counted again.
+        if (latest is null) return new ReplyOutcome(Categories.Acknowledge, null, null);
+        var smsId = latest.SmsId;
+        // A second OK to the same SMS is stored, not counted again.
         var already = await work.QuerySingleOrDefaultAsync<long?>("SELECT 1 FROM inbound_sms WHERE acknowledged_sms_id = @smsId LIMIT 1", new { smsId }, ct);
-        if (already is null) work.Publish(new ReminderAcknowledged(smsId, officerId, KeywordRules.Normalize(body), receivedAt));
+        if (already is null && latest.Purpose == SmsPurposes.Reminder) work.Publish(new ReminderAcknowledged(smsId, officerId, KeywordRules.Normalize(body), receivedAt));
+        else if (already is null) work.Publish(new LogisticsSmsAcknowledged(smsId, officerId, KeywordRules.Normalize(body), receivedAt));
         return new ReplyOutcome(Categories.Acknowledge, smsId, null);
+    }
+
+    sealed record AnsweredSms
+    {
+        public Guid SmsId { get; init; }
+        public string Purpose { get; init; } = "";
     }
 
     async Task<ReplyOutcome> OptOutAsync(UnitOfWork work, long inboundId, Guid officerId, string body, bool blocked, bool blocksNow,
