@@ -31,6 +31,7 @@ public static class ProviderSimulatorExtensions
         services.AddSingleton<SenderRateLimiter>();
         services.AddSingleton<MessageCreation>();
         services.AddSingleton<ReplySimulator>();
+        services.AddSingleton<OptOutBlocks>();
 
         services.AddSingleton<CallbackDispatcher>();
         services.AddSingleton<MessageLifecycle>();

@@ -48,6 +48,7 @@ public static class SchedulerService
     {
         bus.AddServiceConsumer<SectorRegisteredConsumer>(Name);
         bus.AddServiceConsumer<CohortAttendanceClosedConsumer>(Name);
+        bus.AddServiceConsumer<LogisticsSmsAcknowledgedConsumer>(Name);
         bus.AddServiceConsumer<OfficerEnrolledConsumer>(Name);
         bus.AddServiceConsumer<SectorsRandomizedConsumer>(Name);
         bus.AddServiceConsumer<RandomizationVoidedConsumer>(Name);

@@ -104,12 +104,12 @@ public sealed class ReplyKeywordTests(SeededLocalHostFixture seeded) : IClassFix
     }
 
     [Fact]
-    public async Task An_OK_when_only_non_reminder_sms_were_sent_is_stored_but_acknowledges_nothing()
+    public async Task An_OK_when_only_a_manual_sms_was_sent_is_stored_but_acknowledges_nothing()
     {
         var officer = await EnrollAsync();
         Assert.Equal("accepted", (await App.SettledAsync(await App.SendSmsAsync(officer.Id, SmsPurposes.Manual, $"Aviso {Guid.NewGuid():N}"))).State);
-        Assert.Equal("accepted", (await App.SettledAsync(await App.SendSmsAsync(officer.Id, SmsPurposes.Logistics, $"Sede {Guid.NewGuid():N}"))).State);
         await using var acknowledged = await BusListener<ReminderAcknowledged>.StartAsync(App);
+        await using var logistics = await BusListener<LogisticsSmsAcknowledged>.StartAsync(App);
         var sid = SmsSteps.NewMessageSid();
 
         await App.PostReplyAsync(sid, officer.Phone, "OK");
@@ -117,6 +117,31 @@ public sealed class ReplyKeywordTests(SeededLocalHostFixture seeded) : IClassFix
 
         var inbound = await App.InboundAsync(sid);
         Assert.Equal(("acknowledge", (string?)null), (inbound!.Category, inbound.AcknowledgedSmsId));
+        Assert.Empty(acknowledged.Received(e => e.OfficerId == officer.Id));
+        Assert.Empty(logistics.Received(e => e.OfficerId == officer.Id));
+    }
+
+    [Fact]
+    public async Task An_OK_after_a_logistics_sms_acknowledges_it_for_the_Scheduler_not_as_a_reminder_and_once()
+    {
+        var officer = await EnrollAsync();
+        await RemindAsync(officer);
+        var invitation = await App.SendSmsAsync(officer.Id, SmsPurposes.Logistics, $"Curso {Guid.NewGuid():N}. Confirme con OK.");
+        Assert.Equal("accepted", (await App.SettledAsync(invitation)).State);
+        Assert.Equal("accepted", (await App.SettledAsync(await App.SendSmsAsync(officer.Id, SmsPurposes.Manual, $"Aviso {Guid.NewGuid():N}"))).State);
+        await using var acknowledged = await BusListener<ReminderAcknowledged>.StartAsync(App);
+        await using var logistics = await BusListener<LogisticsSmsAcknowledged>.StartAsync(App);
+        var (first, second) = (SmsSteps.NewMessageSid(), SmsSteps.NewMessageSid());
+
+        await App.PostReplyAsync(first, officer.Phone, "OK");
+        var published = await logistics.WaitForAsync(e => e.OfficerId == officer.Id);
+        Assert.Equal((invitation, "OK"), (published.SmsId, published.Reply));
+        await App.PostReplyAsync(second, officer.Phone, "Sí");
+        await App.SettleAsync(officer);
+
+        Assert.Equal(invitation.ToString(), (await App.InboundAsync(first))!.AcknowledgedSmsId);
+        Assert.Equal(invitation.ToString(), (await App.InboundAsync(second))!.AcknowledgedSmsId);
+        Assert.Single(logistics.Received(e => e.OfficerId == officer.Id));
         Assert.Empty(acknowledged.Received(e => e.OfficerId == officer.Id));
     }
 

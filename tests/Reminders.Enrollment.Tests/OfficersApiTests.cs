@@ -240,6 +240,56 @@ public sealed class OfficersApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ALTA_after_a_STOP_that_blocked_at_the_provider_leaves_the_officer_opted_out_and_START_makes_them_active()
+    {
+        var juan = await app.OfficerAsync("B-002");
+        var at = DateTimeOffset.UtcNow;
+
+        await DeliverAsync(new SmsOptOutRequested(juan.Id, "STOP", at, BlockedAtProvider: true));
+        await DeliverAsync(new SmsOptInRequested(juan.Id, "ALTA", at.AddSeconds(1)));
+
+        Assert.Equal("sms_opted_out", (await app.OfficerAsync("B-002")).Status);
+        Assert.Equal("replied STOP (blocked at the provider until START)", (await app.OfficerDetailAsync(juan.Id)).StatusHistory.Last().Reason);
+
+        await DeliverAsync(new SmsOptInRequested(juan.Id, "START", at.AddSeconds(2), UnblockedAtProvider: true));
+
+        Assert.Equal("active", (await app.OfficerAsync("B-002")).Status);
+        Assert.Equal(0, await app.CountAsync($"SELECT COUNT(*) FROM officers WHERE id = '{juan.Id}' AND sms_blocked_at_provider"));
+    }
+
+    [Fact]
+    public async Task A_21610_blocks_at_the_provider_so_ALTA_alone_does_not_make_the_officer_active()
+    {
+        var juan = await app.OfficerAsync("B-002");
+        var at = DateTimeOffset.UtcNow;
+
+        await DeliverAsync(new SmsNumberRejected(juan.Id, Guid.NewGuid(), 21610, at));
+        await DeliverAsync(new SmsOptInRequested(juan.Id, "ALTA", at.AddSeconds(1)));
+
+        Assert.Equal("sms_opted_out", (await app.OfficerAsync("B-002")).Status);
+        await DeliverAsync(new SmsOptInRequested(juan.Id, "YES", at.AddSeconds(2), UnblockedAtProvider: true));
+        Assert.Equal("active", (await app.OfficerAsync("B-002")).Status);
+    }
+
+    [Fact]
+    public async Task A_21610_from_before_a_START_that_arrives_after_it_does_not_block_again()
+    {
+        var juan = await app.OfficerAsync("B-002");
+        var at = DateTimeOffset.UtcNow;
+        await DeliverAsync(new SmsOptOutRequested(juan.Id, "BAJA", at));
+        await DeliverAsync(new SmsOptInRequested(juan.Id, "START", at.AddSeconds(2), UnblockedAtProvider: true));
+
+        // The provider refused a send before the START reached it; the rejection's event arrives last.
+        await DeliverAsync(new SmsNumberRejected(juan.Id, Guid.NewGuid(), 21610, at.AddSeconds(1)));
+        Assert.Equal(0, await app.CountAsync($"SELECT COUNT(*) FROM officers WHERE id = '{juan.Id}' AND sms_blocked_at_provider"));
+        Assert.Equal("active", (await app.OfficerAsync("B-002")).Status);
+
+        await DeliverAsync(new SmsOptOutRequested(juan.Id, "BAJA", at.AddSeconds(3)));
+        await DeliverAsync(new SmsOptInRequested(juan.Id, "ALTA", at.AddSeconds(4)));
+        Assert.Equal("active", (await app.OfficerAsync("B-002")).Status);
+    }
+
+    [Fact]
     public async Task A_keyword_for_an_unknown_officer_changes_nothing()
     {
         await DeliverAsync(new SmsOptOutRequested(Guid.NewGuid(), "BAJA", DateTimeOffset.UtcNow));

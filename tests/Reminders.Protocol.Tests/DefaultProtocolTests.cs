@@ -84,12 +84,45 @@ public sealed class DefaultProtocolTests
     {
         var keywords = Protocol.Keywords;
         Assert.Equal(["OK", "SI", "SÍ", "RECIBIDO", "1"], keywords.Acknowledge.AsEnumerable());
-        Assert.Equal(["BAJA", "ALTO", "STOP", "CANCELAR"], keywords.OptOut.AsEnumerable());
+        Assert.Equal(["BAJA", "ALTO", "CANCELAR"], keywords.OptOut.AsEnumerable());
         Assert.Equal(["ALTA"], keywords.OptIn.AsEnumerable());
         Assert.Equal(["AYUDA"], keywords.Help.AsEnumerable());
         Assert.Equal(7, keywords.AcknowledgeWindowDays);
         Assert.Contains("ALTA", keywords.OptOutConfirmation.Officer.Text);
         Assert.Contains("BAJA", keywords.HelpReply.Commander.Text);
+    }
+
+    [Fact]
+    public void The_default_provider_keywords_are_Twilios_and_ours_are_not_among_them()
+    {
+        var keywords = Protocol.Keywords;
+        Assert.Equal(["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"], keywords.ProviderOptOut.AsEnumerable());
+        Assert.Equal(["START", "UNSTOP", "YES"], keywords.ProviderOptIn.AsEnumerable());
+        Assert.All(keywords.OptOut.Concat(keywords.OptIn), k => Assert.Equal(ProviderAction.None, keywords.AtProvider(k)));
+    }
+
+    [Fact]
+    public void The_help_text_names_the_word_that_lifts_the_providers_block_and_the_confirmation_names_ours()
+    {
+        foreach (var role in StudyRoles.All)
+        {
+            var help = Protocol.Keywords.HelpReply.For(role).Text;
+            // After STOP only START lifts the provider's block; after BAJA, ALTA does.
+            Assert.Contains("STOP, responda START", help);
+            Assert.Contains("ALTA", help);
+            Assert.Contains("responda ALTA", Protocol.Keywords.OptOutConfirmation.For(role).Text);
+        }
+    }
+
+    [Fact]
+    public void The_invitation_asks_the_officer_to_confirm_with_an_acknowledgment_keyword_and_stays_one_segment()
+    {
+        // "Confirme con OK." is the shortest ask: any longer one takes the worst case (a 40-character venue on a Wednesday
+        // in September) past 160 characters, and every invitation to two segments.
+        var invitation = Protocol.TemplateMeasurements.Single(m => m.Path == "logistics.invitation");
+        Assert.Contains("Confirme con OK.", invitation.WorstCaseText);
+        Assert.Equal(KeywordCategory.Acknowledge, Protocol.Keywords.Classify("OK"));
+        Assert.Equal(160, invitation.Measure.Length);
     }
 
     [Fact]

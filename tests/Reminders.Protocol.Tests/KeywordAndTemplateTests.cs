@@ -16,7 +16,15 @@ public sealed class KeywordAndTemplateTests
     [InlineData("Alto.", KeywordCategory.OptOut)]
     [InlineData("stop", KeywordCategory.OptOut)]
     [InlineData("Cancelar", KeywordCategory.OptOut)]
+    [InlineData("STOPALL", KeywordCategory.OptOut)]
+    [InlineData("Unsubscribe", KeywordCategory.OptOut)]
+    [InlineData("cancel", KeywordCategory.OptOut)]
+    [InlineData("END", KeywordCategory.OptOut)]
+    [InlineData("quit", KeywordCategory.OptOut)]
     [InlineData("alta", KeywordCategory.OptIn)]
+    [InlineData("START", KeywordCategory.OptIn)]
+    [InlineData("unstop", KeywordCategory.OptIn)]
+    [InlineData("Yes", KeywordCategory.OptIn)]
     [InlineData("¿Ayuda?", KeywordCategory.Help)]
     [InlineData("Gracias, ahí estaré", KeywordCategory.None)]
     [InlineData("si voy", KeywordCategory.None)]
@@ -26,6 +34,32 @@ public sealed class KeywordAndTemplateTests
     public void A_reply_is_classified_ignoring_case_accents_spaces_and_punctuation(string? reply, KeywordCategory expected)
     {
         Assert.Equal(expected, Protocol.Keywords.Classify(reply));
+    }
+
+    [Theory]
+    [InlineData("STOP", ProviderAction.Block)]
+    [InlineData(" stop ", ProviderAction.Block)]
+    [InlineData("StopAll", ProviderAction.Block)]
+    [InlineData("UNSUBSCRIBE", ProviderAction.Block)]
+    [InlineData("cancel", ProviderAction.Block)]
+    [InlineData("End", ProviderAction.Block)]
+    [InlineData("QUIT", ProviderAction.Block)]
+    [InlineData("START", ProviderAction.Unblock)]
+    [InlineData("unstop", ProviderAction.Unblock)]
+    [InlineData("yes", ProviderAction.Unblock)]
+    // Ours: the provider neither blocks nor unblocks on them.
+    [InlineData("BAJA", ProviderAction.None)]
+    [InlineData("ALTO", ProviderAction.None)]
+    [InlineData("CANCELAR", ProviderAction.None)]
+    [InlineData("ALTA", ProviderAction.None)]
+    // The provider acts only on a message that is the keyword alone.
+    [InlineData("stop please", ProviderAction.None)]
+    [InlineData("Stop.", ProviderAction.None)]
+    [InlineData("OK", ProviderAction.None)]
+    [InlineData(null, ProviderAction.None)]
+    public void The_provider_blocks_on_its_opt_out_keywords_and_unblocks_only_on_its_opt_in_keywords(string? reply, ProviderAction expected)
+    {
+        Assert.Equal(expected, Protocol.Keywords.AtProvider(reply));
     }
 
     [Theory]

@@ -389,6 +389,35 @@ public sealed class ProtocolValidationTests
         Assert.Equal([expected], ErrorsWith(p => p.Obj("keywords")[category] = JsonNode.Parse(value)));
     }
 
+    [Theory]
+    [InlineData("providerOptOut", "[\"STOP\", \"ALTA\"]", "keywords.providerOptOut[1]: \"ALTA\" is already a keyword of optIn (keywords.optIn[0]) once case, accents, spaces and punctuation are ignored; a reply must mean one thing")]
+    [InlineData("providerOptIn", "[\"START\", \"ok\"]", "keywords.providerOptIn[1]: \"ok\" is already a keyword of acknowledge (keywords.acknowledge[0]) once case, accents, spaces and punctuation are ignored; a reply must mean one thing")]
+    [InlineData("providerOptIn", "[]", "keywords.providerOptIn: must list at least one keyword")]
+    public void Provider_keyword_lists_mean_opt_out_and_opt_in_and_overlap_nothing_else(string category, string value, string expected)
+    {
+        Assert.Equal([expected], ErrorsWith(p => p.Obj("keywords")[category] = JsonNode.Parse(value)));
+    }
+
+    [Fact]
+    public void A_provider_keyword_may_also_be_one_of_ours_with_the_same_meaning()
+    {
+        var protocol = ProtocolLoader.Load(With(p => p.Obj("keywords").Arr("optOut").Add("stop")));
+
+        Assert.Equal(KeywordCategory.OptOut, protocol.Keywords.Classify("STOP"));
+        Assert.Equal(ProviderAction.Block, protocol.Keywords.AtProvider("STOP"));
+    }
+
+    [Fact]
+    public void Without_provider_lists_Twilios_keywords_apply_and_none_of_them_may_mean_anything_else()
+    {
+        var keywords = ProtocolLoader.Load(With(p => { p.Obj("keywords").Remove("providerOptOut"); p.Obj("keywords").Remove("providerOptIn"); })).Keywords;
+        Assert.Equal(KeywordRules.TwilioOptOut, keywords.ProviderOptOut);
+        Assert.Equal(KeywordRules.TwilioOptIn, keywords.ProviderOptIn);
+
+        Assert.Equal(["keywords.acknowledge[5]: \"YES\" is an optIn keyword at the provider (Twilio's default keywords.providerOptIn); a reply must mean one thing"],
+            ErrorsWith(p => { p.Obj("keywords").Remove("providerOptIn"); p.Obj("keywords").Arr("acknowledge").Add("Yes"); }));
+    }
+
     [Fact]
     public void Spelling_variants_inside_one_category_are_fine()
     {

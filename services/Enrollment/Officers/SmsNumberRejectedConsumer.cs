@@ -6,7 +6,7 @@ namespace Reminders.Enrollment.Officers;
 
 /// <summary>
 /// The provider refused an officer's number for good: the status becomes wrong_number until the roster fixes it, or
-/// sms_opted_out when the carrier says the number opted out.
+/// sms_opted_out when the carrier says the number opted out (recorded as blocked at the provider: only START lifts it).
 /// </summary>
 public sealed class SmsNumberRejectedConsumer([FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database) : IConsumer<SmsNumberRejected>
 {
@@ -17,8 +17,11 @@ public sealed class SmsNumberRejectedConsumer([FromKeyedServices(EnrollmentServi
         var (message, ct) = (context.Message, context.CancellationToken);
         await using var work = await database.BeginAsync(ct);
         if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(SmsNumberRejectedConsumer), ct)) return;
-        var current = await work.QuerySingleOrDefaultAsync<string?>(
-            $"SELECT status FROM officers WHERE id = @OfficerId {work.Dialect.ForUpdate()}", new { message.OfficerId }, ct);
+        var current = (await ProviderBlocks.ReadForUpdateAsync(work, message.OfficerId, ct))?.Status;
+        // The provider refuses every SMS to the number until START, UNSTOP or YES comes from it; a refusal from before a
+        // START that reached us first is history, not the number's state.
+        if (current is not null && message.ErrorCode == CarrierOptOut && !await ProviderBlocks.RecordAsync(work, message.OfficerId, true, message.RejectedAt, ct))
+            current = null;
         // 21610: the number opted out at the carrier (it sent STOP to our sender); anything else: the number cannot take SMS.
         var (status, reason, from) = message.ErrorCode == CarrierOptOut
             ? (OfficerStatuses.SmsOptedOut, $"the provider reports the number opted out ({message.ErrorCode})", new[] { OfficerStatuses.Active, OfficerStatuses.WrongNumber })

@@ -4,7 +4,11 @@ using Reminders.Platform.Data;
 
 namespace Reminders.Enrollment.Officers;
 
-/// <summary>The opt-in keyword (ALTA) is the only reply that undoes an opt-out; it changes no other status.</summary>
+/// <summary>
+/// An opt-in keyword is the only reply that undoes an opt-out; it changes no other status. While the provider blocks
+/// the number (after STOP or a 21610) only START, UNSTOP or YES lift the block, so ALTA leaves the officer opted out:
+/// an active status would promise SMS the provider refuses.
+/// </summary>
 public sealed class SmsOptInRequestedConsumer([FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database) : IConsumer<SmsOptInRequested>
 {
     public async Task Consume(ConsumeContext<SmsOptInRequested> context)
@@ -12,10 +16,13 @@ public sealed class SmsOptInRequestedConsumer([FromKeyedServices(EnrollmentServi
         var (message, ct) = (context.Message, context.CancellationToken);
         await using var work = await database.BeginAsync(ct);
         if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(SmsOptInRequestedConsumer), ct)) return;
-        var current = await work.QuerySingleOrDefaultAsync<string?>(
-            $"SELECT status FROM officers WHERE id = @OfficerId {work.Dialect.ForUpdate()}", new { message.OfficerId }, ct);
-        if (current == OfficerStatuses.SmsOptedOut)
-            await OfficerStatusChanges.ChangeAsync(work, message.OfficerId, current, OfficerStatuses.Active, StatusSources.Keyword,
+        var officer = await ProviderBlocks.ReadForUpdateAsync(work, message.OfficerId, ct);
+        if (officer is null) { await work.CommitAsync(ct); return; }
+        var blocked = message.UnblockedAtProvider
+            ? await ProviderBlocks.RecordAsync(work, message.OfficerId, false, message.ReceivedAt, ct)
+            : officer.BlockedAtProvider;
+        if (officer.Status == OfficerStatuses.SmsOptedOut && !blocked)
+            await OfficerStatusChanges.ChangeAsync(work, message.OfficerId, officer.Status, OfficerStatuses.Active, StatusSources.Keyword,
                 "sms", $"replied {message.Keyword}", message.ReceivedAt, ct);
         await work.CommitAsync(ct);
     }

@@ -4,7 +4,10 @@ using Reminders.Platform.Data;
 
 namespace Reminders.Enrollment.Officers;
 
-/// <summary>An opt-out keyword: an active officer (or one with a wrong number) stops receiving SMS.</summary>
+/// <summary>
+/// An opt-out keyword: an active officer (or one with a wrong number) stops receiving SMS. A STOP-family keyword also
+/// records that the provider now blocks the number, which only START, UNSTOP or YES lift.
+/// </summary>
 public sealed class SmsOptOutRequestedConsumer([FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database) : IConsumer<SmsOptOutRequested>
 {
     public async Task Consume(ConsumeContext<SmsOptOutRequested> context)
@@ -12,11 +15,12 @@ public sealed class SmsOptOutRequestedConsumer([FromKeyedServices(EnrollmentServ
         var (message, ct) = (context.Message, context.CancellationToken);
         await using var work = await database.BeginAsync(ct);
         if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(SmsOptOutRequestedConsumer), ct)) return;
-        var current = await work.QuerySingleOrDefaultAsync<string?>(
-            $"SELECT status FROM officers WHERE id = @OfficerId {work.Dialect.ForUpdate()}", new { message.OfficerId }, ct);
-        if (current is OfficerStatuses.Active or OfficerStatuses.WrongNumber)
-            await OfficerStatusChanges.ChangeAsync(work, message.OfficerId, current, OfficerStatuses.SmsOptedOut, StatusSources.Keyword,
-                "sms", $"replied {message.Keyword}", message.ReceivedAt, ct);
+        var officer = await ProviderBlocks.ReadForUpdateAsync(work, message.OfficerId, ct);
+        if (officer is not null && message.BlockedAtProvider) await ProviderBlocks.RecordAsync(work, message.OfficerId, true, message.ReceivedAt, ct);
+        if (officer?.Status is OfficerStatuses.Active or OfficerStatuses.WrongNumber)
+            await OfficerStatusChanges.ChangeAsync(work, message.OfficerId, officer.Status, OfficerStatuses.SmsOptedOut, StatusSources.Keyword, "sms",
+                message.BlockedAtProvider ? $"replied {message.Keyword} (blocked at the provider until START)" : $"replied {message.Keyword}",
+                message.ReceivedAt, ct);
         await work.CommitAsync(ct);
     }
 }

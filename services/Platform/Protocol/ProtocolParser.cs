@@ -367,17 +367,46 @@ internal static partial class ProtocolParser
         var optOut = KeywordList(r, "optOut", seen, log);
         var optIn = KeywordList(r, "optIn", seen, log);
         var help = KeywordList(r, "help", seen, log);
+        var providerOptOut = ProviderKeywordList(r, "providerOptOut", "optOut", KeywordRules.TwilioOptOut, seen, log);
+        var providerOptIn = ProviderKeywordList(r, "providerOptIn", "optIn", KeywordRules.TwilioOptIn, seen, log);
         var window = Json.Int(r.Required("acknowledgeWindowDays"), "keywords.acknowledgeWindowDays", log, 1, 60);
         var helpReply = Templates(r.Required("helpReply"), "keywords.helpReply", SmsTemplateKind.HelpReply, context);
         var optOutConfirmation = Templates(r.Required("optOutConfirmation"), "keywords.optOutConfirmation", SmsTemplateKind.OptOutConfirmation, context);
         r.RejectUnknown();
-        if (acknowledge is null || optOut is null || optIn is null || help is null || window is null || helpReply is null || optOutConfirmation is null)
+        if (acknowledge is null || optOut is null || optIn is null || help is null || providerOptOut is null || providerOptIn is null
+            || window is null || helpReply is null || optOutConfirmation is null)
             return null;
-        return new KeywordRules(acknowledge.Value, optOut.Value, optIn.Value, help.Value, window.Value, helpReply, optOutConfirmation);
+        return new KeywordRules(acknowledge.Value, optOut.Value, optIn.Value, help.Value, window.Value, helpReply, optOutConfirmation)
+        {
+            ProviderOptOut = providerOptOut.Value,
+            ProviderOptIn = providerOptIn.Value,
+        };
     }
 
-    static ImmutableArray<string>? KeywordList(JsonObjectReader r, string category, Dictionary<string, (string Category, string Path)> seen, IssueLog log)
+    /// <summary>
+    /// The provider's own keywords, which mean <paramref name="meaning"/> (optOut or optIn) to us too. Without the field,
+    /// Twilio's defaults: the provider acts on them whatever the file says, so none may mean anything else here.
+    /// </summary>
+    static ImmutableArray<string>? ProviderKeywordList(JsonObjectReader r, string field, string meaning, ImmutableArray<string> defaults,
+        Dictionary<string, (string Category, string Path)> seen, IssueLog log)
     {
+        if (r.Has(field)) return KeywordList(r, field, seen, log, meaning);
+        r.Optional(field);
+        var ok = true;
+        foreach (var keyword in defaults)
+        {
+            if (!seen.TryGetValue(KeywordRules.Normalize(keyword), out var earlier) || earlier.Category == meaning) continue;
+            log.Error(earlier.Path, $"\"{keyword}\" is an {meaning} keyword at the provider (Twilio's default {r.Child(field)}); a reply must mean one thing");
+            ok = false;
+        }
+        return ok ? defaults : null;
+    }
+
+    static ImmutableArray<string>? KeywordList(JsonObjectReader r, string category, Dictionary<string, (string Category, string Path)> seen, IssueLog log,
+        string? meaning = null)
+    {
+        // A provider list shares its meaning with ours: STOP may be in both optOut and providerOptOut, never in optIn.
+        meaning ??= category;
         var element = r.Required(category);
         if (element is null) return null;
         var listPath = r.Child(category);
@@ -397,13 +426,13 @@ internal static partial class ProtocolParser
                 ok = false;
                 continue;
             }
-            if (seen.TryGetValue(key, out var earlier) && earlier.Category != category)
+            if (seen.TryGetValue(key, out var earlier) && earlier.Category != meaning)
             {
                 log.Error(path, $"\"{keyword}\" is already a keyword of {earlier.Category} ({earlier.Path}) once case, accents, spaces and punctuation are ignored; a reply must mean one thing");
                 ok = false;
                 continue;
             }
-            seen.TryAdd(key, (category, path));
+            seen.TryAdd(key, (meaning, path));
             keywords.Add(keyword);
         }
         return ok ? [.. keywords] : null;

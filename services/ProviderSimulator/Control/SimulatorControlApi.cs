@@ -31,10 +31,11 @@ internal static class SimulatorControlApi
             }
             return TypedResults.Text(writer.ToString(), "text/csv; charset=utf-8", System.Text.Encoding.UTF8);
         });
-        simulator.MapDelete("/messages", (SimulatorLog log, SenderRateLimiter rateLimiter) =>
+        simulator.MapDelete("/messages", (SimulatorLog log, SenderRateLimiter rateLimiter, OptOutBlocks optOuts) =>
         {
             log.Reset();
             rateLimiter.Reset();
+            optOuts.Reset();
             return TypedResults.NoContent();
         });
         simulator.MapGet("/stats", (SimulatorLog log) => TypedResults.Json(log.Stats(), SimulatorJson.Control));

@@ -21,8 +21,11 @@ public sealed record ReplyDelivery(
     int? ReceiverStatus,
     string? Error);
 
-/// <summary>Posts a Twilio-shaped, signed incoming-SMS webhook to <see cref="SimulatorOptions.InboundWebhookUrl"/>.</summary>
-internal sealed partial class ReplySimulator(IHttpClientFactory httpClients, SimulatorLog log, IOptions<SimulatorOptions> options)
+/// <summary>
+/// Posts a Twilio-shaped, signed incoming-SMS webhook to <see cref="SimulatorOptions.InboundWebhookUrl"/>, after applying
+/// Twilio's opt-out and opt-in keywords (<see cref="OptOutBlocks"/>).
+/// </summary>
+internal sealed partial class ReplySimulator(IHttpClientFactory httpClients, SimulatorLog log, OptOutBlocks optOuts, IOptions<SimulatorOptions> options)
 {
     public async Task<(ReplyDelivery? Delivery, string? Problem)> SendAsync(SimulatedReply reply, CancellationToken cancellationToken)
     {
@@ -43,6 +46,8 @@ internal sealed partial class ReplySimulator(IHttpClientFactory httpClients, Sim
         var to = reply.To ?? latest?.From ?? settings.MessagingServiceFrom;
         var service = latest is not null && latest.From == to ? latest.MessagingServiceSid : null;
 
+        // Twilio records the opt-out or opt-in first, then passes the message on to the webhook.
+        optOuts.Apply(reply.From, reply.Body, to, service);
         var sid = "SM" + Guid.NewGuid().ToString("N");
         var webhook = Webhook.Inbound(settings.InboundWebhookUrl, sid, reply.From, to, reply.Body, service, settings.AccountSid, settings.AuthToken);
         int? status = null;

@@ -5,6 +5,7 @@ using Reminders.ProviderSimulator.Delivery;
 using Reminders.ProviderSimulator.Faults;
 using Reminders.ProviderSimulator.Log;
 using Reminders.ProviderSimulator.RateLimiting;
+using Reminders.ProviderSimulator.Replies;
 using Reminders.ProviderSimulator.Segments;
 
 namespace Reminders.ProviderSimulator.Twilio;
@@ -26,6 +27,7 @@ internal sealed partial class MessageCreation(
     MessageLifecycle lifecycle,
     CsvLogFile csvFile,
     SimulatorFaults faults,
+    OptOutBlocks optOuts,
     IOptions<SimulatorOptions> options,
     TimeProvider time)
 {
@@ -136,7 +138,8 @@ internal sealed partial class MessageCreation(
         {
             return TwilioErrors.Landline(to);
         }
-        if (OutcomeRules.Matches(rules.OptedOut, to))
+        // A service's message goes out from the number it picks, so a STOP to that number blocks the service's sends too.
+        if (OutcomeRules.Matches(rules.OptedOut, to) || optOuts.IsBlocked(to, from, service, service is null ? null : options.Value.MessagingServiceFrom))
         {
             return TwilioErrors.OptedOut();
         }

@@ -27,7 +27,11 @@ public static class CohortsApi
         public string? FirstDate { get; init; }
         public string? LastDate { get; init; }
         public long Members { get; init; }
+        /// <summary>Current members who confirmed by replying OK to their invitation (or change notice, or day-before reminder).</summary>
+        public long ConfirmedByReplyingOk { get; init; }
     }
+
+    public sealed record MemberConfirmation(Guid OfficerId, bool Confirmed, DateTimeOffset? ConfirmedAt);
 
     public sealed record SessionView
     {
@@ -62,7 +66,7 @@ public static class CohortsApi
     }
 
     public sealed record CohortDetail(CohortSummary Cohort, IReadOnlyList<SessionView> Sessions, IReadOnlyList<Guid> Members,
-        IReadOnlyList<SmsCount> Sms, IReadOnlyList<ChangeView> Changes);
+        IReadOnlyList<SmsCount> Sms, IReadOnlyList<ChangeView> Changes, IReadOnlyList<MemberConfirmation> Confirmations);
 
     public const int MaxReasonLength = 500;
 
@@ -70,7 +74,7 @@ public static class CohortsApi
     {
         var api = app.MapGroup("/api/scheduler").WithTags("Scheduler").RequireAuthorization(Roles.Manager);
         api.MapGet("/cohorts", List).WithSummary("Cohorts, optionally of one sector (code) and/or status (planned, cancelled).");
-        api.MapGet("/cohorts/{cohortId:guid}", Detail).WithSummary("A cohort with its sessions, members, logistics SMS by kind and status, and every change.");
+        api.MapGet("/cohorts/{cohortId:guid}", Detail).WithSummary("A cohort with its sessions, members, logistics SMS by kind and status, every change, and who confirmed by replying OK.");
         api.MapPost("/cohorts/{cohortId:guid}/move", MoveCohort)
             .WithSummary("Move a cohort not yet started to consecutive working days from start (optionally a new daily startTime); notices are re-planned.");
         api.MapPost("/cohorts/{cohortId:guid}/staff", Restaff)
@@ -118,7 +122,19 @@ public static class CohortsApi
                    changed_by AS ChangedBy, changed_at AS ChangedAt
             FROM plan_changes WHERE cohort_id = @cohortId ORDER BY id
             """, new { cohortId }, cancellationToken: ct));
-        return TypedResults.Ok(new CohortDetail(cohort, sessions.ToList(), members.ToList(), sms.ToList(), changes.ToList()));
+        var confirmations = await connection.QueryAsync<ConfirmationRow>(new CommandDefinition("""
+            SELECT m.officer_id AS OfficerId, f.confirmed_at AS ConfirmedAt
+            FROM cohort_members m LEFT JOIN cohort_confirmations f ON f.cohort_id = m.cohort_id AND f.officer_id = m.officer_id
+            WHERE m.cohort_id = @cohortId AND m.removed_at IS NULL ORDER BY m.officer_id
+            """, new { cohortId }, cancellationToken: ct));
+        return TypedResults.Ok(new CohortDetail(cohort, sessions.ToList(), members.ToList(), sms.ToList(), changes.ToList(),
+            confirmations.Select(c => new MemberConfirmation(c.OfficerId, c.ConfirmedAt is not null, c.ConfirmedAt)).ToList()));
+    }
+
+    sealed record ConfirmationRow
+    {
+        public Guid OfficerId { get; init; }
+        public DateTimeOffset? ConfirmedAt { get; init; }
     }
 
     const string SummarySql = """
@@ -126,7 +142,9 @@ public static class CohortsApi
                v.name AS Venue, t.name AS Trainer,
                (SELECT MIN(local_date) FROM sessions x WHERE x.cohort_id = c.cohort_id AND x.status <> 'cancelled') AS FirstDate,
                (SELECT MAX(local_date) FROM sessions x WHERE x.cohort_id = c.cohort_id AND x.status <> 'cancelled') AS LastDate,
-               (SELECT COUNT(*) FROM cohort_members m WHERE m.cohort_id = c.cohort_id AND m.removed_at IS NULL) AS Members
+               (SELECT COUNT(*) FROM cohort_members m WHERE m.cohort_id = c.cohort_id AND m.removed_at IS NULL) AS Members,
+               (SELECT COUNT(*) FROM cohort_confirmations f WHERE f.cohort_id = c.cohort_id AND EXISTS
+                   (SELECT 1 FROM cohort_members m WHERE m.cohort_id = f.cohort_id AND m.officer_id = f.officer_id AND m.removed_at IS NULL)) AS ConfirmedByReplyingOk
         FROM cohorts c LEFT JOIN sectors s ON s.sector_id = c.sector_id
         JOIN venues v ON v.venue_id = c.venue_id JOIN trainers t ON t.trainer_id = c.trainer_id
         """;
