@@ -48,6 +48,7 @@ public static class AttendanceService
         bus.AddServiceConsumer<SmsRefusedConsumer>(Name);
         bus.AddServiceConsumer<RemindersPlannedConsumer>(Name);
         bus.AddServiceConsumer<ReminderSkippedConsumer>(Name);
+        bus.AddServiceConsumer<ReminderRestoredConsumer>(Name);
         bus.AddServiceConsumer<ReminderAcknowledgedConsumer>(Name);
     }
 

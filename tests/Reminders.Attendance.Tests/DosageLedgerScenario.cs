@@ -89,7 +89,7 @@ public sealed class DosageLedgerScenario
         await AttendAsync(host, B, 1, 0, 180); await AttendAsync(host, B, 2, 0, 180);
         await AttendAsync(host, T, 1, 30, 180); await AttendAsync(host, T, 2, 0, 180); await AttendAsync(host, T, 3, 0, 180);
         await AttendAsync(host, W, 1, 0, 180);
-        var close = await host.PostAsync($"/api/attendance/cohorts/{Cohort}/close", new { }, TrainerKey);
+        var close = await host.PostAsync($"/api/attendance/cohorts/{Cohort}/close", new { }, ManagerKey);
         Assert.True(close.IsSuccessStatusCode, await close.Content.ReadAsStringAsync());
 
         // A's reminder 1: receipts before the plan, out of order, one retried.

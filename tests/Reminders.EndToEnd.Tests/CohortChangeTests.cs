@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Reminders.Platform.Auth;
+using Reminders.Platform.Protocol;
 using Reminders.ProviderSimulator.Log;
 
 namespace Reminders.EndToEnd.Tests;
@@ -26,12 +27,30 @@ public sealed class CohortChangeTests(SeededLocalHostFixture seeded) : IClassFix
         Assert.Equal(count, ProviderMessagesStartingWith(prefix));
     }
 
+    /// <summary>Two weeks after the study's today: the cohort has not started whatever day the suite runs.</summary>
+    DateOnly PlanFrom => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(host.Now(), host.App.Services.GetRequiredService<StudyProtocol>().TimeZone).DateTime).AddDays(14);
+
+    /// <summary>A Monday five or more weeks after the plan starts whose three days are working days: where the cohort is moved to.</summary>
+    DateOnly MoveTo
+    {
+        get
+        {
+            var calendar = host.App.Services.GetRequiredService<WorkingDayCalendar>();
+            var monday = PlanFrom.AddDays(35);
+            while (monday.DayOfWeek != DayOfWeek.Monday || !calendar.ConsecutiveWorkingDays(monday, 3).SequenceEqual([monday, monday.AddDays(1), monday.AddDays(2)]))
+                monday = monday.AddDays(1);
+            return monday;
+        }
+    }
+
+    static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd");
+
     async Task<JsonElement> PlanFirstCohortAsync()
     {
         using var manager = Manager();
         await manager.PostAsJsonAsync("/api/scheduler/venues", new { name = "Academia de Policía, Aula 7", capacity = 30 });
         await manager.PostAsJsonAsync("/api/scheduler/trainers", new { name = "Mtra. Campos" });
-        var plan = await manager.PostAsJsonAsync("/api/scheduler/plans", new { from = "2026-12-07", to = "2026-12-31" });
+        var plan = await manager.PostAsJsonAsync("/api/scheduler/plans", new { from = Iso(PlanFrom), to = Iso(PlanFrom.AddDays(24)) });
         Assert.Equal(HttpStatusCode.Created, plan.StatusCode);
         var cohorts = await manager.GetFromJsonAsync<JsonElement>("/api/scheduler/cohorts");
         return cohorts.EnumerateArray().OrderBy(c => c.GetProperty("firstDate").GetString()).First();
@@ -48,25 +67,27 @@ public sealed class CohortChangeTests(SeededLocalHostFixture seeded) : IClassFix
         await WaitForProviderMessagesAsync("Curso de Justicia Procedimental: inicia", everyone);
 
         using var manager = Manager();
-        var weekend = await manager.PostAsJsonAsync($"/api/scheduler/cohorts/{cohortId}/move", new { start = "2027-01-09", reason = "Aula ocupada" });
+        var monday = MoveTo;
+        string[] movedDays = [Iso(monday), Iso(monday.AddDays(1)), Iso(monday.AddDays(2))];
+        var weekend = await manager.PostAsJsonAsync($"/api/scheduler/cohorts/{cohortId}/move", new { start = Iso(monday.AddDays(-2)), reason = "Aula ocupada" });
         Assert.Equal(HttpStatusCode.BadRequest, weekend.StatusCode);
         Assert.Equal("start", (await weekend.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
-        var noReason = await manager.PostAsJsonAsync($"/api/scheduler/cohorts/{cohortId}/move", new { start = "2027-01-11" });
+        var noReason = await manager.PostAsJsonAsync($"/api/scheduler/cohorts/{cohortId}/move", new { start = Iso(monday) });
         Assert.Equal("reason", (await noReason.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("field").GetString());
 
-        // Monday 11 January 2027, 10:00: every invited member gets one change notice; the pending day-before reminders are re-planned.
-        var moved = await manager.PostAsJsonAsync($"/api/scheduler/cohorts/{cohortId}/move", new { start = "2027-01-11", startTime = "10:00", reason = "Aula en remodelación" });
+        // That Monday, 10:00: every invited member gets one change notice; the pending day-before reminders are re-planned.
+        var moved = await manager.PostAsJsonAsync($"/api/scheduler/cohorts/{cohortId}/move", new { start = Iso(monday), startTime = "10:00", reason = "Aula en remodelación" });
         Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
         var change = await moved.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(members, change.GetProperty("messagesCancelled").GetInt32());
         Assert.Equal(2 * members, change.GetProperty("noticesPlanned").GetInt32());
         await WaitForProviderMessagesAsync("Cambio en su curso", members);
         Assert.All(host.App.Services.GetRequiredService<SimulatorLog>().Snapshot(null).Where(m => m.Body.StartsWith("Cambio en su curso", StringComparison.Ordinal)),
-            m => Assert.Contains("lunes 11 de enero, 10:00 h", m.Body));
+            m => Assert.Contains($"{SmsPlaceholders.FormatFecha(monday)}, 10:00 h", m.Body));
         Assert.Equal(everyone, ProviderMessagesStartingWith("Curso de Justicia Procedimental: inicia"));
 
         var detail = await manager.GetFromJsonAsync<JsonElement>($"/api/scheduler/cohorts/{cohortId}");
-        Assert.Equal(["2027-01-11", "2027-01-12", "2027-01-13"], detail.GetProperty("sessions").EnumerateArray().Select(s => s.GetProperty("date").GetString()));
+        Assert.Equal(movedDays, detail.GetProperty("sessions").EnumerateArray().Select(s => s.GetProperty("date").GetString()));
         var sms = detail.GetProperty("sms").EnumerateArray().ToList();
         Assert.Equal(members, Count(sms, "day_before", "cancelled", "plan_changed"));
         Assert.Equal(members, Count(sms, "day_before", "planned", null));
@@ -79,7 +100,7 @@ public sealed class CohortChangeTests(SeededLocalHostFixture seeded) : IClassFix
         for (var i = 0; i < 100; i++)
         {
             var dates = await host.QueryAsync<string>("attendance", "SELECT local_date FROM sessions WHERE session_id IN @sessionIds ORDER BY local_date", new { sessionIds });
-            if (dates.SequenceEqual(["2027-01-11", "2027-01-12", "2027-01-13"])) break;
+            if (dates.SequenceEqual(movedDays)) break;
             Assert.True(i < 99, $"Attendance still has {string.Join(", ", dates)}");
             await Task.Delay(50);
         }

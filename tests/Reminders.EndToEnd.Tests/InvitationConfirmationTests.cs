@@ -34,7 +34,9 @@ public sealed class InvitationConfirmationTests(SeededLocalHostFixture seeded) :
                 using var manager = Manager();
                 await manager.PostAsJsonAsync("/api/scheduler/venues", new { name = "Academia Norte", capacity = 30 });
                 await manager.PostAsJsonAsync("/api/scheduler/trainers", new { name = "Mtro. Ruiz" });
-                var plan = await manager.PostAsJsonAsync("/api/scheduler/plans", new { from = "2026-12-07", to = "2026-12-31" });
+                // Two weeks ahead of the study's today, whatever day the suite runs.
+                var from = DateOnly.FromDateTime(seeded.Host.Now().UtcDateTime).AddDays(14);
+                var plan = await manager.PostAsJsonAsync("/api/scheduler/plans", new { from = from.ToString("yyyy-MM-dd"), to = from.AddDays(24).ToString("yyyy-MM-dd") });
                 Assert.Equal(HttpStatusCode.Created, plan.StatusCode);
                 planned = (await manager.GetFromJsonAsync<JsonElement>("/api/scheduler/cohorts")).EnumerateArray().OrderBy(c => c.GetProperty("firstDate").GetString()).First();
             }

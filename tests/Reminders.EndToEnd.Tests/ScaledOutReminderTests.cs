@@ -132,14 +132,18 @@ public sealed class ScaledOutReminderTests(ScaledOutFixture services, ITestOutpu
         var messages = log.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(ParseLogLine).ToList();
         var duplicates = messages.GroupBy(m => (m.To, m.Body)).Where(g => g.Count() > 1).Select(g => $"{g.Key.To}: {g.Key.Body[..30]} ×{g.Count()}").ToList();
         Assert.True(duplicates.Count == 0, "Sent twice:\n" + string.Join('\n', duplicates.Take(10)));
-        Assert.Equal(treated, messages.Count(m => m.Body.StartsWith("Curso de Justicia Procedimental: inicia", StringComparison.Ordinal)));
-        Assert.Equal(treated, messages.Count(m => m.Body.Contains("Responda OK de recibido", StringComparison.Ordinal)));
-
         var arms = (await client.SectorsAsync()).EnumerateArray().ToDictionary(x => x.GetProperty("code").GetString()!, x => x.GetProperty("arm").GetString());
-        var controlPhones = Encoding.UTF8.GetString(SampleFiles.Roster).TrimStart('\uFEFF').Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1)
-            .Select(l => l.TrimEnd('\r').Split(';')).Where(f => arms.GetValueOrDefault(f[3]) == "control")
-            .Select(f => "+52" + new string(f[4].Where(char.IsDigit).ToArray())[^10..]).ToHashSet();
+        var rosterRows = Encoding.UTF8.GetString(SampleFiles.Roster).TrimStart('\uFEFF').Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(l => l.TrimEnd('\r').Split(';')).ToList();
+        static string Phone(string[] row) => "+52" + new string(row[4].Where(char.IsDigit).ToArray())[^10..];
+        var controlPhones = rosterRows.Where(f => arms.GetValueOrDefault(f[3]) == "control").Select(Phone).ToHashSet();
+        // Treatment officers whose roster says no consent are trained but get no SMS of any kind.
+        var noConsentPhones = rosterRows.Where(f => arms.GetValueOrDefault(f[3]) == "treatment" && f[5].Trim() == "no").Select(Phone).ToHashSet();
+        Assert.NotEmpty(noConsentPhones);
+        Assert.Equal(treated - noConsentPhones.Count, messages.Count(m => m.Body.StartsWith("Curso de Justicia Procedimental: inicia", StringComparison.Ordinal)));
+        Assert.Equal(treated - noConsentPhones.Count, messages.Count(m => m.Body.Contains("Responda OK de recibido", StringComparison.Ordinal)));
         Assert.DoesNotContain(messages, m => controlPhones.Contains(m.To));
+        Assert.DoesNotContain(messages, m => noConsentPhones.Contains(m.To));
 
         // The faults did happen: sends were refused, retried and looked up, and still nothing doubled.
         var faults = await simulator.GetFromJsonAsync<JsonElement>("/simulator/faults");

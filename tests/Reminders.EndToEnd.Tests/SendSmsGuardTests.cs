@@ -92,6 +92,8 @@ public sealed class SendSmsGuardTests(SeededLocalHostFixture seeded) : IClassFix
 
         var bus = host.App.Services.GetRequiredService<IBus>();
         await bus.Publish(new OfficerEnrolled(officerId, sectorId, "officer", host.Now()));
+        // Enrolled into a randomized sector: Enrollment gives the officer its arm.
+        await bus.Publish(new OfficerArmsAssigned(Guid.CreateVersion7(), [new OfficerArm(officerId, sectorId, "treatment", EnrolledAfterRandomization: true)], host.Now()));
         var contacts = await bus.GetSendEndpoint(new Uri($"queue:{QueueNames.UpdateOfficerContact}"));
         await contacts.Send(new UpdateOfficerContact(officerId, "+525500009999", host.Now()));
 

@@ -61,7 +61,7 @@ public sealed class ProtocolValidationTests
     [Fact]
     public void An_unknown_role_is_rejected()
     {
-        Assert.Equal(["training.sergeant: unknown field; the fields here are officer, commander"],
+        Assert.Equal(["training.sergeant: unknown field; the fields here are officer, commander, reopenWindowDays"],
             ErrorsWith(p => p.Obj("training")["sergeant"] = p.Obj("training").Obj("officer").DeepClone()));
     }
 

@@ -150,10 +150,11 @@ public class ReminderPlansHost : IAsyncLifetime
     }
 
     /// <summary>Publishes the closing with <paramref name="messageId"/> (a new one when null) and returns the id it went with.</summary>
-    public async Task<Guid> CloseAsync(Guid cohortId, Guid sectorId, IReadOnlyList<OfficerAttendanceTotal> officers, string role = StudyRoles.Officer, Guid? messageId = null)
+    public async Task<Guid> CloseAsync(Guid cohortId, Guid sectorId, IReadOnlyList<OfficerAttendanceTotal> officers, string role = StudyRoles.Officer, Guid? messageId = null,
+        DateTimeOffset? closedAt = null)
     {
         var id = messageId ?? Guid.NewGuid();
-        await app.Services.GetRequiredService<IBus>().Publish(new CohortAttendanceClosed(cohortId, sectorId, role, officers, StudyNow.AddMinutes(-5)),
+        await app.Services.GetRequiredService<IBus>().Publish(new CohortAttendanceClosed(cohortId, sectorId, role, officers, closedAt ?? StudyNow.AddMinutes(-5)),
             context => context.MessageId = id);
         return id;
     }

@@ -288,6 +288,34 @@ public sealed class ReminderPlansTests(ReminderPlansHost host) : IClassFixture<R
         Assert.Single(host.PlannedEvents(cohort));
     }
 
+    [Fact]
+    public async Task Closing_again_plans_the_newly_eligible_and_skips_the_pending_reminders_of_the_no_longer_eligible()
+    {
+        var (sector, cohort) = await TreatmentCohortAsync();
+        var (corrected, absent) = (await host.OfficerAsync(sector), await host.OfficerAsync(sector));
+        var first = await host.CloseAsync(cohort, sector, [Attended(corrected, sessions: 0), Attended(absent)], closedAt: ReminderPlansHost.StudyNow.AddMinutes(-30));
+        await host.WaitConsumedAsync(first);
+        var before = await host.RemindersAsync(cohort, 12);
+        Assert.All(before.Where(r => r.OfficerId == corrected), r => Assert.Equal(SmsSkipReasons.NotEligible, r.Reason));
+
+        // Reopened and corrected in Attendance: the first officer attended a session, the second none after all.
+        var second = await host.CloseAsync(cohort, sector, [Attended(corrected, sessions: 1), Attended(absent, sessions: 0)], closedAt: ReminderPlansHost.StudyNow.AddMinutes(-10));
+        await host.WaitConsumedAsync(second);
+
+        var rows = await host.RemindersAsync(cohort);
+        Assert.Equal(before.Select(r => r.SmsId).Order(), rows.Select(r => r.SmsId).Order());
+        Assert.All(rows.Where(r => r.OfficerId == corrected), r => Assert.Equal((PlannedSmsStatuses.Planned, (string?)null), (r.Status, r.Reason)));
+        Assert.All(rows.Where(r => r.OfficerId == absent), r => Assert.Equal((PlannedSmsStatuses.Skipped, SmsSkipReasons.NotEligible), (r.Status, r.Reason)));
+        Assert.Equal(before.Where(r => r.OfficerId == corrected).Select(r => r.DueAt), rows.Where(r => r.OfficerId == corrected).Select(r => r.DueAt));
+        Assert.Equal(1, await host.CountAsync("SELECT eligible FROM training_outcomes WHERE officer_id = @corrected AND cohort_id = @cohort", new { corrected, cohort }));
+        Assert.Equal(0, await host.CountAsync("SELECT eligible FROM training_outcomes WHERE officer_id = @absent AND cohort_id = @cohort", new { absent, cohort }));
+
+        // A closing older than the one applied (a late redelivery) changes nothing.
+        var stale = await host.CloseAsync(cohort, sector, [Attended(corrected, sessions: 0), Attended(absent)], closedAt: ReminderPlansHost.StudyNow.AddMinutes(-20));
+        await host.WaitConsumedAsync(stale);
+        Assert.Equal(rows.Select(r => (r.SmsId, r.Status, r.Reason)), (await host.RemindersAsync(cohort)).Select(r => (r.SmsId, r.Status, r.Reason)));
+        Assert.Equal(1, await host.CountAsync("SELECT eligible FROM training_outcomes WHERE officer_id = @corrected AND cohort_id = @cohort", new { corrected, cohort }));
+    }
 }
 
 /// <summary>A protocol whose endline is a fixed date, 28 March 2027: the cut-off is 21 March, 00:00 in Mexico City.</summary>

@@ -4,7 +4,10 @@ using Reminders.Platform.Data;
 
 namespace Reminders.Attendance.Dosage;
 
-/// <summary>A planned reminder that will not be sent (skipped, or cancelled by a plan change); it may arrive before the plan.</summary>
+/// <summary>
+/// A planned reminder that will not be sent (skipped, or cancelled by a plan change); it may arrive before the plan, or
+/// after a later restore, so it sets the row's state only when it is the latest fact about it.
+/// </summary>
 public sealed class ReminderSkippedConsumer([FromKeyedServices(AttendanceService.Name)] ServiceDatabase database) : IConsumer<ReminderSkipped>
 {
     public async Task Consume(ConsumeContext<ReminderSkipped> context)
@@ -12,12 +15,17 @@ public sealed class ReminderSkippedConsumer([FromKeyedServices(AttendanceService
         var (m, ct) = (context.Message, context.CancellationToken);
         await using var work = await database.BeginAsync(ct);
         if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(ReminderSkippedConsumer), ct)) return;
-        await work.ExecuteAsync("""
-            INSERT INTO reminder_ledger (sms_id, officer_id, number, skip_reason, skipped_at) VALUES (@SmsId, @OfficerId, @Number, @Reason, @SkippedAt)
+        await work.ExecuteAsync($$"""
+            INSERT INTO reminder_ledger (sms_id, officer_id, number, skip_reason, skipped_at, plan_state_at)
+            VALUES (@SmsId, @OfficerId, @Number, @Reason, @SkippedAt, @SkippedAt)
             ON CONFLICT (sms_id) DO UPDATE SET number = COALESCE(reminder_ledger.number, excluded.number),
-                skip_reason = COALESCE(reminder_ledger.skip_reason, excluded.skip_reason),
-                skipped_at = COALESCE(reminder_ledger.skipped_at, excluded.skipped_at)
+                skip_reason = CASE WHEN {{Newer}} THEN excluded.skip_reason ELSE reminder_ledger.skip_reason END,
+                skipped_at = CASE WHEN {{Newer}} THEN excluded.skipped_at ELSE reminder_ledger.skipped_at END,
+                plan_state_at = CASE WHEN {{Newer}} THEN excluded.plan_state_at ELSE reminder_ledger.plan_state_at END
             """, new { m.SmsId, m.OfficerId, m.Number, m.Reason, m.SkippedAt }, ct);
         await work.CommitAsync(ct);
     }
+
+    /// <summary>At or after the row's latest plan state: a skip wins a tie with the plan it skips.</summary>
+    internal const string Newer = "(reminder_ledger.plan_state_at IS NULL OR reminder_ledger.plan_state_at <= excluded.plan_state_at)";
 }

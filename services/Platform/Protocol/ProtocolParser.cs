@@ -35,7 +35,7 @@ internal static partial class ProtocolParser
         var schemaVersion = SchemaVersion(r.Required("schemaVersion"), log);
         var zone = Zone(r.Required("timeZone"), log);
         var quietHours = QuietHours(r.Required("quietHours"), log);
-        var training = Training(r.Required("training"), log);
+        var (training, reopenWindowDays) = Training(r.Required("training"), log);
         var calendar = Calendar(r.Required("calendar"), log);
         // An open Saturday can put "sábado" into a date as surely as a working Saturday.
         if (calendar is not null) context.WorkingWeekdays = [.. calendar.Weekdays.Concat(calendar.OpenDates.Select(d => d.Date.DayOfWeek)).Distinct()];
@@ -55,6 +55,7 @@ internal static partial class ProtocolParser
             TimeZone = zone,
             QuietHours = quietHours!,
             Training = training!,
+            CohortReopenWindowDays = reopenWindowDays ?? StudyProtocol.DefaultCohortReopenWindowDays,
             Calendar = calendar!,
             Logistics = logistics!,
             Reminders = reminders,
@@ -117,14 +118,16 @@ internal static partial class ProtocolParser
         return new SendingWindow(start.Value, end.Value);
     }
 
-    static ByRole<TrainingRules>? Training(JsonElement? element, IssueLog log)
+    /// <summary>Each role's training, and how many days after closing a cohort a manager may reopen it.</summary>
+    static (ByRole<TrainingRules>? Roles, int? ReopenWindowDays) Training(JsonElement? element, IssueLog log)
     {
         var r = JsonObjectReader.Open(element, "training", log);
-        if (r is null) return null;
+        if (r is null) return (null, null);
         var officer = RoleTraining(r.Required(StudyRoles.Officer), r.Child(StudyRoles.Officer), log);
         var commander = RoleTraining(r.Required(StudyRoles.Commander), r.Child(StudyRoles.Commander), log);
+        var reopenWindowDays = Json.Int(r.Optional("reopenWindowDays"), r.Child("reopenWindowDays"), log, 0, 90);
         r.RejectUnknown();
-        return officer is null || commander is null ? null : new(officer, commander);
+        return (officer is null || commander is null ? null : new(officer, commander), reopenWindowDays);
     }
 
     static TrainingRules? RoleTraining(JsonElement? element, string path, IssueLog log)

@@ -23,6 +23,12 @@ public sealed record StudyProtocol
     /// <summary>The file's <c>quietHours</c>: SMS may be sent only inside this daily window; the rest of the day is quiet.</summary>
     public required SendingWindow QuietHours { get; init; }
     public required ByRole<TrainingRules> Training { get; init; }
+    public const int DefaultCohortReopenWindowDays = 7;
+    /// <summary>
+    /// The file's <c>training.reopenWindowDays</c>: for how many days after a cohort's attendance was closed a manager may
+    /// reopen it to correct it (0: never).
+    /// </summary>
+    public int CohortReopenWindowDays { get; init; } = DefaultCohortReopenWindowDays;
     public required CalendarRules Calendar { get; init; }
     public required LogisticsTemplates Logistics { get; init; }
     /// <summary>Null while the file has no <c>reminders</c> section.</summary>

@@ -9,7 +9,9 @@ namespace Reminders.Scheduler.Reminders;
 /// Plans the reminders of a closed cohort's members: one row per officer × reminder of the protocol in force, with its
 /// due time, late window, cut-off and protocol version. Officers who may not receive them (not eligible, opted out,
 /// withdrawn, not in a treatment sector) get their rows too, skipped with the reason, so what each officer was owed
-/// stays visible. An officer already planned (by an earlier closing) is not planned twice.
+/// stays visible. An officer already planned (by an earlier closing) is not planned twice; when the same cohort closes
+/// again (reopened and corrected), its officers now eligible get their reminders back (<see cref="ReminderRestorer"/>)
+/// and those no longer eligible have their pending ones skipped not_eligible.
 /// </summary>
 public sealed class ReminderPlans(StudyProtocol protocol, TimeProvider clock, ILogger<ReminderPlans> logger)
 {
@@ -38,30 +40,19 @@ public sealed class ReminderPlans(StudyProtocol protocol, TimeProvider clock, IL
         }
 
         var ids = work.Dialect.UuidList(eligibleByOfficer.Keys);
-        var officers = (await work.QueryAsync<OfficerRow>($"""
-            SELECT o.officer_id AS OfficerId, o.role AS Role, COALESCE(st.status, 'active') AS Status, a.arm AS Arm, c.consent AS Consent,
-                   sa.arm AS CurrentSectorArm, z.time_zone AS TimeZone
-            FROM officers o LEFT JOIN sectors z ON z.sector_id = o.sector_id LEFT JOIN officer_statuses st ON st.officer_id = o.officer_id LEFT JOIN officer_arms a ON a.officer_id = o.officer_id
-            LEFT JOIN officer_consents c ON c.officer_id = o.officer_id LEFT JOIN sector_arms sa ON sa.sector_id = o.sector_id
-            WHERE {work.Dialect.InList("o.officer_id", "ids")}
-            """, new { ids }, ct)).ToDictionary(o => o.OfficerId);
+        var officers = await ReminderBlocks.ForOfficersAsync(work, eligibleByOfficer.Keys, protocol, ct);
         var alreadyPlanned = (await work.QueryAsync<Guid>($"""
             SELECT DISTINCT officer_id FROM planned_sms WHERE kind = 'reminder' AND {work.Dialect.InList("officer_id", "ids")}
             """, new { ids }, ct)).ToHashSet();
 
         var now = clock.GetUtcNow();
+        await ReviseAsync(work, cohortId, eligibleByOfficer.Where(p => alreadyPlanned.Contains(p.Key)).ToList(), now, ct);
         var rows = new List<PlannedSms>();
         foreach (var (officerId, eligible) in eligibleByOfficer.OrderBy(p => p.Key))
         {
             if (alreadyPlanned.Contains(officerId)) continue;
             var officer = officers.GetValueOrDefault(officerId);
-            var officerReason = !eligible ? SmsSkipReasons.NotEligible
-                : officer is null ? SmsSkipReasons.ArmMismatch
-                : DueSmsDispatcher.StatusSkipReason(officer.Status)
-                  ?? (officer.Arm != StudyArms.Treatment ? SmsSkipReasons.ArmMismatch
-                      : officer.Consent == false ? SmsSkipReasons.NoConsent
-                      : officer.CurrentSectorArm is { } current && current != officer.Arm && protocol.Transfers.CrossArm == CrossArmTransfer.Stop ? SmsSkipReasons.TransferredCrossArm
-                      : null);
+            var officerReason = !eligible ? SmsSkipReasons.NotEligible : officers.ReasonFor(officerId);
             foreach (var (timing, step) in TimingsFor(officer?.TimeZone).Zip(rules.Schedule))
             {
                 var reason = officerReason
@@ -93,14 +84,23 @@ public sealed class ReminderPlans(StudyProtocol protocol, TimeProvider clock, IL
         return rows.Count;
     }
 
-    sealed record OfficerRow
+    /// <summary>
+    /// The cohort closed again: its officers planned before who are eligible now get back the reminders skipped as not
+    /// eligible; those no longer eligible have their reminders still waiting skipped not_eligible (the sent stay sent).
+    /// </summary>
+    async Task ReviseAsync(UnitOfWork work, Guid cohortId, IReadOnlyList<KeyValuePair<Guid, bool>> planned, DateTimeOffset now, CancellationToken ct)
     {
-        public Guid OfficerId { get; init; }
-        public string Role { get; init; } = "";
-        public string Status { get; init; } = "";
-        public string? Arm { get; init; }
-        public bool? Consent { get; init; }
-        public string? CurrentSectorArm { get; init; }
-        public string? TimeZone { get; init; }
+        if (planned.Count == 0) return;
+        await ReminderRestorer.RestoreAsync(work, planned.Where(p => p.Value).Select(p => p.Key).ToList(), NotEligible, protocol, now, ct, cohortId);
+        var noLonger = planned.Where(p => !p.Value).Select(p => p.Key).ToList();
+        if (noLonger.Count == 0) return;
+        var pending = await work.QueryAsync<PlannedSms>($"""
+            SELECT {PlannedSmsStore.Columns} FROM planned_sms
+            WHERE cohort_id = @cohortId AND kind = 'reminder' AND status = 'planned' AND {work.Dialect.InList("officer_id", "ids")}
+            """, new { cohortId, ids = work.Dialect.UuidList(noLonger) }, ct);
+        await work.CloseAsync(pending.Select(p => p.SmsId), PlannedSmsStatuses.Skipped, SmsSkipReasons.NotEligible, now, ct);
+        work.PublishSkippedReminders(pending, SmsSkipReasons.NotEligible, now);
     }
+
+    static readonly IReadOnlySet<string> NotEligible = new HashSet<string> { SmsSkipReasons.NotEligible };
 }
