@@ -139,3 +139,86 @@ public sealed class CrossArmContinueTests : IAsyncLifetime
         File.Delete(protocolFile);
     }
 }
+
+/// <summary>
+/// Opting back in restores what is still owed, with the planned reminders themselves: after an opt-out (or a wrong
+/// number, or consent withdrawn) and its way back, a reminder still ahead is planned at its original due time, one whose
+/// late window is open goes now, and one whose window has passed is skipped missed_window. None is left cancelled.
+/// </summary>
+public sealed class OptingBackInTests : IAsyncLifetime
+{
+    SchedulerHost host = null!;
+    SeededSector sector = null!;
+
+    public async Task InitializeAsync()
+    {
+        host = Sqlite();
+        sector = await host.SeedSectorAsync("R-01", StudyArms.Treatment, officers: 3);
+    }
+
+    /// <summary>Three reminders: one whose window has passed, one due an hour ago whose late window is open, one due tomorrow.</summary>
+    async Task<PlannedSms[]> RemindersAsync(Guid officerId)
+    {
+        PlannedSms Reminder(int number, DateTimeOffset due, DateTimeOffset windowEnds) =>
+            host.Row(officerId, due, windowEnds, cutoffAt: host.Now.AddDays(60), kind: PlannedSmsKinds.Reminder) with { ReminderNumber = number };
+        var rows = new[]
+        {
+            Reminder(1, host.Now.AddDays(-5), host.Now.AddDays(-2)),
+            Reminder(2, host.Now.AddHours(-1), host.Now.AddDays(2)),
+            Reminder(3, host.Now.AddDays(1), host.Now.AddDays(4)),
+        };
+        await host.AddPlannedSmsAsync(rows);
+        return rows;
+    }
+
+    async Task<(string Status, string? Reason, DateTimeOffset DueAt)> StateAsync(PlannedSms row)
+    {
+        var stored = await host.PlannedSmsByIdAsync(row.SmsId);
+        return (stored.Status, stored.Reason, stored.DueAt);
+    }
+
+    async Task ChangeAsync(Guid officerId, string status, string previous)
+    {
+        await host.PublishAsync(new OfficerStatusChanged(officerId, status, previous, "keyword", host.Now));
+        await EventuallyAsync($"status {status}", async () => await host.ScalarAsync<string?>("SELECT status FROM officer_statuses WHERE officer_id = @officerId", new { officerId }) == status);
+    }
+
+    [Theory]
+    [InlineData(OfficerStatuses.SmsOptedOut)]
+    [InlineData(OfficerStatuses.WrongNumber)]
+    public async Task Back_to_active_restores_each_reminder_by_its_window(string status)
+    {
+        var officer = status == OfficerStatuses.SmsOptedOut ? sector.Officers[0] : sector.Officers[1];
+        var rows = await RemindersAsync(officer);
+        await ChangeAsync(officer, status, OfficerStatuses.Active);
+        await EventuallyAsync("the reminders skipped", async () => (await StateAsync(rows[2])).Status == PlannedSmsStatuses.Skipped);
+
+        await ChangeAsync(officer, OfficerStatuses.Active, status);
+        await EventuallyAsync("the reminders restored", async () => (await StateAsync(rows[2])).Status == PlannedSmsStatuses.Planned);
+
+        var (missed, late, ahead) = (await StateAsync(rows[0]), await StateAsync(rows[1]), await StateAsync(rows[2]));
+        Assert.Equal((PlannedSmsStatuses.Skipped, SmsSkipReasons.MissedWindow), (missed.Status, missed.Reason));
+        Assert.Equal((PlannedSmsStatuses.Planned, (string?)null), (late.Status, late.Reason));
+        Assert.Equal((PlannedSmsStatuses.Planned, (string?)null, rows[2].DueAt), ahead);
+        Assert.Equal(new DispatchRound(1, 0), await host.DispatchAsync());
+        Assert.Equal(rows[1].SmsId, Assert.Single(await host.SentSmsAsync()).Command.SmsId);
+    }
+
+    [Fact]
+    public async Task Consent_given_again_on_the_roster_restores_the_reminders_still_owed()
+    {
+        var officer = sector.Officers[2];
+        var rows = await RemindersAsync(officer);
+        await host.PublishAsync(new OfficerConsentChanged(officer, false, host.Now));
+        await EventuallyAsync("the reminders skipped", async () => (await StateAsync(rows[2])).Status == PlannedSmsStatuses.Skipped);
+
+        await host.PublishAsync(new OfficerConsentChanged(officer, true, host.Now.AddSeconds(1)));
+        await EventuallyAsync("the reminders restored", async () => (await StateAsync(rows[2])).Status == PlannedSmsStatuses.Planned);
+
+        var missed = await StateAsync(rows[0]);
+        Assert.Equal((PlannedSmsStatuses.Skipped, SmsSkipReasons.MissedWindow), (missed.Status, missed.Reason));
+        Assert.Equal(PlannedSmsStatuses.Planned, (await StateAsync(rows[1])).Status);
+    }
+
+    public async Task DisposeAsync() => await host.DisposeAsync();
+}

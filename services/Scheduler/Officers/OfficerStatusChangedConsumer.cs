@@ -1,12 +1,23 @@
 using MassTransit;
 using Reminders.Contracts;
 using Reminders.Platform.Data;
+using Reminders.Platform.Protocol;
 using Reminders.Scheduler.Dispatch;
+using Reminders.Scheduler.Reminders;
 
 namespace Reminders.Scheduler.Officers;
 
-public sealed class OfficerStatusChangedConsumer([FromKeyedServices(SchedulerService.Name)] ServiceDatabase database) : IConsumer<OfficerStatusChanged>
+/// <summary>
+/// An officer's study status changed. Out of SMS (opted out, wrong number) or out of the study: their pending SMS close
+/// at once with the reason. Back to active (ALTA, START, a manager, a corrected number): every reminder skipped for
+/// that reason and still inside its window is owed again (<see cref="ReminderRestorer"/>).
+/// </summary>
+public sealed class OfficerStatusChangedConsumer(
+    [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, StudyProtocol protocol, TimeProvider clock) : IConsumer<OfficerStatusChanged>
 {
+    /// <summary>What an officer back to active no longer owes a skip to: SMS statuses, never leaving the study.</summary>
+    static readonly IReadOnlySet<string> LiftedByActive = new HashSet<string> { SmsSkipReasons.OptedOut, SmsSkipReasons.WrongNumber, SmsSkipReasons.Inactive };
+
     public async Task Consume(ConsumeContext<OfficerStatusChanged> context)
     {
         var (message, ct) = (context.Message, context.CancellationToken);
@@ -18,9 +29,10 @@ public sealed class OfficerStatusChangedConsumer([FromKeyedServices(SchedulerSer
             ON CONFLICT (officer_id) DO UPDATE SET status = excluded.status, changed_at = excluded.changed_at
             WHERE officer_statuses.changed_at <= excluded.changed_at
             """, message, ct);
-        // Nothing more is sent to an officer who opted out or left: their pending SMS close at once, with the reason.
         if (applied > 0 && DueSmsDispatcher.StatusSkipReason(message.Status) is { } reason)
             await work.ClosePendingForOfficerAsync(message.OfficerId, PlannedSmsStatuses.Skipped, reason, message.ChangedAt, ct);
+        else if (applied > 0 && message.Status == OfficerStatuses.Active)
+            await ReminderRestorer.RestoreAsync(work, [message.OfficerId], LiftedByActive, protocol, clock.GetUtcNow(), ct);
         await work.CommitAsync(ct);
     }
 }
