@@ -197,6 +197,15 @@ public static class DeliveryBenchmarks
             officers, officerSectors, now);
         await RunAsync("INSERT INTO messaging.contacts (officer_id, phone_e164, updated_at) SELECT o, p, @p2 FROM unnest(@p0, @p1) AS t(o, p)",
             officers, phones, now);
+        // The arm of randomization and consent, as Enrollment's events leave them.
+        foreach (var schema in new[] { "scheduler", "messaging" })
+        {
+            await RunAsync($"""
+                INSERT INTO {schema}.officer_arms (officer_id, arm, sector_id, randomization_id, enrolled_after_randomization, assigned_at)
+                SELECT o, 'treatment', s, @p2, false, @p3 FROM unnest(@p0, @p1) AS t(o, s)
+                """, officers, officerSectors, randomization, now);
+            await RunAsync($"INSERT INTO {schema}.officer_consents (officer_id, consent, changed_at) SELECT o, true, @p1 FROM unnest(@p0) o", officers, now);
+        }
         return officers;
     }
 

@@ -103,6 +103,12 @@ public static class DosageBenchmarks
             SELECT md5('officer' || i)::uuid, md5('sector' || (i % {Sectors}))::uuid, CASE WHEN i % 10 = 0 THEN 'commander' ELSE 'officer' END,
                    timestamptz '2026-11-20 16:00+00'
             FROM generate_series(0, {officers - 1}) i;
+            INSERT INTO officer_arms (officer_id, arm, sector_id, randomization_id, enrolled_after_randomization, assigned_at)
+            SELECT md5('officer' || i)::uuid, CASE WHEN (i % {Sectors}) % 4 = 0 THEN 'control' ELSE 'treatment' END, md5('sector' || (i % {Sectors}))::uuid,
+                   md5('randomization')::uuid, false, timestamptz '2026-12-01 16:00+00'
+            FROM generate_series(0, {officers - 1}) i;
+            INSERT INTO officer_consents (officer_id, consent, changed_at)
+            SELECT md5('officer' || i)::uuid, true, timestamptz '2026-11-20 16:00+00' FROM generate_series(0, {officers - 1}) i;
             CREATE TEMP TABLE treated AS SELECT i FROM generate_series(0, {officers - 1}) i WHERE (i % {Sectors}) % 4 <> 0;
             INSERT INTO reminder_ledger (sms_id, officer_id, cohort_id, number, due_at, protocol_version, planned_at, acknowledged_at, acknowledgment_reply)
             SELECT md5('sms' || i || '-' || k)::uuid, md5('officer' || i)::uuid, md5('cohort' || (i % {Sectors}))::uuid, k,

@@ -108,7 +108,7 @@ public sealed class OfficerStatusReplicaTests(SeededLocalHostFixture seeded) : I
     }
 
     [Fact]
-    public async Task A_treatment_officer_moved_to_a_control_sector_by_a_roster_reimport_gets_no_sms()
+    public async Task A_treatment_officer_moved_to_a_control_sector_by_a_roster_reimport_gets_no_sms_under_the_default_cross_arm_stop()
     {
         // Each test of this class has its own treatment officer: [0] opted out, [1] other statuses, [2] moved.
         Assert.True(seeded.Flow.Delivered.Count >= 3);
@@ -129,6 +129,7 @@ public sealed class OfficerStatusReplicaTests(SeededLocalHostFixture seeded) : I
         Assert.Equal((1, 1), (report.GetProperty("transferred").GetInt32(), report.GetProperty("crossArmTransfers").GetInt32()));
         await WaitForMessagingAsync("SELECT sector_id FROM officer_sectors WHERE officer_id = @id", moved.OfficerId, controlId.ToString());
 
-        Assert.Equal(("refused", "arm_mismatch", 0), await SendByHandAsync(moved.OfficerId));
+        // Randomized to treatment, so not an arm mismatch: the protocol's transfers.crossArm (stop) ends their SMS.
+        Assert.Equal(("refused", "transferred_cross_arm", 0), await SendByHandAsync(moved.OfficerId));
     }
 }

@@ -46,7 +46,7 @@ public sealed class EndlineFreeze(
         List<DueCohort> cohorts;
         await using (var connection = await database.OpenAsync(ct))
             cohorts = (await connection.QueryAsync<DueCohort>(new CommandDefinition("""
-                SELECT c.cohort_id AS CohortId, MAX(s.local_date) AS LastDay
+                SELECT c.cohort_id AS CohortId, MAX(s.local_date) AS LastDay, MAX(s.time_zone) AS TimeZone
                 FROM cohort_closures c JOIN sessions s ON s.cohort_id = c.cohort_id AND s.status <> 'cancelled'
                 WHERE NOT EXISTS (SELECT 1 FROM dosage_snapshots d WHERE d.cohort_id = c.cohort_id)
                 GROUP BY c.cohort_id
@@ -56,7 +56,8 @@ public sealed class EndlineFreeze(
         foreach (var cohort in cohorts)
         {
             var endline = reminders.EndlineFor(DateOnly.ParseExact(cohort.LastDay, "yyyy-MM-dd"));
-            var instant = QuietHours.AtLocal(endline, TimeOnly.MinValue, protocol.TimeZone);
+            // Midnight starting the endline day on the cohort's sector's clock.
+            var instant = QuietHours.AtLocal(endline, TimeOnly.MinValue, protocol.ZoneOf(cohort.TimeZone));
             if (now < instant) continue;
             List<Guid> officers;
             await using (var connection = await database.OpenAsync(ct))
@@ -81,6 +82,7 @@ public sealed class EndlineFreeze(
     {
         public Guid CohortId { get; init; }
         public string LastDay { get; init; } = "";
+        public string? TimeZone { get; init; }
     }
 }
 

@@ -99,14 +99,15 @@ public static class CohortClosing
         if (await work.QuerySingleOrDefaultAsync<long?>("SELECT 1 FROM cohort_closures WHERE cohort_id = @cohortId", new { cohortId }, ct) is not null)
             return (null, TypedResults.Problem(title: "Already closed", detail: "This cohort's attendance is already closed; reopen it to correct it.", statusCode: 409));
         var last = await work.QuerySingleAsync<LastSession>("""
-            SELECT session_id AS SessionId, day_number AS DayNumber, local_date AS LocalDate, ends_at AS EndsAt
+            SELECT session_id AS SessionId, day_number AS DayNumber, local_date AS LocalDate, ends_at AS EndsAt, time_zone AS TimeZone
             FROM sessions WHERE cohort_id = @cohortId AND status <> 'cancelled' ORDER BY ends_at DESC, day_number DESC LIMIT 1
             """, new { cohortId }, ct);
         if (now < last.EndsAt)
         {
-            var endsAt = TimeZoneInfo.ConvertTime(last.EndsAt, protocol.TimeZone).ToString("HH:mm", CultureInfo.InvariantCulture);
+            var zone = protocol.ZoneOf(last.TimeZone);
+            var endsAt = TimeZoneInfo.ConvertTime(last.EndsAt, zone).ToString("HH:mm", CultureInfo.InvariantCulture);
             return (null, TypedResults.Problem(title: "Training not over",
-                detail: $"The cohort's last session (day {last.DayNumber}, {last.LocalDate}) ends at {endsAt} ({protocol.TimeZoneId}); close it after that.",
+                detail: $"The cohort's last session (day {last.DayNumber}, {last.LocalDate}) ends at {endsAt} ({zone.Id}); close it after that.",
                 statusCode: 409, extensions: new Dictionary<string, object?>
                 {
                     ["sessionId"] = last.SessionId, ["dayNumber"] = last.DayNumber, ["date"] = last.LocalDate, ["endsAt"] = endsAt,
@@ -182,6 +183,7 @@ public static class CohortClosing
         public int DayNumber { get; init; }
         public string LocalDate { get; init; } = "";
         public DateTimeOffset EndsAt { get; init; }
+        public string? TimeZone { get; init; }
     }
 
     sealed record ClosureRow

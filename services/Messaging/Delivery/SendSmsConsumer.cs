@@ -81,6 +81,7 @@ public sealed class SendSmsConsumer(
             SELECT (SELECT phone_e164 FROM contacts WHERE officer_id = @OfficerId) AS Phone,
                    (SELECT arm FROM officer_arms WHERE officer_id = @OfficerId) AS Arm,
                    (SELECT consent FROM officer_consents WHERE officer_id = @OfficerId) AS Consent,
+                   (SELECT a.arm FROM officer_sectors s JOIN sector_arms a ON a.sector_id = s.sector_id WHERE s.officer_id = @OfficerId) AS CurrentSectorArm,
                    (SELECT status FROM officer_statuses WHERE officer_id = @OfficerId) AS Status
             """, new { sms.OfficerId }, ct);
         var status = guard.Status ?? OfficerStatuses.Active;
@@ -89,6 +90,9 @@ public sealed class SendSmsConsumer(
         {
             { Arm: not null and not StudyArms.Treatment } => SmsSkipReasons.ArmMismatch,
             { Consent: false } => SmsSkipReasons.NoConsent,
+            // Moved to a sector of the other arm, and the protocol stops their SMS then (an answer to their own message still goes).
+            { CurrentSectorArm: { } current } when !reply && current != guard.Arm && guard.Arm is not null
+                && protocol.Transfers.CrossArm == CrossArmTransfer.Stop => SmsSkipReasons.TransferredCrossArm,
             _ when reply && status is OfficerStatuses.Active or OfficerStatuses.SmsOptedOut => null,
             _ when status == OfficerStatuses.SmsOptedOut => "opted_out",
             _ when status != OfficerStatuses.Active => status,
@@ -189,6 +193,7 @@ public sealed class SendSmsConsumer(
         public string? Phone { get; init; }
         public string? Arm { get; init; }
         public bool? Consent { get; init; }
+        public string? CurrentSectorArm { get; init; }
         public string? Status { get; init; }
     }
 }

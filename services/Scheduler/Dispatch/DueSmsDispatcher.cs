@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Reminders.Contracts;
 using Reminders.Platform.Data;
 using Reminders.Platform.Protocol;
+using Reminders.Scheduler.Reminders;
 
 namespace Reminders.Scheduler.Dispatch;
 
@@ -101,9 +102,8 @@ public sealed class DueSmsDispatcher(
     /// <summary>Why a due row can no longer be sent, checked in the order a researcher would ask; null when it may go.</summary>
     static string? SkipReason(DueRow row, DateTimeOffset now)
     {
-        if (StatusSkipReason(row.OfficerStatus) is { } statusReason) return statusReason;
-        if (row.Arm != StudyArms.Treatment) return SmsSkipReasons.ArmMismatch;
-        if (row.Consent == false) return SmsSkipReasons.NoConsent;
+        // The same officer rule as planning (a cross-arm transfer is settled when it arrives, not here).
+        if (new ReminderBlocks.OfficerBlock { Status = row.OfficerStatus, Arm = row.Arm, Consent = row.Consent }.Reason is { } blocked) return blocked;
         if (row.CutoffAt is { } cutoff && now >= cutoff) return SmsSkipReasons.AfterCutoff;
         if (row.WindowEndsAt is { } windowEnd && now >= windowEnd) return SmsSkipReasons.MissedWindow;
         return null;

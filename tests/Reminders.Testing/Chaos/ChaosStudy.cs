@@ -49,6 +49,16 @@ public sealed class ChaosStudy
             officers, sectors, now);
         await ExecuteAsync(connection, "INSERT INTO messaging.contacts (officer_id, phone_e164, updated_at) SELECT o, p, @p2 FROM unnest(@p0, @p1) AS t(o, p)",
             officers, phones, now);
+        // Each officer's arm of randomization and consent, as Enrollment's OfficerArmsAssigned and OfficerEnrolled leave them.
+        var officerArms = treated.Select(_ => "treatment").Concat(control.Select(_ => "control")).ToArray();
+        foreach (var schema in new[] { "scheduler", "messaging" })
+        {
+            await ExecuteAsync(connection, $"""
+                INSERT INTO {schema}.officer_arms (officer_id, arm, sector_id, randomization_id, enrolled_after_randomization, assigned_at)
+                SELECT o, a, s, @p3, false, @p4 FROM unnest(@p0, @p1, @p2) AS t(o, a, s)
+                """, officers, officerArms, sectors, randomization, now);
+            await ExecuteAsync(connection, $"INSERT INTO {schema}.officer_consents (officer_id, consent, changed_at) SELECT o, true, @p1 FROM unnest(@p0) o", officers, now);
+        }
 
         var reminders = NewIds(treated.Length);
         var controlPlanned = NewIds(control.Length);
