@@ -143,7 +143,9 @@ public static class DemoCommand
         phase("One test SMS per treatment sector");
         var arms = (await client.SectorsAsync()).EnumerateArray().ToDictionary(x => x.GetProperty("code").GetString()!, x => x.GetProperty("arm").GetString());
         var officers = (await client.OfficersAsync()).EnumerateArray().Where(o => o.GetProperty("role").GetString() == "officer").ToList();
-        var firstPerSector = officers.GroupBy(o => o.GetProperty("sectorCode").GetString()!).ToDictionary(g => g.Key, g => g.First());
+        // The first officer who consented to SMS: one whose roster says no gets none, by design.
+        var firstPerSector = officers.Where(o => o.GetProperty("consent").GetBoolean())
+            .GroupBy(o => o.GetProperty("sectorCode").GetString()!).ToDictionary(g => g.Key, g => g.First());
         var latencies = new List<double>();
         var sms = new List<JsonElement>();
         var dosage = new List<JsonElement>();
