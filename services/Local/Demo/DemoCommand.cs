@@ -20,8 +20,11 @@ public static class DemoCommand
 {
     public const long DefaultSeed = 20261128;
 
-    /// <summary>When the demo's study clock starts: a Monday morning, the trainings planned in the weeks after it.</summary>
-    public static readonly DateTimeOffset StudyStart = new(2027, 1, 4, 9, 30, 0, TimeSpan.FromHours(-6));
+    /// <summary>
+    /// When the demo's study clock starts: a Monday morning, the trainings planned in the weeks after it; 11:30 in Mexico City
+    /// is 09:30 in Tijuana, so the test SMS to the sample's Tijuana sector falls inside its sending window too.
+    /// </summary>
+    public static readonly DateTimeOffset StudyStart = new(2027, 1, 4, 11, 30, 0, TimeSpan.FromHours(-6));
 
     /// <summary>Commanders' numbers (never the officers the test SMS go to) the simulator fails, as real phones do.</summary>
     static readonly (string Outcome, string[] Numbers)[] DeliveryFailures =
@@ -104,7 +107,7 @@ public static class DemoCommand
     [
         "allocation.csv", "balance.csv", "balance.json", "randomization.json", "sectors-report.json", "roster-report.json", "sms.json", "dosage.json",
         "training-plan.json", "attendance.csv", "attendance-summary.csv", "reminders.csv", "simulator-log.csv",
-        .. EndlineDemo.Exports.Select(e => e.File), RosterLinkFile, "summary.txt",
+        .. EndlineDemo.Exports.Select(e => e.File), EdgesDemo.EdgesFile, RosterLinkFile, .. EdgesDemo.RosterUpdates, "summary.txt",
     ];
 
     /// <summary>
@@ -168,15 +171,19 @@ public static class DemoCommand
         await WriteJsonAsync(Path.Combine(outDir, "sms.json"), sms);
         await WriteJsonAsync(Path.Combine(outDir, "dosage.json"), dosage);
 
-        var people = officers.Concat(await CommandersAsync(client)).ToList();
+        phase("Roster re-imported before the trainings: a late enrollee, a control officer moved into a treatment sector");
+        var edges = new EdgesDemo(client, timeline, protocol, outDir);
+        await edges.BeforeTrainingAsync(arms, officers, today, TrainingDemo.PlanFrom(today), TrainingDemo.PlanTo(today));
+        var people = (await client.OfficersAsync()).EnumerateArray().Where(o => o.GetProperty("role").GetString() == "officer").Concat(await CommandersAsync(client)).ToList();
         await File.WriteAllTextAsync(Path.Combine(outDir, RosterLinkFile), CsvText.Line(["officer_id", "badge"]) +
             string.Concat(people.Select(p => CsvText.Line([p.GetProperty("id").GetGuid().ToString(), p.GetProperty("badge").GetString()]))));
 
-        var answerReplies = ReminderDemo.Officers(client, seed);
-        phase("Training weeks: plans, invitations, day-before reminders, roll calls");
-        var plan = await TrainingDemo.RunAsync(client, timeline, answerReplies, console, outDir, seed, today, arms, people);
-        phase("Reminder months");
-        await ReminderDemo.RunAsync(client, timeline, answerReplies, console, outDir);
+        var answerReplies = ReminderDemo.Officers(client, seed, edges.ScriptedPhones);
+        phase("Training weeks: plans, invitations, day-before reminders, roll calls (one corrected)");
+        var plan = await TrainingDemo.RunAsync(client, timeline, answerReplies, console, outDir, seed, today, arms, people, edges.CorrectRollCallAsync);
+        phase("Reminder months: BAJA then ALTA, STOP then START, a roster re-import with two transfers");
+        var script = await edges.ScriptReminderMonthsAsync(plan, people, arms);
+        await ReminderDemo.RunAsync(client, timeline, answerReplies, console, outDir, script);
         // The simulator's log is written once it holds every SMS the provider accepted.
         await timeline.SettleAsync();
         var accepted = (await client.JsonAsync("messaging", "/api/messaging/sms/summary")).GetProperty("outbound").EnumerateArray()
@@ -196,6 +203,7 @@ public static class DemoCommand
         var audit = await EndlineDemo.AuditAsync(client, console);
         phase("Researcher exports, each officer as frozen at their endline");
         await EndlineDemo.ExportAsync(client, outDir);
+        await edges.ReportAsync(console, arms);
         return StudySummary.Print(outDir, audit, console);
     }
 
