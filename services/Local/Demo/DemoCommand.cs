@@ -14,6 +14,7 @@ namespace Reminders.Local.Demo;
 /// 60-sector sample, randomizes it 30/30 stratified by zone and size (the seed is printed), sends one test SMS per
 /// treatment sector and refuses a control officer, plans and runs the trainings, runs the reminder months on a jumping
 /// study clock, freezes the ledger at endline, audits it against the provider's log and writes the researcher's exports.
+/// Along the way it acts out the study's edges (<see cref="EdgesDemo"/>) and reports each in summary.txt.
 /// Exit code 1 when the audit finds a difference or any SMS reached a control officer's phone.
 /// </summary>
 public static class DemoCommand
@@ -102,12 +103,18 @@ public static class DemoCommand
         }
     }
 
+    /// <summary>
+    /// The rosters the manager re-imports during the demo (the sample's, with a late enrollee and transfers), kept in the data
+    /// folder with the services' own databases (names and phones), never beside the exports.
+    /// </summary>
+    public static readonly string[] RosterUpdates = ["data/roster-before-training.csv", "data/roster-mid-study.csv"];
+
     /// <summary>Every file the demo writes into its output folder.</summary>
     public static readonly string[] Outputs =
     [
         "allocation.csv", "balance.csv", "balance.json", "randomization.json", "sectors-report.json", "roster-report.json", "sms.json", "dosage.json",
         "training-plan.json", "attendance.csv", "attendance-summary.csv", "reminders.csv", "simulator-log.csv",
-        .. EndlineDemo.Exports.Select(e => e.File), EdgesDemo.EdgesFile, RosterLinkFile, .. EdgesDemo.RosterUpdates, "summary.txt",
+        .. EndlineDemo.Exports.Select(e => e.File), EdgesFile, RosterLinkFile, .. RosterUpdates, "summary.txt",
     ];
 
     /// <summary>
@@ -116,6 +123,9 @@ public static class DemoCommand
     /// services' own databases (which hold the roster), never beside the exports.
     /// </summary>
     public const string RosterLinkFile = "data/officer-badges.csv";
+
+    /// <summary>The edges of the study (<see cref="EdgesDemo"/>): the officers involved (pseudonymous ids) and the corrected session's history.</summary>
+    public const string EdgesFile = "edges.json";
 
     /// <summary>Runs the study; true when the audit is clean and no control officer's phone got an SMS.</summary>
     static async Task<bool> RunStudyAsync(ReminderClient client, StudyTimeline timeline, StudyProtocol protocol, TextWriter console, Action<string> phase,
@@ -142,11 +152,12 @@ public static class DemoCommand
             console.WriteLine($"  {arm.GetProperty("arm").GetString(),-9}  {arm.GetProperty("sectors").GetInt32()} sectors, {arm.GetProperty("officers").GetInt32()} officers, " +
                               $"{arm.GetProperty("commanders").GetInt32()} commanders, mean sector size {arm.GetProperty("meanSectorSize").GetDouble():F1}");
 
-        // One SMS to the first officer (by badge) of each treatment sector, followed to the ledger.
+        // One SMS to the first officer (by badge) of each treatment sector who consented to SMS, followed to the ledger.
         phase("One test SMS per treatment sector");
         var arms = (await client.SectorsAsync()).EnumerateArray().ToDictionary(x => x.GetProperty("code").GetString()!, x => x.GetProperty("arm").GetString());
         var officers = (await client.OfficersAsync()).EnumerateArray().Where(o => o.GetProperty("role").GetString() == "officer").ToList();
-        var firstPerSector = officers.GroupBy(o => o.GetProperty("sectorCode").GetString()!).ToDictionary(g => g.Key, g => g.First());
+        var firstPerSector = officers.Where(o => o.GetProperty("consent").GetBoolean())
+            .GroupBy(o => o.GetProperty("sectorCode").GetString()!).ToDictionary(g => g.Key, g => g.First());
         var latencies = new List<double>();
         var sms = new List<JsonElement>();
         var dosage = new List<JsonElement>();

@@ -22,11 +22,6 @@ namespace Reminders.Local.Demo;
 /// </summary>
 sealed class EdgesDemo(ReminderClient client, StudyTimeline timeline, StudyProtocol protocol, string outDir)
 {
-    public const string EdgesFile = "edges.json";
-
-    /// <summary>The rosters the manager re-imports (the sample's with the edges' changes), kept with the roster's data, never beside the exports.</summary>
-    public static readonly string[] RosterUpdates = ["data/roster-before-training.csv", "data/roster-mid-study.csv"];
-
     /// <summary>The late enrollee: the next badge after the sample's, a number past its 2,240 (still in the +52 55 0 block no phone uses).</summary>
     public const string LateEnrolleeBadge = "SSC-102240";
     const string LateEnrolleePhone = "+525500009001";
@@ -81,7 +76,7 @@ sealed class EdgesDemo(ReminderClient client, StudyTimeline timeline, StudyProto
         roster = WithSector(roster, Text(mover, "badge"), intoSector)
                  + string.Join(';', LateEnrolleeBadge, "Itzel Ramírez Núñez", "policía", lateSector, "55 0000 9001", "sí", "matutino") + "\r\n";
         phoneByBadge[LateEnrolleeBadge] = LateEnrolleePhone;
-        var report = await ImportAsync(RosterUpdates[0], today);
+        var report = await ImportAsync(DemoCommand.RosterUpdates[0], today);
         if (report.GetProperty("imported").GetInt32() != 1 || report.GetProperty("crossArmTransfers").GetInt32() != 1)
             throw new InvalidOperationException($"The roster re-import before the trainings did not enroll one officer and move one across arms: {report}");
 
@@ -181,7 +176,7 @@ sealed class EdgesDemo(ReminderClient client, StudyTimeline timeline, StudyProto
     async Task TransferAsync(string sameBadge, string crossBadge)
     {
         roster = WithSector(WithSector(roster, sameBadge, sameArm!.To), crossBadge, crossArm!.To);
-        var report = await ImportAsync(RosterUpdates[1], sameArm.On);
+        var report = await ImportAsync(DemoCommand.RosterUpdates[1], sameArm.On);
         if (report.GetProperty("transferred").GetInt32() != 2 || report.GetProperty("crossArmTransfers").GetInt32() != 1)
             throw new InvalidOperationException($"The mid-study roster re-import did not make one same-arm and one cross-arm transfer: {report}");
         var sectorIds = (await client.SectorsAsync()).EnumerateArray().ToDictionary(s => Text(s, "code"), s => s.GetProperty("id").GetGuid());
@@ -224,9 +219,9 @@ sealed class EdgesDemo(ReminderClient client, StudyTimeline timeline, StudyProto
         {
             var mine = reminders[o.OfficerId.ToString()].Select(r => (Due: DateTimeOffset.Parse(r["due_at"], CultureInfo.InvariantCulture), Fate: Fate(r))).ToList();
             console.WriteLine($"  {o.OutKeyword} then {o.InKeyword}: an officer of {o.SectorCode} replied {o.OutKeyword} on {Day(o.OutAt)} and {o.InKeyword} on {Day(o.InAt)}. " +
-                              $"Their {mine.Count} reminders: due before {o.OutKeyword} {Fates(mine.Where(r => r.Due < o.OutAt).Select(r => r.Fate))}; " +
-                              $"due while out {Fates(mine.Where(r => r.Due >= o.OutAt && r.Due < o.InAt).Select(r => r.Fate))}; " +
-                              $"due after {o.InKeyword} {Fates(mine.Where(r => r.Due >= o.InAt).Select(r => r.Fate))}. " +
+                              $"Their {mine.Count} reminders: due before {o.OutKeyword}: {Fates(mine.Where(r => r.Due < o.OutAt).Select(r => r.Fate))}; " +
+                              $"due while out: {Fates(mine.Where(r => r.Due >= o.OutAt && r.Due < o.InAt).Select(r => r.Fate))}; " +
+                              $"due after {o.InKeyword}: {Fates(mine.Where(r => r.Due >= o.InAt).Select(r => r.Fate))}. " +
                               $"Study status at endline: {dosage[o.OfficerId.ToString()]["study_status"]}; {SmsTo(o.OfficerId)} SMS to them in the provider's log.");
         }
 
@@ -236,8 +231,8 @@ sealed class EdgesDemo(ReminderClient client, StudyTimeline timeline, StudyProto
             var at = QuietHours.AtLocal(moved.On, TimeOnly.MinValue, zone);
             var mine = reminders[moved.OfficerId.ToString()].Select(r => (Due: DateTimeOffset.Parse(r["due_at"], CultureInfo.InvariantCulture), Fate: Fate(r))).ToList();
             console.WriteLine($"  {label}: an officer of {moved.From} ({moved.FromArm}) moved to {moved.To} ({moved.ToArm}) on {moved.On:yyyy-MM-dd}, in a roster re-imported " +
-                              $"with that transfer date. Their reminders: due before {Fates(mine.Where(r => r.Due < at).Select(r => r.Fate))}; " +
-                              $"due after {Fates(mine.Where(r => r.Due >= at).Select(r => r.Fate))}; cross_arm_transfer = {dosage[moved.OfficerId.ToString()]["cross_arm_transfer"]}.");
+                              $"with that transfer date. Their reminders: due before: {Fates(mine.Where(r => r.Due < at).Select(r => r.Fate))}; " +
+                              $"due after: {Fates(mine.Where(r => r.Due >= at).Select(r => r.Fate))}; cross_arm_transfer = {dosage[moved.OfficerId.ToString()]["cross_arm_transfer"]}.");
         }
 
         if (controlIntoTreatment is { } c)
@@ -254,7 +249,7 @@ sealed class EdgesDemo(ReminderClient client, StudyTimeline timeline, StudyProto
             var rollCalls = k.Events.GetProperty("rollCalls").EnumerateArray().ToList();
             var events = k.Events.GetProperty("events").EnumerateArray().ToList();
             console.WriteLine($"  Corrected roll call: the roll call of the {k.Date} session of {k.SectorCode}'s {k.Role} cohort was uploaded again, with " +
-                              $"{k.OfficersAdded} officer(s) marked absent now present and the reason \"{k.Reason}\". It replaced the first: " +
+                              $"{Officers(k.OfficersAdded)} marked absent now present and the reason \"{k.Reason}\". It replaced the first: " +
                               $"{rollCalls.Count} roll calls, {rollCalls.Count(r => r.GetProperty("current").GetBoolean())} in force; " +
                               $"{events.Count(e => !e.GetProperty("current").GetBoolean())} events superseded, {events.Count(e => e.GetProperty("current").GetBoolean())} in force. " +
                               $"Minutes attended in the session: {k.MinutesBefore:N0} before, {k.MinutesAfter:N0} after.");
@@ -283,15 +278,17 @@ sealed class EdgesDemo(ReminderClient client, StudyTimeline timeline, StudyProto
             // Grouped by local time and UTC offset: one group per side of a daylight-saving change.
             string Times(IEnumerable<DateTimeOffset> instants) => string.Join(", and ", instants.Select(i => TimeZoneInfo.ConvertTime(i, local)).GroupBy(i => (i.TimeOfDay, i.Offset))
                 .OrderBy(g => g.Min()).Select(g => string.Create(CultureInfo.InvariantCulture,
-                    $"{g.Count()} at {g.Key.TimeOfDay:hh\\:mm} local time, UTC{(g.Key.Offset < TimeSpan.Zero ? "−" : "+")}{g.Key.Offset.Duration():h\\:mm} " +
+                    $"{g.Count()} at {g.Key.TimeOfDay:hh\\:mm} local time, UTC{(g.Key.Offset < TimeSpan.Zero ? "−" : "+")}{g.Key.Offset.Duration().TotalHours:0.##} " +
                     $"({g.Min().UtcDateTime:HH:mm} UTC, {TimeZoneInfo.ConvertTime(g.Min(), zone):HH:mm} in Mexico City) from {g.Min():yyyy-MM-dd} to {g.Max():yyyy-MM-dd}")));
             console.WriteLine($"  Time zones: {tijuana} runs on {tz}, the other sectors on {protocol.TimeZoneId}. Its training sessions: {Times(sessions)}. " +
                               $"Its reminders: {Times(due)}.");
         }
 
         var edges = new Edges(lateEnrollee, controlIntoTreatment, sameArm, crossArm, optOuts, correction, tijuana, tz);
-        await File.WriteAllTextAsync(Path.Combine(outDir, EdgesFile), JsonSerializer.Serialize(edges, ReminderClient.Json));
+        await File.WriteAllTextAsync(Path.Combine(outDir, DemoCommand.EdgesFile), JsonSerializer.Serialize(edges, ReminderClient.Json));
     }
+
+    static string Officers(int count) => count == 1 ? "1 officer" : $"{count} officers";
 
     /// <summary>"none", or counts by fate: "1 sent, 4 skipped opted_out".</summary>
     static string Fates(IEnumerable<string> fates)

@@ -47,7 +47,7 @@ static class StudySummary
     {
         var roster = RosterParser.Parse(CsvText.Decode(SampleFiles.Roster).Text).Rows.ToList();
         var badges = roster.Select(r => r.Badge).ToHashSet();
-        foreach (var update in EdgesDemo.RosterUpdates.Select(f => Path.Combine(outDir, f)).Where(File.Exists))
+        foreach (var update in DemoCommand.RosterUpdates.Select(f => Path.Combine(outDir, f)).Where(File.Exists))
             foreach (var row in RosterParser.Parse(CsvText.Decode(File.ReadAllBytes(update)).Text).Rows.Where(r => badges.Add(r.Badge)))
                 roster.Add(row);
         var sectorByPhone = roster.GroupBy(r => r.PhoneE164).ToDictionary(g => g.Key, g => g.First().SectorCode);

@@ -57,6 +57,7 @@ static class TrainingDemo
         var cohorts = plan.GetProperty("plan").EnumerateArray().ToList();
         static DateTimeOffset LastEnd(JsonElement cohort) => cohort.GetProperty("sessions").EnumerateArray().Max(x => x.GetProperty("endsAt").GetDateTimeOffset());
         var random = new Random(unchecked((int)seed));
+        var badges = people.ToDictionary(p => p.GetProperty("id").GetGuid(), p => p.GetProperty("badge").GetString()!);
         var walkIns = people.Where(p => arms.GetValueOrDefault(p.GetProperty("sectorCode").GetString()!) == "control").Take(3)
             .Select(p => p.GetProperty("id").GetGuid()).ToList();
         var walkInSessions = 0;
@@ -71,7 +72,7 @@ static class TrainingDemo
                 var rollCalls = new List<RollCall>();
                 foreach (var session in cohort.GetProperty("sessions").EnumerateArray())
                 {
-                    var (rollCall, walkedIn) = await RecordRollCallAsync(manager, cohort, session, random, walkIns, walkInSessions);
+                    var (rollCall, walkedIn) = await RecordRollCallAsync(manager, cohort, session, random, badges, walkIns, walkInSessions);
                     rollCalls.Add(rollCall);
                     walkInSessions = walkedIn;
                 }
@@ -130,11 +131,12 @@ static class TrainingDemo
     /// One session's roll call, as trainers report it: mostly present, some late, some leaving early, a few absent or
     /// excused; now and then an officer of a control sector turns up (recorded, flagged as a walk-in and contamination).
     /// </summary>
-    static async Task<(RollCall RollCall, int WalkInSessions)> RecordRollCallAsync(
-        HttpClient manager, JsonElement cohort, JsonElement session, Random random, List<Guid> walkIns, int walkInSessions)
+    static async Task<(RollCall RollCall, int WalkInSessions)> RecordRollCallAsync(HttpClient manager, JsonElement cohort, JsonElement session, Random random,
+        IReadOnlyDictionary<Guid, string> badges, List<Guid> walkIns, int walkInSessions)
     {
         var sessionId = session.GetProperty("sessionId").GetGuid();
-        var members = await MembersAsync(manager, sessionId, cohort.GetProperty("members").GetInt32());
+        // By badge, so each officer draws the same attendance from the seed in every run (ids differ from run to run).
+        var members = (await MembersAsync(manager, sessionId, cohort.GetProperty("members").GetInt32())).OrderBy(m => badges[m], StringComparer.Ordinal).ToList();
         var start = session.GetProperty("startsAt").GetDateTimeOffset();
         var end = session.GetProperty("endsAt").GetDateTimeOffset();
         var csv = new StringBuilder("officer_id,check_in,check_out,excused\r\n");
