@@ -23,7 +23,7 @@ namespace Reminders.Local.Demo;
 sealed class EdgesDemo(ReminderClient client, StudyTimeline timeline, StudyProtocol protocol, string outDir)
 {
     /// <summary>The late enrollee: the next badge after the sample's, a number past its 2,240 (still in the +52 55 0 block no phone uses).</summary>
-    public const string LateEnrolleeBadge = "SSC-102240";
+    const string LateEnrolleeBadge = "SSC-102240";
     const string LateEnrolleePhone = "+525500009001";
 
     const string CorrectionReason = "the trainer's second sheet: officers present but missing from the first";
@@ -108,9 +108,10 @@ sealed class EdgesDemo(ReminderClient client, StudyTimeline timeline, StudyProto
 
     /// <summary>
     /// The reminder months' script, timed on the reminders of the officer cohort trained last (so all of it falls after the
-    /// training weeks): four of its officers, by badge, reply BAJA two days before their 2nd reminder and ALTA four days after
-    /// it (its late window closed meanwhile); reply STOP the day after their 3rd and START four days later; and are moved by a
-    /// roster re-import two days after their 2nd, one to another treatment sector, one to a control sector.
+    /// training weeks), with four of its officers chosen by badge: one replies BAJA two days before their 2nd reminder and ALTA
+    /// four days after it (its late window closed meanwhile); another replies STOP the day after their 3rd and START four days
+    /// later; and two days after their 2nd, a roster re-import moves a third to another treatment sector and a fourth to a
+    /// control sector.
     /// </summary>
     public async Task<IReadOnlyList<StudyTimeline.ScriptedStep>> ScriptReminderMonthsAsync(
         JsonElement plan, IReadOnlyList<JsonElement> people, IReadOnlyDictionary<string, string?> arms)
