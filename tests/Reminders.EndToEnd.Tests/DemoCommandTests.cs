@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using CsvHelper;
 using CsvHelper.Configuration;
 using Reminders.Enrollment.Roster;
@@ -11,7 +12,8 @@ namespace Reminders.EndToEnd.Tests;
 
 /// <summary>
 /// The demo on the committed 60-sector sample: two runs give byte-identical allocations and the same study; its dosage.csv
-/// agrees with the provider's log officer by officer; the audit is clean; another seed gives another allocation.
+/// agrees with the provider's log officer by officer; each edge of the study shows in its outputs; the audit is clean;
+/// another seed gives another allocation.
 /// </summary>
 public sealed class DemoCommandTests : IDisposable
 {
@@ -41,8 +43,12 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Equal(30, log.Split(DemoCommand.MessageBody).Length - 1);
         var plan = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(first, "training-plan.json"))).RootElement;
         Assert.Equal(0, plan.GetProperty("unplaced").GetArrayLength());
-        // Every invitation reached the provider but those to the demo's five numbers the provider refuses (invalid, opted out at the carrier).
-        Assert.InRange(log.Split("Curso de Justicia Procedimental: inicia").Length - 1, plan.GetProperty("invitations").GetInt32() - 5, plan.GetProperty("invitations").GetInt32());
+        // Every invitation reached the provider but those to officers whose roster says consent = no (never sent) and to the demo's
+        // five numbers the provider refuses (invalid, opted out at the carrier).
+        var noConsentTreated = ReadCsv(await File.ReadAllTextAsync(Path.Combine(first, "dosage.csv"))).Rows.Count(r => r["consent"] == "0" && r["arm"] == "treatment");
+        Assert.True(noConsentTreated > 0);
+        var invitations = plan.GetProperty("invitations").GetInt32() - noConsentTreated;
+        Assert.InRange(log.Split("Curso de Justicia Procedimental: inicia").Length - 1, invitations - 5, invitations);
         Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(first, "attendance-summary.csv")), await File.ReadAllBytesAsync(Path.Combine(second, "attendance-summary.csv")));
 
         // The reminder period is the same study twice: same reminders sent, skipped, delivered and answered.
@@ -78,7 +84,119 @@ public sealed class DemoCommandTests : IDisposable
         Assert.Contains(closing, l => l.StartsWith("SMS to control officers: 0 ", StringComparison.Ordinal));
         Assert.Contains(closing, l => l.StartsWith("Audit: clean", StringComparison.Ordinal));
 
+        // The edges of the study: the same section twice, each edge as its files show it.
+        static async Task<string[]> EdgeLines(string dir) => (await File.ReadAllLinesAsync(Path.Combine(dir, "summary.txt")))
+            .SkipWhile(l => !l.StartsWith("Edges of the study", StringComparison.Ordinal)).TakeWhile(l => !l.StartsWith("Study summary", StringComparison.Ordinal)).ToArray();
+        var edgeLines = await EdgeLines(first);
+        Assert.Equal(10, edgeLines.Length);
+        Assert.Equal(edgeLines, await EdgeLines(second));
+        await AssertEdgesAsync(first, log);
+
         await AssertDosageAgreesWithProviderLogAsync(first, log);
+    }
+
+    /// <summary>
+    /// Each edge of the study from the demo's outputs: dosage.csv's rows, the provider's log (what reached a phone),
+    /// reminders.csv, the training plan and edges.json (the officers involved and the corrected session's history).
+    /// </summary>
+    static async Task AssertEdgesAsync(string dir, string providerLog)
+    {
+        var dosage = ReadCsv(await File.ReadAllTextAsync(Path.Combine(dir, "dosage.csv"))).Rows.ToDictionary(r => r["officer_id"]);
+        var reminders = ReadCsv(await File.ReadAllTextAsync(Path.Combine(dir, "reminders.csv"))).Rows.ToLookup(r => r["officer_id"]);
+        var edges = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir, DemoCommand.EdgesFile))).RootElement;
+        var messagesTo = ReadCsv(providerLog).Rows.ToLookup(m => m["to"]);
+        var phoneByOfficer = await PhoneByOfficerAsync(dir);
+        int SmsTo(string officerId) => messagesTo[phoneByOfficer[officerId]].Count();
+        static int Int(Dictionary<string, string> row, string column) => int.Parse(row[column], CultureInfo.InvariantCulture);
+        static string Id(JsonElement edge) => edge.GetProperty("officerId").GetGuid().ToString();
+
+        // Consent = no: no SMS of any kind reached them; the treatment ones were trained and their reminders skipped as no_consent.
+        var refused = dosage.Values.Where(r => r["consent"] == "0").ToList();
+        Assert.True(refused.Count > 30, $"{refused.Count} officers with consent = no");
+        Assert.All(refused, r => Assert.Equal((0, 0, 0), (SmsTo(r["officer_id"]), Int(r, "reminders_sent"), Int(r, "logistics_sent"))));
+        var refusedTreated = refused.Where(r => r["arm"] == "treatment").ToList();
+        Assert.NotEmpty(refusedTreated);
+        Assert.All(refusedTreated, r => Assert.True(Int(r, "reminders_skipped_no_consent") > 0 && Int(r, "training_minutes_planned") > 0, string.Join(",", r)));
+
+        // A same-arm transfer keeps the reminders; a cross-arm one skips the rest as transferred_cross_arm, still in the denominator.
+        var same = dosage[Id(edges.GetProperty("sameArmTransfer"))];
+        Assert.Equal(("treatment", "0", 0), (same["arm"], same["cross_arm_transfer"], Int(same, "reminders_skipped")));
+        Assert.NotEqual(same["sector_id"], same["current_sector_id"]);
+        Assert.Equal(Int(same, "reminders_planned"), Int(same, "reminders_sent"));
+        var cross = dosage[Id(edges.GetProperty("crossArmTransfer"))];
+        Assert.Equal(("treatment", "1"), (cross["arm"], cross["cross_arm_transfer"]));
+        Assert.True(Int(cross, "reminders_sent") > 0 && Int(cross, "reminders_skipped_transferred_cross_arm") > 0, string.Join(",", cross));
+        Assert.Equal(Int(cross, "reminders_planned"), Int(cross, "reminders_sent") + Int(cross, "reminders_skipped_transferred_cross_arm"));
+
+        // A control officer moved into a treatment sector stays control: not trained, nothing planned, no SMS.
+        var controlOfficer = dosage[Id(edges.GetProperty("controlIntoTreatment"))];
+        Assert.Equal(("control", "1"), (controlOfficer["arm"], controlOfficer["cross_arm_transfer"]));
+        Assert.NotEqual(controlOfficer["sector_id"], controlOfficer["current_sector_id"]);
+        Assert.Equal((0, 0, 0, 0), (Int(controlOfficer, "training_minutes_planned"), Int(controlOfficer, "training_minutes_attended"),
+            Int(controlOfficer, "reminders_planned"), Int(controlOfficer, "logistics_sent")));
+        Assert.Equal(0, SmsTo(controlOfficer["officer_id"]));
+
+        // The late enrollee takes their sector's arm, flagged, and is trained and reminded like the others.
+        var late = dosage[Id(edges.GetProperty("lateEnrollee"))];
+        Assert.Equal(("treatment", "1"), (late["arm"], late["enrolled_after_randomization"]));
+        Assert.Single(dosage.Values, r => r["enrolled_after_randomization"] == "1");
+        Assert.True(Int(late, "training_minutes_attended") > 0 && Int(late, "reminders_sent") > 0 && SmsTo(late["officer_id"]) > 0, string.Join(",", late));
+
+        // BAJA then ALTA, STOP then START: opted out once, active again; nothing sent while out, no reminder left planned or cancelled.
+        var optOuts = edges.GetProperty("optOuts").EnumerateArray().ToList();
+        Assert.Equal(["BAJA", "STOP"], optOuts.Select(o => o.GetProperty("outKeyword").GetString()));
+        Assert.Equal(["ALTA", "START"], optOuts.Select(o => o.GetProperty("inKeyword").GetString()));
+        foreach (var optOut in optOuts)
+        {
+            var row = dosage[Id(optOut)];
+            Assert.Equal("active", row["study_status"]);
+            Assert.NotEqual("", row["sms_opted_out_at"]);
+            Assert.True(Int(row, "reminders_sent") > 0, string.Join(",", row));
+            var (outAt, inAt) = (optOut.GetProperty("outAt").GetDateTimeOffset(), optOut.GetProperty("inAt").GetDateTimeOffset());
+            var mine = reminders[Id(optOut)].ToList();
+            Assert.Equal(6, mine.Count);
+            Assert.DoesNotContain(mine, r => r["status"] is "planned" or "cancelled");
+            Assert.DoesNotContain(mine, r => r["status"] == "dispatched" && DateTimeOffset.Parse(r["dispatched_at"], CultureInfo.InvariantCulture) is var at && at >= outAt && at < inAt);
+        }
+
+        // The corrected roll call replaced the first: its events superseded by the second, which gives the session more minutes.
+        var correction = edges.GetProperty("correctedRollCall");
+        var rollCalls = correction.GetProperty("events").GetProperty("rollCalls").EnumerateArray().ToList();
+        Assert.Equal(2, rollCalls.Count);
+        var (firstCall, secondCall) = (rollCalls[0], rollCalls[1]);
+        Assert.False(firstCall.GetProperty("current").GetBoolean());
+        Assert.True(secondCall.GetProperty("current").GetBoolean());
+        Assert.Equal(secondCall.GetProperty("rollCallId").GetGuid(), firstCall.GetProperty("supersededBy").GetGuid());
+        Assert.Equal(firstCall.GetProperty("rollCallId").GetGuid(), secondCall.GetProperty("replaces").GetGuid());
+        Assert.False(string.IsNullOrWhiteSpace(secondCall.GetProperty("reason").GetString()));
+        var events = correction.GetProperty("events").GetProperty("events").EnumerateArray().ToList();
+        Assert.All(events.Where(e => !e.GetProperty("current").GetBoolean()), e => Assert.Equal(secondCall.GetProperty("rollCallId").GetGuid(), e.GetProperty("supersededByRollCall").GetGuid()));
+        Assert.All(events.Where(e => e.GetProperty("current").GetBoolean()), e => Assert.Equal(secondCall.GetProperty("rollCallId").GetGuid(), e.GetProperty("rollCallId").GetGuid()));
+        Assert.Equal(firstCall.GetProperty("events").GetInt32(), events.Count(e => !e.GetProperty("current").GetBoolean()));
+        Assert.True(correction.GetProperty("minutesAfter").GetInt32() > correction.GetProperty("minutesBefore").GetInt32());
+
+        // The Tijuana sector trains at 09:00 and is reminded at 10:00 on its own wall clock, across the US daylight-saving change.
+        Assert.Equal((SyntheticSample.TijuanaSector, SyntheticSample.TijuanaZone), (edges.GetProperty("timeZoneSector").GetString(), edges.GetProperty("timeZone").GetString()));
+        var tijuana = TimeZoneInfo.FindSystemTimeZoneById(SyntheticSample.TijuanaZone);
+        var cohorts = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "training-plan.json"))).RootElement.GetProperty("plan").EnumerateArray()
+            .Where(c => c.GetProperty("sectorCode").GetString() == SyntheticSample.TijuanaSector).ToList();
+        Assert.NotEmpty(cohorts);
+        Assert.All(cohorts.SelectMany(c => c.GetProperty("sessions").EnumerateArray()), s =>
+            Assert.Equal(new TimeSpan(9, 0, 0), TimeZoneInfo.ConvertTime(s.GetProperty("startsAt").GetDateTimeOffset(), tijuana).TimeOfDay));
+        var cohortIds = cohorts.Select(c => c.GetProperty("cohortId").GetGuid().ToString()).ToHashSet();
+        var due = reminders.SelectMany(g => g).Where(r => cohortIds.Contains(r["cohort_id"]))
+            .Select(r => TimeZoneInfo.ConvertTime(DateTimeOffset.Parse(r["due_at"], CultureInfo.InvariantCulture), tijuana)).ToList();
+        Assert.NotEmpty(due);
+        Assert.All(due, d => Assert.Equal(new TimeSpan(10, 0, 0), d.TimeOfDay));
+        Assert.Equal([TimeSpan.FromHours(-8), TimeSpan.FromHours(-7)], due.Select(d => d.Offset).Distinct().Order());
+    }
+
+    /// <summary>Officer id → phone: the demo's link file (id → badge) and the last roster the demo uploaded (badge → phone, late enrollee included).</summary>
+    static async Task<Dictionary<string, string>> PhoneByOfficerAsync(string dir)
+    {
+        var roster = RosterParser.Parse(CsvText.Decode(await File.ReadAllBytesAsync(Path.Combine(dir, DemoCommand.RosterUpdates[^1]))).Text).Rows;
+        var phoneByBadge = roster.ToDictionary(r => r.Badge, r => r.PhoneE164);
+        return ReadCsv(await File.ReadAllTextAsync(Path.Combine(dir, DemoCommand.RosterLinkFile))).Rows.ToDictionary(r => r["officer_id"], r => phoneByBadge[r["badge"]]);
     }
 
     static readonly string[] RequiredDosageColumns =
@@ -97,11 +215,10 @@ public sealed class DemoCommandTests : IDisposable
     {
         var (header, dosage) = ReadCsv(await File.ReadAllTextAsync(Path.Combine(dir, "dosage.csv")));
         Assert.Equal(RequiredDosageColumns, header.Take(RequiredDosageColumns.Length));
+        // The sample roster and the late enrollee.
         var roster = RosterParser.Parse(CsvText.Decode(SampleFiles.Roster).Text).Rows;
-        Assert.Equal(roster.Count, dosage.Count);
-
-        var badges = ReadCsv(await File.ReadAllTextAsync(Path.Combine(dir, DemoCommand.RosterLinkFile))).Rows.ToDictionary(r => r["officer_id"], r => r["badge"]);
-        var phoneByBadge = roster.ToDictionary(r => r.Badge, r => r.PhoneE164);
+        Assert.Equal(roster.Count + 1, dosage.Count);
+        var phoneByOfficer = await PhoneByOfficerAsync(dir);
         var protocol = ProtocolLoader.LoadDefault();
         var reminderTexts = protocol.Reminders!.Schedule.SelectMany(s => new[] { s.Template.Officer.Render(), s.Template.Commander.Render() }).ToHashSet();
         var reminders = ReadCsv(providerLog).Rows.Where(m => reminderTexts.Contains(m["body"])).ToLookup(m => m["to"]);
@@ -110,7 +227,7 @@ public sealed class DemoCommandTests : IDisposable
         var sentToControl = 0;
         foreach (var officer in dosage)
         {
-            var messages = reminders[phoneByBadge[badges[officer["officer_id"]]]].ToList();
+            var messages = reminders[phoneByOfficer[officer["officer_id"]]].ToList();
             var who = $"officer {officer["officer_id"]} ({officer["arm"]}, {officer["role"]})";
             Assert.True(messages.Count == int.Parse(officer["reminders_sent"], CultureInfo.InvariantCulture),
                 $"{who}: dosage.csv says {officer["reminders_sent"]} reminders sent, the provider has {messages.Count}");

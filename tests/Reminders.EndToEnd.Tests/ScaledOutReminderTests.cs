@@ -14,9 +14,12 @@ namespace Reminders.EndToEnd.Tests;
 /// </summary>
 public sealed class ScaledOutFixture : DistributedFixture
 {
-    /// <summary>Training Tuesday 2 to Thursday 4 February 2027 (Monday the 1st is a holiday); the first reminder is due on the 11th at 10:00.</summary>
+    /// <summary>
+    /// Training Tuesday 2 to Thursday 4 February 2027 (Monday the 1st is a holiday); the first reminder is due on the 11th at
+    /// 10:00 on each sector's clock: 12:05 in Mexico City is 10:05 in the sample's Tijuana sector, so every first reminder is due.
+    /// </summary>
     public static readonly DateOnly FirstTrainingDay = new(2027, 2, 2);
-    public static readonly DateTimeOffset StudyStart = new(2027, 2, 11, 10, 5, 0, TimeSpan.FromHours(-6));
+    public static readonly DateTimeOffset StudyStart = new(2027, 2, 11, 12, 5, 0, TimeSpan.FromHours(-6));
 
     protected override IReadOnlyDictionary<string, int> Instances => new Dictionary<string, int> { ["Scheduler"] = 2, ["Messaging"] = 2 };
 

@@ -14,14 +14,18 @@ namespace Reminders.Local.Demo;
 /// 60-sector sample, randomizes it 30/30 stratified by zone and size (the seed is printed), sends one test SMS per
 /// treatment sector and refuses a control officer, plans and runs the trainings, runs the reminder months on a jumping
 /// study clock, freezes the ledger at endline, audits it against the provider's log and writes the researcher's exports.
+/// Along the way it acts out the study's edges (<see cref="EdgesDemo"/>) and reports each in summary.txt.
 /// Exit code 1 when the audit finds a difference or any SMS reached a control officer's phone.
 /// </summary>
 public static class DemoCommand
 {
     public const long DefaultSeed = 20261128;
 
-    /// <summary>When the demo's study clock starts: a Monday morning, the trainings planned in the weeks after it.</summary>
-    public static readonly DateTimeOffset StudyStart = new(2027, 1, 4, 9, 30, 0, TimeSpan.FromHours(-6));
+    /// <summary>
+    /// When the demo's study clock starts: a Monday morning, the trainings planned in the weeks after it; 11:30 in Mexico City
+    /// is 09:30 in Tijuana, so the test SMS to the sample's Tijuana sector falls inside its sending window too.
+    /// </summary>
+    public static readonly DateTimeOffset StudyStart = new(2027, 1, 4, 11, 30, 0, TimeSpan.FromHours(-6));
 
     /// <summary>Commanders' numbers (never the officers the test SMS go to) the simulator fails, as real phones do.</summary>
     static readonly (string Outcome, string[] Numbers)[] DeliveryFailures =
@@ -99,12 +103,18 @@ public static class DemoCommand
         }
     }
 
+    /// <summary>
+    /// The rosters the manager re-imports during the demo (the sample's, with a late enrollee and transfers), kept in the data
+    /// folder with the services' own databases (names and phones), never beside the exports.
+    /// </summary>
+    public static readonly string[] RosterUpdates = ["data/roster-before-training.csv", "data/roster-mid-study.csv"];
+
     /// <summary>Every file the demo writes into its output folder.</summary>
     public static readonly string[] Outputs =
     [
         "allocation.csv", "balance.csv", "balance.json", "randomization.json", "sectors-report.json", "roster-report.json", "sms.json", "dosage.json",
         "training-plan.json", "attendance.csv", "attendance-summary.csv", "reminders.csv", "simulator-log.csv",
-        .. EndlineDemo.Exports.Select(e => e.File), RosterLinkFile, "summary.txt",
+        .. EndlineDemo.Exports.Select(e => e.File), EdgesFile, RosterLinkFile, .. RosterUpdates, "summary.txt",
     ];
 
     /// <summary>
@@ -113,6 +123,9 @@ public static class DemoCommand
     /// services' own databases (which hold the roster), never beside the exports.
     /// </summary>
     public const string RosterLinkFile = "data/officer-badges.csv";
+
+    /// <summary>The edges of the study (<see cref="EdgesDemo"/>): the officers involved (pseudonymous ids) and the corrected session's history.</summary>
+    public const string EdgesFile = "edges.json";
 
     /// <summary>Runs the study; true when the audit is clean and no control officer's phone got an SMS.</summary>
     static async Task<bool> RunStudyAsync(ReminderClient client, StudyTimeline timeline, StudyProtocol protocol, TextWriter console, Action<string> phase,
@@ -139,11 +152,10 @@ public static class DemoCommand
             console.WriteLine($"  {arm.GetProperty("arm").GetString(),-9}  {arm.GetProperty("sectors").GetInt32()} sectors, {arm.GetProperty("officers").GetInt32()} officers, " +
                               $"{arm.GetProperty("commanders").GetInt32()} commanders, mean sector size {arm.GetProperty("meanSectorSize").GetDouble():F1}");
 
-        // One SMS to the first officer (by badge) of each treatment sector, followed to the ledger.
+        // One SMS to the first officer (by badge) of each treatment sector who consented to SMS, followed to the ledger.
         phase("One test SMS per treatment sector");
         var arms = (await client.SectorsAsync()).EnumerateArray().ToDictionary(x => x.GetProperty("code").GetString()!, x => x.GetProperty("arm").GetString());
         var officers = (await client.OfficersAsync()).EnumerateArray().Where(o => o.GetProperty("role").GetString() == "officer").ToList();
-        // The first officer who consented to SMS: one whose roster says no gets none, by design.
         var firstPerSector = officers.Where(o => o.GetProperty("consent").GetBoolean())
             .GroupBy(o => o.GetProperty("sectorCode").GetString()!).ToDictionary(g => g.Key, g => g.First());
         var latencies = new List<double>();
@@ -170,15 +182,19 @@ public static class DemoCommand
         await WriteJsonAsync(Path.Combine(outDir, "sms.json"), sms);
         await WriteJsonAsync(Path.Combine(outDir, "dosage.json"), dosage);
 
-        var people = officers.Concat(await CommandersAsync(client)).ToList();
+        phase("Roster re-imported before the trainings: a late enrollee, a control officer moved into a treatment sector");
+        var edges = new EdgesDemo(client, timeline, protocol, outDir);
+        await edges.BeforeTrainingAsync(arms, officers, today, TrainingDemo.PlanFrom(today), TrainingDemo.PlanTo(today));
+        var people = (await client.OfficersAsync()).EnumerateArray().Where(o => o.GetProperty("role").GetString() == "officer").Concat(await CommandersAsync(client)).ToList();
         await File.WriteAllTextAsync(Path.Combine(outDir, RosterLinkFile), CsvText.Line(["officer_id", "badge"]) +
             string.Concat(people.Select(p => CsvText.Line([p.GetProperty("id").GetGuid().ToString(), p.GetProperty("badge").GetString()]))));
 
-        var answerReplies = ReminderDemo.Officers(client, seed);
-        phase("Training weeks: plans, invitations, day-before reminders, roll calls");
-        var plan = await TrainingDemo.RunAsync(client, timeline, answerReplies, console, outDir, seed, today, arms, people);
-        phase("Reminder months");
-        await ReminderDemo.RunAsync(client, timeline, answerReplies, console, outDir);
+        var answerReplies = ReminderDemo.Officers(client, seed, edges.ScriptedPhones);
+        phase("Training weeks: plans, invitations, day-before reminders, roll calls (one corrected)");
+        var plan = await TrainingDemo.RunAsync(client, timeline, answerReplies, console, outDir, seed, today, arms, people, edges.CorrectRollCallAsync);
+        phase("Reminder months: BAJA then ALTA, STOP then START, a roster re-import with two transfers");
+        var script = await edges.ScriptReminderMonthsAsync(plan, people, arms);
+        await ReminderDemo.RunAsync(client, timeline, answerReplies, console, outDir, script);
         // The simulator's log is written once it holds every SMS the provider accepted.
         await timeline.SettleAsync();
         var accepted = (await client.JsonAsync("messaging", "/api/messaging/sms/summary")).GetProperty("outbound").EnumerateArray()
@@ -198,6 +214,7 @@ public static class DemoCommand
         var audit = await EndlineDemo.AuditAsync(client, console);
         phase("Researcher exports, each officer as frozen at their endline");
         await EndlineDemo.ExportAsync(client, outDir);
+        await edges.ReportAsync(console, arms);
         return StudySummary.Print(outDir, audit, console);
     }
 

@@ -29,9 +29,11 @@ public sealed class ReminderClient(ServiceUrls urls, string managerKey, string r
 
     public Task<JsonElement> ImportRosterAsync(string csv, string mode = "apply") => ImportRosterAsync(Encoding.UTF8.GetBytes(csv), mode);
 
-    public async Task<JsonElement> ImportRosterAsync(byte[] csv, string mode = "apply")
+    /// <summary>Imports (or re-imports) a roster; a sector that changed is a transfer on <paramref name="transferDate"/> (default: today).</summary>
+    public async Task<JsonElement> ImportRosterAsync(byte[] csv, string mode = "apply", DateOnly? transferDate = null)
     {
-        using var request = Request(HttpMethod.Post, $"{urls.Enrollment}/api/enrollment/roster?mode={mode}", managerKey);
+        var on = transferDate is { } date ? $"&transferDate={date:yyyy-MM-dd}" : "";
+        using var request = Request(HttpMethod.Post, $"{urls.Enrollment}/api/enrollment/roster?mode={mode}{on}", managerKey);
         request.Content = CsvContent(csv);
         return await SendAsync(request, HttpStatusCode.OK);
     }
@@ -148,6 +150,29 @@ public sealed class ReminderClient(ServiceUrls urls, string managerKey, string r
         }
         return last;
     }
+
+    /// <summary>The training plan the Scheduler would make, without recording it (dryRun).</summary>
+    public async Task<JsonElement> DryRunPlanAsync(DateOnly from, DateOnly to, IReadOnlyList<string> sectorCodes)
+    {
+        using var request = Request(HttpMethod.Post, $"{urls.Scheduler}/api/scheduler/plans", managerKey);
+        request.Content = JsonContent.Create(new { from = from.ToString("yyyy-MM-dd"), to = to.ToString("yyyy-MM-dd"), sectorCodes, dryRun = true });
+        return await SendAsync(request, HttpStatusCode.OK);
+    }
+
+    /// <summary>Uploads a session's roll call (CSV: officer_id, check_in, check_out, excused); a different one replaces it, with a reason.</summary>
+    public async Task<JsonElement> UploadRollCallAsync(Guid sessionId, string csv, string? reason = null)
+    {
+        var query = reason is null ? "" : $"?reason={Uri.EscapeDataString(reason)}";
+        using var request = Request(HttpMethod.Post, $"{urls.Attendance}/api/attendance/sessions/{sessionId}/roll-call{query}", managerKey);
+        request.Content = new StringContent(csv, Encoding.UTF8, "text/csv");
+        return await SendAsync(request, HttpStatusCode.OK);
+    }
+
+    /// <summary>Each officer's minutes and status in one session, from the events in force.</summary>
+    public Task<JsonElement> SessionAttendanceAsync(Guid sessionId) => JsonAsync("attendance", $"/api/attendance/sessions/{sessionId}");
+
+    /// <summary>Every event of a session, in force and superseded, with its roll calls and correction history.</summary>
+    public Task<JsonElement> SessionEventsAsync(Guid sessionId) => JsonAsync("attendance", $"/api/attendance/sessions/{sessionId}/events");
 
     public async Task<JsonElement> SmsAsync(Guid smsId)
     {

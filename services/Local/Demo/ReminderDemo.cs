@@ -20,15 +20,18 @@ static class ReminderDemo
     static readonly string[] Acknowledgments = ["OK", "ok!", "Sí.", "si", "RECIBIDO", " Ok ", "1", "Recibido"];
     static readonly string[] FreeText = ["¿Cuándo es el siguiente curso?", "Gracias, muy útil", "Recibido, gracias"];
 
-    /// <summary>Answers each delivered reminder once, as its officer would (see the class summary).</summary>
-    public static Func<Task> Officers(ReminderClient client, long seed)
+    /// <summary>
+    /// Answers each delivered reminder once, as its officer would (see the class summary); the phones in
+    /// <paramref name="scripted"/> answer only what the demo scripts for them.
+    /// </summary>
+    public static Func<Task> Officers(ReminderClient client, long seed, IReadOnlySet<string> scripted)
     {
         var answered = new HashSet<string>();
         return async () =>
         {
             foreach (var message in await DeliveredRemindersAsync(client))
             {
-                if (!answered.Add(message.Sid)) continue;
+                if (!answered.Add(message.Sid) || scripted.Contains(message.To)) continue;
                 var roll = Roll(seed, message.To, message.Body);
                 string? reply = roll switch
                 {
@@ -43,10 +46,15 @@ static class ReminderDemo
         };
     }
 
-    /// <summary>Runs the clock through the rest of the reminder period, then writes reminders.csv and the summary.</summary>
-    public static async Task RunAsync(ReminderClient client, StudyTimeline timeline, Func<Task> answerReplies, TextWriter console, string outDir)
+    /// <summary>
+    /// Runs the clock through the rest of the reminder period, acting out the <paramref name="script"/> (replies, a roster
+    /// re-import) at its instants, then writes reminders.csv and the summary.
+    /// </summary>
+    public static async Task RunAsync(ReminderClient client, StudyTimeline timeline, Func<Task> answerReplies, TextWriter console, string outDir,
+        IReadOnlyList<StudyTimeline.ScriptedStep> script)
     {
-        var steps = await timeline.RunUntilAsync(DateTimeOffset.MaxValue, answerReplies);
+        var steps = await timeline.RunScriptAsync(script, answerReplies);
+        steps += await timeline.RunUntilAsync(DateTimeOffset.MaxValue, answerReplies);
 
         using var manager = client.ManagerHttp();
         var csv = await manager.GetStringAsync("/api/scheduler/reminders.csv");

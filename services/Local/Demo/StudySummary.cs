@@ -29,8 +29,8 @@ static class StudySummary
                 $"{group.GetProperty("meanRemindersAcknowledged").GetDouble(),12:F2}"));
 
         var (toControl, messages, offRoster) = CountControlSms(outDir);
-        console.WriteLine($"SMS to control officers: {toControl} (of {messages:N0} messages in the provider's log, each number's sector from the sample roster " +
-                          $"and its arm from allocation.csv{(offRoster > 0 ? $"; {offRoster} to numbers not on the roster" : "")}).");
+        console.WriteLine($"SMS to control officers: {toControl} (of {messages:N0} messages in the provider's log, each number's sector at randomization from the " +
+                          $"sample roster, or the re-imported one for the late enrollee, and its arm from allocation.csv{(offRoster > 0 ? $"; {offRoster} to numbers not on the roster" : "")}).");
         var (p, m, l) = (audit.Sources.Provider, audit.Sources.Messaging, audit.Sources.Ledger);
         console.WriteLine(audit.Clean
             ? $"Audit: clean ({p.Records:N0} provider messages, {m.Records:N0} SMS in Messaging and {l.Records:N0} ledger rows agree)."
@@ -38,10 +38,18 @@ static class StudySummary
         return audit.Clean && toControl == 0;
     }
 
-    /// <summary>Messages in simulator-log.csv to a phone of a control sector; all messages; messages to a number not on the roster.</summary>
+    /// <summary>
+    /// Messages in simulator-log.csv to a phone of a control sector; all messages; messages to a number not on the roster. Each
+    /// phone's sector is the one it had at randomization (the sample roster's), or for an officer enrolled later, the sector
+    /// the re-imported roster enrolled them in: the arm of randomization, whatever transfers came after.
+    /// </summary>
     static (int ToControl, int Messages, int OffRoster) CountControlSms(string outDir)
     {
-        var roster = RosterParser.Parse(CsvText.Decode(SampleFiles.Roster).Text).Rows;
+        var roster = RosterParser.Parse(CsvText.Decode(SampleFiles.Roster).Text).Rows.ToList();
+        var badges = roster.Select(r => r.Badge).ToHashSet();
+        foreach (var update in DemoCommand.RosterUpdates.Select(f => Path.Combine(outDir, f)).Where(File.Exists))
+            foreach (var row in RosterParser.Parse(CsvText.Decode(File.ReadAllBytes(update)).Text).Rows.Where(r => badges.Add(r.Badge)))
+                roster.Add(row);
         var sectorByPhone = roster.GroupBy(r => r.PhoneE164).ToDictionary(g => g.Key, g => g.First().SectorCode);
         var armBySector = ReadCsv(Path.Combine(outDir, "allocation.csv")).ToDictionary(r => r["sector_code"], r => r["arm"]);
         int toControl = 0, messages = 0, offRoster = 0;
@@ -54,9 +62,14 @@ static class StudySummary
         return (toControl, messages, offRoster);
     }
 
-    static List<Dictionary<string, string>> ReadCsv(string path)
+    /// <summary>A CSV file with a header row, each row as column → value.</summary>
+    internal static List<Dictionary<string, string>> ReadCsv(string path) => ReadCsv(new StreamReader(path));
+
+    /// <summary>CSV text with a header row, each row as column → value.</summary>
+    internal static List<Dictionary<string, string>> ParseCsv(string text) => ReadCsv(new StringReader(text));
+
+    static List<Dictionary<string, string>> ReadCsv(TextReader reader)
     {
-        using var reader = new StreamReader(path);
         using var csv = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture));
         csv.Read();
         csv.ReadHeader();

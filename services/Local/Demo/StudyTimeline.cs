@@ -39,6 +39,26 @@ sealed class StudyTimeline(StudyClock clock, ReminderClient client)
         }
     }
 
+    /// <summary>Something a person does at a given instant of the study (a reply, a roster upload).</summary>
+    public sealed record ScriptedStep(DateTimeOffset At, string What, Func<Task> Act);
+
+    /// <summary>
+    /// Runs the clock to each step's instant in turn (everything due before it is sent and settled first), acts there and
+    /// settles again; returns the clock jumps made.
+    /// </summary>
+    public async Task<int> RunScriptAsync(IEnumerable<ScriptedStep> script, Func<Task>? afterStep = null)
+    {
+        var steps = 0;
+        foreach (var step in script.OrderBy(s => s.At))
+        {
+            steps += await RunUntilAsync(step.At, afterStep);
+            if (step.At > Now) clock.JumpTo(step.At);
+            await step.Act();
+            await SettleAsync();
+        }
+        return steps;
+    }
+
     /// <summary>Waits until the dispatcher has nothing due and Messaging has settled everything it was given.</summary>
     public async Task SettleAsync()
     {

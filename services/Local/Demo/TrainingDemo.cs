@@ -17,9 +17,21 @@ static class TrainingDemo
 {
     static readonly TimeZoneInfo Zone = Reminders.Platform.Protocol.ProtocolLoader.LoadDefault().TimeZone;
 
-    /// <summary>Returns the training plan (cohorts with their sessions), from which the endlines follow.</summary>
+    /// <summary>The trainings are planned in the weeks from a week after <paramref name="today"/>.</summary>
+    public static DateOnly PlanFrom(DateOnly today) => today.AddDays(7);
+
+    public static DateOnly PlanTo(DateOnly today) => today.AddDays(60);
+
+    /// <summary>One session's roll call as uploaded, and the members it left out (absent, not even excused).</summary>
+    public sealed record RollCall(Guid SessionId, DateTimeOffset StartsAt, DateTimeOffset EndsAt, string Csv, IReadOnlyList<Guid> Absent);
+
+    /// <summary>
+    /// Returns the training plan (cohorts with their sessions), from which the endlines follow. <paramref name="beforeClosing"/>
+    /// sees each cohort's roll calls before it is closed (a correction must come before).
+    /// </summary>
     public static async Task<JsonElement> RunAsync(ReminderClient client, StudyTimeline timeline, Func<Task> answerReplies, TextWriter console, string outDir,
-        long seed, DateOnly today, IReadOnlyDictionary<string, string?> arms, IReadOnlyList<JsonElement> people)
+        long seed, DateOnly today, IReadOnlyDictionary<string, string?> arms, IReadOnlyList<JsonElement> people,
+        Func<JsonElement, IReadOnlyList<RollCall>, Task>? beforeClosing = null)
     {
         using var manager = client.ManagerHttp();
         for (var i = 1; i <= 12; i++)
@@ -29,8 +41,8 @@ static class TrainingDemo
 
         var planResponse = await manager.PostAsJsonAsync("/api/scheduler/plans", new
         {
-            from = today.AddDays(7).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-            to = today.AddDays(60).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            from = PlanFrom(today).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            to = PlanTo(today).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         });
         var plan = await planResponse.Content.ReadFromJsonAsync<JsonElement>();
         if (!planResponse.IsSuccessStatusCode) throw new InvalidOperationException($"Planning failed: {plan}");
@@ -45,6 +57,7 @@ static class TrainingDemo
         var cohorts = plan.GetProperty("plan").EnumerateArray().ToList();
         static DateTimeOffset LastEnd(JsonElement cohort) => cohort.GetProperty("sessions").EnumerateArray().Max(x => x.GetProperty("endsAt").GetDateTimeOffset());
         var random = new Random(unchecked((int)seed));
+        var badges = people.ToDictionary(p => p.GetProperty("id").GetGuid(), p => p.GetProperty("badge").GetString()!);
         var walkIns = people.Where(p => arms.GetValueOrDefault(p.GetProperty("sectorCode").GetString()!) == "control").Take(3)
             .Select(p => p.GetProperty("id").GetGuid()).ToList();
         var walkInSessions = 0;
@@ -56,8 +69,14 @@ static class TrainingDemo
             timeline.JumpTo(group.Key.AddHours(1));
             foreach (var cohort in group)
             {
+                var rollCalls = new List<RollCall>();
                 foreach (var session in cohort.GetProperty("sessions").EnumerateArray())
-                    walkInSessions = await RecordRollCallAsync(manager, cohort, session, random, walkIns, walkInSessions);
+                {
+                    var (rollCall, walkedIn) = await RecordRollCallAsync(manager, cohort, session, random, badges, walkIns, walkInSessions);
+                    rollCalls.Add(rollCall);
+                    walkInSessions = walkedIn;
+                }
+                if (beforeClosing is not null) await beforeClosing(cohort, rollCalls);
                 var cohortId = cohort.GetProperty("cohortId").GetGuid();
                 using var close = await manager.PostAsync($"/api/attendance/cohorts/{cohortId}/close", null);
                 if (!close.IsSuccessStatusCode) throw new InvalidOperationException($"Closing {cohortId} refused: {await close.Content.ReadAsStringAsync()}");
@@ -112,19 +131,22 @@ static class TrainingDemo
     /// One session's roll call, as trainers report it: mostly present, some late, some leaving early, a few absent or
     /// excused; now and then an officer of a control sector turns up (recorded, flagged as a walk-in and contamination).
     /// </summary>
-    static async Task<int> RecordRollCallAsync(HttpClient manager, JsonElement cohort, JsonElement session, Random random, List<Guid> walkIns, int walkInSessions)
+    static async Task<(RollCall RollCall, int WalkInSessions)> RecordRollCallAsync(HttpClient manager, JsonElement cohort, JsonElement session, Random random,
+        IReadOnlyDictionary<Guid, string> badges, List<Guid> walkIns, int walkInSessions)
     {
         var sessionId = session.GetProperty("sessionId").GetGuid();
-        var members = await MembersAsync(manager, sessionId, cohort.GetProperty("members").GetInt32());
+        // By badge, so each officer draws the same attendance from the seed in every run (ids differ from run to run).
+        var members = (await MembersAsync(manager, sessionId, cohort.GetProperty("members").GetInt32())).OrderBy(m => badges[m], StringComparer.Ordinal).ToList();
         var start = session.GetProperty("startsAt").GetDateTimeOffset();
         var end = session.GetProperty("endsAt").GetDateTimeOffset();
         var csv = new StringBuilder("officer_id,check_in,check_out,excused\r\n");
+        var absent = new List<Guid>();
         foreach (var officerId in members)
         {
             var roll = random.NextDouble();
             var checkIn = start.AddMinutes(random.Next(-10, 6));
             var checkOut = end.AddMinutes(random.Next(0, 8));
-            if (roll < 0.04) continue;                                                   // absent
+            if (roll < 0.04) { absent.Add(officerId); continue; }                        // absent
             if (roll < 0.06) { csv.Append(CsvText.Line([officerId.ToString(), "", "", "1"])); continue; } // excused
             if (roll < 0.12) checkIn = start.AddMinutes(random.Next(15, 50));            // late
             else if (roll < 0.16) checkOut = end.AddMinutes(-random.Next(30, 90));       // left early
@@ -135,7 +157,7 @@ static class TrainingDemo
         using var content = new StringContent(csv.ToString(), Encoding.UTF8, "text/csv");
         using var upload = await manager.PostAsync($"/api/attendance/sessions/{sessionId}/roll-call", content);
         if (!upload.IsSuccessStatusCode) throw new InvalidOperationException($"Roll call of {sessionId} refused: {await upload.Content.ReadAsStringAsync()}");
-        return walkInSessions;
+        return (new RollCall(sessionId, start, end, csv.ToString(), absent), walkInSessions);
     }
 
     /// <summary>The session's members, once Attendance has learned them from the Scheduler's events.</summary>

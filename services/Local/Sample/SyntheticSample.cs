@@ -15,6 +15,14 @@ public static class SyntheticSample
     public const int StudyOfficers = 2240;
     public const int DefaultSeed = 2240;
 
+    /// <summary>
+    /// The one sector whose officers live by Tijuana's clock (UTC−8, with US daylight saving time): the study must keep its
+    /// trainings and reminders on each sector's own wall clock. The others leave zona_horaria empty (the protocol's zone).
+    /// Not a stratum: the sectors loader reads the column as the sector's time zone.
+    /// </summary>
+    public const string TijuanaSector = "MIL-02";
+    public const string TijuanaZone = "America/Tijuana";
+
     // (alcaldía, code prefix, zone, sectors in the 60-sector study)
     static readonly (string Name, string Code, string Zone, int Sectors)[] Alcaldias =
     [
@@ -66,9 +74,9 @@ public static class SyntheticSample
             sectorRows.Add(($"{code}-{perAlcaldia[i].Count:D2}", $"{name} {Ordinal(perAlcaldia[i].Count)}", name, zone, size, weight));
         }
 
-        var sectorsCsv = new StringBuilder(CsvText.Line(["codigo", "nombre", "alcaldia", "zona", "tamano"]));
+        var sectorsCsv = new StringBuilder(CsvText.Line(["codigo", "nombre", "alcaldia", "zona", "tamano", "zona_horaria"]));
         foreach (var s in sectorRows.OrderBy(s => s.Code, StringComparer.Ordinal))
-            sectorsCsv.Append(CsvText.Line([s.Code, s.Name, s.Alcaldia, s.Zone, s.Size]));
+            sectorsCsv.Append(CsvText.Line([s.Code, s.Name, s.Alcaldia, s.Zone, s.Size, s.Code == TijuanaSector ? TijuanaZone : ""]));
 
         // Headcount per sector proportional to its weight, summing exactly to the requested total.
         var totalWeight = sectorRows.Sum(s => s.Weight);
