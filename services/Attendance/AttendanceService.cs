@@ -1,6 +1,5 @@
 using MassTransit;
 using Reminders.Attendance.Dosage;
-using Reminders.Attendance.Officers;
 using Reminders.Attendance.Recording;
 using Reminders.Platform.Bus;
 using Reminders.Platform.Replica;
@@ -31,14 +30,13 @@ public static class AttendanceService
 
     public static void AddAttendanceConsumers(this IBusRegistrationConfigurator bus)
     {
-        bus.AddServiceConsumer<OfficerEnrolledConsumer>(Name);
-        bus.AddServiceConsumer<SectorsRandomizedConsumer>(Name);
-        bus.AddServiceConsumer<RandomizationVoidedConsumer>(Name);
-        bus.AddOfficerArmsConsumer<Replica>();
+        // The officer replica (Platform's).
+        bus.AddOfficerEnrolledConsumer<Replica>();
+        bus.AddRandomizationConsumers<Replica>();
         bus.AddOfficerConsentConsumer<Replica>();
-        bus.AddServiceConsumer<OfficerStatusChangedConsumer>(Name);
-        bus.AddServiceConsumer<OfficerTransferredConsumer>(Name);
-        bus.AddServiceConsumer<OfficerChangedConsumer>(Name);
+        bus.AddOfficerStatusChangedConsumer<Replica>();
+        bus.AddOfficerTransferredConsumer<Replica>();
+        bus.AddOfficerChangedConsumer<Replica>();
         bus.AddServiceConsumer<TrainingSessionScheduledConsumer>(Name);
         bus.AddServiceConsumer<TrainingSessionCancelledConsumer>(Name);
         bus.AddServiceConsumer<CohortMembersChangedConsumer>(Name);

@@ -43,13 +43,13 @@ public static class MessagingService
     public static void AddMessagingConsumers(this IBusRegistrationConfigurator bus)
     {
         bus.AddServiceConsumer<UpdateOfficerContactConsumer>(Name);
-        bus.AddServiceConsumer<OfficerEnrolledConsumer>(Name);
-        bus.AddServiceConsumer<SectorsRandomizedConsumer>(Name);
-        bus.AddServiceConsumer<RandomizationVoidedConsumer>(Name);
-        bus.AddOfficerArmsConsumer<Replica>();
+        // The officer replica (Platform's).
+        bus.AddOfficerEnrolledConsumer<Replica>();
+        bus.AddRandomizationConsumers<Replica>();
         bus.AddOfficerConsentConsumer<Replica>();
-        bus.AddServiceConsumer<OfficerStatusChangedConsumer>(Name);
-        bus.AddServiceConsumer<OfficerTransferredConsumer>(Name);
+        bus.AddOfficerStatusChangedConsumer<Replica>();
+        bus.AddOfficerTransferredConsumer<Replica>();
+        bus.AddOfficerChangedConsumer<Replica>();
         bus.AddServiceConsumer<SendSmsConsumer>(Name);
     }
 

@@ -49,10 +49,9 @@ public static class SchedulerService
         bus.AddServiceConsumer<SectorRegisteredConsumer>(Name);
         bus.AddServiceConsumer<CohortAttendanceClosedConsumer>(Name);
         bus.AddServiceConsumer<LogisticsSmsAcknowledgedConsumer>(Name);
-        bus.AddServiceConsumer<OfficerEnrolledConsumer>(Name);
-        bus.AddServiceConsumer<SectorsRandomizedConsumer>(Name);
-        bus.AddServiceConsumer<RandomizationVoidedConsumer>(Name);
-        bus.AddOfficerArmsConsumer<Replica>();
+        // The officer replica (Platform's); status, transfer and role changes have effects of their own here.
+        bus.AddOfficerEnrolledConsumer<Replica>();
+        bus.AddRandomizationConsumers<Replica>();
         bus.AddServiceConsumer<OfficerConsentChangedConsumer>(Name);
         bus.AddServiceConsumer<OfficerStatusChangedConsumer>(Name);
         bus.AddServiceConsumer<OfficerTransferredConsumer>(Name);

@@ -193,7 +193,7 @@ public static class DeliveryBenchmarks
         await RunAsync("INSERT INTO messaging.sector_arms (sector_id, arm) SELECT s, 'treatment' FROM unnest(@p0) s", sectors);
         await RunAsync("INSERT INTO scheduler.officers (officer_id, sector_id, role, enrolled_at) SELECT o, s, 'officer', @p2 FROM unnest(@p0, @p1) AS t(o, s)",
             officers, officerSectors, now);
-        await RunAsync("INSERT INTO messaging.officer_sectors (officer_id, sector_id, sector_changed_at, role) SELECT o, s, @p2, 'officer' FROM unnest(@p0, @p1) AS t(o, s)",
+        await RunAsync("INSERT INTO messaging.officers (officer_id, sector_id, sector_changed_at, role) SELECT o, s, @p2, 'officer' FROM unnest(@p0, @p1) AS t(o, s)",
             officers, officerSectors, now);
         await RunAsync("INSERT INTO messaging.contacts (officer_id, phone_e164, updated_at) SELECT o, p, @p2 FROM unnest(@p0, @p1) AS t(o, p)",
             officers, phones, now);

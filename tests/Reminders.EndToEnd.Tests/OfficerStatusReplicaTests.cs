@@ -127,7 +127,7 @@ public sealed class OfficerStatusReplicaTests(SeededLocalHostFixture seeded) : I
         var report = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.True(response.StatusCode == HttpStatusCode.OK, report.ToString());
         Assert.Equal((1, 1), (report.GetProperty("transferred").GetInt32(), report.GetProperty("crossArmTransfers").GetInt32()));
-        await WaitForMessagingAsync("SELECT sector_id FROM officer_sectors WHERE officer_id = @id", moved.OfficerId, controlId.ToString());
+        await WaitForMessagingAsync("SELECT sector_id FROM officers WHERE officer_id = @id", moved.OfficerId, controlId.ToString());
 
         // Randomized to treatment, so not an arm mismatch: the protocol's transfers.crossArm (stop) ends their SMS.
         Assert.Equal(("refused", "transferred_cross_arm", 0), await SendByHandAsync(moved.OfficerId));

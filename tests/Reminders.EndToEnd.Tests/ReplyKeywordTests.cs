@@ -436,7 +436,7 @@ static class SmsSteps
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         var (id, e164) = (await app.QueryAsync<(string, string)>("enrollment", "SELECT id, phone_e164 FROM officers WHERE badge = @badge", new { badge })).Single();
         await WaitForAsync(() => app.QueryAsync<string>("messaging", """
-            SELECT a.arm FROM contacts c JOIN officer_sectors s ON s.officer_id = c.officer_id JOIN sector_arms a ON a.sector_id = s.sector_id
+            SELECT a.arm FROM contacts c JOIN officers s ON s.officer_id = c.officer_id JOIN sector_arms a ON a.sector_id = s.sector_id
             WHERE c.officer_id = @id
             """, new { id }), arms => arms.Count == 1, $"Messaging never learned officer {badge}'s phone and arm");
         return new EnrolledOfficer(Guid.Parse(id), e164);

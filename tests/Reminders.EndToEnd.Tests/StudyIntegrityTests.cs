@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Reminders.Contracts;
@@ -45,7 +46,7 @@ public sealed class StudyIntegrityTests(StudyIntegrityFixture fixture) : IClassF
     async Task WaitForMessagingSectorAsync(Guid officerId, string sector)
     {
         var sectorId = (await App.QueryAsync<string>("enrollment", "SELECT id FROM sectors WHERE code = @sector", new { sector })).Single();
-        await SmsSteps.WaitForAsync(() => App.QueryAsync<string>("messaging", "SELECT sector_id FROM officer_sectors WHERE officer_id = @id",
+        await SmsSteps.WaitForAsync(() => App.QueryAsync<string>("messaging", "SELECT sector_id FROM officers WHERE officer_id = @id",
             new { id = officerId.ToString() }), s => s.Count == 1 && string.Equals(s[0], sectorId, StringComparison.OrdinalIgnoreCase),
             $"Messaging never saw officer {officerId} in {sector}");
     }
@@ -192,4 +193,49 @@ public sealed class StudyIntegrityFixture : IAsyncLifetime
         Host.StartAsync(StudyClockOptions.InsideSendingHours(ProtocolLoader.LoadDefault(), DateTimeOffset.UtcNow, TimeSpan.FromHours(2)));
 
     public Task DisposeAsync() => Host.DisposeAsync().AsTask();
+}
+
+/// <summary>
+/// The officer replica is one writer with one ordering policy (Platform's OfficerReplica) in Scheduler, Messaging and
+/// Attendance: events out of order and replayed leave the same state in all three.
+/// </summary>
+public sealed class OfficerReplicaTests(StudyIntegrityFixture fixture) : IClassFixture<StudyIntegrityFixture>
+{
+    WebApplication App => fixture.Host.App;
+    static readonly string[] Services = ["scheduler", "messaging", "attendance"];
+
+    async Task<Guid> SectorIdAsync(string arm) => Guid.Parse((await App.QueryAsync<string>("enrollment", "SELECT id FROM sectors WHERE code = @code",
+        new { code = fixture.Host.SectorOf(arm) })).Single());
+
+    [Fact]
+    public async Task A_transfer_before_the_enrollment_an_older_status_after_a_newer_and_a_replay_leave_the_same_replica_in_every_service()
+    {
+        var bus = App.Services.GetRequiredService<IBus>();
+        var (officer, from, to) = (Guid.NewGuid(), await SectorIdAsync(StudyArms.Treatment), await SectorIdAsync(StudyArms.Control));
+        var t0 = App.StudyNow().AddMinutes(-30);
+        var optedOut = new OfficerStatusChanged(officer, OfficerStatuses.SmsOptedOut, OfficerStatuses.Active, "keyword", t0.AddMinutes(20));
+        var optedOutId = Guid.NewGuid();
+
+        await bus.Publish(new OfficerTransferred(officer, from, to, CrossArm: true, DateOnly.FromDateTime(t0.UtcDateTime), t0.AddMinutes(10)));
+        await bus.Publish(optedOut, c => c.MessageId = optedOutId);
+        await bus.Publish(new OfficerStatusChanged(officer, OfficerStatuses.Withdrawn, OfficerStatuses.Active, "manager", t0.AddMinutes(5)));
+        await bus.Publish(new OfficerEnrolled(officer, from, "officer", t0));
+        await bus.Publish(optedOut, c => c.MessageId = optedOutId);
+
+        foreach (var service in Services)
+        {
+            var state = await SmsSteps.WaitForAsync(() => App.QueryAsync<(string Sector, string Status, long History, long Transfers)>(service, """
+                SELECT o.sector_id, st.status,
+                       (SELECT COUNT(*) FROM officer_status_history h WHERE h.officer_id = o.officer_id),
+                       (SELECT COUNT(*) FROM officer_transfers x WHERE x.officer_id = o.officer_id)
+                FROM officers o JOIN officer_statuses st ON st.officer_id = o.officer_id WHERE o.officer_id = @id
+                """, new { id = officer.ToString() }), rows => rows.Count == 1 && rows[0].Transfers == 1 && rows[0].History == 2,
+                $"{service}'s replica of officer {officer}", seconds: 30);
+            Assert.Equal((to.ToString(), OfficerStatuses.SmsOptedOut, 2L, 1L),
+                (state[0].Sector.ToLowerInvariant(), state[0].Status, state[0].History, state[0].Transfers));
+        }
+        await Task.Delay(500);
+        foreach (var service in Services)
+            Assert.Equal(2, (await App.QueryAsync<long>(service, "SELECT COUNT(*) FROM officer_status_history WHERE officer_id = @id", new { id = officer.ToString() }))[0]);
+    }
 }

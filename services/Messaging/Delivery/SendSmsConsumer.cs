@@ -81,7 +81,7 @@ public sealed class SendSmsConsumer(
             SELECT (SELECT phone_e164 FROM contacts WHERE officer_id = @OfficerId) AS Phone,
                    (SELECT arm FROM officer_arms WHERE officer_id = @OfficerId) AS Arm,
                    (SELECT consent FROM officer_consents WHERE officer_id = @OfficerId) AS Consent,
-                   (SELECT a.arm FROM officer_sectors s JOIN sector_arms a ON a.sector_id = s.sector_id WHERE s.officer_id = @OfficerId) AS CurrentSectorArm,
+                   (SELECT a.arm FROM officers s JOIN sector_arms a ON a.sector_id = s.sector_id WHERE s.officer_id = @OfficerId) AS CurrentSectorArm,
                    (SELECT status FROM officer_statuses WHERE officer_id = @OfficerId) AS Status
             """, new { sms.OfficerId }, ct);
         var status = guard.Status ?? OfficerStatuses.Active;

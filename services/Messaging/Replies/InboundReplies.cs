@@ -107,7 +107,7 @@ public sealed class InboundReplies(StudyProtocol protocol)
 
     static async Task<Guid> ReplyAsync(UnitOfWork work, Guid officerId, ByRole<SmsTemplate> template, DateTimeOffset now, CancellationToken ct)
     {
-        var role = await work.QuerySingleOrDefaultAsync<string?>("SELECT role FROM officer_sectors WHERE officer_id = @officerId", new { officerId }, ct);
+        var role = await work.QuerySingleOrDefaultAsync<string?>("SELECT role FROM officers WHERE officer_id = @officerId", new { officerId }, ct);
         var smsId = Guid.CreateVersion7();
         work.Send(QueueNames.SendSms, new SendSms(smsId, officerId, SmsPurposes.Reply, template.For(role ?? StudyRoles.Officer).Render(), now));
         return smsId;

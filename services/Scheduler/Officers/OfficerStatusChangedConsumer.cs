@@ -1,6 +1,7 @@
 using MassTransit;
 using Reminders.Contracts;
 using Reminders.Platform.Data;
+using Reminders.Platform.Replica;
 using Reminders.Platform.Protocol;
 using Reminders.Scheduler.Dispatch;
 using Reminders.Scheduler.Reminders;
@@ -24,14 +25,10 @@ public sealed class OfficerStatusChangedConsumer(
         await using var work = await database.BeginAsync(ct);
         if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(OfficerStatusChangedConsumer), ct)) return;
         // Two quick changes may arrive in either order: the later change wins.
-        var applied = await work.ExecuteAsync("""
-            INSERT INTO officer_statuses (officer_id, status, changed_at) VALUES (@OfficerId, @Status, @ChangedAt)
-            ON CONFLICT (officer_id) DO UPDATE SET status = excluded.status, changed_at = excluded.changed_at
-            WHERE officer_statuses.changed_at <= excluded.changed_at
-            """, message, ct);
-        if (applied > 0 && DueSmsDispatcher.StatusSkipReason(message.Status) is { } reason)
+        var applied = await OfficerReplica.ChangeStatusAsync(work, message, ct);
+        if (applied && DueSmsDispatcher.StatusSkipReason(message.Status) is { } reason)
             await work.ClosePendingForOfficerAsync(message.OfficerId, PlannedSmsStatuses.Skipped, reason, message.ChangedAt, ct);
-        else if (applied > 0 && message.Status == OfficerStatuses.Active)
+        else if (applied && message.Status == OfficerStatuses.Active)
             await ReminderRestorer.RestoreAsync(work, [message.OfficerId], LiftedByActive, protocol, clock.GetUtcNow(), ct);
         await work.CommitAsync(ct);
     }

@@ -1,6 +1,7 @@
 using MassTransit;
 using Reminders.Contracts;
 using Reminders.Platform.Data;
+using Reminders.Platform.Replica;
 using Reminders.Platform.Protocol;
 using Reminders.Scheduler.Dispatch;
 
@@ -19,14 +20,7 @@ public sealed class OfficerTransferredConsumer([FromKeyedServices(SchedulerServi
         var (message, ct) = (context.Message, context.CancellationToken);
         await using var work = await database.BeginAsync(ct);
         if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(OfficerTransferredConsumer), ct)) return;
-        var known = await work.QuerySingleOrDefaultAsync<long?>("SELECT 1 FROM officers WHERE officer_id = @OfficerId", message, ct);
-        // The enrollment has not arrived yet: fail so the bus retries once it has.
-        if (known is null) throw new InvalidOperationException($"Officer {message.OfficerId} transferred before its enrollment arrived.");
-        var applied = await work.ExecuteAsync("""
-            UPDATE officers SET sector_id = @ToSectorId, sector_changed_at = @RecordedAt
-            WHERE officer_id = @OfficerId AND (sector_changed_at IS NULL OR sector_changed_at <= @RecordedAt)
-            """, message, ct);
-        if (applied > 0)
+        if (await OfficerReplica.TransferAsync(work, message, ct))
         {
             var pending = await work.QueryAsync<PlannedSms>(
                 $"SELECT {PlannedSmsStore.Columns} FROM planned_sms WHERE officer_id = @OfficerId AND status = 'planned'", message, ct);

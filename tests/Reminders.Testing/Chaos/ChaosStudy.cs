@@ -45,7 +45,7 @@ public sealed class ChaosStudy
         }
         await ExecuteAsync(connection, "INSERT INTO scheduler.officers (officer_id, sector_id, role, enrolled_at) SELECT o, s, 'officer', @p2 FROM unnest(@p0, @p1) AS t(o, s)",
             officers, sectors, now);
-        await ExecuteAsync(connection, "INSERT INTO messaging.officer_sectors (officer_id, sector_id, sector_changed_at, role) SELECT o, s, @p2, 'officer' FROM unnest(@p0, @p1) AS t(o, s)",
+        await ExecuteAsync(connection, "INSERT INTO messaging.officers (officer_id, sector_id, sector_changed_at, role) SELECT o, s, @p2, 'officer' FROM unnest(@p0, @p1) AS t(o, s)",
             officers, sectors, now);
         await ExecuteAsync(connection, "INSERT INTO messaging.contacts (officer_id, phone_e164, updated_at) SELECT o, p, @p2 FROM unnest(@p0, @p1) AS t(o, p)",
             officers, phones, now);
