@@ -18,6 +18,8 @@ public static class EnrollmentService
         builder.AddServiceDatabase(Name, typeof(EnrollmentService).Assembly);
         builder.Services.AddSingleton<RosterImporter>();
         builder.Services.AddSingleton<SectorImporter>();
+        builder.Services.AddSingleton<ReplicaBackfill>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplicaBackfill>());
         return builder;
     }
 

@@ -17,9 +17,10 @@ CREATE TABLE officer_consents (
     changed_at {{timestamp}} NOT NULL
 );
 
--- Officers known before this replica: their current sector's arm, the only arm every check used until now.
+-- Officers known before this replica: their current sector's arm, the only arm every check used until now, with no
+-- randomization id, so that Enrollment's one-time backfill (OfficerArmsAssigned) replaces it with the arm of randomization.
 INSERT INTO officer_arms (officer_id, arm, sector_id, randomization_id, enrolled_after_randomization, assigned_at)
-SELECT o.officer_id, a.arm, o.sector_id, a.randomization_id, {{false}}, o.enrolled_at FROM officers o JOIN sector_arms a ON a.sector_id = o.sector_id;
+SELECT o.officer_id, a.arm, o.sector_id, NULL, {{false}}, o.enrolled_at FROM officers o JOIN sector_arms a ON a.sector_id = o.sector_id;
 
 -- Officers known before consent was carried were all sent to as consenting: they keep that until the roster says otherwise.
 INSERT INTO officer_consents (officer_id, consent, changed_at) SELECT officer_id, {{true}}, enrolled_at FROM officers;
