@@ -12,35 +12,6 @@ public interface IReplicaOwner
     static abstract string ServiceName { get; }
 }
 
-/// <summary>Each replicating service's copy of the officers' arms of randomization.</summary>
-public sealed class OfficerArmsAssignedConsumer<TService>(IServiceProvider services) : IConsumer<OfficerArmsAssigned> where TService : IReplicaOwner
-{
-    readonly ServiceDatabase database = services.GetRequiredKeyedService<ServiceDatabase>(TService.ServiceName);
-
-    public async Task Consume(ConsumeContext<OfficerArmsAssigned> context)
-    {
-        await using var work = await database.BeginAsync(context.CancellationToken);
-        if (!await work.TryRecordInboxAsync(context.MessageId!.Value, "OfficerArmsAssignedConsumer", context.CancellationToken)) return;
-        await OfficerStudyFacts.ApplyArmsAsync(work, context.Message, context.CancellationToken);
-        await work.CommitAsync(context.CancellationToken);
-    }
-}
-
-/// <summary>Each replicating service's copy of the officers' consent (services with an effect of their own have their own consumer).</summary>
-public sealed class OfficerConsentChangedConsumer<TService>(IServiceProvider services) : IConsumer<OfficerConsentChanged> where TService : IReplicaOwner
-{
-    readonly ServiceDatabase database = services.GetRequiredKeyedService<ServiceDatabase>(TService.ServiceName);
-
-    public async Task Consume(ConsumeContext<OfficerConsentChanged> context)
-    {
-        var (message, ct) = (context.Message, context.CancellationToken);
-        await using var work = await database.BeginAsync(ct);
-        if (!await work.TryRecordInboxAsync(context.MessageId!.Value, "OfficerConsentChangedConsumer", ct)) return;
-        await OfficerStudyFacts.ApplyConsentAsync(work, message.OfficerId, message.Consent, message.ChangedAt, ct);
-        await work.CommitAsync(ct);
-    }
-}
-
 /// <summary>
 /// The replica consumers a service needs no effect of its own for. Endpoint names ("attendance-officer-enrolled") and
 /// inbox keys ("OfficerEnrolledConsumer") are those the per-service consumers had, so nothing is applied twice.
@@ -58,6 +29,15 @@ public abstract class ReplicaConsumer<TService, TMessage>(IServiceProvider servi
         await work.CommitAsync(context.CancellationToken);
     }
 }
+
+/// <summary>Each replicating service's copy of the officers' arms of randomization.</summary>
+public sealed class OfficerArmsAssignedConsumer<TService>(IServiceProvider services)
+    : ReplicaConsumer<TService, OfficerArmsAssigned>(services, "OfficerArmsAssignedConsumer", OfficerStudyFacts.ApplyArmsAsync) where TService : IReplicaOwner;
+
+/// <summary>Each replicating service's copy of the officers' consent (the Scheduler, which acts on it, has its own consumer).</summary>
+public sealed class OfficerConsentChangedConsumer<TService>(IServiceProvider services)
+    : ReplicaConsumer<TService, OfficerConsentChanged>(services, "OfficerConsentChangedConsumer",
+        (work, m, ct) => OfficerStudyFacts.ApplyConsentAsync(work, m.OfficerId, m.Consent, m.ChangedAt, ct)) where TService : IReplicaOwner;
 
 public sealed class OfficerEnrolledConsumer<TService>(IServiceProvider services)
     : ReplicaConsumer<TService, OfficerEnrolled>(services, "OfficerEnrolledConsumer", OfficerReplica.EnrollAsync) where TService : IReplicaOwner;
