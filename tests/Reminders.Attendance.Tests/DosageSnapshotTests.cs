@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
+using Reminders.Testing;
 using System.Text.Json;
 using Dapper;
 using MassTransit;
@@ -243,7 +243,7 @@ public sealed class DosageExportHost : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var url = $"http://127.0.0.1:{FreePort()}";
+        var url = $"http://127.0.0.1:{ServiceProcess.FreePort()}";
         var builder = WebApplication.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -275,13 +275,6 @@ public sealed class DosageExportHost : IAsyncLifetime
         var client = new HttpClient { BaseAddress = new Uri(url) };
         client.DefaultRequestHeaders.Add("X-Api-Key", key);
         return client;
-    }
-
-    static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     public async Task ExecuteAsync(string sql, object? param = null)

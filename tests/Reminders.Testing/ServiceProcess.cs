@@ -32,11 +32,29 @@ public sealed class ServiceProcess : IAsyncDisposable
     public int? ProcessId => process?.Id;
     public string Project => project;
 
+    static int nextCandidate = Random.Shared.Next(0, PortRangeSize);
+    const int PortRangeStart = 20_000;
+    const int PortRangeSize = 12_000;
+
+    /// <summary>
+    /// A port for a child process to bind later. Taken below the kernel's ephemeral range (32768+), where outgoing
+    /// connections and port-0 listeners take theirs: a port probed free there was once taken by one of the tests' own
+    /// client sockets before the child bound it (CI: "address already in use"). Never the same port twice in a run.
+    /// </summary>
     public static int FreePort()
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
+        for (var attempt = 0; attempt < PortRangeSize; attempt++)
+        {
+            var port = PortRangeStart + Interlocked.Increment(ref nextCandidate) % PortRangeSize;
+            try
+            {
+                using var probe = new TcpListener(IPAddress.Loopback, port);
+                probe.Start();
+                return port;
+            }
+            catch (SocketException) { }
+        }
+        throw new InvalidOperationException($"No free port in {PortRangeStart}-{PortRangeStart + PortRangeSize - 1}.");
     }
 
     public static string AssemblyPath(string project) => Path.Combine(TestEnvironment.RepositoryRoot, "services", project, "bin",
