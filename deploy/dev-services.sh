@@ -42,6 +42,7 @@ die() { printf '[dev-services] ERROR: %s\n' "$*" >&2; exit 1; }
 have_rabbitmq() { command -v rabbitmq-server >/dev/null 2>&1 && command -v rabbitmqctl >/dev/null 2>&1; }
 have_postgres() { [[ -x /usr/lib/postgresql/$PG_VERSION/bin/postgres ]] && command -v pg_ctlcluster >/dev/null 2>&1; }
 have_compose()  { command -v docker-compose >/dev/null 2>&1; }
+have_chromium() { [[ -x /usr/bin/chromium ]]; }
 
 APT_UPDATED=0
 apt_update_once() {
@@ -65,7 +66,14 @@ install_packages() {
         log "installing docker-compose (validation only)"
         apt-get install -y -qq --no-install-recommends docker-compose >/dev/null
     fi
+    # The console's browser tests drive Debian's Chromium through Playwright (no browser download).
+    if ! have_chromium; then
+        apt_update_once
+        log "installing chromium (console browser tests)"
+        apt-get install -y -qq chromium >/dev/null
+    fi
     have_rabbitmq || die "rabbitmq-server still missing after install"
+    have_chromium || die "chromium still missing after install"
     have_postgres || die "PostgreSQL $PG_VERSION still missing after install"
     # A package install normally creates the cluster; recreate it if someone dropped it.
     if [[ ! -f $PG_CONF ]]; then

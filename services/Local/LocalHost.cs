@@ -11,6 +11,7 @@ using Reminders.Platform.Bus;
 using Reminders.Platform.Hosting;
 using Reminders.ProviderSimulator;
 using Reminders.Scheduler;
+using Reminders.Web;
 
 namespace Reminders.Local;
 
@@ -61,6 +62,8 @@ public static class LocalHost
                 i++;
             }
         }
+        // The console's person tokens: a signing key made for this run unless one is configured (tokens live minutes).
+        defaults["Auth:Jwt:SigningKey"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         // Lowest precedence: anything the user configured wins.
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = defaults });
         builder.Configuration["Urls"] = url;
@@ -97,6 +100,26 @@ public static class LocalHost
     }
 
     public static string Url(this WebApplication app) => app.Configuration["Urls"]!;
+
+    /// <summary>
+    /// The console beside the services, on its own port (<c>Console:Urls</c>, default <see cref="ConsoleHost.DefaultUrl"/>),
+    /// calling them on this host's address with this host's token key.
+    /// </summary>
+    public static WebApplication BuildConsole(WebApplication services, string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Urls"] = ResolveUrl(services.Configuration["Console:Urls"] ?? ConsoleHost.DefaultUrl),
+            ["Auth:Jwt:SigningKey"] = services.Configuration["Auth:Jwt:SigningKey"],
+            ["Database:Provider"] = services.Configuration["Database:Provider"],
+            ["Database:SqliteFolder"] = services.Configuration["Database:SqliteFolder"],
+            ["Database:Postgres"] = services.Configuration["Database:Postgres"],
+        };
+        foreach (var service in new[] { "Enrollment", "Scheduler", "Messaging", "Attendance" })
+            settings[$"Console:Services:{service}"] = services.Url();
+        if (overrides is not null) foreach (var (key, value) in overrides) settings[key] = value;
+        return ConsoleHost.Build(args, settings.Where(s => s.Value is not null).ToDictionary());
+    }
 
     public static string ApiKey(this WebApplication app, string role) =>
         app.Services.GetRequiredService<IOptions<ApiKeyOptions>>().Value.ApiKeys.First(k => k.Roles.Contains(role)).Key;

@@ -68,7 +68,7 @@ public sealed class Migrator(ServiceDatabase database, IReadOnlyList<Assembly> s
 }
 
 /// <summary>Migrates the service's database before the bus and the outbox relay start.</summary>
-sealed class MigrationHostedService(Migrator migrator) : IHostedService
+public sealed class MigrationHostedService(Migrator migrator) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) => migrator.MigrateAsync(cancellationToken);
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

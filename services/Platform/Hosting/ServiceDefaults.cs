@@ -26,7 +26,7 @@ namespace Reminders.Platform.Hosting;
 
 public static class ServiceDefaults
 {
-    /// <summary>What every host has: masked logs, ProblemDetails, OpenAPI, API-key auth with roles, health checks, metrics.</summary>
+    /// <summary>What every host has: masked logs, ProblemDetails, OpenAPI, API-key or person-token auth with roles, health checks, metrics.</summary>
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
     {
         builder.Logging.ClearProviders();
@@ -51,8 +51,7 @@ public static class ServiceDefaults
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
         services.Configure<ApiKeyOptions>(builder.Configuration.GetSection(ApiKeyOptions.Section));
         services.Configure<RequestBodyLimits>(builder.Configuration.GetSection(RequestBodyLimits.Section));
-        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddApiKeyOrPersonToken(builder.Configuration);
         var authorization = services.AddAuthorizationBuilder();
         foreach (var role in Roles.All)
             authorization.AddPolicy(role, p => p.RequireRole(role));
