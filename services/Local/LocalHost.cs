@@ -109,7 +109,7 @@ public static class LocalHost
     {
         var settings = new Dictionary<string, string?>
         {
-            ["Urls"] = ResolveUrl(services.Configuration["Console:Urls"] ?? ConsoleHost.DefaultUrl),
+            ["Urls"] = ResolveUrl(overrides?.GetValueOrDefault("Console:Urls") ?? services.Configuration["Console:Urls"] ?? ConsoleHost.DefaultUrl),
             ["Auth:Jwt:SigningKey"] = services.Configuration["Auth:Jwt:SigningKey"],
             ["Database:Provider"] = services.Configuration["Database:Provider"],
             ["Database:SqliteFolder"] = services.Configuration["Database:SqliteFolder"],
@@ -117,7 +117,7 @@ public static class LocalHost
         };
         foreach (var service in new[] { "Enrollment", "Scheduler", "Messaging", "Attendance" })
             settings[$"Console:Services:{service}"] = services.Url();
-        if (overrides is not null) foreach (var (key, value) in overrides) settings[key] = value;
+        if (overrides is not null) foreach (var (key, value) in overrides.Where(o => o.Key != "Console:Urls")) settings[key] = value;
         return ConsoleHost.Build(args, settings.Where(s => s.Value is not null).ToDictionary());
     }
 

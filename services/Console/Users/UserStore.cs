@@ -47,7 +47,7 @@ public sealed class UserStore(ServiceDatabase database, TimeProvider clock)
         if (role != Roles.Trainer && trainerId is not null) return (null, "Only a trainer is linked to a trainer id.");
         if (await FindAsync(name, ct) is not null) return (null, $"A user named '{name.Trim()}' already exists.");
         var now = clock.GetUtcNow();
-        var user = new ConsoleUser(Guid.CreateVersion7(), name.Trim(), fullName?.Trim(), role, trainerId, "", 0, null, null, false, now);
+        var user = new ConsoleUser { Id = Guid.CreateVersion7(), Name = name.Trim(), FullName = fullName?.Trim(), Role = role, TrainerId = trainerId, CreatedAt = now };
         user = user with { PasswordHash = hasher.HashPassword(user, password) };
         await using var work = await database.BeginAsync(ct);
         await work.ExecuteAsync("""
@@ -80,7 +80,7 @@ public sealed class UserStore(ServiceDatabase database, TimeProvider clock)
         if (user is null)
         {
             // Same work as for a real user, so timing does not tell which names exist.
-            hasher.VerifyHashedPassword(new ConsoleUser(Guid.Empty, "", null, "", null, "", 0, null, null, false, now), DummyHash, password);
+            hasher.VerifyHashedPassword(new ConsoleUser(), DummyHash, password);
             return new SignInOutcome(SignInResultKind.WrongNameOrPassword, null, null);
         }
         if (user.Disabled) return new SignInOutcome(SignInResultKind.Disabled, null, null);
@@ -106,8 +106,7 @@ public sealed class UserStore(ServiceDatabase database, TimeProvider clock)
         return new SignInOutcome(SignInResultKind.SignedIn, user with { LastSignInAt = now }, null);
     }
 
-    static readonly string DummyHash = new PasswordHasher<ConsoleUser>().HashPassword(
-        new ConsoleUser(Guid.Empty, "", null, "", null, "", 0, null, null, false, DateTimeOffset.UnixEpoch), "not-a-password-anyone-has");
+    static readonly string DummyHash = new PasswordHasher<ConsoleUser>().HashPassword(new ConsoleUser(), "not-a-password-anyone-has");
 }
 
 public enum SignInResultKind { SignedIn, WrongNameOrPassword, LockedOut, Disabled }
