@@ -3,7 +3,9 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Localization;
 using Microsoft.Extensions.Options;
 using Radzen;
@@ -65,6 +67,8 @@ public static class ConsoleHost
         services.AddHostedService(sp => new MigrationHostedService(new Migrator(
             sp.GetRequiredKeyedService<ServiceDatabase>(Name), [typeof(ConsoleHost).Assembly], sp.GetRequiredService<ILogger<Migrator>>())));
 
+        services.AddHealthChecks().Add(new HealthCheckRegistration("database-console",
+            sp => new DatabaseHealthCheck(sp.GetRequiredKeyedService<ServiceDatabase>(Name)), HealthStatus.Unhealthy, ["ready"]));
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddRadzenComponents();
         services.AddLocalization(o => o.ResourcesPath = "Resources");
@@ -144,7 +148,8 @@ public static class ConsoleHost
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapAccountEndpoints();
-        app.MapGet("/health/live", () => TypedResults.Ok("live")).AllowAnonymous();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

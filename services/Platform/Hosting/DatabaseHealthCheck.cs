@@ -5,7 +5,7 @@ using Reminders.Platform.Data;
 namespace Reminders.Platform.Hosting;
 
 /// <summary>Ready when the service's database answers and its migrations have run.</summary>
-sealed class DatabaseHealthCheck(ServiceDatabase database) : IHealthCheck
+public sealed class DatabaseHealthCheck(ServiceDatabase database) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
