@@ -6,6 +6,8 @@ using Reminders.Platform.Auth;
 using Reminders.Platform.Csv;
 using Reminders.Platform.Hosting;
 using Reminders.Platform.Protocol;
+using Reminders.Web;
+using Reminders.Web.Users;
 
 namespace Reminders.Local.Demo;
 
@@ -16,6 +18,8 @@ namespace Reminders.Local.Demo;
 /// study clock, freezes the ledger at endline, audits it against the provider's log and writes the researcher's exports.
 /// Along the way it acts out the study's edges (<see cref="EdgesDemo"/>) and reports each in summary.txt.
 /// Exit code 1 when the audit finds a difference or any SMS reached a control officer's phone.
+/// It also starts the console and makes one user per role (passwords printed, never written to the outputs);
+/// <c>--serve</c> keeps the services and the console running afterwards, until Ctrl+C.
 /// </summary>
 public static class DemoCommand
 {
@@ -76,7 +80,14 @@ public static class DemoCommand
         foreach (var (outcome, numbers) in DeliveryFailures)
             for (var i = 0; i < numbers.Length; i++) settings[$"Simulator:Outcomes:{outcome}:{i}"] = numbers[i];
         var app = LocalHost.Build([], settings);
+        var serve = args.Contains("--serve");
+        var consoleApp = LocalHost.BuildConsole(app, [], new Dictionary<string, string?>
+        {
+            ["Console:Urls"] = SampleCommand.Option(args, "--console-url") ?? (serve ? ConsoleHost.DefaultUrl : "http://127.0.0.1:0"),
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
         await app.StartAsync();
+        await consoleApp.StartAsync();
         try
         {
             using var client = new ReminderClient(ServiceUrls.Single(app.Url()), app.ApiKey(Roles.Manager), app.ApiKey(Roles.Researcher));
@@ -89,6 +100,12 @@ public static class DemoCommand
             console.WriteLine($"Total {total.Elapsed.TotalSeconds:F1} s. Outputs in {outDir}: {string.Join(", ", Outputs)}");
             await File.WriteAllTextAsync(Path.Combine(outDir, "summary.txt"), log.ToString());
             if (!passed) Console.Error.WriteLine("Demo failed: the audit found differences or an SMS reached a control officer (see above).");
+            await CreateConsoleUsersAsync(consoleApp, client);
+            if (serve)
+            {
+                Console.WriteLine($"Serving until Ctrl+C: console {consoleApp.Configuration["Urls"]}, services {app.Url()}.");
+                await consoleApp.WaitForShutdownAsync();
+            }
             return passed ? 0 : 1;
         }
         catch (Exception ex)
@@ -98,8 +115,26 @@ public static class DemoCommand
         }
         finally
         {
+            await consoleApp.StopAsync();
+            await consoleApp.DisposeAsync();
             await app.StopAsync();
             await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>One console user per role, the trainer linked to the demo's first trainer; the passwords go to the screen only.</summary>
+    static async Task CreateConsoleUsersAsync(WebApplication consoleApp, ReminderClient client)
+    {
+        var users = consoleApp.Services.GetRequiredService<UserStore>();
+        var trainers = await client.JsonAsync("scheduler", "/api/scheduler/trainers");
+        Guid? trainerId = trainers.EnumerateArray().Select(t => t.GetProperty("trainerId").GetGuid()).FirstOrDefault() is var id && id != Guid.Empty ? id : null;
+        Console.WriteLine($"Console on {consoleApp.Configuration["Urls"]} — sign in as:");
+        foreach (var (name, role, fullName) in new[] { ("coordinacion", Roles.Manager, "Coordinación del estudio"), ("capacitacion", Roles.Trainer, "Instructora de la demo"), ("investigacion", Roles.Researcher, "Equipo de investigación") })
+        {
+            if (role == Roles.Trainer && trainerId is null) continue;
+            var password = UsersCommand.NewPassword();
+            var (user, error) = await users.AddAsync(name, role, password, fullName, role == Roles.Trainer ? trainerId : null, "demo");
+            Console.WriteLine(user is null ? $"  {name}: {error}" : $"  {role,-10} user {name,-14} password {password}");
         }
     }
 
