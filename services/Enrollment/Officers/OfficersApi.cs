@@ -79,20 +79,26 @@ public static class OfficersApi
         if (status is not null && !OfficerStatuses.All.Contains(status)) return Invalid("status", $"status must be one of {string.Join(", ", OfficerStatuses.All)}.");
         if (consent is not (null or "yes" or "no")) return Invalid("consent", "consent must be yes or no.");
         bool? consented = consent is null ? null : consent == "yes";
-        const string filter = """
-            WHERE (@search IS NULL OR o.search_text LIKE @like ESCAPE '\')
-              AND (@sector IS NULL OR s.code = @sector) AND (@status IS NULL OR o.status = @status) AND (@role IS NULL OR o.role = @role)
-              AND (@consented IS NULL OR o.consent = @consented)
-            """;
-        var param = new { search, like = OfficerSearch.Pattern(search), sector, status, role, consented, skip = (page - 1) * pageSize, pageSize };
+        // Only the filters asked for, so each can use its index (an "@x IS NULL OR" form hides them from the planner).
+        var filter = Where([
+            (search is not null, "o.search_text LIKE @like ESCAPE '\\'"),
+            (sector is not null, "o.sector_id IN (SELECT id FROM sectors WHERE code = @sector)"),
+            (status is not null, "o.status = @status"),
+            (role is not null, "o.role = @role"),
+            (consented is not null, "o.consent = @consented"),
+        ]);
+        var param = new { like = OfficerSearch.Pattern(search), sector, status, role, consented, skip = (page - 1) * pageSize, pageSize };
         await using var connection = await database.OpenAsync(ct);
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            $"SELECT COUNT(*) FROM officers o JOIN sectors s ON s.id = o.sector_id {filter}", param, cancellationToken: ct));
+            $"SELECT COUNT(*) FROM officers o {filter}", param, cancellationToken: ct));
         var rows = await connection.QueryAsync<OfficerRow>(new CommandDefinition(
             $"{SummarySelect} {filter} ORDER BY o.badge LIMIT @pageSize OFFSET @skip", param, cancellationToken: ct));
         response.Headers["X-Total-Count"] = total.ToString();
         return TypedResults.Ok(rows.Select(Summary).ToList());
     }
+
+    static string Where(IEnumerable<(bool Asked, string Condition)> filters) =>
+        filters.Where(f => f.Asked).Select(f => f.Condition).ToList() is { Count: > 0 } asked ? "WHERE " + string.Join(" AND ", asked) : "";
 
     static async Task<Results<Ok<OfficerDetail>, NotFound>> Get(
         Guid officerId, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct)
