@@ -162,6 +162,9 @@ public static class ConsoleHost
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return TypedResults.LocalRedirect("/sign-in");
         });
+        app.MapGet("/sign-in/oidc", (string? returnUrl) => TypedResults.Challenge(
+            new AuthenticationProperties { RedirectUri = IsLocal(returnUrl) ? returnUrl : "/" }, [OpenIdConnectDefaults.AuthenticationScheme]))
+            .AllowAnonymous();
         app.MapPost("/culture", ([Microsoft.AspNetCore.Mvc.FromForm] string culture, [Microsoft.AspNetCore.Mvc.FromForm] string? returnUrl, HttpContext context) =>
         {
             var chosen = culture == English.Name ? English : Spanish;
