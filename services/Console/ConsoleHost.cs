@@ -14,6 +14,7 @@ using Reminders.Platform.Data;
 using Reminders.Platform.Hosting;
 using Reminders.Platform.Logging;
 using Reminders.Web.Components;
+using Reminders.Web.Components.Pages.Research;
 using Reminders.Web.Services;
 using Reminders.Web.Users;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -148,6 +149,7 @@ public static class ConsoleHost
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapAccountEndpoints();
+        app.MapResearchEndpoints();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
