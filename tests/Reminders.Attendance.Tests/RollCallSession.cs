@@ -10,7 +10,7 @@ namespace Reminders.Attendance.Tests;
 
 /// <summary>
 /// One training session on 10 December 2026, 09:00–12:00 Mexico City time (15:00–18:00 UTC), in a cohort of officers
-/// A, B and C, on a real Attendance host (SQLite or PostgreSQL) whose fake clock reads 13:00 that day unless told otherwise.
+/// A, B and C, trained by Instructora Paz (<see cref="AttendanceHost.PazTrainerId"/>), on a real Attendance host (SQLite or PostgreSQL) whose fake clock reads 13:00 that day unless told otherwise.
 /// </summary>
 public sealed class RollCallSession : IAsyncDisposable
 {
@@ -35,6 +35,7 @@ public sealed class RollCallSession : IAsyncDisposable
     public Guid A { get; } = Guid.NewGuid();
     public Guid B { get; } = Guid.NewGuid();
     public Guid C { get; } = Guid.NewGuid();
+    public Guid TrainerId => AttendanceHost.PazTrainerId;
 
     public static async Task<RollCallSession> StartAsync(string databaseKind, DateTimeOffset? now = null)
     {
@@ -47,7 +48,7 @@ public sealed class RollCallSession : IAsyncDisposable
         foreach (var officer in new[] { session.A, session.B, session.C })
             await host.DeliverAsync(new OfficerEnrolled(officer, session.SectorId, "officer", randomizedAt.AddDays(-10)));
         await host.DeliverAsync(new TrainingSessionScheduled(session.SessionId, session.CohortId, session.SectorId, "officer", 1, Day, Start, End,
-            "Sede Centro", Guid.NewGuid(), "v-test", randomizedAt));
+            "Sede Centro", session.TrainerId, "v-test", randomizedAt));
         await host.DeliverAsync(new CohortMembersChanged(session.CohortId, session.SectorId, "officer", [session.A, session.B, session.C], randomizedAt));
         return session;
     }

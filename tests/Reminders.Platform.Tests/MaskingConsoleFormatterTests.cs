@@ -29,6 +29,16 @@ public sealed class MaskingConsoleFormatterTests
     }
 
     [Fact]
+    public void A_calendar_links_token_in_a_request_line_is_printed_masked()
+    {
+        var output = LogThroughConsole(logger => logger.LogInformation(
+            "Request starting HTTP/1.1 GET http://127.0.0.1:5080/api/scheduler/feeds/{Token}.ics - - -", "Zx9_-AbCdEfGhIjKlMnOpQrStUvWxYz0123456789ab"));
+
+        Assert.Contains("/api/scheduler/feeds/***.ics - - -", output);
+        Assert.DoesNotContain("Zx9_-AbCd", output);
+    }
+
+    [Fact]
     public void A_phone_number_in_the_message_and_in_the_exception_is_printed_masked()
     {
         var output = LogThroughConsole(logger => logger.LogWarning(

@@ -53,6 +53,7 @@ public static class AttendanceRecordingApi
         await using var work = await database.BeginAsync(ct);
         var session = await TrainingSession.FindAsync(work, sessionId, ct);
         if (session is null) return TypedResults.NotFound();
+        if (user.RefuseSession(sessionId, session.TrainerId) is { } notTheirs) return notTheirs;
         var zone = zones.Of(session);
         if (await session.RefuseRecordingAsync(work, now, zone, ct) is { } refused) return refused;
         if (!TryReadTime(request.At, now, session, zone, out var at, out var reason)) return Invalid("at", reason);
@@ -85,12 +86,13 @@ public static class AttendanceRecordingApi
             FROM attendance_events WHERE event_id = @eventId {work.Dialect.ForUpdate()}
             """, new { eventId }, ct);
         if (original is null) return TypedResults.NotFound();
+        var session = (await TrainingSession.FindAsync(work, original.SessionId, ct))!;
+        if (user.RefuseSession(session.SessionId, session.TrainerId) is { } notTheirs) return notTheirs;
         if (original.SupersededAt is not null) return TypedResults.Problem(title: "Already corrected", detail: "This event was already corrected; correct the newer one.", statusCode: 409);
         if (await work.QuerySingleOrDefaultAsync<long?>("""
                 SELECT 1 FROM cohort_closures c JOIN sessions s ON s.cohort_id = c.cohort_id WHERE s.session_id = @SessionId
                 """, new { original.SessionId }, ct) is not null)
             return TypedResults.Problem(title: "Attendance closed", detail: "This cohort's attendance is closed; it can no longer be corrected.", statusCode: 409);
-        var session = (await TrainingSession.FindAsync(work, original.SessionId, ct))!;
         var at = original.At;
         if (request.Remove != true && !TryReadTime(request.At, now, session, zones.Of(session), out at, out var reason)) return Invalid("at", reason);
 
@@ -123,11 +125,13 @@ public static class AttendanceRecordingApi
         return reason is null;
     }
 
-    static async Task<Results<Ok<SessionView>, NotFound>> Read(Guid sessionId, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, CancellationToken ct)
+    static async Task<Results<Ok<SessionView>, NotFound, ProblemHttpResult>> Read(Guid sessionId, ClaimsPrincipal user,
+        [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var session = await TrainingSession.FindAsync(connection, sessionId, ct);
         if (session is null) return TypedResults.NotFound();
+        if (user.RefuseSession(sessionId, session.TrainerId) is { } notTheirs) return notTheirs;
         var members = (await connection.QueryAsync<Guid>(new CommandDefinition(
             "SELECT officer_id FROM cohort_members WHERE cohort_id = @CohortId", new { session.CohortId }, cancellationToken: ct))).ToHashSet();
         var events = (await connection.QueryAsync<EventRow>(new CommandDefinition("""

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Reminders.Platform.Auth;
@@ -21,18 +22,22 @@ public static class AttendanceSummaries
         return app;
     }
 
-    static async Task<Results<Ok<Summary>, NotFound>> Cohort(Guid cohortId, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, CancellationToken ct)
+    static async Task<Results<Ok<Summary>, NotFound, ProblemHttpResult>> Cohort(Guid cohortId, ClaimsPrincipal user,
+        [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var totals = await CohortTotals.ComputeAsync(connection, null, cohortId, ct);
         if (totals is null) return TypedResults.NotFound();
+        if (await TrainingSession.RefuseCohortAsync(connection, user, cohortId, ct) is { } notTheirs) return notTheirs;
         var closed = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM cohort_closures WHERE cohort_id = @cohortId", new { cohortId }, cancellationToken: ct)) > 0;
         return TypedResults.Ok(Summarize([totals], closed));
     }
 
-    static async Task<Results<Ok<Summary>, NotFound>> Sector(Guid sectorId, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, CancellationToken ct)
+    static async Task<Results<Ok<Summary>, NotFound, ProblemHttpResult>> Sector(Guid sectorId, ClaimsPrincipal user,
+        [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, CancellationToken ct)
     {
+        if (user.RefuseOtherThan(null, "sectorId", "A sector's summary (every trainer's cohorts)") is { } notTheirs) return notTheirs;
         await using var connection = await database.OpenAsync(ct);
         var cohorts = (await connection.QueryAsync<Guid>(new CommandDefinition(
             "SELECT DISTINCT cohort_id FROM sessions WHERE sector_id = @sectorId", new { sectorId }, cancellationToken: ct))).AsList();

@@ -161,13 +161,14 @@ public static class CohortClosing
         return TypedResults.Ok(new Reopened(cohortId, now, by, reason, closed));
     }
 
-    static async Task<Results<Ok<IReadOnlyList<ClosureEntry>>, NotFound>> HistoryAsync(
-        Guid cohortId, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, CancellationToken ct)
+    static async Task<Results<Ok<IReadOnlyList<ClosureEntry>>, NotFound, ProblemHttpResult>> HistoryAsync(
+        Guid cohortId, ClaimsPrincipal user, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var known = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
             "SELECT 1 FROM sessions WHERE cohort_id = @cohortId LIMIT 1", new { cohortId }, cancellationToken: ct));
         if (known is null) return TypedResults.NotFound();
+        if (await TrainingSession.RefuseCohortAsync(connection, user, cohortId, ct) is { } notTheirs) return notTheirs;
         var entries = (await connection.QueryAsync<ClosureRow>(new CommandDefinition("""
             SELECT action AS Action, done_by AS DoneBy, done_at AS DoneAt, reason AS Reason,
                    members_eligible AS MembersEligible, members_not_eligible AS MembersNotEligible

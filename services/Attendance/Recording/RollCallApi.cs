@@ -54,6 +54,7 @@ public static class RollCallApi
         await using var work = await database.BeginAsync(ct);
         var session = await TrainingSession.FindAsync(work, sessionId, ct);
         if (session is null) return TypedResults.NotFound();
+        if (user.RefuseSession(sessionId, session.TrainerId) is { } notTheirs) return notTheirs;
         // Two uploads for one session at once: the later one sees the earlier one in force.
         await work.LockAsync($"roll-call-{sessionId}", ct);
         var zone = zones.Of(session);

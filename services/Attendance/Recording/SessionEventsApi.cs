@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Reminders.Platform.Auth;
@@ -34,12 +35,13 @@ public static class SessionEventsApi
         return app;
     }
 
-    static async Task<Results<Ok<SessionEvents>, NotFound>> ReadAsync(
-        Guid sessionId, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, SessionTimeZones zones, CancellationToken ct)
+    static async Task<Results<Ok<SessionEvents>, NotFound, ProblemHttpResult>> ReadAsync(Guid sessionId, ClaimsPrincipal user,
+        [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, SessionTimeZones zones, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var session = await TrainingSession.FindAsync(connection, sessionId, ct);
         if (session is null) return TypedResults.NotFound();
+        if (user.RefuseSession(sessionId, session.TrainerId) is { } notTheirs) return notTheirs;
         var zone = zones.Of(session);
         var rollCalls = (await connection.QueryAsync<RollCallRow>(new CommandDefinition("""
             SELECT roll_call_id AS RollCallId, number AS Number, uploaded_by AS UploadedBy, uploaded_at AS UploadedAt, reason AS Reason, replaces AS Replaces,

@@ -1,7 +1,9 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Security.Claims;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Reminders.Platform.Auth;
 using Reminders.Platform.Data;
 using Reminders.Platform.Protocol;
 
@@ -19,12 +21,14 @@ public sealed record TrainingSession
     public string Status { get; init; } = "";
     /// <summary>The sector's IANA zone (null: the protocol's).</summary>
     public string? TimeZone { get; init; }
+    /// <summary>The trainer the Scheduler last staffed it with (null: scheduled before Attendance kept it).</summary>
+    public Guid? TrainerId { get; init; }
 
     public DateOnly Date => DateOnly.ParseExact(LocalDate, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     const string SelectSql = """
         SELECT session_id AS SessionId, cohort_id AS CohortId, sector_id AS SectorId, local_date AS LocalDate, starts_at AS StartsAt,
-               ends_at AS EndsAt, status AS Status, time_zone AS TimeZone
+               ends_at AS EndsAt, status AS Status, time_zone AS TimeZone, trainer_id AS TrainerId
         FROM sessions WHERE session_id = @sessionId
         """;
 
@@ -33,6 +37,15 @@ public sealed record TrainingSession
 
     public static Task<TrainingSession?> FindAsync(DbConnection connection, Guid sessionId, CancellationToken ct) =>
         connection.QuerySingleOrDefaultAsync<TrainingSession>(new CommandDefinition(SelectSql, new { sessionId }, cancellationToken: ct));
+
+    /// <summary>403 when a principal bound to a trainer asks about a cohort none of whose sessions that trainer gives; null otherwise.</summary>
+    public static async Task<ProblemHttpResult?> RefuseCohortAsync(DbConnection connection, ClaimsPrincipal user, Guid cohortId, CancellationToken ct)
+    {
+        if (user.BoundTrainer() is not { } trainerId) return null;
+        var theirs = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+            "SELECT 1 FROM sessions WHERE cohort_id = @cohortId AND trainer_id = @trainerId LIMIT 1", new { cohortId, trainerId }, cancellationToken: ct));
+        return theirs is null ? user.RefuseOtherThan(null, "cohortId", $"Cohort {cohortId}") : null;
+    }
 
     /// <summary>Why nothing can be recorded for this session now (409), or null: it was cancelled, its cohort is closed, or it has not started.</summary>
     public async Task<ProblemHttpResult?> RefuseRecordingAsync(UnitOfWork work, DateTimeOffset now, TimeZoneInfo zone, CancellationToken ct)

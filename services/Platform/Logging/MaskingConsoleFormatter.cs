@@ -8,7 +8,8 @@ namespace Reminders.Platform.Logging;
 /// <summary>
 /// The console formatter every service uses: one line per entry, with every phone-like number masked in the
 /// message and the exception, whatever a caller (ours or a library's) put in them, and every query-string value
-/// other than known harmless ones (request lines would otherwise log an officer search by name or badge).
+/// other than known harmless ones (request lines would otherwise log an officer search by name or badge), and the secret
+/// of every calendar subscription link (<c>/feeds/{token}.ics</c>: the link is the only credential a calendar app has).
 /// </summary>
 public sealed partial class MaskingConsoleFormatter() : ConsoleFormatter(Name)
 {
@@ -23,11 +24,11 @@ public sealed partial class MaskingConsoleFormatter() : ConsoleFormatter(Name)
         textWriter.Write(' ');
         textWriter.Write(logEntry.Category);
         textWriter.Write(": ");
-        textWriter.Write(PhoneMask.MaskAll(MaskQueryValues(message ?? "")).ReplaceLineEndings(" "));
+        textWriter.Write(PhoneMask.MaskAll(MaskQueryValues(MaskFeedTokens(message ?? ""))).ReplaceLineEndings(" "));
         if (logEntry.Exception is not null)
         {
             textWriter.Write(Environment.NewLine);
-            textWriter.Write(PhoneMask.MaskAll(MaskQueryValues(logEntry.Exception.ToString())));
+            textWriter.Write(PhoneMask.MaskAll(MaskQueryValues(MaskFeedTokens(logEntry.Exception.ToString()))));
         }
         textWriter.Write(Environment.NewLine);
     }
@@ -52,6 +53,11 @@ public sealed partial class MaskingConsoleFormatter() : ConsoleFormatter(Name)
     static string MaskQueryValues(string text) =>
         !text.Contains('?') ? text : QueryParameter().Replace(text, m =>
             HarmlessQueryParameters.Contains(m.Groups["name"].Value) || m.Groups["value"].Length == 0 ? m.Value : $"{m.Groups["lead"].Value}{m.Groups["name"].Value}=***");
+
+    static string MaskFeedTokens(string text) => !text.Contains("/feeds/", StringComparison.Ordinal) ? text : FeedToken().Replace(text, "***");
+
+    [GeneratedRegex(@"(?<=/feeds/)[^/\s?#""']+(?=\.ics)", RegexOptions.CultureInvariant)]
+    private static partial Regex FeedToken();
 
     [GeneratedRegex(@"(?<lead>[?&])(?<name>[A-Za-z][A-Za-z0-9_.\-]*)=(?<value>[^&\s#""']*)", RegexOptions.CultureInvariant)]
     private static partial Regex QueryParameter();

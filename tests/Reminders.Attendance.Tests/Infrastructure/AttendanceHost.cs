@@ -25,6 +25,12 @@ public sealed class AttendanceHost : IAsyncDisposable
     public const string ResearcherKey = "researcher-key-for-attendance-tests";
     public const string TrainerKey = "trainer-key-for-attendance-tests";
 
+    /// <summary>Venue tablets' keys bound to one trainer each (<c>Auth:ApiKeys:N:TrainerId</c>): they carry the trainer_id claim.</summary>
+    public const string PazKey = "trainer-key-bound-to-instructora-paz";
+    public static readonly Guid PazTrainerId = Guid.Parse("0193a000-0000-7000-8000-00000000a001");
+    public const string RuizKey = "trainer-key-bound-to-mtro-ruiz";
+    public static readonly Guid RuizTrainerId = Guid.Parse("0193a000-0000-7000-8000-00000000a002");
+
     /// <summary>The study's zone, America/Mexico_City: UTC−6 all year since 2022.</summary>
     public static readonly TimeSpan MexicoCity = TimeSpan.FromHours(-6);
 
@@ -46,6 +52,14 @@ public sealed class AttendanceHost : IAsyncDisposable
                 b.UseSetting($"Auth:ApiKeys:{i}:Name", roles[i].Item1);
                 b.UseSetting($"Auth:ApiKeys:{i}:Key", roles[i].Item2);
                 b.UseSetting($"Auth:ApiKeys:{i}:Roles:0", roles[i].Item3);
+            }
+            var bound = new[] { ("instructora-paz", PazKey, PazTrainerId), ("mtro-ruiz", RuizKey, RuizTrainerId) };
+            for (var i = 0; i < bound.Length; i++)
+            {
+                b.UseSetting($"Auth:ApiKeys:{roles.Length + i}:Name", bound[i].Item1);
+                b.UseSetting($"Auth:ApiKeys:{roles.Length + i}:Key", bound[i].Item2);
+                b.UseSetting($"Auth:ApiKeys:{roles.Length + i}:Roles:0", "trainer");
+                b.UseSetting($"Auth:ApiKeys:{roles.Length + i}:TrainerId", bound[i].Item3.ToString());
             }
             foreach (var (key, value) in settings) b.UseSetting(key, value);
             b.ConfigureTestServices(services =>
