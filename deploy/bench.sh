@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every benchmark, in Release, printing one table: each figure, its target and its same-run baseline.
-#   deploy/bench.sh [enrollment|scheduler|delivery|delivery-burst|delivery-rate [reminders]|dosage [officers]]
+#   deploy/bench.sh [enrollment|scheduler|delivery|delivery-burst|delivery-rate [reminders]|dosage [officers]|console]
+# "console" renders the console's pages as a signed-in manager (2,240 officers, then 100,000).
 # "dosage" exports 100,000 officers from the Attendance service on PostgreSQL.
 # "delivery" (or "delivery-burst" / "delivery-rate" for one half) runs the services as processes over RabbitMQ and PostgreSQL (started here when missing).
 set -euo pipefail
