@@ -47,7 +47,7 @@ public static class ServiceDefaults
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Always throw on unreadable input (not only in Development), so BadRequestExceptionHandler names the problem.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddReminderConventions());
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
         services.Configure<ApiKeyOptions>(builder.Configuration.GetSection(ApiKeyOptions.Section));
         services.Configure<RequestBodyLimits>(builder.Configuration.GetSection(RequestBodyLimits.Section));
@@ -121,7 +121,9 @@ public static class ServiceDefaults
     static async Task LimitRequestBody(HttpContext context, RequestDelegate next)
     {
         var limits = context.RequestServices.GetRequiredService<IOptions<RequestBodyLimits>>().Value;
-        var limit = RequestBodyLimits.IsJsonOrForm(context.Request) ? limits.MaxRequestBodyBytes : limits.MaxUploadBodyBytes;
+        // A file sent in a form to a CSV route is an upload like the raw file.
+        var limit = RequestBodyLimits.IsJsonOrForm(context.Request) && !(context.Request.HasFormContentType && CsvUploads.IsCsvUpload(context))
+            ? limits.MaxRequestBodyBytes : limits.MaxUploadBodyBytes;
         if (context.Request.ContentLength > limit)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
