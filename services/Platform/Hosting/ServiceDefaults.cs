@@ -38,6 +38,7 @@ public static class ServiceDefaults
         // A body cut off at the limit while being bound (chunked JSON) gets a bare 413 from the framework: name the problem.
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {
+            NotFoundProblems.Describe(c);
             if (c.ProblemDetails.Status != StatusCodes.Status413PayloadTooLarge) return;
             c.ProblemDetails.Extensions.TryAdd("field", "body");
             c.ProblemDetails.Detail ??= c.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit
@@ -53,6 +54,7 @@ public static class ServiceDefaults
         services.Configure<RequestBodyLimits>(builder.Configuration.GetSection(RequestBodyLimits.Section));
         services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         var authorization = services.AddAuthorizationBuilder();
         foreach (var role in Roles.All)
             authorization.AddPolicy(role, p => p.RequireRole(role));
