@@ -4,7 +4,9 @@
 #   2. validate docker-compose.yml offline (docker-compose 1.29 `config -q`)
 #   3. dotnet build the solution in Release (warnings are errors via Directory.Build.props)
 #   4. run each tests/*/*.Tests.csproj one after another (they share one broker and database)
-#   5. add up the .trx counters and print "N passed, N failed" as the very last line
+#   5. lint the OpenAPI document the end-to-end tests wrote (TestResults/openapi/*.json) with redocly's recommended
+#      rules (@redocly/cli, pinned, installed into .tools/ when missing); any error counts as 1 failed
+#   6. add up the .trx counters and print "N passed, N failed" as the very last line
 # Exit code is non-zero when anything failed, any project crashed or timed out, or no test ran.
 set -euo pipefail
 
@@ -22,6 +24,9 @@ export REMINDERS_TEST_RABBITMQ_MANAGEMENT="${REMINDERS_TEST_RABBITMQ_MANAGEMENT:
 
 PROJECT_TIMEOUT=${REMINDERS_TEST_PROJECT_TIMEOUT:-900}   # seconds per test project
 RESULTS_DIR="$ROOT/TestResults/test-sh"
+OPENAPI_DIR="$ROOT/TestResults/openapi"
+REDOCLY_VERSION=2.77.0
+REDOCLY_DIR="$ROOT/.tools/redocly"   # git-ignored; reused offline once installed
 
 T0=$SECONDS
 TOTAL_PASSED=0
@@ -101,7 +106,7 @@ if [[ ${#PROJECTS[@]} -eq 0 ]]; then
     exit 1
 fi
 
-rm -rf "$RESULTS_DIR"
+rm -rf "$RESULTS_DIR" "$OPENAPI_DIR"
 mkdir -p "$RESULTS_DIR"
 
 for proj in "${PROJECTS[@]}"; do
@@ -151,6 +156,43 @@ for proj in "${PROJECTS[@]}"; do
     TOTAL_RAN=$((TOTAL_RAN + total))
     SUMMARY+=("$(printf '%-40s %4ds  %d passed, %d failed, %d skipped%s' "$name:" "$secs" "$passed" "$failed" "$skipped" "$note")")
 done
+
+# ------------------------------------------------------------------ OpenAPI lint
+step "OpenAPI: redocly lint (recommended rules)"
+openapi_lint() {
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+    fi
+    local installed=""
+    [[ -f $REDOCLY_DIR/node_modules/@redocly/cli/package.json ]] &&
+        installed=$(node -p "require('$REDOCLY_DIR/node_modules/@redocly/cli/package.json').version" 2>/dev/null || true)
+    if [[ $installed != "$REDOCLY_VERSION" ]]; then
+        mkdir -p "$REDOCLY_DIR"
+        npm install --prefix "$REDOCLY_DIR" --no-audit --no-fund --loglevel=error "@redocly/cli@$REDOCLY_VERSION" >/dev/null
+    fi
+    local files=()
+    mapfile -t files < <(compgen -G "$OPENAPI_DIR/*.json" | sort || true)
+    if [[ ${#files[@]} -eq 0 ]]; then
+        echo "no OpenAPI document in $OPENAPI_DIR (OpenApiDocumentTests writes it)" >&2
+        return 1
+    fi
+    local redocly=("$REDOCLY_DIR/node_modules/.bin/redocly" lint --extends recommended)
+    export REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true
+    if ! "${redocly[@]}" --format summary "${files[@]}"; then
+        "${redocly[@]}" --format stylish --max-problems 200 "${files[@]}" || true   # where each problem is
+        return 1
+    fi
+}
+tl=$SECONDS
+lint_rc=0
+openapi_lint || lint_rc=$?
+if [[ $lint_rc -eq 0 ]]; then
+    SUMMARY+=("$(printf '%-40s %4ds  0 errors' "OpenAPI lint:" "$((SECONDS - tl))")")
+else
+    SUMMARY+=("$(printf '%-40s %4ds  FAILED (exit code %d): errors, or redocly could not run' "OpenAPI lint:" "$((SECONDS - tl))" "$lint_rc")")
+    TOTAL_FAILED=$((TOTAL_FAILED + 1))
+fi
 
 SUMMARY+=("results: $RESULTS_DIR")
 SUMMARY+=("all projects: $TOTAL_PASSED passed, $TOTAL_FAILED failed, $TOTAL_SKIPPED skipped, $ERRORS errored")

@@ -120,6 +120,41 @@ public sealed class ApiKeyRouteTests(LocalHostFixture host) : IClassFixture<Loca
     }
 
     [Fact]
+    public async Task Every_403_is_problem_details_naming_the_roles_the_route_needs_and_the_ones_the_key_has()
+    {
+        var checkedRoutes = 0;
+        foreach (var route in Routes())
+        foreach (var role in Roles.All.Where(r => !route.Roles.Contains(r)))
+        {
+            using var http = new HttpClient();
+            using var request = new HttpRequestMessage(new HttpMethod(route.Method), host.Url + route.Path);
+            request.Headers.Add("X-Api-Key", host.ApiKey(role));
+            using var response = await http.SendAsync(request);
+            var where = $"{route.Method} {route.Path} with role {role}";
+            Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{where}: {response.StatusCode}");
+            Assert.True(response.Content.Headers.ContentType?.MediaType == "application/problem+json", where);
+            var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            Assert.True(problem.TryGetProperty("requiredRoles", out var required), $"{where}: no requiredRoles");
+            Assert.Equal(route.Roles.Order(), required.EnumerateArray().Select(r => r.GetString()!).Order());
+            var detail = problem.GetProperty("detail").GetString()!;
+            Assert.All(route.Roles, r => Assert.Contains(r, detail));
+            Assert.Contains(role, detail);
+            checkedRoutes++;
+        }
+        Assert.True(checkedRoutes > 20, $"only {checkedRoutes} refusals checked");
+    }
+
+    [Fact]
+    public async Task A_401_is_problem_details_saying_how_to_authenticate()
+    {
+        using var http = new HttpClient();
+        using var response = await http.GetAsync(host.Url + "/api/enrollment/sectors");
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Contains("X-Api-Key", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task Every_anonymous_route_is_a_webhook_that_refuses_an_unsigned_or_forged_call_with_403()
     {
         var anonymous = Table().Anonymous;

@@ -39,11 +39,13 @@ public static class RollCallApi
     {
         app.MapGroup("/api/attendance").WithTags("Attendance")
             .MapPost("/sessions/{sessionId:guid}/roll-call", UploadAsync).RequireAnyRole(Roles.Trainer, Roles.Manager)
-            .WithSummary("Record a session's roll call from a CSV (officer_id, check_in, check_out, excused); all or nothing. A different one replaces it (?reason= required).");
+            .WithSummary("Record a session's roll call from a CSV (officer_id, check_in, check_out, excused); all or nothing. A different one replaces it (?reason= required).")
+            .AcceptsCsvUpload("Roll-call CSV: officer_id, check_in (entrada), check_out (salida), excused (justificado); times on the 24-hour clock in the "
+                + "session's time zone (09:00, or 2026-12-10T09:00, or with an offset). See README, CSV formats.");
         return app;
     }
 
-    static async Task<Results<Ok<RollCallReport>, UnprocessableEntity<RollCallReport>, NotFound, ProblemHttpResult>> UploadAsync(
+    static async Task<Results<Ok<RollCallReport>, NotFound, ProblemHttpResult>> UploadAsync(
         Guid sessionId, string? reason, HttpRequest request, ClaimsPrincipal user, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database,
         SessionTimeZones zones, TimeProvider clock, CancellationToken ct)
     {
@@ -63,7 +65,8 @@ public static class RollCallApi
 
         var sheet = await ReadSheetAsync(work, body, session, zone, now, ct);
         if (sheet.Errors.Count > 0)
-            return TypedResults.UnprocessableEntity(new RollCallReport(sheet.Rows, 0, sheet.Errors.OrderBy(e => e.Line).ToList(), false));
+            return RejectedUpload.Problem("Roll call refused", new RollCallReport(sheet.Rows, 0, sheet.Errors.OrderBy(e => e.Line).ToList(), false),
+                sheet.Errors.Select(e => new RejectedCell(e.Line, e.Column, e.Reason)).ToList());
 
         var fingerprint = Fingerprint(sheet.Events);
         var inForce = await work.QuerySingleOrDefaultAsync<RollCallInForce>("""

@@ -59,13 +59,18 @@ public static class RandomizationApi
             .WithSummary("Void the committed randomization before any SMS or training exists (reason required); kept in the audit trail.");
         api.MapGet("/", List).RequireAnyRole(Roles.Manager, Roles.Researcher)
             .WithSummary("Every randomization, committed and voided, oldest first.");
-        api.MapGet("/current", Current).RequireAnyRole(Roles.Manager, Roles.Researcher);
-        api.MapGet("/{id:guid}", Get).RequireAnyRole(Roles.Manager, Roles.Researcher);
-        api.MapGet("/{id:guid}/allocation", Allocation).RequireAnyRole(Roles.Manager, Roles.Researcher);
-        api.MapGet("/{id:guid}/allocation.csv", AllocationCsv).RequireAnyRole(Roles.Manager, Roles.Researcher);
+        api.MapGet("/current", Current).RequireAnyRole(Roles.Manager, Roles.Researcher)
+            .WithSummary("The committed randomization's record (404 when none is committed).");
+        api.MapGet("/{id:guid}", Get).RequireAnyRole(Roles.Manager, Roles.Researcher)
+            .WithSummary("One randomization's record: seed, algorithm, strata, share, sector-list and allocation hashes, dry runs, seed commitment.");
+        api.MapGet("/{id:guid}/allocation", Allocation).RequireAnyRole(Roles.Manager, Roles.Researcher)
+            .WithSummary("Each sector's id, code, stratum and arm.");
+        api.MapGet("/{id:guid}/allocation.csv", AllocationCsv).RequireAnyRole(Roles.Manager, Roles.Researcher)
+            .WithSummary("The allocation as CSV (sector_code, stratum, arm): what a researcher re-derives it from.");
         api.MapGet("/{id:guid}/balance", Balance).RequireAnyRole(Roles.Manager, Roles.Researcher)
             .WithSummary("Per arm and stratum: sectors, officers, commanders, mean sector size (as at randomization).");
-        api.MapGet("/{id:guid}/balance.csv", BalanceCsv).RequireAnyRole(Roles.Manager, Roles.Researcher);
+        api.MapGet("/{id:guid}/balance.csv", BalanceCsv).RequireAnyRole(Roles.Manager, Roles.Researcher)
+            .WithSummary("The balance table as CSV.");
         return app;
     }
 

@@ -17,15 +17,16 @@ public static class RosterApi
     public static IEndpointRouteBuilder MapRosterApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/enrollment").WithTags("Enrollment");
-        // No Accepts<>() metadata: routing would answer 415 to a wrong content type before authentication could answer 401.
         api.MapPost("/roster", ImportRoster).RequireAuthorization(Roles.Manager)
             .WithSummary("Import a roster CSV sent as the request body (text/csv): mode=dry-run|apply|apply-valid, fullRoster, confirmInactive, transferDate.")
             .WithDescription("apply-valid returns the rejected rows as a file in the upload's delimiter and encoding: rejectsFile (base64) in the JSON report, "
-                + "or, with Accept: text/csv, the file itself (204 when no row was rejected; X-Rejects-Delimiter and X-Rejects-Encoding name them).");
+                + "or, with Accept: text/csv, the file itself (204 when no row was rejected; X-Rejects-Delimiter and X-Rejects-Encoding name them).")
+            .AcceptsCsvUpload("Roster CSV: badge (placa, numero_empleado), name (nombre), role (rol, cargo: officer/policia or commander/mando), sector, "
+                + "phone (telefono, celular: a Mexican mobile), consent (consentimiento: si/no); other columns are kept. See README, CSV formats.");
         return app;
     }
 
-    static async Task<Results<Ok<RosterImportReport>, UnprocessableEntity<RosterImportReport>, FileContentHttpResult, NoContent, ProblemHttpResult>> ImportRoster(
+    static async Task<Results<Ok<RosterImportReport>, FileContentHttpResult, NoContent, ProblemHttpResult>> ImportRoster(
         HttpRequest request, ClaimsPrincipal user, RosterImporter importer, CancellationToken ct,
         string mode = "dry-run", bool fullRoster = false, bool confirmInactive = false, string? transferDate = null)
     {
@@ -65,7 +66,9 @@ public static class RosterApi
             request.HttpContext.Response.Headers["X-Rejects-Encoding"] = report.RejectsEncoding;
             return TypedResults.File(report.RejectsFile, $"text/csv; charset={CsvText.Charset(report.RejectsEncoding!)}", "roster-rejects.csv");
         }
-        return parsedMode == RosterImportMode.Apply && report.Rejected.Count > 0 ? TypedResults.UnprocessableEntity(report) : TypedResults.Ok(report);
+        return parsedMode == RosterImportMode.Apply && report.Rejected.Count > 0
+            ? RejectedUpload.Problem("Roster refused", report, report.Rejected.Select(r => new RejectedCell(r.Line, r.Column, r.Reason)).ToList())
+            : TypedResults.Ok(report);
     }
 
     /// <summary>The client asked for the rejects file itself (Accept: text/csv) rather than the JSON report.</summary>

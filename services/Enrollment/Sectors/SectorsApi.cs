@@ -21,13 +21,15 @@ public static class SectorsApi
     {
         var api = app.MapGroup("/api/enrollment").WithTags("Enrollment");
         api.MapPost("/sectors", LoadSectors).RequireAuthorization(Roles.Manager)
-            .WithSummary("Load sectors from a CSV (code, name, then one column per stratum) (and optionally zona_horaria/timeZone, an IANA zone) or JSON [{code, name, strata, timeZone}]; mode=dry-run|apply, all or nothing.");
+            .WithSummary("Load sectors from a CSV (code, name, then one column per stratum) (and optionally zona_horaria/timeZone, an IANA zone) or JSON [{code, name, strata, timeZone}]; mode=dry-run|apply, all or nothing.")
+            .AcceptsCsvUpload("Sectors CSV: code (codigo, clave, sector), name (nombre), optionally timeZone (zona_horaria, huso_horario: an IANA zone), "
+                + "every other column a stratum; or a JSON array. See README, CSV formats.", typeof(List<SectorJson>));
         api.MapGet("/sectors", ListSectors).RequireAnyRole(Roles.Manager, Roles.Researcher)
             .WithSummary("Sectors with their strata, arm and number of officers and commanders.");
         return app;
     }
 
-    static async Task<Results<Ok<SectorImportReport>, UnprocessableEntity<SectorImportReport>, ProblemHttpResult>> LoadSectors(
+    static async Task<Results<Ok<SectorImportReport>, ProblemHttpResult>> LoadSectors(
         HttpRequest request, SectorImporter importer, CancellationToken ct, string mode = "dry-run")
     {
         if (mode is not ("dry-run" or "apply"))
@@ -53,10 +55,13 @@ public static class SectorsApi
         else (sectors, errors) = SectorImporter.ParseCsv(body);
 
         if (errors.Count > 0)
-            return TypedResults.UnprocessableEntity(new SectorImportReport { Mode = mode, Rejected = errors });
+            return Refused(new SectorImportReport { Mode = mode, Rejected = errors });
         var report = await importer.ImportAsync(sectors, mode == "apply", ct);
-        return report.Rejected.Count > 0 ? TypedResults.UnprocessableEntity(report) : TypedResults.Ok(report);
+        return report.Rejected.Count > 0 ? Refused(report) : TypedResults.Ok(report);
     }
+
+    static ProblemHttpResult Refused(SectorImportReport report) =>
+        RejectedUpload.Problem("Sectors refused", report, report.Rejected.Select(r => new RejectedCell(r.Line, r.Column, r.Reason)).ToList());
 
     static ProblemHttpResult Problem(string field, string detail, int status) =>
         TypedResults.Problem(title: "Invalid sectors", detail: detail, statusCode: status, extensions: new Dictionary<string, object?> { ["field"] = field });

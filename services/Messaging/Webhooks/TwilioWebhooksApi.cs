@@ -20,8 +20,10 @@ public static class TwilioWebhooksApi
     public static IEndpointRouteBuilder MapTwilioWebhooks(this IEndpointRouteBuilder app)
     {
         var hooks = app.MapGroup("").WithTags("Provider webhooks").AllowAnonymous().DisableAntiforgery();
-        hooks.MapPost($"{WebhookUrls.StatusPath}/{{smsId:guid}}", ReceiveStatus);
-        hooks.MapPost(WebhookUrls.InboundPath, ReceiveInbound);
+        hooks.MapPost($"{WebhookUrls.StatusPath}/{{smsId:guid}}", ReceiveStatus)
+            .WithSummary("The provider's status callback for one SMS (form fields as Twilio sends them; X-Twilio-Signature checked).");
+        hooks.MapPost(WebhookUrls.InboundPath, ReceiveInbound)
+            .WithSummary("An officer's reply, from the provider (form fields as Twilio sends them; X-Twilio-Signature checked).");
         return app;
     }
 

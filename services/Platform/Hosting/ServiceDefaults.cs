@@ -38,6 +38,7 @@ public static class ServiceDefaults
         // A body cut off at the limit while being bound (chunked JSON) gets a bare 413 from the framework: name the problem.
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
         {
+            NotFoundProblems.Describe(c);
             if (c.ProblemDetails.Status != StatusCodes.Status413PayloadTooLarge) return;
             c.ProblemDetails.Extensions.TryAdd("field", "body");
             c.ProblemDetails.Detail ??= c.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize is { } limit
@@ -47,11 +48,12 @@ public static class ServiceDefaults
         services.AddExceptionHandler<BadRequestExceptionHandler>();
         // Always throw on unreadable input (not only in Development), so BadRequestExceptionHandler names the problem.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        services.AddOpenApi();
+        services.AddOpenApi(o => o.AddReminderConventions());
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower)));
         services.Configure<ApiKeyOptions>(builder.Configuration.GetSection(ApiKeyOptions.Section));
         services.Configure<RequestBodyLimits>(builder.Configuration.GetSection(RequestBodyLimits.Section));
         services.AddApiKeyOrPersonToken(builder.Configuration);
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         var authorization = services.AddAuthorizationBuilder();
         foreach (var role in Roles.All)
             authorization.AddPolicy(role, p => p.RequireRole(role));
@@ -120,7 +122,9 @@ public static class ServiceDefaults
     static async Task LimitRequestBody(HttpContext context, RequestDelegate next)
     {
         var limits = context.RequestServices.GetRequiredService<IOptions<RequestBodyLimits>>().Value;
-        var limit = RequestBodyLimits.IsJsonOrForm(context.Request) ? limits.MaxRequestBodyBytes : limits.MaxUploadBodyBytes;
+        // A file sent in a form to a CSV route is an upload like the raw file.
+        var limit = RequestBodyLimits.IsJsonOrForm(context.Request) && !(context.Request.HasFormContentType && CsvUploads.IsCsvUpload(context))
+            ? limits.MaxRequestBodyBytes : limits.MaxUploadBodyBytes;
         if (context.Request.ContentLength > limit)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;

@@ -17,9 +17,10 @@ internal static class SimulatorControlApi
         var simulator = app.MapGroup("/simulator").WithTags("ProviderSimulator").AllowAnonymous();
 
         simulator.MapGet("/messages", (string? to, SimulatorLog log) =>
-            TypedResults.Json(log.Snapshot(to), SimulatorJson.Control));
+            TypedResults.Json(log.Snapshot(to), SimulatorJson.Control)).WithSummary("The simulator's log: every message it accepted, optionally to one number.");
         simulator.MapGet("/messages/{sid}", Results<JsonHttpResult<SimulatedMessage>, NotFound> (string sid, SimulatorLog log) =>
-            log.Find(sid) is { } message ? TypedResults.Json(message, SimulatorJson.Control) : TypedResults.NotFound());
+            log.Find(sid) is { } message ? TypedResults.Json(message, SimulatorJson.Control) : TypedResults.NotFound())
+            .WithSummary("One logged message by its SID.");
         // Built in memory, then written asynchronously: Kestrel refuses synchronous writes to the response body.
         simulator.MapGet("/messages.csv", (string? to, SimulatorLog log) =>
         {
@@ -30,26 +31,29 @@ internal static class SimulatorControlApi
                 MessageLogCsv.WriteRow(writer, message);
             }
             return TypedResults.Text(writer.ToString(), "text/csv; charset=utf-8", System.Text.Encoding.UTF8);
-        });
+        }).WithSummary("The simulator's log as CSV: the ground truth of what reached a phone.");
         simulator.MapDelete("/messages", (SimulatorLog log, SenderRateLimiter rateLimiter, OptOutBlocks optOuts) =>
         {
             log.Reset();
             rateLimiter.Reset();
             optOuts.Reset();
             return TypedResults.NoContent();
-        });
-        simulator.MapGet("/stats", (SimulatorLog log) => TypedResults.Json(log.Stats(), SimulatorJson.Control));
+        }).WithSummary("Clear the log, the rate limiter and the opt-out blocks.");
+        simulator.MapGet("/stats", (SimulatorLog log) => TypedResults.Json(log.Stats(), SimulatorJson.Control))
+            .WithSummary("Counts of the logged messages by status.");
 
-        simulator.MapGet("/faults", (SimulatorFaults faults) => TypedResults.Json(faults.Active(), SimulatorJson.Control));
+        simulator.MapGet("/faults", (SimulatorFaults faults) => TypedResults.Json(faults.Active(), SimulatorJson.Control))
+            .WithSummary("The faults in force.");
         simulator.MapPost("/faults", Results<JsonHttpResult<ActiveFault>, ProblemHttpResult> (FaultSpec spec, SimulatorFaults faults) =>
             SimulatorFaults.Problem(spec) is { } problem
                 ? TypedResults.Problem(problem, statusCode: StatusCodes.Status400BadRequest)
-                : TypedResults.Json(faults.Add(spec), SimulatorJson.Control, statusCode: StatusCodes.Status201Created));
+                : TypedResults.Json(faults.Add(spec), SimulatorJson.Control, statusCode: StatusCodes.Status201Created))
+            .WithSummary("Inject a fault (429s, 5xx, slow or lost answers, callbacks out of order...).");
         simulator.MapDelete("/faults", (SimulatorFaults faults) =>
         {
             faults.Clear();
             return TypedResults.NoContent();
-        });
+        }).WithSummary("Remove every fault.");
 
         simulator.MapPost("/replies", async Task<Results<JsonHttpResult<ReplyDelivery>, ProblemHttpResult>> (
             SimulatedReply reply, ReplySimulator replies, CancellationToken cancellationToken) =>
@@ -62,7 +66,7 @@ internal static class SimulatorControlApi
             // 502 tells the caller the receiver could not be reached, with what was sent.
             var status = delivery!.ReceiverStatus is null ? StatusCodes.Status502BadGateway : StatusCodes.Status200OK;
             return TypedResults.Json(delivery, SimulatorJson.Control, statusCode: status);
-        });
+        }).WithSummary("Simulate an officer's reply: the simulator calls the inbound webhook, signed.");
         return app;
     }
 }

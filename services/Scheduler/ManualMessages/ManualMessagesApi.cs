@@ -1,3 +1,4 @@
+using Dapper;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Reminders.Contracts;
@@ -16,12 +17,28 @@ public static class ManualMessagesApi
 
     public sealed record ManualMessageAccepted(Guid SmsId, Guid OfficerId, DateTimeOffset RequestedAt);
 
+    /// <summary>A one-off SMS as requested; <see cref="Delivery"/> is Messaging's route for its send state and provider status.</summary>
+    public sealed record ManualMessage(Guid SmsId, Guid OfficerId, string Body, string RequestedBy, DateTimeOffset RequestedAt, string Delivery);
+
     public static IEndpointRouteBuilder MapManualMessagesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/scheduler").WithTags("Scheduler")
-            .MapPost("/messages", Send).RequireAuthorization(Roles.Manager)
+        var api = app.MapGroup("/api/scheduler").WithTags("Scheduler");
+        api.MapPost("/messages", Send).RequireAuthorization(Roles.Manager)
             .WithSummary("Send one SMS to an officer of a treatment sector; refused for control sectors.");
+        api.MapGet("/messages/{smsId:guid}", Get).RequireAuthorization(Roles.Manager)
+            .WithSummary("One one-off SMS as requested (officer, text, who, when) and where Messaging tells its delivery.");
         return app;
+    }
+
+    static async Task<Results<Ok<ManualMessage>, NotFound>> Get(Guid smsId, [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<ManualMessageRow>(new CommandDefinition("""
+            SELECT sms_id AS SmsId, officer_id AS OfficerId, body AS Body, requested_by AS RequestedBy, requested_at AS RequestedAt
+            FROM manual_messages WHERE sms_id = @smsId
+            """, new { smsId }, cancellationToken: ct));
+        return row is null ? TypedResults.NotFound()
+            : TypedResults.Ok(new ManualMessage(row.SmsId, row.OfficerId, row.Body, row.RequestedBy, row.RequestedAt, $"/api/messaging/sms/{row.SmsId}"));
     }
 
     static async Task<Results<Accepted<ManualMessageAccepted>, ProblemHttpResult>> Send(
@@ -70,6 +87,15 @@ public static class ManualMessagesApi
 
     static ProblemHttpResult Invalid(string field, string reason) =>
         TypedResults.Problem(title: "Invalid request", detail: reason, statusCode: 400, extensions: new Dictionary<string, object?> { ["field"] = field });
+
+    sealed record ManualMessageRow
+    {
+        public Guid SmsId { get; init; }
+        public Guid OfficerId { get; init; }
+        public string Body { get; init; } = "";
+        public string RequestedBy { get; init; } = "";
+        public DateTimeOffset RequestedAt { get; init; }
+    }
 
     sealed record OfficerRow
     {

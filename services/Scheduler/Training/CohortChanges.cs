@@ -202,7 +202,7 @@ public sealed class CohortChanges(
             SELECT o.sector_id AS SectorId, o.role AS Role, COALESCE(st.status, 'active') AS Status, a.arm AS Arm
             FROM officers o LEFT JOIN officer_statuses st ON st.officer_id = o.officer_id LEFT JOIN officer_arms a ON a.officer_id = o.officer_id
             WHERE o.officer_id = @officerId
-            """, new { officerId }, ct) ?? throw new PlanningRefused("officerId", "No such officer.", 404);
+            """, new { officerId }, ct) ?? throw new PlanningRefused("officerId", $"There is no officer {officerId}.", 404);
         // Opted out of SMS or a wrong number still trains; only leaving the study (or the roster) does not.
         if (officer.Status is OfficerStatuses.Withdrawn or OfficerStatuses.Inactive) throw new PlanningRefused("officerId", $"The officer is {officer.Status}.", 409);
         if (officer.Arm != StudyArms.Treatment)
@@ -261,7 +261,7 @@ public sealed class CohortChanges(
 
     static async Task<Guid> CohortOfSessionAsync(UnitOfWork work, Guid sessionId, CancellationToken ct) =>
         await work.QuerySingleOrDefaultAsync<Guid?>("SELECT cohort_id FROM sessions WHERE session_id = @sessionId", new { sessionId }, ct)
-            ?? throw new PlanningRefused("sessionId", "No such session.", 404);
+            ?? throw new PlanningRefused("sessionId", $"There is no session {sessionId}.", 404);
 
     static async Task<(CohortRow, List<SessionRow>)> LoadCohortAsync(UnitOfWork work, Guid cohortId, CancellationToken ct, string field = "cohortId")
     {
@@ -269,7 +269,7 @@ public sealed class CohortChanges(
             SELECT c.cohort_id AS CohortId, c.sector_id AS SectorId, COALESCE(s.code, '') AS SectorCode, c.role AS Role, c.number AS Number,
                    c.venue_id AS VenueId, c.trainer_id AS TrainerId, c.status AS Status
             FROM cohorts c LEFT JOIN sectors s ON s.sector_id = c.sector_id WHERE c.cohort_id = @cohortId
-            """, new { cohortId }, ct) ?? throw new PlanningRefused(field, "No such cohort.", 404);
+            """, new { cohortId }, ct) ?? throw new PlanningRefused(field, $"There is no cohort {cohortId}.", 404);
         var sessions = await work.QueryAsync<SessionRow>("""
             SELECT s.session_id AS SessionId, s.day_number AS DayNumber, s.local_date AS LocalDate, s.starts_at AS StartsAt, s.ends_at AS EndsAt,
                    s.venue_id AS VenueId, s.trainer_id AS TrainerId, s.status AS Status, v.name AS Venue, z.time_zone AS TimeZone

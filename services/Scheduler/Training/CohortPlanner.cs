@@ -29,7 +29,21 @@ public sealed record PlannedCohort(
     Guid SectorId, string SectorCode, string Role, int Number, Guid VenueId, Guid TrainerId,
     IReadOnlyList<DateOnly> Days, TimeOnly Start, TimeOnly End, IReadOnlyList<Guid> OfficerIds);
 
-public sealed record UnplacedSector(Guid SectorId, string SectorCode, string Role, int Trainees, string Reason);
+/// <summary>A sector's people of one role the plan could not place: <see cref="Code"/> (one of <see cref="PlanReasons"/>) and why in words.</summary>
+public sealed record UnplacedSector(Guid SectorId, string SectorCode, string Role, int Trainees, string Reason, string Code);
+
+/// <summary>Why a sector got no cohort, as codes a client can translate (the reason beside each says it in English).</summary>
+public static class PlanReasons
+{
+    public const string NoTrainingForRole = "no_training_for_role";
+    public const string NoVenue = "no_venue";
+    public const string NoTrainer = "no_trainer";
+    public const string NoWorkingDays = "no_working_days";
+    public const string VenuesBooked = "venues_booked";
+    public const string TrainersBooked = "trainers_booked";
+    public const string AlreadyPlanned = "already_planned";
+    public const string NoOfficers = "no_officers";
+}
 
 public sealed record Plan(IReadOnlyList<PlannedCohort> Cohorts, IReadOnlyList<UnplacedSector> Unplaced);
 
@@ -56,13 +70,15 @@ public static class CohortPlanner
             var people = group.OrderBy(t => t.OfficerId).ToList();
             if (!request.Training.TryGetValue(group.Key, out var training))
             {
-                unplaced.Add(new UnplacedSector(sector.SectorId, sector.SectorCode, group.Key, people.Count, $"The protocol has no training for role {group.Key}."));
+                unplaced.Add(new UnplacedSector(sector.SectorId, sector.SectorCode, group.Key, people.Count, $"The protocol has no training for role {group.Key}.",
+                    PlanReasons.NoTrainingForRole));
                 continue;
             }
             if (largestVenue == 0 || request.Trainers.Count == 0)
             {
-                unplaced.Add(new UnplacedSector(sector.SectorId, sector.SectorCode, group.Key, people.Count,
-                    largestVenue == 0 ? "No venue is available." : "No trainer is available."));
+                unplaced.Add(largestVenue == 0
+                    ? new UnplacedSector(sector.SectorId, sector.SectorCode, group.Key, people.Count, "No venue is available.", PlanReasons.NoVenue)
+                    : new UnplacedSector(sector.SectorId, sector.SectorCode, group.Key, people.Count, "No trainer is available.", PlanReasons.NoTrainer));
                 continue;
             }
             if (!runs.TryGetValue(training.Days, out var candidateRuns))
@@ -71,7 +87,7 @@ public static class CohortPlanner
             var count = (people.Count + largestVenue - 1) / largestVenue;
             var placed = new List<PlannedCohort>();
             var taken = new List<(Guid, DateOnly)>();
-            string? failure = null;
+            (string Reason, string Code)? failure = null;
             for (var c = 0; c < count && failure is null; c++)
             {
                 var members = Slice(people, count, c);
@@ -79,8 +95,12 @@ public static class CohortPlanner
                 if (slot is null)
                 {
                     failure = candidateRuns.Count == 0
-                        ? $"The window {request.WindowStart:yyyy-MM-dd}..{request.WindowEnd:yyyy-MM-dd} has no {training.Days} consecutive working days."
-                        : $"No venue for {members.Count} people and trainer free on {training.Days} consecutive working days in the window (cohort {c + 1} of {count}).";
+                        ? ($"The window {request.WindowStart:yyyy-MM-dd}..{request.WindowEnd:yyyy-MM-dd} has no {training.Days} consecutive working days.", PlanReasons.NoWorkingDays)
+                        : AnyVenueFree(request, candidateRuns, booked, members.Count)
+                            ? ($"No trainer is free on the {training.Days} consecutive working days a venue for {members.Count} people is free in the window (cohort {c + 1} of {count}).",
+                                PlanReasons.TrainersBooked)
+                            : ($"Every venue for {members.Count} people is booked on each run of {training.Days} consecutive working days in the window (cohort {c + 1} of {count}).",
+                                PlanReasons.VenuesBooked);
                     break;
                 }
                 var (days, venue, trainer) = slot.Value;
@@ -100,7 +120,7 @@ public static class CohortPlanner
                 continue;
             }
             foreach (var resource in taken) booked.Remove(resource);
-            unplaced.Add(new UnplacedSector(sector.SectorId, sector.SectorCode, group.Key, people.Count, failure));
+            unplaced.Add(new UnplacedSector(sector.SectorId, sector.SectorCode, group.Key, people.Count, failure.Value.Reason, failure.Value.Code));
         }
         return new Plan(cohorts, unplaced);
     }
@@ -124,6 +144,10 @@ public static class CohortPlanner
         for (var i = 0; i + days <= workingDays.Count; i++) runs.Add(workingDays.GetRange(i, days).ToArray());
         return runs;
     }
+
+    /// <summary>Whether some run has a venue big enough free on every day of it (so the trainers are what is missing).</summary>
+    static bool AnyVenueFree(PlanRequest request, List<DateOnly[]> runs, HashSet<(Guid, DateOnly)> booked, int size) =>
+        runs.Any(days => request.Venues.Any(v => v.Capacity >= size && days.All(d => !booked.Contains((v.VenueId, d)))));
 
     static (DateOnly[] Days, Venue Venue, Trainer Trainer)? FindSlot(PlanRequest request, List<DateOnly[]> runs, HashSet<(Guid, DateOnly)> booked, int size)
     {

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Csv;
 using Reminders.Platform.Data;
+using Reminders.Platform.Protocol;
 
 namespace Reminders.Scheduler.Training;
 
@@ -21,10 +22,10 @@ public static class PlanFeeds
             => CalendarAsync(feed, FeedOwner.Venue, id, ct)).WithSummary("The venue's sessions as an iCalendar feed.");
         api.MapGet("/trainers/{id:guid}/calendar.ics", (Guid id, CalendarFeed feed, CancellationToken ct)
             => CalendarAsync(feed, FeedOwner.Trainer, id, ct)).WithSummary("The trainer's sessions as an iCalendar feed.");
-        api.MapGet("/venues/{id:guid}/plan.csv", (Guid id, [FromKeyedServices(SchedulerService.Name)] ServiceDatabase db, CancellationToken ct)
-            => CsvAsync(db, "venue_id", id, ct)).WithSummary("The venue's sessions as CSV.");
-        api.MapGet("/trainers/{id:guid}/plan.csv", (Guid id, [FromKeyedServices(SchedulerService.Name)] ServiceDatabase db, CancellationToken ct)
-            => CsvAsync(db, "trainer_id", id, ct)).WithSummary("The trainer's sessions as CSV.");
+        api.MapGet("/venues/{id:guid}/plan.csv", (Guid id, [FromKeyedServices(SchedulerService.Name)] ServiceDatabase db, StudyProtocol protocol, CancellationToken ct)
+            => CsvAsync(db, protocol, "venue_id", id, ct)).WithSummary("The venue's sessions as CSV (times on each sector's wall clock, with the offset).");
+        api.MapGet("/trainers/{id:guid}/plan.csv", (Guid id, [FromKeyedServices(SchedulerService.Name)] ServiceDatabase db, StudyProtocol protocol, CancellationToken ct)
+            => CsvAsync(db, protocol, "trainer_id", id, ct)).WithSummary("The trainer's sessions as CSV (times on each sector's wall clock, with the offset).");
         return app;
     }
 
@@ -52,6 +53,7 @@ public static class PlanFeeds
         public string Trainer { get; init; } = "";
         public long Members { get; init; }
         public DateTimeOffset CreatedAt { get; init; }
+        public string? TimeZone { get; init; }
     }
 
     static async Task<IReadOnlyList<SessionRow>?> SessionsAsync(ServiceDatabase database, string column, Guid id, CancellationToken ct)
@@ -63,7 +65,8 @@ public static class PlanFeeds
         return (await connection.QueryAsync<SessionRow>(new CommandDefinition($"""
             SELECT s.session_id AS SessionId, s.day_number AS DayNumber, s.local_date AS LocalDate, s.starts_at AS StartsAt, s.ends_at AS EndsAt,
                    s.status AS Status, COALESCE(x.code, '') AS SectorCode, c.role AS Role, c.number AS Number, v.name AS Venue, t.name AS Trainer,
-                   (SELECT COUNT(*) FROM cohort_members m WHERE m.cohort_id = c.cohort_id AND m.removed_at IS NULL) AS Members, c.created_at AS CreatedAt
+                   (SELECT COUNT(*) FROM cohort_members m WHERE m.cohort_id = c.cohort_id AND m.removed_at IS NULL) AS Members, c.created_at AS CreatedAt,
+                   x.time_zone AS TimeZone
             FROM sessions s JOIN cohorts c ON c.cohort_id = s.cohort_id JOIN venues v ON v.venue_id = s.venue_id
             JOIN trainers t ON t.trainer_id = s.trainer_id LEFT JOIN sectors x ON x.sector_id = c.sector_id
             WHERE s.{column} = @id ORDER BY s.starts_at, x.code
@@ -73,15 +76,18 @@ public static class PlanFeeds
     static async Task<Results<ContentHttpResult, NotFound>> CalendarAsync(CalendarFeed feed, FeedOwner owner, Guid id, CancellationToken ct) =>
         await feed.RenderAsync(owner, id, ct) is { } ics ? TypedResults.Content(ics, CalendarFeed.ContentType) : TypedResults.NotFound();
 
-    static async Task<Results<ContentHttpResult, NotFound>> CsvAsync(ServiceDatabase database, string column, Guid id, CancellationToken ct)
+    static async Task<Results<ContentHttpResult, NotFound>> CsvAsync(ServiceDatabase database, StudyProtocol protocol, string column, Guid id, CancellationToken ct)
     {
         var sessions = await SessionsAsync(database, column, id, ct);
         if (sessions is null) return TypedResults.NotFound();
         var csv = new StringBuilder(CsvText.Line(["date", "starts_at", "ends_at", "sector", "role", "cohort", "day", "venue", "trainer", "participants", "status"]));
         foreach (var s in sessions)
-            csv.Append(CsvText.Line([s.LocalDate, s.StartsAt.ToString("O", CultureInfo.InvariantCulture), s.EndsAt.ToString("O", CultureInfo.InvariantCulture),
+            csv.Append(CsvText.Line([s.LocalDate, Local(s.StartsAt, protocol.ZoneOf(s.TimeZone)), Local(s.EndsAt, protocol.ZoneOf(s.TimeZone)),
                 s.SectorCode, s.Role, s.Number.ToString(CultureInfo.InvariantCulture), s.DayNumber.ToString(CultureInfo.InvariantCulture),
                 s.Venue, s.Trainer, s.Members.ToString(CultureInfo.InvariantCulture), s.Status]));
         return TypedResults.Content(csv.ToString(), "text/csv; charset=utf-8");
     }
+
+    /// <summary>ISO 8601 on the sector's wall clock with its offset (2026-03-02T09:00:00-06:00), as a spreadsheet shows the session.</summary>
+    static string Local(DateTimeOffset t, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
 }

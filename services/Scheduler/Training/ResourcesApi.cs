@@ -21,9 +21,9 @@ public static class ResourcesApi
     {
         var api = app.MapGroup("/api/scheduler").WithTags("Scheduler").RequireAuthorization(Roles.Manager);
         api.MapPost("/venues", AddVenue).WithSummary("Register a training venue with its capacity.");
-        api.MapGet("/venues", ListVenues);
+        api.MapGet("/venues", ListVenues).WithSummary("Every venue with its capacity and address.");
         api.MapPost("/trainers", AddTrainer).WithSummary("Register a trainer.");
-        api.MapGet("/trainers", ListTrainers);
+        api.MapGet("/trainers", ListTrainers).WithSummary("Every trainer.");
         return app;
     }
 

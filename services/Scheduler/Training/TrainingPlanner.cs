@@ -12,8 +12,15 @@ public sealed record PlannedSessionView(Guid SessionId, int DayNumber, string Da
 public sealed record PlannedCohortView(
     Guid CohortId, string SectorCode, string Role, int Number, string Venue, string Trainer, int Members, IReadOnlyList<PlannedSessionView> Sessions);
 
+/// <summary>
+/// A plan (or a dry run's), with every chosen sector that got no cohort: <see cref="Unplaced"/> could not be placed,
+/// <see cref="Skipped"/> had nobody left to place; <see cref="Why"/> says in one sentence why nothing was planned, if nothing was.
+/// </summary>
 public sealed record PlanResult(bool DryRun, string ProtocolVersion, int Cohorts, int Sessions, int Officers, int Invitations, int DayBeforeReminders,
-    IReadOnlyList<PlannedCohortView> Plan, IReadOnlyList<UnplacedSector> Unplaced);
+    IReadOnlyList<PlannedCohortView> Plan, IReadOnlyList<UnplacedSector> Unplaced, IReadOnlyList<SkippedSector> Skipped, string? Why);
+
+/// <summary>A chosen treatment sector with nobody to place: <see cref="Code"/> is <c>already_planned</c> or <c>no_officers</c>.</summary>
+public sealed record SkippedSector(Guid SectorId, string SectorCode, string Code, string Reason);
 
 public sealed class PlanningRefused(string field, string message, int status) : Exception(message)
 {
@@ -55,19 +62,26 @@ public sealed class TrainingPlanner(
             chosen = codes.Select(c => byCode[c]).DistinctBy(s => s.SectorId).ToList();
         }
 
-        // Officers of those sectors randomized to treatment, still in the study and in no cohort yet. An SMS status (opted
-        // out, wrong number) or no consent to SMS is not a study status: they are trained like everyone else.
-        var trainees = await work.QueryAsync<TraineeRow>("""
-            SELECT o.officer_id AS OfficerId, o.sector_id AS SectorId, o.role AS Role FROM officers o
+        // Officers of those sectors randomized to treatment and still in the study; the ones in no cohort yet are to be
+        // placed. An SMS status (opted out, wrong number) or no consent to SMS is not a study status: they are trained like everyone else.
+        var inStudy = await work.QueryAsync<TraineeRow>("""
+            SELECT o.officer_id AS OfficerId, o.sector_id AS SectorId, o.role AS Role,
+                   CASE WHEN EXISTS (SELECT 1 FROM cohort_members m JOIN cohorts c ON c.cohort_id = m.cohort_id
+                                     WHERE m.officer_id = o.officer_id AND m.removed_at IS NULL AND c.status <> 'cancelled') THEN 1 ELSE 0 END AS Placed
+            FROM officers o
             JOIN officer_arms a ON a.officer_id = o.officer_id AND a.arm = 'treatment'
             LEFT JOIN officer_statuses st ON st.officer_id = o.officer_id
             WHERE COALESCE(st.status, 'active') NOT IN ('withdrawn', 'inactive')
-              AND NOT EXISTS (SELECT 1 FROM cohort_members m JOIN cohorts c ON c.cohort_id = m.cohort_id
-                              WHERE m.officer_id = o.officer_id AND m.removed_at IS NULL AND c.status <> 'cancelled')
             """, ct: ct);
-        var traineesBySector = trainees.ToLookup(t => t.SectorId, t => new Trainee(t.OfficerId, t.Role));
+        var inStudyBySector = inStudy.ToLookup(t => t.SectorId);
+        var traineesBySector = inStudy.Where(t => t.Placed == 0).ToLookup(t => t.SectorId, t => new Trainee(t.OfficerId, t.Role));
         var toPlan = chosen.Select(s => new SectorToPlan(s.SectorId, s.Code, traineesBySector[s.SectorId].ToList()))
             .Where(s => s.Trainees.Count > 0).ToList();
+        var skipped = chosen.Where(s => !traineesBySector[s.SectorId].Any()).OrderBy(s => s.Code, StringComparer.Ordinal)
+            .Select(s => inStudyBySector[s.SectorId].Count() is var placed and > 0
+                ? new SkippedSector(s.SectorId, s.Code, PlanReasons.AlreadyPlanned, $"All {placed} officers and commanders of the sector still in the study are already in a cohort.")
+                : new SkippedSector(s.SectorId, s.Code, PlanReasons.NoOfficers, "The sector has no officer randomized to treatment and still in the study (is its roster loaded?)."))
+            .ToList();
         var venues = await work.QueryAsync<VenueRow>("SELECT venue_id AS VenueId, name AS Name, capacity AS Capacity FROM venues", ct: ct);
         var trainers = await work.QueryAsync<TrainerRow>("SELECT trainer_id AS TrainerId, name AS Name FROM trainers ORDER BY name", ct: ct);
         var bookedRows = await work.QueryAsync<BookingRow>("""
@@ -93,11 +107,12 @@ public sealed class TrainingPlanner(
         var zoneIds = sectors.ToDictionary(s => s.SectorId, s => s.TimeZone);
         foreach (var cohort in plan.Cohorts)
         {
-            var cohortId = Guid.CreateVersion7();
+            // A dry run's ids are marked as such, so a later request for one is told it was never recorded.
+            var cohortId = command.DryRun ? DryRunIds.New() : Guid.CreateVersion7();
             // Sessions start at the protocol's hour on the wall clock of the sector's own zone.
             var zoneId = zoneIds.GetValueOrDefault(cohort.SectorId);
             var zone = protocol.ZoneOf(zoneId);
-            var sessions = cohort.Days.Select((day, i) => new PlannedSessionView(Guid.CreateVersion7(), i + 1, day.ToString("yyyy-MM-dd"),
+            var sessions = cohort.Days.Select((day, i) => new PlannedSessionView(command.DryRun ? DryRunIds.New() : Guid.CreateVersion7(), i + 1, day.ToString("yyyy-MM-dd"),
                 QuietHours.AtLocal(day, cohort.Start, zone), QuietHours.AtLocal(day, cohort.End, zone))).ToList();
             views.Add(new PlannedCohortView(cohortId, cohort.SectorCode, cohort.Role, cohort.Number, venueNames[cohort.VenueId],
                 trainerNames[cohort.TrainerId], cohort.OfficerIds.Count, sessions));
@@ -136,7 +151,20 @@ public sealed class TrainingPlanner(
         }
         if (!command.DryRun) await work.CommitAsync(ct);
         return new PlanResult(command.DryRun, protocol.Version, views.Count, views.Sum(v => v.Sessions.Count), views.Sum(v => v.Members),
-            invitations, dayBefore, views, plan.Unplaced);
+            invitations, dayBefore, views, plan.Unplaced, skipped, views.Count > 0 ? null : WhyNothing(sectors.Count, chosen.Count, plan.Unplaced, skipped));
+    }
+
+    /// <summary>One sentence on why a plan planned nothing, from the sectors it left out and why.</summary>
+    static string WhyNothing(int sectors, int chosen, IReadOnlyList<UnplacedSector> unplaced, IReadOnlyList<SkippedSector> skipped)
+    {
+        if (sectors == 0) return "Nothing was planned: no sector is registered yet (load the sectors and the roster, then randomize).";
+        if (chosen == 0) return "Nothing was planned: no sector is randomized to treatment yet (randomize the sectors first; control sectors are never trained).";
+        var reasons = unplaced.Select(u => u.Reason).Distinct().Select(r => $"unplaced: {r}")
+            .Concat(skipped.GroupBy(s => s.Code).Select(g => g.Key == PlanReasons.AlreadyPlanned
+                ? $"{g.Count()} sector{(g.Count() == 1 ? "" : "s")} already planned"
+                : $"{g.Count()} sector{(g.Count() == 1 ? "" : "s")} without officers in the study"));
+        return $"Nothing was planned for the {chosen} treatment sector{(chosen == 1 ? "" : "s")} chosen: {string.Join("; ", reasons)}. "
+            + "See unplaced and skipped for each sector.";
     }
 
     sealed record SectorRow
@@ -152,6 +180,7 @@ public sealed class TrainingPlanner(
         public Guid OfficerId { get; init; }
         public Guid SectorId { get; init; }
         public string Role { get; init; } = "";
+        public long Placed { get; init; }
     }
 
     sealed record VenueRow
