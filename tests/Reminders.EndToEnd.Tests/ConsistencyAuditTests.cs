@@ -35,10 +35,10 @@ public sealed class ConsistencyAuditTests(AuditHostsFixture hosts) : IClassFixtu
 
     static string NewBody(string what) => $"Auditoria: {what} {Guid.NewGuid():N}";
 
-    static async Task<(HttpStatusCode Status, string Body)> PostAuditAsync(WebApplication app, string? key)
+    static async Task<(HttpStatusCode Status, string Body)> PostAuditAsync(WebApplication app, string? key, string query = "")
     {
         using var http = new HttpClient { BaseAddress = new Uri(app.Url()) };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messaging/audit");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messaging/audit" + query);
         if (key is not null) request.Headers.Add("X-Api-Key", key);
         using var response = await http.SendAsync(request);
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
@@ -121,6 +121,86 @@ public sealed class ConsistencyAuditTests(AuditHostsFixture hosts) : IClassFixtu
         Assert.All(rows.Where(r => r.Accepted), r => Assert.Equal("delivered", r.Status));
         Assert.Equal((control.Id, "arm_mismatch", (string?)null), rows.Where(r => !r.Accepted).Select(r => (r.OfficerId, r.RefusalReason, r.ProviderSid)).Single());
         Assert.DoesNotContain(first.Phone[3..], string.Join("\n", lines));
+    }
+
+    static async Task<(HttpStatusCode Status, string Body)> GetAsync(WebApplication app, string role, string path)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(app.Url()) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", app.ApiKey(role));
+        using var response = await http.GetAsync(path);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    static async Task<List<AuditRun>> RunsAsync(WebApplication app, int limit, string role = Roles.Manager)
+    {
+        var (status, body) = await GetAsync(app, role, $"/api/messaging/audit/runs?limit={limit}");
+        Assert.True(status == HttpStatusCode.OK, body);
+        return JsonSerializer.Deserialize<List<AuditRun>>(body, JsonSerializerOptions.Web)!;
+    }
+
+    static async Task<long> SmsToControlOfficersAsync(WebApplication app)
+    {
+        var (status, body) = await GetAsync(app, Roles.Researcher, "/api/messaging/sms/summary");
+        Assert.True(status == HttpStatusCode.OK, body);
+        return JsonSerializer.Deserialize<SmsApi.SmsSummary>(body, JsonSerializerOptions.Web)!.ToControlOfficers;
+    }
+
+    [Fact]
+    public async Task Each_audit_run_is_recorded_with_who_when_the_window_and_the_verdict_and_listed_newest_first()
+    {
+        var from = Clean.StudyNow().AddDays(-2);
+        var (status, body) = await PostAuditAsync(Clean, Clean.ApiKey(Roles.Researcher), $"?from={Uri.EscapeDataString(from.ToString("O"))}");
+        Assert.True(status == HttpStatusCode.OK, body);
+        var cleanReport = JsonSerializer.Deserialize<AuditReport>(body, JsonSerializerOptions.Web)!;
+        var (plantedReport, _) = await AuditAsync(Planted);
+        await PostAuditAsync(Clean, Clean.ApiKey(Roles.Manager));
+
+        var runs = await RunsAsync(Clean, 2, Roles.Researcher);
+
+        Assert.Equal(2, runs.Count);
+        Assert.Equal("local-manager", runs[0].RanBy);
+        Assert.True(runs[0].RanAt >= runs[1].RanAt);
+        var mine = runs[1];
+        Assert.Equal(("local-researcher", cleanReport.RanAt, from, cleanReport.PeriodTo, true, 0L), (mine.RanBy, mine.RanAt, mine.PeriodFrom!.Value, mine.PeriodTo, mine.Clean, mine.Differences));
+        Assert.Empty(mine.DifferencesByKind);
+        var planted = (await RunsAsync(Planted, 1)).Single();
+        Assert.Equal(("local-manager", plantedReport.RanAt, plantedReport.Clean, (long)plantedReport.Differences.Count, plantedReport.Unsettled.Total),
+            (planted.RanBy, planted.RanAt, planted.Clean, planted.Differences, planted.Unsettled));
+        Assert.Equal(plantedReport.DifferencesByKind.OrderBy(k => k.Key), planted.DifferencesByKind.OrderBy(k => k.Key));
+    }
+
+    [Theory]
+    [InlineData("limit=0")]
+    [InlineData("limit=1001")]
+    public async Task A_bad_limit_on_the_audit_runs_is_400_naming_it(string query)
+    {
+        var (status, body) = await GetAsync(Clean, Roles.Manager, $"/api/messaging/audit/runs?{query}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("limit", JsonSerializer.Deserialize<JsonElement>(body).GetProperty("field").GetString());
+    }
+
+    [Fact]
+    public async Task The_audit_runs_are_for_managers_and_researchers()
+    {
+        Assert.Equal(HttpStatusCode.Forbidden, (await GetAsync(Clean, Roles.Trainer, "/api/messaging/audit/runs")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await GetAsync(Clean, Roles.Researcher, "/api/messaging/audit/runs")).Status);
+    }
+
+    [Fact]
+    public async Task The_sms_summary_counts_provider_accepted_sms_to_officers_randomized_to_control()
+    {
+        var before = await SmsToControlOfficersAsync(Planted);
+        var control = await EnrollAsync(hosts.Planted, StudyArms.Control);
+        Assert.Equal("refused", (await Planted.SettledAsync(await Planted.SendSmsAsync(control.Id, SmsPurposes.Manual, NewBody("control")))).State);
+        Assert.Equal(before, await SmsToControlOfficersAsync(Planted));
+
+        // As if the guard had let one through: an officer who got an SMS is, in Messaging's replica, randomized to control.
+        var officer = await EnrollAsync(hosts.Planted, StudyArms.Treatment);
+        await SendDeliveredAsync(Planted, officer, NewBody("a control"));
+        await Planted.ExecuteAsync("messaging", "UPDATE officer_arms SET arm = 'control' WHERE officer_id = @id", new { id = officer.Id.ToString() });
+
+        Assert.Equal(before + 1, await SmsToControlOfficersAsync(Planted));
     }
 
     [Fact]

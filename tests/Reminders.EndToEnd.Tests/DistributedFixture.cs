@@ -25,7 +25,7 @@ public class DistributedFixture : IAsyncLifetime
     public const string TrainerKey = "test-trainer-key";
     public const string ResearcherKey = "test-researcher-key";
     const string AccountSid = "ACtest0000000000000000000000000000";
-    const string AuthToken = "test-fake-auth-token";
+    public const string AuthToken = "test-fake-auth-token";
 
     TestDatabase? database;
     TestVirtualHost? vhost;

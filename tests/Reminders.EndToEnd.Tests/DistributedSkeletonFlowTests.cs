@@ -1,4 +1,6 @@
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Reminders.Messaging.Delivery;
 using Reminders.Local.Demo;
 using Xunit.Abstractions;
 
@@ -47,6 +49,36 @@ public sealed partial class DistributedSkeletonFlowTests(DistributedFixture serv
         // Phone numbers never appear unmasked in any service's log.
         var leaked = services.AllOutput.Where(line => FullMexicanNumber().IsMatch(line)).ToList();
         Assert.True(leaked.Count == 0, "Unmasked phone numbers in logs:\n" + string.Join('\n', leaked.Take(5)));
+    }
+
+    /// <summary>The console's Messaging routes on PostgreSQL: a reply for a person marked handled, the audit runs, SMS to control officers.</summary>
+    [Fact]
+    public async Task A_reply_from_an_unknown_number_is_marked_handled_and_the_summary_and_audit_runs_answer_on_postgres()
+    {
+        var messaging = services.Services["Messaging"].Url;
+        const string path = "/api/messaging/webhooks/twilio/inbound";
+        var sid = "SM" + Guid.NewGuid().ToString("N");
+        var form = new Dictionary<string, string>
+        {
+            ["MessageSid"] = sid, ["AccountSid"] = "ACsimulator00000000000000000000000", ["From"] = "+525599998888", ["To"] = "+15005550006", ["Body"] = "Hola, quien es?",
+        };
+        using var http = new HttpClient { BaseAddress = new Uri(messaging) };
+        using var webhook = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(form) };
+        webhook.Headers.Add("X-Twilio-Signature", TwilioSigner.Sign(DistributedFixture.AuthToken, messaging + path, form));
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.SendAsync(webhook)).StatusCode);
+        http.DefaultRequestHeaders.Add("X-Api-Key", DistributedFixture.ManagerKey);
+
+        var waiting = await http.GetFromJsonAsync<List<SmsApi.InboundView>>("/api/messaging/inbound?category=unknown_sender&handled=false");
+        var reply = Assert.Single(waiting!, r => r.Body == "Hola, quien es?");
+        using var handled = await http.PostAsJsonAsync($"/api/messaging/inbound/{reply.Id}/handled", new { note = "numero equivocado" });
+        Assert.True(handled.IsSuccessStatusCode, await handled.Content.ReadAsStringAsync());
+        var done = await http.GetFromJsonAsync<List<SmsApi.InboundView>>("/api/messaging/inbound?handled=true");
+        var summary = await http.GetFromJsonAsync<SmsApi.SmsSummary>("/api/messaging/sms/summary");
+        using var runs = await http.GetAsync("/api/messaging/audit/runs?limit=5");
+
+        Assert.Equal(("test-manager", "numero equivocado"), done!.Where(r => r.Id == reply.Id).Select(r => (r.HandledBy!, r.HandledNote!)).Single());
+        Assert.Equal(0, summary!.ToControlOfficers);
+        Assert.True(runs.IsSuccessStatusCode, await runs.Content.ReadAsStringAsync());
     }
 
     [GeneratedRegex(@"\+?52\s?1?\s?\d{2}\s?\d{4}\s?\d{4}")]

@@ -1,5 +1,7 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Reminders.Platform.Auth;
+using Reminders.Platform.Data;
 
 namespace Reminders.Messaging.Audit;
 
@@ -17,21 +19,35 @@ public static class AuditApi
 
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/messaging").WithTags("Messaging")
-            .MapPost("/audit", RunAsync).RequireAnyRole(Roles.Manager, Roles.Researcher)
+        var api = app.MapGroup("/api/messaging").WithTags("Messaging");
+        api.MapPost("/audit", RunAsync).RequireAnyRole(Roles.Manager, Roles.Researcher)
             .WithSummary("Cross-checks the provider's log, Messaging's records and the dosage ledger; every difference, with what each source says " +
-                         "(from/to: the period asked of the provider, ISO 8601; default the study start, or everything, until now).");
+                         "(from/to: the period asked of the provider, ISO 8601; default the study start, or everything, until now). Each run is recorded.");
+        api.MapGet("/audit/runs", Runs).RequireAnyRole(Roles.Manager, Roles.Researcher)
+            .WithSummary($"The audits run, newest first (limit: 1 to {MaxRuns}, default 20): when, who, the period, clean or not, differences by kind.");
         return app;
     }
 
-    static async Task<Results<Ok<AuditReport>, ProblemHttpResult>> RunAsync(DateTimeOffset? from, DateTimeOffset? to, ConsistencyAudit audit, CancellationToken ct)
+    const int MaxRuns = 1000;
+
+    static async Task<Results<Ok<IReadOnlyList<AuditRun>>, ProblemHttpResult>> Runs(
+        [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, CancellationToken ct, int limit = 20) =>
+        limit is < 1 or > MaxRuns
+            ? TypedResults.Problem(title: "Invalid request", detail: $"limit must be 1 to {MaxRuns}.", statusCode: 400,
+                extensions: new Dictionary<string, object?> { ["field"] = "limit" })
+            : TypedResults.Ok(await AuditRuns.LatestAsync(database, limit, ct));
+
+    static async Task<Results<Ok<AuditReport>, ProblemHttpResult>> RunAsync(DateTimeOffset? from, DateTimeOffset? to, ConsistencyAudit audit,
+        ClaimsPrincipal user, [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, CancellationToken ct)
     {
         if (from is { } start && to is { } end && end < start)
             return TypedResults.Problem(title: "Invalid request", detail: "to is before from.", statusCode: 400,
                 extensions: new Dictionary<string, object?> { ["field"] = "to" });
         try
         {
-            return TypedResults.Ok(await audit.RunAsync(from, to, ct));
+            var report = await audit.RunAsync(from, to, ct);
+            await AuditRuns.RecordAsync(database, report, user.Identity?.Name ?? "", ct);
+            return TypedResults.Ok(report);
         }
         catch (AuditSourceException ex)
         {

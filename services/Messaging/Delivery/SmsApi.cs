@@ -1,5 +1,8 @@
+using System.Security.Claims;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Reminders.Contracts;
+using Reminders.Messaging.Replies;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Data;
 using Reminders.Platform.Logging;
@@ -38,7 +41,8 @@ public static class SmsApi
     }
 
     /// <param name="InFlight">SMS not settled yet: being sent, retried, or accepted with no final provider status.</param>
-    public sealed record SmsSummary(long InFlight, IReadOnlyList<OutboundCount> Outbound, IReadOnlyList<InboundCount> Inbound);
+    /// <param name="ToControlOfficers">SMS the provider accepted for officers whose arm of randomization is control: must be 0.</param>
+    public sealed record SmsSummary(long InFlight, IReadOnlyList<OutboundCount> Outbound, IReadOnlyList<InboundCount> Inbound, long ToControlOfficers = 0);
 
     public sealed record InboundView
     {
@@ -49,6 +53,10 @@ public static class SmsApi
         public string? Category { get; init; }
         public Guid? AcknowledgedSmsId { get; init; }
         public DateTimeOffset ReceivedAt { get; init; }
+        /// <summary>When a manager marked it handled (null: not yet), by whom and with what note.</summary>
+        public DateTimeOffset? HandledAt { get; init; }
+        public string? HandledBy { get; init; }
+        public string? HandledNote { get; init; }
     }
 
     public static IEndpointRouteBuilder MapSmsApi(this IEndpointRouteBuilder app)
@@ -59,9 +67,15 @@ public static class SmsApi
         api.MapGet("/sms/summary", Summary).RequireAnyRole(Roles.Manager, Roles.Researcher)
             .WithSummary("Outbound SMS by purpose, state, provider status and reason (with segments), inbound replies by category, and how many are not settled yet.");
         api.MapGet("/inbound", Inbound).RequireAuthorization(Roles.Manager)
-            .WithSummary("Replies, newest first (category=other: the ones a person should read); numbers masked.");
+            .WithSummary("Replies, newest first, numbers masked; category=other (free text), help or unknown_sender: the ones a person should read; handled=true|false.");
+        api.MapPost("/inbound/{id:long}/handled", MarkHandled).RequireAuthorization(Roles.Manager)
+            .WithSummary("Mark a reply a person had to read (other, help, unknown_sender) handled: who, when and a note are recorded.");
         return app;
     }
+
+    const int MaxNoteLength = 1000;
+
+    public sealed record HandledRequest(string? Note);
 
     static async Task<Ok<SmsSummary>> Summary([FromKeyedServices(MessagingService.Name)] ServiceDatabase database, CancellationToken ct)
     {
@@ -77,24 +91,67 @@ public static class SmsApi
             SELECT COUNT(*) FROM outbound_sms
             WHERE state IN ('new', 'sending', 'retrying') OR (state = 'accepted' AND COALESCE(status, '') NOT IN ('delivered', 'undelivered', 'failed'))
             """, cancellationToken: ct));
-        return TypedResults.Ok(new SmsSummary(inFlight, outbound.ToList(), inbound.ToList()));
+        // By the arm of randomization (never the current sector's): a control officer who moved into treatment is still control.
+        var toControl = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            SELECT COUNT(*) FROM outbound_sms o JOIN officer_arms a ON a.officer_id = o.officer_id
+            WHERE o.accepted_at IS NOT NULL AND a.arm = @control
+            """, new { control = StudyArms.Control }, cancellationToken: ct));
+        return TypedResults.Ok(new SmsSummary(inFlight, outbound.ToList(), inbound.ToList(), toControl));
     }
 
-    static async Task<Ok<IReadOnlyList<InboundView>>> Inbound(string? category, int? limit,
+    const string InboundSelect = """
+        SELECT id AS Id, officer_id AS OfficerId, from_phone AS FromPhone, body AS Body, category AS Category,
+               acknowledged_sms_id AS AcknowledgedSmsId, received_at AS ReceivedAt, handled_at AS HandledAt, handled_by AS HandledBy, handled_note AS HandledNote
+        FROM inbound_sms
+        """;
+
+    static async Task<Results<Ok<IReadOnlyList<InboundView>>, ProblemHttpResult>> Inbound(string? category, string? handled, int? limit,
         [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, CancellationToken ct)
     {
+        if (handled is not (null or "true" or "false")) return Invalid("handled", "handled must be true or false.");
         await using var connection = await database.OpenAsync(ct);
-        var rows = await connection.QueryAsync<InboundRow>(new CommandDefinition("""
-            SELECT id AS Id, officer_id AS OfficerId, from_phone AS FromPhone, body AS Body, category AS Category,
-                   acknowledged_sms_id AS AcknowledgedSmsId, received_at AS ReceivedAt
-            FROM inbound_sms WHERE @category IS NULL OR category = @category ORDER BY id DESC LIMIT @limit
-            """, new { category, limit = Math.Clamp(limit ?? 100, 1, 1000) }, cancellationToken: ct));
-        return TypedResults.Ok<IReadOnlyList<InboundView>>(rows.Select(r => new InboundView
-        {
-            Id = r.Id, OfficerId = r.OfficerId, FromMasked = PhoneMask.Mask(r.FromPhone), Body = r.Body, Category = r.Category,
-            AcknowledgedSmsId = r.AcknowledgedSmsId, ReceivedAt = r.ReceivedAt,
-        }).ToList());
+        var rows = await connection.QueryAsync<InboundRow>(new CommandDefinition($"""
+            {InboundSelect}
+            WHERE (@category IS NULL OR category = @category)
+              AND (@handled IS NULL OR (@handled = 'true' AND handled_at IS NOT NULL) OR (@handled = 'false' AND handled_at IS NULL))
+            ORDER BY id DESC LIMIT @limit
+            """, new { category, handled, limit = Math.Clamp(limit ?? 100, 1, 1000) }, cancellationToken: ct));
+        return TypedResults.Ok<IReadOnlyList<InboundView>>(rows.Select(View).ToList());
     }
+
+    static async Task<Results<Ok<InboundView>, ProblemHttpResult>> MarkHandled(long id, HandledRequest? request, ClaimsPrincipal user,
+        [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, TimeProvider clock, CancellationToken ct)
+    {
+        var note = request?.Note?.Trim() is { Length: > 0 } trimmed ? trimmed : null;
+        if (note is { Length: > MaxNoteLength }) return Invalid("note", $"note has at most {MaxNoteLength} characters.");
+        await using var work = await database.BeginAsync(ct);
+        var row = await work.QuerySingleOrDefaultAsync<InboundRow>($"{InboundSelect} WHERE id = @id {work.Dialect.ForUpdate()}", new { id }, ct);
+        if (row is null)
+            return TypedResults.Problem(title: "No such reply", detail: $"There is no reply {id}.", statusCode: 404,
+                extensions: new Dictionary<string, object?> { ["field"] = "id" });
+        if (!InboundReplies.Categories.ForAPerson.Contains(row.Category))
+            return Conflict($"Reply {id} is {row.Category ?? "not classified"}: the system acted on it and no person needs to. "
+                + $"Only {string.Join(", ", InboundReplies.Categories.ForAPerson)} replies are marked handled.");
+        if (row.HandledAt is { } handledAt)
+            return Conflict($"Reply {id} was already handled by {row.HandledBy} at {handledAt:O}.");
+        var handled = row with { HandledAt = clock.GetUtcNow(), HandledBy = user.Identity?.Name ?? "", HandledNote = note };
+        await work.ExecuteAsync("UPDATE inbound_sms SET handled_at = @HandledAt, handled_by = @HandledBy, handled_note = @HandledNote WHERE id = @Id",
+            handled, ct);
+        await work.CommitAsync(ct);
+        return TypedResults.Ok(View(handled));
+    }
+
+    static InboundView View(InboundRow r) => new()
+    {
+        Id = r.Id, OfficerId = r.OfficerId, FromMasked = PhoneMask.Mask(r.FromPhone), Body = r.Body, Category = r.Category,
+        AcknowledgedSmsId = r.AcknowledgedSmsId, ReceivedAt = r.ReceivedAt, HandledAt = r.HandledAt, HandledBy = r.HandledBy, HandledNote = r.HandledNote,
+    };
+
+    static ProblemHttpResult Invalid(string field, string reason) =>
+        TypedResults.Problem(title: "Invalid request", detail: reason, statusCode: 400, extensions: new Dictionary<string, object?> { ["field"] = field });
+
+    static ProblemHttpResult Conflict(string detail) =>
+        TypedResults.Problem(title: "Not for a person", detail: detail, statusCode: 409, extensions: new Dictionary<string, object?> { ["field"] = "id" });
 
     sealed record InboundRow
     {
@@ -105,6 +162,9 @@ public static class SmsApi
         public string? Category { get; init; }
         public Guid? AcknowledgedSmsId { get; init; }
         public DateTimeOffset ReceivedAt { get; init; }
+        public DateTimeOffset? HandledAt { get; init; }
+        public string? HandledBy { get; init; }
+        public string? HandledNote { get; init; }
     }
 
     static async Task<Results<Ok<SmsView>, NotFound>> GetSms(Guid smsId, [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, CancellationToken ct)

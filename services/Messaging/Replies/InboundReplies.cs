@@ -26,6 +26,9 @@ public sealed class InboundReplies(StudyProtocol protocol)
         /// <summary>Free text: for a person to read.</summary>
         public const string Other = "other";
         public const string UnknownSender = "unknown_sender";
+
+        /// <summary>What a person must read and may mark handled; the others the system acted on by itself.</summary>
+        public static readonly IReadOnlyList<string?> ForAPerson = [Other, Help, UnknownSender];
     }
 
     public async Task<ReplyOutcome> HandleAsync(UnitOfWork work, long inboundId, Guid? officerId, string body, DateTimeOffset receivedAt, CancellationToken ct)
