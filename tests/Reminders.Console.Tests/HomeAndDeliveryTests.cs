@@ -79,7 +79,8 @@ public sealed class HomeAndDeliveryTests(ConsoleFixture fixture) : IClassFixture
         await control.GetByRole(AriaRole.Button, new() { Name = "Ejecutar la auditoría ahora" }).ClickAsync();
         await Assertions.Expect(p.GetByRole(AriaRole.Status)).ToHaveTextAsync("La auditoría terminó. Su resultado está abajo.");
         await Assertions.Expect(control).ToContainTextAsync("Sin diferencias");
-        await Assertions.Expect(control).ToContainTextAsync("Última auditoría del registro del proveedor: 0.");
+        await Assertions.Expect(control).ToContainTextAsync("En el registro del proveedor (última auditoría): 0.");
+        await Assertions.Expect(control).ToContainTextAsync("por ana");
         await page.CheckAsync("home-after-audit");
 
         // The audit ran as the person who pressed the button, and the provider's log agrees: nothing reached a control officer.
@@ -132,7 +133,9 @@ public sealed class HomeAndDeliveryTests(ConsoleFixture fixture) : IClassFixture
         await item.GetByLabel("Nota (qué se hizo)").FillAsync("Se le llamó; confirmó su sesión del jueves.");
         await item.GetByRole(AriaRole.Button, new() { Name = "Marcar como atendida" }).ClickAsync();
         await Assertions.Expect(p.GetByRole(AriaRole.Status)).ToHaveTextAsync("Respuesta marcada como atendida; queda registrado su nombre.");
-        await Assertions.Expect(replies).Not.ToContainTextAsync(question);
+        await Assertions.Expect(replies.GetByRole(AriaRole.Button, new() { Name = "Marcar como atendida" })).ToHaveCountAsync(0);
+        await Assertions.Expect(replies.GetByRole(AriaRole.Listitem).Filter(new() { HasText = question }))
+            .ToContainTextAsync("Atendida por ana el ");
         await page.CheckAsync("delivery-reply-handled");
 
         var handled = (await ApiAsync("/api/messaging/inbound?category=other&handled=true")).EnumerateArray().Single(r => r.GetProperty("body").GetString() == question);
