@@ -149,6 +149,7 @@ public static class ConsoleHost
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapAccountEndpoints();
+        app.MapRandomizationEndpoints();
         app.MapResearchEndpoints();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();

@@ -58,6 +58,7 @@ public static class MessagingService
         app.MapTwilioWebhooks();
         app.MapSmsApi();
         app.MapAuditApi();
+        app.MapSendersApi();
         return app;
     }
 }

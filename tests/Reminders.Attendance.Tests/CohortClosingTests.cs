@@ -178,6 +178,27 @@ public sealed class CohortClosingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_closed_cohorts_list_has_a_cohort_while_closed_and_not_while_reopened()
+    {
+        using var researcher = host.Client(ResearcherKey);
+        async Task<JsonElement[]> ClosedAsync() =>
+            (await researcher.GetFromJsonAsync<JsonElement>("/api/attendance/cohorts/closed")).EnumerateArray().ToArray();
+        Assert.Empty(await ClosedAsync());
+
+        host.Clock.SetUtcNow(LastSessionEnds.AddHours(1));
+        await JsonAsync(await CloseAsync());
+        var closed = Assert.Single(await ClosedAsync());
+        Assert.Equal(cohort, closed.GetProperty("cohortId").GetGuid());
+        Assert.Equal(LastSessionEnds.AddHours(1), closed.GetProperty("closedAt").GetDateTimeOffset());
+        Assert.Equal("coordinadora", closed.GetProperty("closedBy").GetString());
+
+        await JsonAsync(await ReopenAsync("Corregir la lista del día 2"));
+        Assert.Empty(await ClosedAsync());
+        using var trainer = host.Client(TrainerKey);
+        Assert.Equal(HttpStatusCode.Forbidden, (await trainer.GetAsync("/api/attendance/cohorts/closed")).StatusCode);
+    }
+
+    [Fact]
     public async Task Reopening_after_the_protocols_window_is_refused_with_the_reason()
     {
         host.Clock.SetUtcNow(LastSessionEnds.AddHours(1));

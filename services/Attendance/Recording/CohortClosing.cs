@@ -32,6 +32,13 @@ public static class CohortClosing
     /// <summary>One close ("closed", with its member counts) or reopen ("reopened", with its reason).</summary>
     public sealed record ClosureEntry(string Action, string By, DateTimeOffset At, string? Reason, int? MembersEligible, int? MembersNotEligible);
 
+    public sealed record ClosedCohort
+    {
+        public Guid CohortId { get; init; }
+        public DateTimeOffset ClosedAt { get; init; }
+        public string ClosedBy { get; init; } = "";
+    }
+
     const int MaxReasonLength = 500;
 
     public static IEndpointRouteBuilder MapCohortClosing(this IEndpointRouteBuilder app)
@@ -45,6 +52,8 @@ public static class CohortClosing
             .WithSummary("Reopen a closed cohort, with a reason, within the protocol's window (training.reopenWindowDays) to correct its attendance.");
         api.MapGet("/{cohortId:guid}/closures", HistoryAsync).RequireAnyRole(Roles.Manager, Roles.Researcher, Roles.Trainer)
             .WithSummary("Every close and reopen of the cohort: who, when, why.");
+        api.MapGet("/closed", ClosedAsync).RequireAnyRole(Roles.Manager, Roles.Researcher)
+            .WithSummary("The cohorts whose attendance is closed now (a reopened one is not, until closed again): when and by whom.");
         return app;
     }
 
@@ -176,6 +185,14 @@ public static class CohortClosing
             """, new { cohortId }, cancellationToken: ct)))
             .Select(r => new ClosureEntry(r.Action, r.DoneBy, r.DoneAt, r.Reason, (int?)r.MembersEligible, (int?)r.MembersNotEligible)).ToList();
         return TypedResults.Ok<IReadOnlyList<ClosureEntry>>(entries);
+    }
+
+    static async Task<Ok<IReadOnlyList<ClosedCohort>>> ClosedAsync([FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var closed = await connection.QueryAsync<ClosedCohort>(new CommandDefinition(
+            "SELECT cohort_id AS CohortId, closed_at AS ClosedAt, closed_by AS ClosedBy FROM cohort_closures ORDER BY closed_at, cohort_id", cancellationToken: ct));
+        return TypedResults.Ok<IReadOnlyList<ClosedCohort>>(closed.AsList());
     }
 
     sealed record LastSession

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Csv;
 using Reminders.Platform.Data;
+using Reminders.Platform.Protocol;
+using Microsoft.Extensions.Options;
 
 namespace Reminders.Scheduler.Dispatch;
 
@@ -23,7 +25,18 @@ public static class DispatchApi
 
     /// <param name="Due">Rows due and not yet dispatched (waiting for the next round or for the sending window).</param>
     /// <param name="NextDueAt">The earliest due time of a row still planned.</param>
-    public sealed record DispatchStatus(DateTimeOffset Now, long Due, DateTimeOffset? NextDueAt, IReadOnlyList<PlannedSmsCount> Counts);
+    /// <param name="DueByZone">The rows due, by the time zone of the officer's sector: sent in the next round where the window is open, else deferred by quiet hours.</param>
+    /// <param name="RemindersToday">The reminders due today on the protocol zone's wall clock, by status.</param>
+    public sealed record DispatchStatus(DateTimeOffset Now, long Due, DateTimeOffset? NextDueAt, IReadOnlyList<PlannedSmsCount> Counts,
+        IReadOnlyList<DueInZone>? DueByZone = null, RemindersDueToday? RemindersToday = null);
+
+    /// <param name="Zone">IANA zone of the officers' sectors (the protocol's zone for a sector without one).</param>
+    /// <param name="WindowOpen">The dispatcher sends in this zone now; false: the rows are deferred by quiet hours until <paramref name="WindowOpensAt"/>.</param>
+    public sealed record DueInZone(string Zone, long Due, bool WindowOpen, DateTimeOffset WindowOpensAt);
+
+    /// <param name="Date">Today (yyyy-MM-dd) on the wall clock of <paramref name="Zone"/>, the protocol's zone.</param>
+    /// <param name="ByStatus">Reminder rows due today by status (planned, dispatched, skipped, cancelled).</param>
+    public sealed record RemindersDueToday(string Date, string Zone, long Total, IReadOnlyDictionary<string, long> ByStatus);
 
     public static IEndpointRouteBuilder MapDispatchApi(this IEndpointRouteBuilder app)
     {
@@ -34,7 +47,8 @@ public static class DispatchApi
         return app;
     }
 
-    static async Task<Ok<DispatchStatus>> Status([FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, TimeProvider clock, CancellationToken ct)
+    static async Task<Ok<DispatchStatus>> Status([FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, TimeProvider clock,
+        StudyProtocol protocol, IOptions<DispatchOptions> options, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
@@ -46,7 +60,44 @@ public static class DispatchApi
             "SELECT COUNT(*) FROM planned_sms WHERE status = 'planned' AND due_at <= @now", new { now }, cancellationToken: ct));
         var next = await connection.ExecuteScalarAsync<DateTimeOffset?>(new CommandDefinition(
             "SELECT MIN(due_at) FROM planned_sms WHERE status = 'planned'", cancellationToken: ct));
-        return TypedResults.Ok(new DispatchStatus(now, due, next, counts.ToList()));
+        var dueByZone = (await connection.QueryAsync<ZoneCount>(new CommandDefinition("""
+            SELECT z.time_zone AS Zone, COUNT(*) AS Count FROM planned_sms p
+            LEFT JOIN officers o ON o.officer_id = p.officer_id LEFT JOIN sectors z ON z.sector_id = o.sector_id
+            WHERE p.status = 'planned' AND p.due_at <= @now GROUP BY z.time_zone
+            """, new { now }, cancellationToken: ct)))
+            .GroupBy(z => protocol.ZoneOf(z.Zone).Id)
+            .Select(g =>
+            {
+                var zone = protocol.ZoneOf(g.Key);
+                var open = DueSmsDispatcher.MaySendNow(protocol.QuietHours, now, zone, options.Value.WindowEndMargin);
+                // Inside the window but too near its end counts as closed: the rows wait for the next window.
+                var opensAt = open ? now : protocol.QuietHours.NextAllowed(protocol.QuietHours.IsInside(now, zone) ? protocol.QuietHours.WindowEnd(now, zone) : now, zone);
+                return new DueInZone(g.Key, g.Sum(z => z.Count), open, opensAt);
+            }).OrderBy(z => z.Zone, StringComparer.Ordinal).ToList();
+        return TypedResults.Ok(new DispatchStatus(now, due, next, counts.ToList(), dueByZone, await RemindersTodayAsync(connection, protocol, now, ct)));
+    }
+
+    static async Task<RemindersDueToday> RemindersTodayAsync(System.Data.Common.DbConnection connection, StudyProtocol protocol, DateTimeOffset now, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, protocol.TimeZone).DateTime);
+        var (from, to) = (QuietHours.AtLocal(today, TimeOnly.MinValue, protocol.TimeZone), QuietHours.AtLocal(today.AddDays(1), TimeOnly.MinValue, protocol.TimeZone));
+        var byStatus = (await connection.QueryAsync<StatusCount>(new CommandDefinition("""
+            SELECT status AS Status, COUNT(*) AS Count FROM planned_sms
+            WHERE kind = 'reminder' AND due_at >= @from AND due_at < @to GROUP BY status ORDER BY status
+            """, new { from, to }, cancellationToken: ct))).ToDictionary(s => s.Status, s => s.Count);
+        return new RemindersDueToday(today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), protocol.TimeZoneId, byStatus.Values.Sum(), byStatus);
+    }
+
+    sealed record ZoneCount
+    {
+        public string? Zone { get; init; }
+        public long Count { get; init; }
+    }
+
+    sealed record StatusCount
+    {
+        public string Status { get; init; } = "";
+        public long Count { get; init; }
     }
 
     static async Task<FileContentHttpResult> RemindersCsv([FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, CancellationToken ct)

@@ -17,6 +17,8 @@ public sealed class DispatchOptions
     public int LateAfterMinutes { get; set; } = 15;
     /// <summary>Nothing is dispatched this close to the end of the sending window, so Messaging never gets it after the window closed.</summary>
     public int WindowEndMarginMinutes { get; set; } = 5;
+
+    public TimeSpan WindowEndMargin => TimeSpan.FromMinutes(WindowEndMarginMinutes);
 }
 
 public sealed record DispatchRound(int Dispatched, int Skipped);
@@ -55,8 +57,7 @@ public sealed class DueSmsDispatcher(
         {
             var zone = protocol.ZoneOf(zoneId);
             if (!insideByZone.TryGetValue(zone.Id, out var inside))
-                insideByZone[zone.Id] = inside = window.IsInside(now, zone)
-                    && window.WindowEnd(now, zone) - now > TimeSpan.FromMinutes(options.Value.WindowEndMarginMinutes);
+                insideByZone[zone.Id] = inside = MaySendNow(window, now, zone, options.Value.WindowEndMargin);
             return inside;
         }
         var lateAfter = TimeSpan.FromMinutes(options.Value.LateAfterMinutes);
@@ -98,6 +99,10 @@ public sealed class DueSmsDispatcher(
         await work.CommitAsync(ct);
         return (dispatched.Count, skipped.Count, due.Count);
     }
+
+    /// <summary>Inside the sending window on <paramref name="zone"/>'s wall clock and not within <paramref name="margin"/> of its end.</summary>
+    public static bool MaySendNow(SendingWindow window, DateTimeOffset now, TimeZoneInfo zone, TimeSpan margin) =>
+        window.IsInside(now, zone) && window.WindowEnd(now, zone) - now > margin;
 
     /// <summary>Why a due row can no longer be sent, checked in the order a researcher would ask; null when it may go.</summary>
     static string? SkipReason(DueRow row, DateTimeOffset now)
