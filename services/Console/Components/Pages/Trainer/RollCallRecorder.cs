@@ -9,8 +9,9 @@ public static class RollCallRecorder
     public sealed record Failure(RollCallChange Change, ApiProblem Problem);
 
     /// <summary>
-    /// Every change is tried (one refused does not stop the others), except when Attendance cannot be reached at all. What
-    /// failed is returned: posting the form again writes only what is still missing.
+    /// Every change is tried (a time refused for one officer does not stop the others), until Attendance cannot be reached or
+    /// refuses the session itself (409: not started, closed, cancelled, or changed meanwhile). What failed is returned: posting
+    /// the form again writes only what is still missing.
     /// </summary>
     public static async Task<IReadOnlyList<Failure>> ApplyAsync(AttendanceClient attendance, Guid sessionId, RollCallPlan plan, string? reason,
         IReadOnlyList<AttendanceEventRecord> history, CancellationToken ct = default)
@@ -29,7 +30,7 @@ public static class RollCallRecorder
             };
             if (result.Ok) continue;
             failures.Add(new Failure(change, result.Problem!));
-            if (result.Problem!.Status == 0) break;
+            if (result.Problem!.Status is 0 or 409) break;
         }
         return failures;
     }
