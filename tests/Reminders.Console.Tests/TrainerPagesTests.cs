@@ -143,6 +143,29 @@ public sealed class TrainerPagesTests(ConsoleFixture fixture) : IClassFixture<Co
     }
 
     [Fact]
+    public async Task A_roll_call_file_with_a_bad_row_is_shown_row_by_row_and_nothing_is_recorded()
+    {
+        var study = await StudyAsync();
+        var session = study.Laura[1];
+        var before = (await study.AllEventsAsync(session.SessionId)).Count;
+        var member = (await study.NamesAsync(session.SessionId)).Keys.First();
+        await using var page = await fixture.SignInAsync("laura", phone: true);
+        await page.Page.GotoAsync($"/sessions/{session.SessionId}/roll-call");
+        await page.Page.GetByLabel("Archivo CSV", new() { Exact = true }).SetInputFilesAsync(new FilePayload
+        {
+            Name = "lista.csv", MimeType = "text/csv",
+            Buffer = System.Text.Encoding.UTF8.GetBytes($"officer_id,entrada,salida\r\n{member},09:05,13:00\r\nno-es-un-id,09:00,13:00\r\n"),
+        });
+        await page.Page.GetByRole(AriaRole.Button, new() { Name = "Subir lista" }).ClickAsync();
+        var rejected = page.Page.GetByRole(AriaRole.Table, new() { Name = "Renglones que no se aceptaron" });
+        var bad = rejected.GetByRole(AriaRole.Row).Filter(new() { HasText = "no-es-un-id" });
+        await Assertions.Expect(bad).ToContainTextAsync("officer_id");
+        await Assertions.Expect(bad).ToContainTextAsync("No es el id de una persona inscrita");
+        await page.CheckAsync("trainer-roll-call-csv-rejected-phone");
+        Assert.Equal(before, (await study.AllEventsAsync(session.SessionId)).Count);
+    }
+
+    [Fact]
     public async Task The_printable_sign_in_sheet_lists_names_badges_and_a_signature_column_for_trainers_and_managers()
     {
         var study = await StudyAsync();
