@@ -15,6 +15,7 @@ using Reminders.Platform.Hosting;
 using Reminders.Platform.Logging;
 using Reminders.Web.Components;
 using Reminders.Web.Components.Pages.Research;
+using Reminders.Web.Components.Pages.Trainer;
 using Reminders.Web.Services;
 using Reminders.Web.Users;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -33,7 +34,9 @@ public static class ConsoleHost
     public static readonly CultureInfo Spanish = CultureInfo.GetCultureInfo("es-MX");
     public static readonly CultureInfo English = CultureInfo.GetCultureInfo("en");
 
-    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
+    /// <param name="studyClock">The services' clock when they run in this process (a study clock in the demo and tests), so
+    /// "today" on a page is the study's today. Sign-in lockouts and the person's tokens always use real time.</param>
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null, TimeProvider? studyClock = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -44,6 +47,7 @@ public static class ConsoleHost
         });
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
         builder.WebHost.UseStaticWebAssets();
+        if (studyClock is not null) builder.Services.AddSingleton(studyClock);
         builder.AddConsoleServices();
         var app = builder.Build();
         app.MapConsole();
@@ -64,7 +68,7 @@ public static class ConsoleHost
 
         var database = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         services.AddKeyedSingleton(Name, (_, _) => new ServiceDatabase(Name, database));
-        services.AddSingleton(sp => new UserStore(sp.GetRequiredKeyedService<ServiceDatabase>(Name), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new UserStore(sp.GetRequiredKeyedService<ServiceDatabase>(Name), TimeProvider.System));
         services.AddHostedService(sp => new MigrationHostedService(new Migrator(
             sp.GetRequiredKeyedService<ServiceDatabase>(Name), [typeof(ConsoleHost).Assembly], sp.GetRequiredService<ILogger<Migrator>>())));
 
@@ -151,6 +155,7 @@ public static class ConsoleHost
         app.MapAccountEndpoints();
         app.MapRandomizationEndpoints();
         app.MapResearchEndpoints();
+        app.MapTrainerEndpoints();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

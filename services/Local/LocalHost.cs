@@ -118,7 +118,7 @@ public static class LocalHost
         foreach (var service in new[] { "Enrollment", "Scheduler", "Messaging", "Attendance" })
             settings[$"Console:Services:{service}"] = services.Url();
         if (overrides is not null) foreach (var (key, value) in overrides.Where(o => o.Key != "Console:Urls")) settings[key] = value;
-        return ConsoleHost.Build(args, settings.Where(s => s.Value is not null).ToDictionary());
+        return ConsoleHost.Build(args, settings.Where(s => s.Value is not null).ToDictionary(), services.Services.GetRequiredService<TimeProvider>());
     }
 
     public static string ApiKey(this WebApplication app, string role) =>

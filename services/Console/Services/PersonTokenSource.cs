@@ -10,7 +10,7 @@ namespace Reminders.Web.Services;
 /// call: no API key and no token ever reaches the browser.
 /// </summary>
 public sealed class PersonTokenSource(
-    IHttpContextAccessor httpContext, AuthenticationStateProvider authenticationState, IOptions<PersonTokenOptions> options, TimeProvider clock)
+    IHttpContextAccessor httpContext, AuthenticationStateProvider authenticationState, IOptions<PersonTokenOptions> options)
 {
     public async Task<ClaimsPrincipal> CurrentPersonAsync()
     {
@@ -26,6 +26,7 @@ public sealed class PersonTokenSource(
         var role = person.FindFirstValue(ClaimTypes.Role);
         if (role is null) return null;
         Guid? trainerId = Guid.TryParse(person.FindFirstValue(ReminderClaims.TrainerId), out var id) ? id : null;
-        return PersonTokens.Issue(options.Value, name, role, trainerId, clock.GetUtcNow());
+        // Real time, never a study clock: the services check a token's validity against the wall clock.
+        return PersonTokens.Issue(options.Value, name, role, trainerId, DateTimeOffset.UtcNow);
     }
 }

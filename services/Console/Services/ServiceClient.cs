@@ -61,6 +61,24 @@ public abstract class ServiceClient(HttpClient http, PersonTokenSource tokens, s
         catch (JsonException error) { return new(0, default, new ApiProblem(0, "unreadable", $"{service}: {error.Message}", null, [])); }
     }
 
+    /// <summary>
+    /// As <see cref="SendAsync{T}"/>, but a refusal with <paramref name="reportStatus"/> whose body is a report (a roll call's
+    /// rejected rows, line by line) keeps that report as the value beside the problem, so the page can show every row.
+    /// </summary>
+    protected async Task<ApiResult<T>> SendKeepingReportAsync<T>(HttpRequestMessage request, System.Net.HttpStatusCode reportStatus, CancellationToken ct = default)
+    {
+        try
+        {
+            using var response = await SendRawAsync(request, ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            if (response.IsSuccessStatusCode) return new(response.StatusCode, JsonSerializer.Deserialize<T>(body, ServiceJson.Options), null);
+            var report = response.StatusCode == reportStatus && body.Length > 0 ? JsonSerializer.Deserialize<T>(body, ServiceJson.Options) : default;
+            return new(response.StatusCode, report, ApiProblem.Read(response.StatusCode, body));
+        }
+        catch (HttpRequestException error) { return new(0, default, ApiProblem.Unreachable(service, error)); }
+        catch (JsonException error) { return new(0, default, new ApiProblem(0, "unreadable", $"{service}: {error.Message}", null, [])); }
+    }
+
     async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, CancellationToken ct)
     {
         if (await tokens.TokenAsync() is { } token) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
