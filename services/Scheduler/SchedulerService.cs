@@ -31,6 +31,7 @@ public static class SchedulerService
         builder.Services.AddSingleton<CohortChanges>();
         builder.Services.AddSingleton<RoleChanges>();
         builder.Services.AddSingleton<ReminderPlans>();
+        builder.Services.AddSingleton<CalendarFeed>();
         builder.AddSmsDispatch();
         return builder;
     }
@@ -67,6 +68,8 @@ public static class SchedulerService
         app.MapCohortsApi();
         app.MapDispatchApi();
         app.MapPlanFeeds();
+        app.MapFeedLinksApi();
+        app.MapSessionsApi();
         return app;
     }
 }

@@ -16,6 +16,8 @@ public sealed class ApiKeyAuthTests : IAsyncLifetime
     const string ManagerKey = "manager-key-for-tests";
     const string TrainerKey = "trainer-key-for-tests";
     const string ResearcherKey = "researcher-key-for-tests";
+    const string TabletKey = "venue-tablet-key-bound-to-a-trainer";
+    static readonly Guid TabletTrainerId = Guid.Parse("0193a000-0000-7000-8000-00000000b001");
 
     WebApplication app = null!;
     HttpClient client = null!;
@@ -29,6 +31,8 @@ public sealed class ApiKeyAuthTests : IAsyncLifetime
             ["Auth:ApiKeys:0:Name"] = "ana-manager", ["Auth:ApiKeys:0:Key"] = ManagerKey, ["Auth:ApiKeys:0:Roles:0"] = Roles.Manager,
             ["Auth:ApiKeys:1:Name"] = "tomas-trainer", ["Auth:ApiKeys:1:Key"] = TrainerKey, ["Auth:ApiKeys:1:Roles:0"] = Roles.Trainer,
             ["Auth:ApiKeys:2:Name"] = "rosa-researcher", ["Auth:ApiKeys:2:Key"] = ResearcherKey, ["Auth:ApiKeys:2:Roles:0"] = Roles.Researcher,
+            ["Auth:ApiKeys:3:Name"] = "tableta-sede-norte", ["Auth:ApiKeys:3:Key"] = TabletKey, ["Auth:ApiKeys:3:Roles:0"] = Roles.Trainer,
+            ["Auth:ApiKeys:3:TrainerId"] = TabletTrainerId.ToString(),
         });
         builder.AddServiceDefaults();
         app = builder.Build();
@@ -36,6 +40,7 @@ public sealed class ApiKeyAuthTests : IAsyncLifetime
         foreach (var role in Roles.All)
             app.MapGet($"/{role}", (HttpContext context) => context.User.Identity!.Name).RequireAuthorization(role);
         app.MapGet("/manager-or-researcher", () => "ok").RequireAnyRole(Roles.Manager, Roles.Researcher);
+        app.MapGet("/bound-trainer", (HttpContext context) => context.User.FindFirst(ReminderClaims.TrainerId)?.Value ?? "none").RequireAuthorization(Roles.Trainer);
         await app.StartAsync();
         client = app.GetTestClient();
     }
@@ -112,6 +117,17 @@ public sealed class ApiKeyAuthTests : IAsyncLifetime
     public async Task An_endpoint_for_any_of_several_roles_lets_each_of_them_in(string key)
     {
         Assert.Equal(HttpStatusCode.OK, (await GetAsync("/manager-or-researcher", key)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData(TabletKey, "0193a000-0000-7000-8000-00000000b001")]
+    [InlineData(TrainerKey, "none")]
+    public async Task A_key_bound_to_a_trainer_carries_the_trainer_id_claim_and_an_unbound_one_none(string key, string claim)
+    {
+        var response = await GetAsync("/bound-trainer", key);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(claim, await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

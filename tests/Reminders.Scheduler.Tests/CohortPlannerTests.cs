@@ -138,14 +138,14 @@ public sealed class PlanFeedsTests
     [Fact]
     public void Text_is_escaped_as_rfc5545_wants()
     {
-        Assert.Equal("Aula 3\\, Academia\\; piso 2\\\\b\\nsalida", PlanFeeds.Escape("Aula 3, Academia; piso 2\\b\nsalida"));
+        Assert.Equal("Aula 3\\, Academia\\; piso 2\\\\b\\nsalida", CalendarFeed.Escape("Aula 3, Academia; piso 2\\b\nsalida"));
     }
 
     [Fact]
     public void Long_lines_fold_at_75_octets_without_splitting_a_character()
     {
         var line = "SUMMARY:" + string.Concat(Enumerable.Repeat("policías ñ ", 20));
-        var folded = PlanFeeds.Fold(line).Split("\r\n");
+        var folded = CalendarFeed.Fold(line).Split("\r\n");
         Assert.True(folded.Length > 1);
         Assert.All(folded, part => Assert.True(System.Text.Encoding.UTF8.GetByteCount(part) <= 75));
         Assert.All(folded.Skip(1), part => Assert.StartsWith(" ", part));

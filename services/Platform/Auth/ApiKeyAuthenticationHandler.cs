@@ -35,6 +35,7 @@ public sealed class ApiKeyAuthenticationHandler(
 
         var claims = new List<Claim> { new(ClaimTypes.Name, match.Name) };
         claims.AddRange(match.Roles.Select(role => new Claim(ClaimTypes.Role, role)));
+        if (match.TrainerId is { } trainerId) claims.Add(new Claim(ReminderClaims.TrainerId, trainerId.ToString()));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
         return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName)));
     }

@@ -14,4 +14,6 @@ public sealed class ApiKeyEntry
     public string Name { get; set; } = "";
     public string Key { get; set; } = "";
     public List<string> Roles { get; set; } = [];
+    /// <summary>A key bound to one trainer (a venue tablet's): it carries the <see cref="ReminderClaims.TrainerId"/> claim, so it sees and records only that trainer's sessions.</summary>
+    public Guid? TrainerId { get; set; }
 }

@@ -1,3 +1,5 @@
+using System.Data.Common;
+using Dapper;
 using Reminders.Contracts;
 using Reminders.Platform.Data;
 using Reminders.Platform.Protocol;
@@ -34,20 +36,25 @@ public static class ReminderBlocks
     }
 
     /// <summary>The officers the replica knows among <paramref name="officerIds"/>, by id.</summary>
-    public static async Task<IReadOnlyDictionary<Guid, OfficerBlock>> ForOfficersAsync(UnitOfWork work, IEnumerable<Guid> officerIds, StudyProtocol protocol,
-        CancellationToken ct)
+    public static Task<IReadOnlyDictionary<Guid, OfficerBlock>> ForOfficersAsync(UnitOfWork work, IEnumerable<Guid> officerIds, StudyProtocol protocol,
+        CancellationToken ct) =>
+        ForOfficersAsync(work.Connection, work.Transaction, work.Dialect, officerIds, protocol, ct);
+
+    /// <summary><see cref="ForOfficersAsync(UnitOfWork, IEnumerable{Guid}, StudyProtocol, CancellationToken)"/> outside a unit of work, for reading.</summary>
+    public static async Task<IReadOnlyDictionary<Guid, OfficerBlock>> ForOfficersAsync(DbConnection connection, DbTransaction? transaction, SqlDialect dialect,
+        IEnumerable<Guid> officerIds, StudyProtocol protocol, CancellationToken ct)
     {
-        var ids = work.Dialect.UuidList(officerIds.Distinct());
+        var ids = dialect.UuidList(officerIds.Distinct());
         if (ids.Length == 0) return new Dictionary<Guid, OfficerBlock>();
         var stop = protocol.Transfers.CrossArm == CrossArmTransfer.Stop;
-        return (await work.QueryAsync<OfficerBlock>($"""
+        return (await connection.QueryAsync<OfficerBlock>(new CommandDefinition($"""
             SELECT o.officer_id AS OfficerId, o.role AS Role, COALESCE(st.status, 'active') AS Status, a.arm AS Arm, c.consent AS Consent,
                    sa.arm AS CurrentSectorArm, z.time_zone AS TimeZone
             FROM officers o LEFT JOIN officer_statuses st ON st.officer_id = o.officer_id LEFT JOIN officer_arms a ON a.officer_id = o.officer_id
             LEFT JOIN officer_consents c ON c.officer_id = o.officer_id LEFT JOIN sector_arms sa ON sa.sector_id = o.sector_id
             LEFT JOIN sectors z ON z.sector_id = o.sector_id
-            WHERE {work.Dialect.InList("o.officer_id", "ids")}
-            """, new { ids }, ct)).ToDictionary(o => o.OfficerId, o => o with { StopCrossArm = stop });
+            WHERE {dialect.InList("o.officer_id", "ids")}
+            """, new { ids }, transaction, cancellationToken: ct))).ToDictionary(o => o.OfficerId, o => o with { StopCrossArm = stop });
     }
 
     /// <summary>The reason that holds now for an officer looked up with <see cref="ForOfficersAsync"/> (unknown: no arm of randomization).</summary>

@@ -115,6 +115,7 @@ public sealed class CohortChanges(
         await EnsureFreeAsync(work, restaffed, venueId, trainerId, ct);
 
         await work.ExecuteAsync("UPDATE sessions SET venue_id = @VenueId, trainer_id = @TrainerId WHERE session_id = @SessionId", restaffed, ct);
+        await RaiseSequenceAsync(work, restaffed, now, ct);
         await work.ExecuteAsync("UPDATE cohorts SET venue_id = @venue, trainer_id = @trainer WHERE cohort_id = @cohortId",
             new { venue = venueId ?? cohort.VenueId, trainer = trainerId ?? cohort.TrainerId, cohortId }, ct);
         PublishScheduled(work, cohort, restaffed, now);
@@ -143,6 +144,7 @@ public sealed class CohortChanges(
         await using var work = await BeginAsync(ct);
         var (cohort, sessions) = await LoadOpenCohortAsync(work, cohortId, now, ct);
         await work.ExecuteAsync("UPDATE sessions SET status = 'cancelled' WHERE session_id = @SessionId", sessions, ct);
+        await RaiseSequenceAsync(work, sessions, now, ct);
         await work.ExecuteAsync("UPDATE cohorts SET status = 'cancelled' WHERE cohort_id = @cohortId", new { cohortId }, ct);
         foreach (var s in sessions) work.Publish(new TrainingSessionCancelled(s.SessionId, cohortId, reason, now));
         await RecordAsync(work, cohortId, "cohort", cohortId, "cancelled", Dates(sessions), null, reason, by, now, ct);
@@ -162,6 +164,7 @@ public sealed class CohortChanges(
         var session = sessions.FirstOrDefault(s => s.SessionId == sessionId) ?? throw new PlanningRefused("sessionId", "The session is already cancelled.", 409);
         if (session.StartsAt <= now) throw new PlanningRefused("sessionId", "The session has already started.", 409);
         await work.ExecuteAsync("UPDATE sessions SET status = 'cancelled' WHERE session_id = @sessionId", new { sessionId }, ct);
+        await RaiseSequenceAsync(work, [session], now, ct);
         var remaining = sessions.Where(s => s.SessionId != sessionId).ToList();
         if (remaining.Count == 0) await work.ExecuteAsync("UPDATE cohorts SET status = 'cancelled' WHERE cohort_id = @cohortId", new { cohortId }, ct);
         work.Publish(new TrainingSessionCancelled(sessionId, cohortId, reason, now));
@@ -309,8 +312,14 @@ public sealed class CohortChanges(
     async Task UpdateSessionsAsync(UnitOfWork work, CohortRow cohort, IReadOnlyList<SessionRow> moved, DateTimeOffset now, CancellationToken ct)
     {
         await work.ExecuteAsync("UPDATE sessions SET local_date = @LocalDate, starts_at = @StartsAt, ends_at = @EndsAt WHERE session_id = @SessionId", moved, ct);
+        await RaiseSequenceAsync(work, moved, now, ct);
         PublishScheduled(work, cohort, moved, now);
     }
+
+    /// <summary>A new version of each session for calendar apps (iCalendar SEQUENCE), whatever changed in it.</summary>
+    static Task RaiseSequenceAsync(UnitOfWork work, IEnumerable<SessionRow> changed, DateTimeOffset now, CancellationToken ct) =>
+        work.ExecuteAsync($"UPDATE sessions SET sequence = sequence + 1, changed_at = @now WHERE {work.Dialect.InList("session_id", "ids")}",
+            new { now, ids = work.Dialect.UuidList(changed.Select(s => s.SessionId)) }, ct);
 
     void PublishScheduled(UnitOfWork work, CohortRow cohort, IReadOnlyList<SessionRow> sessions, DateTimeOffset now)
     {

@@ -9,23 +9,32 @@ using Reminders.Platform.Data;
 namespace Reminders.Scheduler.Training;
 
 /// <summary>
-/// The plan of one venue or one trainer as an iCalendar feed (RFC 5545, for calendar apps) and as CSV (for
-/// spreadsheets). Cancelled sessions stay in the feed as cancelled, so calendars remove them.
+/// The plan of one venue or one trainer as an iCalendar feed (<see cref="CalendarFeed"/>, for calendar apps) and as CSV (for
+/// spreadsheets), to a manager or trainer key; calendar apps, which send no header, subscribe through a link (<see cref="FeedLinksApi"/>).
 /// </summary>
 public static class PlanFeeds
 {
     public static IEndpointRouteBuilder MapPlanFeeds(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/scheduler").WithTags("Scheduler").RequireAnyRole(Roles.Manager, Roles.Trainer);
-        api.MapGet("/venues/{id:guid}/calendar.ics", (Guid id, [FromKeyedServices(SchedulerService.Name)] ServiceDatabase db, CancellationToken ct)
-            => CalendarAsync(db, "venue_id", id, ct)).WithSummary("The venue's sessions as an iCalendar feed.");
-        api.MapGet("/trainers/{id:guid}/calendar.ics", (Guid id, [FromKeyedServices(SchedulerService.Name)] ServiceDatabase db, CancellationToken ct)
-            => CalendarAsync(db, "trainer_id", id, ct)).WithSummary("The trainer's sessions as an iCalendar feed.");
+        var api = app.MapGroup("/api/scheduler").WithTags("Scheduler").RequireAnyRole(Roles.Manager, Roles.Trainer).AddEndpointFilter(BoundTrainerReadsOwnPlanOnly);
+        api.MapGet("/venues/{id:guid}/calendar.ics", (Guid id, CalendarFeed feed, CancellationToken ct)
+            => CalendarAsync(feed, FeedOwner.Venue, id, ct)).WithSummary("The venue's sessions as an iCalendar feed.");
+        api.MapGet("/trainers/{id:guid}/calendar.ics", (Guid id, CalendarFeed feed, CancellationToken ct)
+            => CalendarAsync(feed, FeedOwner.Trainer, id, ct)).WithSummary("The trainer's sessions as an iCalendar feed.");
         api.MapGet("/venues/{id:guid}/plan.csv", (Guid id, [FromKeyedServices(SchedulerService.Name)] ServiceDatabase db, CancellationToken ct)
             => CsvAsync(db, "venue_id", id, ct)).WithSummary("The venue's sessions as CSV.");
         api.MapGet("/trainers/{id:guid}/plan.csv", (Guid id, [FromKeyedServices(SchedulerService.Name)] ServiceDatabase db, CancellationToken ct)
             => CsvAsync(db, "trainer_id", id, ct)).WithSummary("The trainer's sessions as CSV.");
         return app;
+    }
+
+    /// <summary>A principal bound to a trainer reads that trainer's plan only: another trainer's, or a venue's (every trainer's sessions there), is 403.</summary>
+    static ValueTask<object?> BoundTrainerReadsOwnPlanOnly(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var request = context.HttpContext.Request;
+        Guid? trainerId = request.Path.StartsWithSegments("/api/scheduler/trainers") && Guid.TryParse(request.RouteValues["id"]?.ToString(), out var id) ? id : null;
+        return context.HttpContext.User.RefuseOtherThan(trainerId, "id", trainerId is null ? "A venue's plan (every trainer's sessions there)" : $"Trainer {trainerId}'s plan")
+            is { } refused ? ValueTask.FromResult<object?>(refused) : next(context);
     }
 
     sealed record SessionRow
@@ -61,33 +70,8 @@ public static class PlanFeeds
             """, new { id }, cancellationToken: ct))).AsList();
     }
 
-    static async Task<Results<ContentHttpResult, NotFound>> CalendarAsync(ServiceDatabase database, string column, Guid id, CancellationToken ct)
-    {
-        var sessions = await SessionsAsync(database, column, id, ct);
-        if (sessions is null) return TypedResults.NotFound();
-        var ics = new StringBuilder();
-        void Line(string text) => ics.Append(Fold(text)).Append("\r\n");
-        Line("BEGIN:VCALENDAR");
-        Line("VERSION:2.0");
-        Line("PRODID:-//Reminders//Plan de capacitacion//ES");
-        Line("CALSCALE:GREGORIAN");
-        Line("METHOD:PUBLISH");
-        foreach (var s in sessions)
-        {
-            Line("BEGIN:VEVENT");
-            Line($"UID:{s.SessionId}@reminders");
-            Line($"DTSTAMP:{Utc(s.CreatedAt)}");
-            Line($"DTSTART:{Utc(s.StartsAt)}");
-            Line($"DTEND:{Utc(s.EndsAt)}");
-            Line($"SUMMARY:{Escape($"Justicia Procedimental {s.SectorCode} ({(s.Role == "commander" ? "mandos" : "policías")}, grupo {s.Number}), día {s.DayNumber}")}");
-            Line($"LOCATION:{Escape(s.Venue)}");
-            Line($"DESCRIPTION:{Escape($"Instructor: {s.Trainer}. Participantes: {s.Members}.")}");
-            Line($"STATUS:{(s.Status == "cancelled" ? "CANCELLED" : "CONFIRMED")}");
-            Line("END:VEVENT");
-        }
-        Line("END:VCALENDAR");
-        return TypedResults.Content(ics.ToString(), "text/calendar; charset=utf-8");
-    }
+    static async Task<Results<ContentHttpResult, NotFound>> CalendarAsync(CalendarFeed feed, FeedOwner owner, Guid id, CancellationToken ct) =>
+        await feed.RenderAsync(owner, id, ct) is { } ics ? TypedResults.Content(ics, CalendarFeed.ContentType) : TypedResults.NotFound();
 
     static async Task<Results<ContentHttpResult, NotFound>> CsvAsync(ServiceDatabase database, string column, Guid id, CancellationToken ct)
     {
@@ -99,30 +83,5 @@ public static class PlanFeeds
                 s.SectorCode, s.Role, s.Number.ToString(CultureInfo.InvariantCulture), s.DayNumber.ToString(CultureInfo.InvariantCulture),
                 s.Venue, s.Trainer, s.Members.ToString(CultureInfo.InvariantCulture), s.Status]));
         return TypedResults.Content(csv.ToString(), "text/csv; charset=utf-8");
-    }
-
-    static string Utc(DateTimeOffset t) => t.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-
-    /// <summary>RFC 5545 TEXT: backslash, semicolon, comma and line breaks escaped.</summary>
-    public static string Escape(string text) =>
-        text.Replace("\\", "\\\\").Replace(";", "\\;").Replace(",", "\\,").Replace("\r\n", "\\n").Replace("\n", "\\n").Replace("\r", "\\n");
-
-    /// <summary>RFC 5545 line folding: at most 75 octets a line, continuations start with a space; a UTF-8 character is never split.</summary>
-    public static string Fold(string line)
-    {
-        var result = new StringBuilder();
-        var octets = 0;
-        foreach (var rune in line.EnumerateRunes())
-        {
-            var size = rune.Utf8SequenceLength;
-            if (octets + size > 75)
-            {
-                result.Append("\r\n ");
-                octets = 1;
-            }
-            result.Append(rune.ToString());
-            octets += size;
-        }
-        return result.ToString();
     }
 }

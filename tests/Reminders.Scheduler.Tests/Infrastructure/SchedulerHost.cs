@@ -37,6 +37,12 @@ public sealed class SchedulerHost : IAsyncDisposable
     public const string ManagerName = "coordinadora-norte";
     public const string TrainerKey = "trainer-key-for-scheduler-dispatch-tests";
 
+    /// <summary>A venue tablet's key bound to one trainer (<c>Auth:ApiKeys:N:TrainerId</c>): it carries the trainer_id claim of <see cref="PazTrainerId"/>.</summary>
+    public const string PazKey = "trainer-key-bound-to-instructora-paz";
+    public static readonly Guid PazTrainerId = Guid.Parse("0193a000-0000-7000-8000-00000000a001");
+    public const string RuizKey = "trainer-key-bound-to-mtro-ruiz";
+    public static readonly Guid RuizTrainerId = Guid.Parse("0193a000-0000-7000-8000-00000000a002");
+
     /// <summary>The study's zone, America/Mexico_City: UTC−6 all year since 2022.</summary>
     public static readonly TimeSpan MexicoCity = TimeSpan.FromHours(-6);
 
@@ -60,6 +66,14 @@ public sealed class SchedulerHost : IAsyncDisposable
             b.UseSetting("Auth:ApiKeys:1:Name", "instructor");
             b.UseSetting("Auth:ApiKeys:1:Key", TrainerKey);
             b.UseSetting("Auth:ApiKeys:1:Roles:0", "trainer");
+            var bound = new[] { ("instructora-paz", PazKey, PazTrainerId), ("mtro-ruiz", RuizKey, RuizTrainerId) };
+            for (var i = 0; i < bound.Length; i++)
+            {
+                b.UseSetting($"Auth:ApiKeys:{i + 2}:Name", bound[i].Item1);
+                b.UseSetting($"Auth:ApiKeys:{i + 2}:Key", bound[i].Item2);
+                b.UseSetting($"Auth:ApiKeys:{i + 2}:Roles:0", "trainer");
+                b.UseSetting($"Auth:ApiKeys:{i + 2}:TrainerId", bound[i].Item3.ToString());
+            }
             if (!recurringDispatch) b.UseSetting($"{DispatchOptions.Section}:IntervalMilliseconds", "3600000");
             foreach (var (key, value) in settings) b.UseSetting(key, value);
             b.ConfigureTestServices(services =>
@@ -184,6 +198,13 @@ public sealed class SchedulerHost : IAsyncDisposable
         var response = await PostAsync("/api/scheduler/trainers", new { name });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<ResourcesApi.TrainerView>())!.TrainerId;
+    }
+
+    /// <summary>A trainer with a known id, as a deployment that bound a trainer's key to it (the API makes up ids).</summary>
+    public async Task<Guid> AddTrainerAsync(string name, Guid trainerId)
+    {
+        await ExecuteAsync("INSERT INTO trainers (trainer_id, name, created_at) VALUES (@trainerId, @name, @now)", new { trainerId, name, now = Now });
+        return trainerId;
     }
 
     public async Task<PlanResult> PlanAsync(string from, string to, params string[] sectorCodes)

@@ -27,6 +27,28 @@ public static class TrainingScenario
     }
 
     /// <summary>
+    /// Two treatment sectors' cohorts in Sede Norte (Av. Insurgentes Norte 100): N-01's with Instructora Paz (Mon 9 – Wed 11
+    /// November 2026, 09:00), N-02's re-staffed to Mtro. Ruiz (the next three working days); both trainers have the ids the
+    /// host's bound keys carry (<see cref="SchedulerHost.PazKey"/>, <see cref="SchedulerHost.RuizKey"/>).
+    /// </summary>
+    public static async Task<(RecordedCohort Paz, RecordedCohort Ruiz)> TwoTrainersAsync(SchedulerHost host)
+    {
+        var north = await host.SeedSectorAsync("N-01", StudyArms.Treatment, 2);
+        var second = await host.SeedSectorAsync("N-02", StudyArms.Treatment, 2);
+        var created = await host.PostAsync("/api/scheduler/venues", new { name = Venue, capacity = 30, address = "Av. Insurgentes Norte 100" });
+        var venueId = (await created.Content.ReadFromJsonAsync<ResourcesApi.VenueView>())!.VenueId;
+        await host.AddTrainerAsync("Instructora Paz", SchedulerHost.PazTrainerId);
+        var plan = await host.PlanAsync("2026-11-09", "2026-11-30");
+        var first = Assert.Single(plan.Plan, c => c.SectorCode == "N-01");
+        var next = Assert.Single(plan.Plan, c => c.SectorCode == "N-02");
+        Assert.Equal(["2026-11-09", "2026-11-10", "2026-11-11"], first.Sessions.Select(s => s.Date));
+        await host.AddTrainerAsync("Mtro. Ruiz", SchedulerHost.RuizTrainerId);
+        await ChangeAsync(host, $"/api/scheduler/cohorts/{next.CohortId}/staff", new { trainerId = SchedulerHost.RuizTrainerId, reason = "Reparto de grupos" });
+        return (new RecordedCohort(north, first.CohortId, [.. first.Sessions.Select(s => s.SessionId)], venueId, SchedulerHost.PazTrainerId),
+            new RecordedCohort(second, next.CohortId, [.. next.Sessions.Select(s => s.SessionId)], venueId, SchedulerHost.RuizTrainerId));
+    }
+
+    /// <summary>
     /// The usual state of a cohort some days before it starts: its two officers got their invitation (dispatched), and a
     /// third officer, enrolled late, was put in afterwards and has not been told yet (invitation pending). Every
     /// day-before reminder is pending. Returns the cohort, the two invited officers and the one not yet told.
