@@ -103,7 +103,7 @@ public sealed class TrainingPagesTests(ConsoleFixture fixture) : IClassFixture<C
         var cohortId = Guid.Parse(p.Url.Split('/')[^1]);
         await page.CheckAsync("training-cohort");
         await p.GetByRole(AriaRole.Button, new() { Name = "Mover la sesión del día 1" }).ClickAsync();
-        await p.GetByLabel("Hora de inicio (hora de Ciudad de México)").FillAsync("13:00");
+        await p.GetByLabel("Hora de inicio (hora de Ciudad de México)").SelectOptionAsync("13:00");
         await p.GetByRole(AriaRole.Button, new() { Name = "Ver qué SMS se enviarán" }).ClickAsync();
         var consequence = p.GetByRole(AriaRole.Status).Filter(new() { HasText = "Antes de confirmar" });
         await Expect(consequence).ToContainTextAsync("recordatorio del día anterior");

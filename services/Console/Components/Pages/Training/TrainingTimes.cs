@@ -69,6 +69,10 @@ public static class TrainingTimes
         return $"{Day(DateOnly.FromDateTime(local.DateTime))}, {local:HH\\:mm} ({ZoneName(zoneId)})";
     }
 
+    /// <summary>Start times offered for a session: every quarter hour from 06:00 to 20:00, as HH:mm (no browser's 12-hour clock).</summary>
+    public static IReadOnlyList<string> QuarterHours { get; } =
+        [.. Enumerable.Range(6 * 4, 14 * 4 + 1).Select(q => new TimeOnly(q / 4, q % 4 * 15).ToString("HH:mm", CultureInfo.InvariantCulture))];
+
     /// <summary>The calendar's culture: the current one, with weeks from Monday (trainings run on working days).</summary>
     public static CultureInfo CalendarCulture()
     {
