@@ -5,7 +5,27 @@ using Reminders.Scheduler.Dispatch;
 
 namespace Reminders.Scheduler.Training;
 
-public sealed record ChangeResult(Guid CohortId, string Change, int NoticesPlanned, int MessagesCancelled);
+/// <summary>
+/// What a change did, or would do (<see cref="DryRun"/>: nothing was written): the SMS it planned and the pending ones it
+/// cancelled, in total and by kind (invitation, day_before, change_notice, cancellation) with how many officers each reaches.
+/// </summary>
+public sealed record ChangeResult(Guid CohortId, string Change, int NoticesPlanned, int MessagesCancelled)
+{
+    public bool DryRun { get; init; }
+    public IReadOnlyList<SmsTally> Planned { get; init; } = [];
+    public IReadOnlyList<SmsTally> Cancelled { get; init; } = [];
+
+    public static ChangeResult Of(Guid cohortId, string change, IReadOnlyCollection<PlannedSms> planned, IReadOnlyCollection<PlannedSms> cancelled, bool dryRun) =>
+        new(cohortId, change, planned.Count, cancelled.Count) { DryRun = dryRun, Planned = SmsTally.Of(planned), Cancelled = SmsTally.Of(cancelled) };
+}
+
+/// <summary><see cref="Messages"/> SMS of one kind, to <see cref="Officers"/> distinct officers.</summary>
+public sealed record SmsTally(string Kind, int Messages, int Officers)
+{
+    public static IReadOnlyList<SmsTally> Of(IEnumerable<PlannedSms> rows) =>
+        [.. rows.GroupBy(r => r.Kind).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new SmsTally(g.Key, g.Count(), g.Select(r => r.OfficerId).Distinct().Count()))];
+}
 
 /// <summary>
 /// A manager's changes to a recorded plan: move, re-staff or cancel a cohort or one session, move an officer to
@@ -18,7 +38,8 @@ public sealed class CohortChanges(
     [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, StudyProtocol protocol, WorkingDayCalendar calendar,
     LogisticsSms logistics, TimeProvider clock)
 {
-    public async Task<ChangeResult> MoveCohortAsync(Guid cohortId, DateOnly start, TimeOnly? startTime, string reason, string by, CancellationToken ct)
+    public async Task<ChangeResult> MoveCohortAsync(Guid cohortId, DateOnly start, TimeOnly? startTime, string reason, string by, CancellationToken ct,
+        bool dryRun = false)
     {
         var now = clock.GetUtcNow();
         await using var work = await BeginAsync(ct);
@@ -41,11 +62,11 @@ public sealed class CohortChanges(
         await UpdateSessionsAsync(work, cohort, moved, now, ct);
         await RecordAsync(work, cohort.CohortId, "cohort", cohort.CohortId, "moved", Dates(sessions), Dates(moved), reason, by, now, ct);
         var (noticed, cancelled) = await ReplanFirstSessionNoticesAsync(work, cohort, moved, [.. moved.Select(s => s.SessionId)], SmsSkipReasons.PlanChanged, by, now, ct);
-        await work.CommitAsync(ct);
-        return new ChangeResult(cohortId, "moved", noticed, cancelled);
+        return await FinishAsync(work, ChangeResult.Of(cohortId, "moved", noticed, cancelled, dryRun), ct);
     }
 
-    public async Task<ChangeResult> MoveSessionAsync(Guid sessionId, DateOnly date, TimeOnly? startTime, string reason, string by, CancellationToken ct)
+    public async Task<ChangeResult> MoveSessionAsync(Guid sessionId, DateOnly date, TimeOnly? startTime, string reason, string by, CancellationToken ct,
+        bool dryRun = false)
     {
         var now = clock.GetUtcNow();
         await using var work = await BeginAsync(ct);
@@ -81,12 +102,12 @@ public sealed class CohortChanges(
             ? await ReplanFirstSessionNoticesAsync(work, cohort, [moved, .. sessions.Skip(1)], [sessionId], SmsSkipReasons.PlanChanged, by, now, ct)
             : await NoticeToldMembersAsync(work, cohort, moved, SmsSkipReasons.PlanChanged, now, ct,
                 (officerId, slot) => logistics.ChangeNotice(officerId, cohort.CohortId, cohort.Role, slot, sessions.Count, by, now));
-        await work.CommitAsync(ct);
-        return new ChangeResult(cohortId, "session_moved", noticed, cancelled);
+        return await FinishAsync(work, ChangeResult.Of(cohortId, "session_moved", noticed, cancelled, dryRun), ct);
     }
 
     /// <summary>New venue and/or trainer for every session still to come; a new venue is told to the officers.</summary>
-    public async Task<ChangeResult> RestaffCohortAsync(Guid cohortId, Guid? venueId, Guid? trainerId, string reason, string by, CancellationToken ct)
+    public async Task<ChangeResult> RestaffCohortAsync(Guid cohortId, Guid? venueId, Guid? trainerId, string reason, string by, CancellationToken ct,
+        bool dryRun = false)
     {
         if (venueId is null && trainerId is null) throw new PlanningRefused("venueId", "Give a venueId, a trainerId or both.", 400);
         var now = clock.GetUtcNow();
@@ -124,7 +145,7 @@ public sealed class CohortChanges(
         if (trainerId is not null && trainerId != cohort.TrainerId)
             await RecordAsync(work, cohortId, "cohort", cohortId, "trainer_changed", cohort.TrainerId.ToString(), trainerId.ToString(), reason, by, now, ct);
 
-        var (noticed, cancelled) = (0, 0);
+        (IReadOnlyList<PlannedSms> noticed, IReadOnlyList<PlannedSms> cancelled) = ([], []);
         if (venueName is not null && venueName != upcoming[0].Venue)
         {
             var active = all.Where(s => s.Status != "cancelled").ToList();
@@ -134,11 +155,10 @@ public sealed class CohortChanges(
                 : await NoticeToldMembersAsync(work, cohort, restaffed[0], SmsSkipReasons.PlanChanged, now, ct,
                     (officerId, slot) => logistics.ChangeNotice(officerId, cohortId, cohort.Role, slot, active.Count, by, now));
         }
-        await work.CommitAsync(ct);
-        return new ChangeResult(cohortId, "restaffed", noticed, cancelled);
+        return await FinishAsync(work, ChangeResult.Of(cohortId, "restaffed", noticed, cancelled, dryRun), ct);
     }
 
-    public async Task<ChangeResult> CancelCohortAsync(Guid cohortId, string reason, string by, CancellationToken ct)
+    public async Task<ChangeResult> CancelCohortAsync(Guid cohortId, string reason, string by, CancellationToken ct, bool dryRun = false)
     {
         var now = clock.GetUtcNow();
         await using var work = await BeginAsync(ct);
@@ -150,11 +170,10 @@ public sealed class CohortChanges(
         await RecordAsync(work, cohortId, "cohort", cohortId, "cancelled", Dates(sessions), null, reason, by, now, ct);
         var (noticed, cancelled) = await NoticeToldMembersAsync(work, cohort, sessions[0], SmsSkipReasons.CohortCancelled, now, ct,
             (officerId, slot) => logistics.Cancellation(officerId, cohortId, cohort.Role, slot, sessions.Count, by, now), wholeCohort: true);
-        await work.CommitAsync(ct);
-        return new ChangeResult(cohortId, "cancelled", noticed, cancelled);
+        return await FinishAsync(work, ChangeResult.Of(cohortId, "cancelled", noticed, cancelled, dryRun), ct);
     }
 
-    public async Task<ChangeResult> CancelSessionAsync(Guid sessionId, string reason, string by, CancellationToken ct)
+    public async Task<ChangeResult> CancelSessionAsync(Guid sessionId, string reason, string by, CancellationToken ct, bool dryRun = false)
     {
         var now = clock.GetUtcNow();
         await using var work = await BeginAsync(ct);
@@ -176,19 +195,17 @@ public sealed class CohortChanges(
         {
             // Only invitations and day-before reminders are re-planned: the cancellation notices just planned must stand.
             var (n, c) = await ReplanFirstSessionNoticesAsync(work, cohort, remaining, [], SmsSkipReasons.SessionCancelled, by, now, ct, toldGetNotice: false);
-            (noticed, cancelled) = (noticed + n, cancelled + c);
+            (noticed, cancelled) = ([.. noticed, .. n], [.. cancelled, .. c]);
         }
-        await work.CommitAsync(ct);
-        return new ChangeResult(cohortId, "session_cancelled", noticed, cancelled);
+        return await FinishAsync(work, ChangeResult.Of(cohortId, "session_cancelled", noticed, cancelled, dryRun), ct);
     }
 
     /// <summary>Puts an officer into another cohort of their sector and role (or into a first one), before either has started.</summary>
-    public async Task<ChangeResult> MoveOfficerAsync(Guid officerId, Guid toCohortId, string reason, string by, CancellationToken ct)
+    public async Task<ChangeResult> MoveOfficerAsync(Guid officerId, Guid toCohortId, string reason, string by, CancellationToken ct, bool dryRun = false)
     {
         await using var work = await BeginAsync(ct);
         var result = await MoveOfficerInAsync(work, officerId, toCohortId, reason, by, clock.GetUtcNow(), ct);
-        await work.CommitAsync(ct);
-        return result;
+        return await FinishAsync(work, result with { DryRun = dryRun }, ct);
     }
 
     /// <summary>
@@ -219,13 +236,13 @@ public sealed class CohortChanges(
         var targetMembers = await MembersAsync(work, toCohortId, ct);
         if (targetMembers.Count >= capacity) throw new PlanningRefused("cohortId", $"The cohort's venue holds {capacity} and is full.", 409);
 
-        var cancelled = 0;
+        IReadOnlyList<PlannedSms> cancelled = [];
         var told = false;
         if (current is { } fromCohortId)
         {
             var (source, _) = await LoadOpenCohortAsync(work, fromCohortId, now, ct, field: "officerId");
             told = (await ToldAsync(work, fromCohortId, ct)).Contains(officerId);
-            cancelled = (await work.CancelPendingForCohortAsync(fromCohortId, SmsSkipReasons.MovedToAnotherCohort, now, ct, p => p.OfficerId == officerId)).Count;
+            cancelled = await work.CancelPendingForCohortAsync(fromCohortId, SmsSkipReasons.MovedToAnotherCohort, now, ct, p => p.OfficerId == officerId);
             await work.ExecuteAsync("UPDATE cohort_members SET removed_at = @now WHERE cohort_id = @fromCohortId AND officer_id = @officerId",
                 new { now, fromCohortId, officerId }, ct);
             work.Publish(new CohortMembersChanged(fromCohortId, source.SectorId, source.Role, await MembersAsync(work, fromCohortId, ct), now));
@@ -244,13 +261,20 @@ public sealed class CohortChanges(
             : logistics.Invitation(officerId, toCohortId, target.Role, first, targetSessions.Count, by, now);
         var messages = new[] { notice, logistics.DayBefore(officerId, toCohortId, target.Role, first, targetSessions.Count, by, now) }.OfType<PlannedSms>().ToList();
         await work.AddPlannedSmsAsync(messages, ct);
-        return new ChangeResult(toCohortId, "officer_moved", messages.Count, cancelled);
+        return ChangeResult.Of(toCohortId, "officer_moved", messages, cancelled, dryRun: false);
     }
 
     // ---- shared steps ----
 
     /// <summary>The same lock as planning: bookings are checked and taken by one writer at a time.</summary>
     internal const string PlanLock = "training-plan";
+
+    /// <summary>Commits the change, or, for a dry run, leaves the transaction to roll back: the same checks and counts, nothing written or sent.</summary>
+    static async Task<ChangeResult> FinishAsync(UnitOfWork work, ChangeResult result, CancellationToken ct)
+    {
+        if (!result.DryRun) await work.CommitAsync(ct);
+        return result;
+    }
 
     async Task<UnitOfWork> BeginAsync(CancellationToken ct)
     {
@@ -333,7 +357,7 @@ public sealed class CohortChanges(
     /// get a change notice (unless <paramref name="toldGetNotice"/> is false, when another notice tells them), the others
     /// the invitation with the new details; everyone gets a new day-before reminder when there is still time for one.
     /// </summary>
-    async Task<(int Planned, int Cancelled)> ReplanFirstSessionNoticesAsync(UnitOfWork work, CohortRow cohort, IReadOnlyList<SessionRow> sessions,
+    async Task<(IReadOnlyList<PlannedSms> Planned, IReadOnlyList<PlannedSms> Cancelled)> ReplanFirstSessionNoticesAsync(UnitOfWork work, CohortRow cohort, IReadOnlyList<SessionRow> sessions,
         IReadOnlyCollection<Guid> changedSessionIds, string reason, string by, DateTimeOffset now, CancellationToken ct, bool toldGetNotice = true)
     {
         var members = await MembersAsync(work, cohort.CohortId, ct);
@@ -350,14 +374,14 @@ public sealed class CohortChanges(
             logistics.DayBefore(officerId, cohort.CohortId, cohort.Role, first, sessions.Count, by, now),
         }).OfType<PlannedSms>().ToList();
         await work.AddPlannedSmsAsync(messages, ct);
-        return (messages.Count, cancelled.Count);
+        return (messages, cancelled);
     }
 
     /// <summary>
     /// Cancels what is pending about <paramref name="session"/> (the whole cohort's pending messages when
     /// <paramref name="wholeCohort"/>), and sends <paramref name="notice"/> to the members who were already invited.
     /// </summary>
-    async Task<(int Planned, int Cancelled)> NoticeToldMembersAsync(UnitOfWork work, CohortRow cohort, SessionRow session, string reason,
+    async Task<(IReadOnlyList<PlannedSms> Planned, IReadOnlyList<PlannedSms> Cancelled)> NoticeToldMembersAsync(UnitOfWork work, CohortRow cohort, SessionRow session, string reason,
         DateTimeOffset now, CancellationToken ct, Func<Guid, SessionSlot, PlannedSms> notice, bool wholeCohort = false)
     {
         var told = await ToldAsync(work, cohort.CohortId, ct);
@@ -366,7 +390,7 @@ public sealed class CohortChanges(
             wholeCohort ? null : p => p.SessionId == session.SessionId);
         var messages = members.Where(told.Contains).Select(officerId => notice(officerId, Slot(session))).ToList();
         await work.AddPlannedSmsAsync(messages, ct);
-        return (messages.Count, cancelled.Count);
+        return (messages, cancelled);
     }
 
     static async Task<IReadOnlyList<Guid>> MembersAsync(UnitOfWork work, Guid cohortId, CancellationToken ct) =>

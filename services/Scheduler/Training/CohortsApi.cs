@@ -70,13 +70,16 @@ public static class CohortsApi
 
     public const int MaxReasonLength = 500;
 
+    /// <summary>What a dry run without a reason is checked with: it is never written.</summary>
+    const string DryRunReason = "dry run";
+
     public static IEndpointRouteBuilder MapCohortsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/scheduler").WithTags("Scheduler").RequireAuthorization(Roles.Manager);
         api.MapGet("/cohorts", List).WithSummary("Cohorts, optionally of one sector (code) and/or status (planned, cancelled).");
         api.MapGet("/cohorts/{cohortId:guid}", Detail).WithSummary("A cohort with its sessions, members, logistics SMS by kind and status, every change, and who confirmed by replying OK.");
         api.MapPost("/cohorts/{cohortId:guid}/move", MoveCohort)
-            .WithSummary("Move a cohort not yet started to consecutive working days from start (optionally a new daily startTime); notices are re-planned.");
+            .WithSummary("Move a cohort not yet started to consecutive working days from start (optionally a new daily startTime); notices are re-planned. ?dryRun=true says which SMS it would plan and cancel, writing nothing (as on every change below).");
         api.MapPost("/cohorts/{cohortId:guid}/staff", Restaff)
             .WithSummary("Give the sessions still to come another venue and/or trainer; a new venue is told to the officers.");
         api.MapPost("/cohorts/{cohortId:guid}/cancel", CancelCohort).WithSummary("Cancel a cohort not yet started; invited officers are told.");
@@ -149,42 +152,52 @@ public static class CohortsApi
         JOIN venues v ON v.venue_id = c.venue_id JOIN trainers t ON t.trainer_id = c.trainer_id
         """;
 
-    static Task<Results<Ok<ChangeResult>, ProblemHttpResult>> MoveCohort(Guid cohortId, MoveCohortRequest body, ClaimsPrincipal user, CohortChanges changes, CancellationToken ct) =>
-        Run(body.Reason, reason =>
+    static Task<Results<Ok<ChangeResult>, ProblemHttpResult>> MoveCohort(Guid cohortId, MoveCohortRequest body, bool? dryRun, ClaimsPrincipal user,
+        CohortChanges changes, CancellationToken ct) =>
+        Run(body.Reason, dryRun, reason =>
         {
             if (!DateOnly.TryParseExact(body.Start, "yyyy-MM-dd", out var start)) throw new PlanningRefused("start", "start must be a date as YYYY-MM-DD.", 400);
-            return changes.MoveCohortAsync(cohortId, start, OptionalTime(body.StartTime), reason, By(user), ct);
+            return changes.MoveCohortAsync(cohortId, start, OptionalTime(body.StartTime), reason, By(user), ct, dryRun is true);
         });
 
-    static Task<Results<Ok<ChangeResult>, ProblemHttpResult>> MoveSession(Guid sessionId, MoveSessionRequest body, ClaimsPrincipal user, CohortChanges changes, CancellationToken ct) =>
-        Run(body.Reason, reason =>
+    static Task<Results<Ok<ChangeResult>, ProblemHttpResult>> MoveSession(Guid sessionId, MoveSessionRequest body, bool? dryRun, ClaimsPrincipal user,
+        CohortChanges changes, CancellationToken ct) =>
+        Run(body.Reason, dryRun, reason =>
         {
             if (!DateOnly.TryParseExact(body.Date, "yyyy-MM-dd", out var date)) throw new PlanningRefused("date", "date must be a date as YYYY-MM-DD.", 400);
-            return changes.MoveSessionAsync(sessionId, date, OptionalTime(body.StartTime), reason, By(user), ct);
+            return changes.MoveSessionAsync(sessionId, date, OptionalTime(body.StartTime), reason, By(user), ct, dryRun is true);
         });
 
-    static Task<Results<Ok<ChangeResult>, ProblemHttpResult>> Restaff(Guid cohortId, RestaffRequest body, ClaimsPrincipal user, CohortChanges changes, CancellationToken ct) =>
-        Run(body.Reason, reason => changes.RestaffCohortAsync(cohortId, body.VenueId, body.TrainerId, reason, By(user), ct));
+    static Task<Results<Ok<ChangeResult>, ProblemHttpResult>> Restaff(Guid cohortId, RestaffRequest body, bool? dryRun, ClaimsPrincipal user,
+        CohortChanges changes, CancellationToken ct) =>
+        Run(body.Reason, dryRun, reason => changes.RestaffCohortAsync(cohortId, body.VenueId, body.TrainerId, reason, By(user), ct, dryRun is true));
 
-    static Task<Results<Ok<ChangeResult>, ProblemHttpResult>> CancelCohort(Guid cohortId, CancelRequest body, ClaimsPrincipal user, CohortChanges changes, CancellationToken ct) =>
-        Run(body.Reason, reason => changes.CancelCohortAsync(cohortId, reason, By(user), ct));
+    static Task<Results<Ok<ChangeResult>, ProblemHttpResult>> CancelCohort(Guid cohortId, CancelRequest body, bool? dryRun, ClaimsPrincipal user,
+        CohortChanges changes, CancellationToken ct) =>
+        Run(body.Reason, dryRun, reason => changes.CancelCohortAsync(cohortId, reason, By(user), ct, dryRun is true));
 
-    static Task<Results<Ok<ChangeResult>, ProblemHttpResult>> CancelSession(Guid sessionId, CancelRequest body, ClaimsPrincipal user, CohortChanges changes, CancellationToken ct) =>
-        Run(body.Reason, reason => changes.CancelSessionAsync(sessionId, reason, By(user), ct));
+    static Task<Results<Ok<ChangeResult>, ProblemHttpResult>> CancelSession(Guid sessionId, CancelRequest body, bool? dryRun, ClaimsPrincipal user,
+        CohortChanges changes, CancellationToken ct) =>
+        Run(body.Reason, dryRun, reason => changes.CancelSessionAsync(sessionId, reason, By(user), ct, dryRun is true));
 
-    static Task<Results<Ok<ChangeResult>, ProblemHttpResult>> AddMember(Guid cohortId, AddMemberRequest body, ClaimsPrincipal user, CohortChanges changes, CancellationToken ct) =>
-        Run(body.Reason, reason =>
+    static Task<Results<Ok<ChangeResult>, ProblemHttpResult>> AddMember(Guid cohortId, AddMemberRequest body, bool? dryRun, ClaimsPrincipal user,
+        CohortChanges changes, CancellationToken ct) =>
+        Run(body.Reason, dryRun, reason =>
         {
             if (body.OfficerId is not { } officerId || officerId == Guid.Empty) throw new PlanningRefused("officerId", "officerId is required.", 400);
-            return changes.MoveOfficerAsync(officerId, cohortId, reason, By(user), ct);
+            return changes.MoveOfficerAsync(officerId, cohortId, reason, By(user), ct, dryRun is true);
         });
 
-    /// <summary>Every change needs a reason; refusals become ProblemDetails naming the field.</summary>
-    static async Task<Results<Ok<ChangeResult>, ProblemHttpResult>> Run(string? reason, Func<string, Task<ChangeResult>> change)
+    /// <summary>
+    /// Every change needs a reason; refusals become ProblemDetails naming the field. A dry run (<c>?dryRun=true</c>) makes
+    /// the same checks and says which SMS the change would plan and cancel, writing nothing; it may come before the reason is typed.
+    /// </summary>
+    static async Task<Results<Ok<ChangeResult>, ProblemHttpResult>> Run(string? reason, bool? dryRun, Func<string, Task<ChangeResult>> change)
     {
         try
         {
             var trimmed = reason?.Trim() ?? "";
+            if (dryRun is true && trimmed.Length == 0) trimmed = DryRunReason;
             if (trimmed.Length is 0 or > MaxReasonLength || trimmed.Any(c => char.IsControl(c) && c is not '\n'))
                 throw new PlanningRefused("reason", $"Every change needs a reason of 1 to {MaxReasonLength} characters.", 400);
             return TypedResults.Ok(await change(trimmed));

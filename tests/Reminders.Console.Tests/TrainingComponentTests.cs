@@ -1,0 +1,70 @@
+using System.Globalization;
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using Reminders.Web.Components.Pages.Training;
+using Reminders.Web.Services.Training;
+
+namespace Reminders.Console.Tests;
+
+/// <summary>The training pages' own logic: what a change will send, in sentences; times with their zone on a 24-hour clock.</summary>
+public sealed class TrainingComponentTests : IDisposable
+{
+    readonly BunitContext context = new();
+    readonly CultureInfo culture = CultureInfo.CurrentCulture, uiCulture = CultureInfo.CurrentUICulture;
+
+    public TrainingComponentTests()
+    {
+        CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("es-MX");
+        context.Services.AddLocalization(o => o.ResourcesPath = "Resources");
+    }
+
+    [Fact]
+    public void A_dry_run_says_in_spanish_whom_each_sms_reaches_and_how_many_pending_ones_are_cancelled_with_singulars()
+    {
+        var result = new ChangeResult(Guid.NewGuid(), "moved", 47, 24, DryRun: true,
+            Planned: [new SmsTally("day_before", 23, 23), new SmsTally("change_notice", 23, 23), new SmsTally("invitation", 1, 1)],
+            Cancelled: [new SmsTally("day_before", 23, 23), new SmsTally("invitation", 1, 1)]);
+
+        var cut = context.Render<SmsConsequence>(p => p.Add(x => x.Result, result));
+
+        Assert.Equal(
+        [
+            "Se enviará un aviso de cambio a 23 policías.",
+            "Se enviará la invitación a 1 policía.",
+            "Se programará el recordatorio del día anterior para 23 policías.",
+            "Se cancelará 1 invitación pendiente.",
+            "Se cancelarán 23 recordatorios del día anterior pendientes.",
+        ], cut.FindAll("li").Select(li => li.TextContent));
+        Assert.StartsWith("Antes de confirmar", cut.Find("[role=status] strong").TextContent);
+    }
+
+    [Fact]
+    public void A_change_that_sends_nothing_says_so_and_numbers_use_the_mexican_thousands_separator()
+    {
+        var nothing = context.Render<SmsConsequence>(p => p.Add(x => x.Result, new ChangeResult(Guid.NewGuid(), "restaffed", 0, 0, true, [], [])));
+        Assert.Equal("Este cambio no envía ni cancela ningún SMS.", nothing.Find("p").TextContent);
+
+        var many = context.Render<SmsConsequence>(p => p.Add(x => x.Result,
+            new ChangeResult(Guid.NewGuid(), "cancelled", 1200, 0, false, [new SmsTally("cancellation", 1200, 1200)], [])));
+        Assert.Equal("Aviso de cancelación programado para 1,200 policías.", many.Find("li").TextContent);
+    }
+
+    [Fact]
+    public void Times_are_on_the_sessions_zone_in_24_hours_with_the_zone_named()
+    {
+        var start = new DateTimeOffset(2026, 6, 15, 16, 0, 0, TimeSpan.Zero);
+        Assert.Equal("10:00–13:00, hora de Ciudad de México", TrainingTimes.Hours(start, start.AddHours(3), "America/Mexico_City"));
+        Assert.Equal("09:00–12:00, hora de Tijuana", TrainingTimes.Hours(start, start.AddHours(3), "America/Tijuana"));
+        Assert.Equal("10:00–13:00, hora de Ciudad de México", TrainingTimes.Hours(start, start.AddHours(3), null));
+        Assert.Equal("lunes 15 de junio de 2026", TrainingTimes.Day("2026-06-15"));
+        Assert.Equal(DayOfWeek.Monday, TrainingTimes.CalendarCulture().DateTimeFormat.FirstDayOfWeek);
+        Assert.Equal("06:00", TrainingTimes.QuarterHours[0]);
+        Assert.Equal("20:00", TrainingTimes.QuarterHours[^1]);
+    }
+
+    public void Dispose()
+    {
+        context.Dispose();
+        (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = (culture, uiCulture);
+    }
+}
