@@ -17,7 +17,7 @@ public sealed record PlannedSession(Guid SessionId, int DayNumber, string Date, 
 public sealed record PlannedCohort(Guid CohortId, string SectorCode, string Role, int Number, string Venue, string Trainer, int Members,
     IReadOnlyList<PlannedSession> Sessions);
 
-public sealed record UnplacedSector(Guid SectorId, string SectorCode, string Role, int Trainees, string Reason);
+public sealed record UnplacedSector(Guid SectorId, string SectorCode, string Role, int Trainees, string Reason, string? Code = null);
 
 public sealed record PlanResult(bool DryRun, string ProtocolVersion, int Cohorts, int Sessions, int Officers, int Invitations, int DayBeforeReminders,
     IReadOnlyList<PlannedCohort> Plan, IReadOnlyList<UnplacedSector> Unplaced);
