@@ -3,8 +3,10 @@ using Reminders.Enrollment.Officers;
 using Reminders.Enrollment.Randomization;
 using Reminders.Enrollment.Roster;
 using Reminders.Enrollment.Sectors;
+using Reminders.Enrollment.Summary;
 using Reminders.Platform.Bus;
 using Reminders.Platform.Hosting;
+using Reminders.Platform.Protocol;
 
 namespace Reminders.Enrollment;
 
@@ -16,6 +18,8 @@ public static class EnrollmentService
     public static WebApplicationBuilder AddEnrollment(this WebApplicationBuilder builder)
     {
         builder.AddServiceDatabase(Name, typeof(EnrollmentService).Assembly);
+        // A roll call says who gets no SMS; whether a cross-arm transfer stops them is the protocol's rule.
+        builder.Services.AddStudyProtocol();
         builder.Services.AddSingleton<RosterImporter>();
         builder.Services.AddSingleton<SectorImporter>();
         builder.Services.AddSingleton<ReplicaBackfill>();
@@ -38,6 +42,7 @@ public static class EnrollmentService
         app.MapRosterApi();
         app.MapOfficersApi();
         app.MapRandomizationApi();
+        app.MapEnrollmentSummaryApi();
         return app;
     }
 }

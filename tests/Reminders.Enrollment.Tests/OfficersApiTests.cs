@@ -83,6 +83,17 @@ public sealed class OfficersApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_list_filters_by_consent_beside_search_sector_status_and_role()
+    {
+        Assert.Equal("1: B-003", await BadgesAsync("consent=no"));
+        Assert.Equal("5: B-001 B-002 B-004 B-005 B-006", await BadgesAsync("consent=yes"));
+        Assert.Equal("1: B-006", await BadgesAsync("consent=yes&role=commander"));
+        Assert.Equal("0: ", await BadgesAsync("consent=no&sector=S01"));
+        Assert.Equal("1: B-003", await BadgesAsync("consent=no&search=garcia&status=active&role=commander&sector=S02"));
+        Assert.Equal("5: B-004 B-005", await BadgesAsync("consent=yes&page=2&pageSize=2"));
+    }
+
+    [Fact]
     public async Task Search_ignores_accents_and_case_and_takes_wildcards_literally()
     {
         var unaccented = await BadgesAsync("search=lopez");
@@ -97,6 +108,7 @@ public sealed class OfficersApiTests : IAsyncLifetime
     [InlineData("pageSize=0", "pageSize")]
     [InlineData("pageSize=5001", "pageSize")]
     [InlineData("status=retired", "status")]
+    [InlineData("consent=maybe", "consent")]
     public async Task Bad_list_parameters_are_400_naming_the_field(string query, string field)
     {
         var problem = await ProblemAsync(await app.Client().GetAsync($"/api/enrollment/officers?{query}"), HttpStatusCode.BadRequest);

@@ -1,5 +1,8 @@
 using System.Net;
+using System.Net.Http.Json;
 using Reminders.Contracts;
+using Reminders.Enrollment.Officers;
+using Reminders.Enrollment.Summary;
 using Reminders.Enrollment.Tests.Infrastructure;
 
 namespace Reminders.Enrollment.Tests;
@@ -55,5 +58,27 @@ public sealed class PostgresEnrollmentTests : IAsyncLifetime
 
         Assert.Equal([(2, "strata"), (3, "code")], frozen.Rejected.Select(e => (e.Line, e.Column)));
         Assert.Equal(5, (await app.SectorsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Names_by_id_and_badge_the_consent_filter_and_the_summary_behave_as_on_sqlite()
+    {
+        await app.ImportAsync(Rosters.Good);
+        var arms = await app.RandomizeAllAsync();
+        var ana = await app.OfficerAsync("B-001");
+        var unknown = Guid.NewGuid();
+
+        var lookup = await app.Client(EnrollmentApp.TrainerKey).PostAsJsonAsync("/api/enrollment/officers/lookup", new { officerIds = new[] { unknown, ana.Id } });
+        var result = (await lookup.Content.ReadFromJsonAsync<OfficersApi.OfficerLookupResult>())!;
+        var walkIn = (await app.Client(EnrollmentApp.TrainerKey).GetFromJsonAsync<OfficersApi.OfficerCard>("/api/enrollment/officers/by-badge/b-003"))!;
+        var consentNo = await app.Client().GetAsync("/api/enrollment/officers?consent=no");
+        var summary = (await app.Client(EnrollmentApp.ResearcherKey).GetFromJsonAsync<EnrollmentSummaryApi.EnrollmentSummary>("/api/enrollment/summary"))!;
+
+        Assert.Equal((unknown, "Ana López", arms["S01"]), (result.UnknownIds.Single(), result.Officers.Single().Name, result.Officers.Single().RandomizedArm));
+        Assert.Equal(("B-003", true, arms["S02"] == "control" ? "arm_mismatch" : "no_consent"), (walkIn.Badge, walkIn.NoSms, walkIn.NoSmsReason));
+        Assert.Equal("1", consentNo.Headers.GetValues("X-Total-Count").Single());
+        Assert.Equal((4, 3L, 1L), (summary.Sectors, summary.OfficersTotal, summary.ConsentNo));
+        Assert.Equal(4L, summary.SectorsByArm.Values.Sum());
+        Assert.NotNull(summary.Randomization);
     }
 }

@@ -6,10 +6,11 @@ using Reminders.Contracts;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Data;
 using Reminders.Platform.Logging;
+using Reminders.Platform.Protocol;
 
 namespace Reminders.Enrollment.Officers;
 
-/// <summary>Officers for program managers: list and search, one officer's record, and study status changes.</summary>
+/// <summary>Officers for program managers: list and search, one officer's record, and study status changes; names for a roll call (trainers and managers).</summary>
 public static class OfficersApi
 {
     public const int MaxPageSize = 5000;
@@ -27,12 +28,38 @@ public static class OfficersApi
 
     public sealed record StatusChangeRequest(string? Status, string? Reason);
 
+    /// <summary>At most this many ids in one lookup: a cohort's roll call, with room to spare.</summary>
+    public const int MaxLookup = 2000;
+
+    public sealed record OfficerLookupRequest(IReadOnlyList<Guid>? OfficerIds);
+
+    /// <summary>
+    /// What a roll call shows of an officer: never a phone number. <see cref="RandomizedArm"/> is the arm of randomization
+    /// (null before randomization), whatever sector they are in now. <see cref="NoSmsReason"/> (see <see cref="NoSmsReasons"/>)
+    /// says why they get no SMS when <see cref="NoSms"/>.
+    /// </summary>
+    public sealed record OfficerCard(
+        Guid Id, string Badge, string Name, string Role, string SectorCode, string SectorName, string Status, bool Consent,
+        string? RandomizedArm, bool NoSms, string? NoSmsReason);
+
+    /// <param name="Officers">The known officers, in the order asked (each once).</param>
+    /// <param name="UnknownIds">The ids Enrollment has no officer for, in the order asked.</param>
+    public sealed record OfficerLookupResult(IReadOnlyList<OfficerCard> Officers, IReadOnlyList<Guid> UnknownIds);
+
     public static IEndpointRouteBuilder MapOfficersApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/enrollment/officers").WithTags("Enrollment").RequireAuthorization(Roles.Manager);
-        api.MapGet("", List).WithSummary("Officers (phones masked), filtered by search (badge or name), sector, status, role; paged (X-Total-Count).");
-        api.MapGet("/{officerId:guid}", Get).WithSummary("One officer: record, extra attributes, status history, transfers.");
-        api.MapPost("/{officerId:guid}/status", ChangeStatus).WithSummary("Change an officer's study status (a manager can undo an opt-out).");
+        var api = app.MapGroup("/api/enrollment/officers").WithTags("Enrollment");
+        api.MapGet("", List).RequireAuthorization(Roles.Manager)
+            .WithSummary("Officers (phones masked), filtered by search (badge or name), sector, status, role, consent (yes|no); paged (X-Total-Count).");
+        api.MapGet("/{officerId:guid}", Get).RequireAuthorization(Roles.Manager)
+            .WithSummary("One officer: record, extra attributes, status history, transfers.");
+        api.MapPost("/{officerId:guid}/status", ChangeStatus).RequireAuthorization(Roles.Manager)
+            .WithSummary("Change an officer's study status (a manager can undo an opt-out).");
+        // Names are for the people who take the roll call, never for researchers.
+        api.MapPost("/lookup", Lookup).RequireAnyRole(Roles.Trainer, Roles.Manager)
+            .WithSummary($"Names for a roll call: badge, name, role, sector, status, consent, arm of randomization and why no SMS, for up to {MaxLookup} officer ids; unknown ids listed apart. No phone.");
+        api.MapGet("/by-badge/{badge}", ByBadge).RequireAnyRole(Roles.Trainer, Roles.Manager)
+            .WithSummary("A walk-in by badge (case and surrounding spaces ignored), as in a lookup: a control officer shows the arm of randomization control.");
         return app;
     }
 
@@ -45,16 +72,19 @@ public static class OfficersApi
 
     static async Task<Results<Ok<List<OfficerSummary>>, ProblemHttpResult>> List(
         HttpResponse response, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct,
-        string? search = null, string? sector = null, string? status = null, string? role = null, int page = 1, int pageSize = 500)
+        string? search = null, string? sector = null, string? status = null, string? role = null, string? consent = null, int page = 1, int pageSize = 500)
     {
         if (page < 1) return Invalid("page", "page starts at 1.");
         if (pageSize is < 1 or > MaxPageSize) return Invalid("pageSize", $"pageSize must be 1 to {MaxPageSize}.");
         if (status is not null && !OfficerStatuses.All.Contains(status)) return Invalid("status", $"status must be one of {string.Join(", ", OfficerStatuses.All)}.");
+        if (consent is not (null or "yes" or "no")) return Invalid("consent", "consent must be yes or no.");
+        bool? consented = consent is null ? null : consent == "yes";
         const string filter = """
             WHERE (@search IS NULL OR o.search_text LIKE @like ESCAPE '\')
               AND (@sector IS NULL OR s.code = @sector) AND (@status IS NULL OR o.status = @status) AND (@role IS NULL OR o.role = @role)
+              AND (@consented IS NULL OR o.consent = @consented)
             """;
-        var param = new { search, like = OfficerSearch.Pattern(search), sector, status, role, skip = (page - 1) * pageSize, pageSize };
+        var param = new { search, like = OfficerSearch.Pattern(search), sector, status, role, consented, skip = (page - 1) * pageSize, pageSize };
         await using var connection = await database.OpenAsync(ct);
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             $"SELECT COUNT(*) FROM officers o JOIN sectors s ON s.id = o.sector_id {filter}", param, cancellationToken: ct));
@@ -102,6 +132,64 @@ public static class OfficersApi
         var row = await work.QuerySingleOrDefaultAsync<OfficerRow>($"{SummarySelect} WHERE o.id = @officerId", new { officerId }, ct);
         await work.CommitAsync(ct);
         return TypedResults.Ok(Summary(row!));
+    }
+
+    const string CardSelect = """
+        SELECT o.id AS Id, o.badge AS Badge, o.name AS Name, o.role AS Role, s.code AS SectorCode, s.name AS SectorName, o.status AS Status,
+               o.consent AS Consent, o.randomized_arm AS RandomizedArm, s.arm AS SectorArm
+        FROM officers o JOIN sectors s ON s.id = o.sector_id
+        """;
+
+    static async Task<Results<Ok<OfficerLookupResult>, ProblemHttpResult>> Lookup(
+        OfficerLookupRequest request, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, StudyProtocol protocol, CancellationToken ct)
+    {
+        if (request.OfficerIds is null) return Invalid("officerIds", "officerIds is required: the list of officer ids to name.");
+        if (request.OfficerIds.Count > MaxLookup)
+            return Invalid("officerIds", $"At most {MaxLookup} officer ids at once ({request.OfficerIds.Count} given): split the list.");
+        var asked = request.OfficerIds.Distinct().ToList();
+        if (asked.Count == 0) return TypedResults.Ok(new OfficerLookupResult([], []));
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<CardRow>(new CommandDefinition(
+            $"{CardSelect} WHERE {database.Dialect.InList("o.id", "ids")}", new { ids = database.Dialect.UuidList(asked) }, cancellationToken: ct));
+        var found = rows.ToDictionary(r => r.Id);
+        return TypedResults.Ok(new OfficerLookupResult(
+            asked.Where(found.ContainsKey).Select(id => Card(found[id], protocol)).ToList(), asked.Where(id => !found.ContainsKey(id)).ToList()));
+    }
+
+    static async Task<Results<Ok<OfficerCard>, ProblemHttpResult>> ByBadge(
+        string badge, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, StudyProtocol protocol, CancellationToken ct)
+    {
+        var wanted = badge.Trim();
+        if (wanted.Length == 0) return Invalid("badge", "badge is empty.");
+        await using var connection = await database.OpenAsync(ct);
+        // The importer treats badges that differ only in case as one: so does the search (an exact match first, should both exist).
+        var row = await connection.QuerySingleOrDefaultAsync<CardRow>(new CommandDefinition(
+            $"{CardSelect} WHERE lower(o.badge) = lower(@wanted) ORDER BY CASE WHEN o.badge = @wanted THEN 0 ELSE 1 END LIMIT 1",
+            new { wanted }, cancellationToken: ct));
+        return row is null
+            ? TypedResults.Problem(title: "No such officer", detail: $"No officer has badge {wanted}.", statusCode: 404,
+                extensions: new Dictionary<string, object?> { ["field"] = "badge", ["badge"] = wanted })
+            : TypedResults.Ok(Card(row, protocol));
+    }
+
+    static OfficerCard Card(CardRow r, StudyProtocol protocol)
+    {
+        var reason = NoSmsReasons.For(r.RandomizedArm, r.SectorArm, r.Consent, r.Status, protocol.Transfers.CrossArm);
+        return new(r.Id, r.Badge, r.Name, r.Role, r.SectorCode, r.SectorName, r.Status, r.Consent, r.RandomizedArm, reason is not null, reason);
+    }
+
+    sealed record CardRow
+    {
+        public Guid Id { get; init; }
+        public string Badge { get; init; } = "";
+        public string Name { get; init; } = "";
+        public string Role { get; init; } = "";
+        public string SectorCode { get; init; } = "";
+        public string SectorName { get; init; } = "";
+        public string Status { get; init; } = "";
+        public bool Consent { get; init; }
+        public string? RandomizedArm { get; init; }
+        public string? SectorArm { get; init; }
     }
 
     static ProblemHttpResult Invalid(string field, string reason) =>
