@@ -20,8 +20,9 @@ public static class RosterApi
         // No Accepts<>() metadata: routing would answer 415 to a wrong content type before authentication could answer 401.
         api.MapPost("/roster", ImportRoster).RequireAuthorization(Roles.Manager)
             .WithSummary("Import a roster CSV sent as the request body (text/csv): mode=dry-run|apply|apply-valid, fullRoster, confirmInactive, transferDate.")
-            .WithDescription("apply-valid returns the rejected rows as a file in the upload's delimiter and encoding: rejectsFile (base64) in the JSON report, "
-                + "or, with Accept: text/csv, the file itself (204 when no row was rejected; X-Rejects-Delimiter and X-Rejects-Encoding name them).");
+            .WithDescription("dry-run and apply-valid return the rejected rows as a file in the upload's delimiter and encoding: rejectsFile (base64) in the JSON report, "
+                + "or, with Accept: text/csv, the file itself (204 when no row was rejected; X-Rejects-Delimiter and X-Rejects-Encoding name them). "
+                + "A dry run's file is the one apply-valid would leave, and nothing is written.");
         return app;
     }
 
@@ -58,7 +59,7 @@ public static class RosterApi
                 detail: "Another import created some of these officers at the same time; nothing of this import was written. Run it again.",
                 statusCode: 409);
         }
-        if (parsedMode == RosterImportMode.ApplyValid && WantsCsv(request))
+        if (parsedMode is RosterImportMode.ApplyValid or RosterImportMode.DryRun && WantsCsv(request))
         {
             if (report.RejectsFile is null) return TypedResults.NoContent();
             request.HttpContext.Response.Headers["X-Rejects-Delimiter"] = report.RejectsDelimiter;
