@@ -144,6 +144,7 @@ public static class ConsoleHost
         app.UseAntiforgery();
         app.MapStaticAssets();
         app.MapAccountEndpoints();
+        Components.Pages.Roster.RosterEndpoints.MapRosterEndpoints(app);
         app.MapGet("/health/live", () => TypedResults.Ok("live")).AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -61,6 +61,26 @@ public abstract class ServiceClient(HttpClient http, PersonTokenSource tokens, s
         catch (JsonException error) { return new(0, default, new ApiProblem(0, "unreadable", $"{service}: {error.Message}", null, [])); }
     }
 
+    /// <summary>
+    /// As <see cref="SendAsync{T}"/>, but a 422 that carries the service's own report (an import's rejected rows rather than a
+    /// ProblemDetails) is read into the value too, beside the problem, so the page can show each row refused.
+    /// </summary>
+    protected async Task<ApiResult<T>> SendForReportAsync<T>(HttpRequestMessage request, CancellationToken ct = default)
+    {
+        try
+        {
+            using var response = await SendRawAsync(request, ct);
+            var body = await response.Content.ReadAsStringAsync(ct);
+            if (response.IsSuccessStatusCode)
+                return new(response.StatusCode, body.Length == 0 ? default : JsonSerializer.Deserialize<T>(body, ServiceJson.Options), null);
+            var report = response.StatusCode == System.Net.HttpStatusCode.UnprocessableEntity
+                && response.Content.Headers.ContentType?.MediaType == "application/json" ? JsonSerializer.Deserialize<T>(body, ServiceJson.Options) : default;
+            return new(response.StatusCode, report, ApiProblem.Read(response.StatusCode, body));
+        }
+        catch (HttpRequestException error) { return new(0, default, ApiProblem.Unreachable(service, error)); }
+        catch (JsonException error) { return new(0, default, new ApiProblem(0, "unreadable", $"{service}: {error.Message}", null, [])); }
+    }
+
     async Task<HttpResponseMessage> SendRawAsync(HttpRequestMessage request, CancellationToken ct)
     {
         if (await tokens.TokenAsync() is { } token) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
