@@ -15,6 +15,7 @@ using Reminders.Platform.Hosting;
 using Reminders.Platform.Logging;
 using Reminders.Web.Components;
 using Reminders.Web.Components.Pages.Research;
+using Reminders.Web.Components.Pages.Roster;
 using Reminders.Web.Components.Pages.Trainer;
 using Reminders.Web.Services;
 using Reminders.Web.Users;
@@ -156,6 +157,7 @@ public static class ConsoleHost
         app.MapRandomizationEndpoints();
         app.MapResearchEndpoints();
         app.MapTrainerEndpoints();
+        app.MapRosterEndpoints();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -18,7 +18,16 @@ public sealed class ConsolePage : IAsyncDisposable
         Page = page;
         page.Console += (_, message) => { if (message.Type == "error") problems.Add($"console error: {message.Text}"); };
         page.PageError += (_, error) => problems.Add($"page error: {error}");
-        page.RequestFailed += (_, request) => problems.Add($"request failed: {request.Method} {request.Url} ({request.Failure})");
+        page.RequestFailed += (_, request) =>
+        {
+            // Blazor ends these itself: the circuit's goodbye when an interactive page is left, and now and then an enhanced
+            // navigation's fetch when a link is clicked as the page settles (the page still arrives; a navigation that really
+            // fails shows as a full page load or a console error).
+            if (request.Failure == "net::ERR_ABORTED" && (request.Url.EndsWith("/_blazor/disconnect", StringComparison.Ordinal)
+                || request.ResourceType == "fetch" && request.Headers.GetValueOrDefault("accept", "").Contains("blazor-enhanced-nav=on", StringComparison.Ordinal)))
+                return;
+            problems.Add($"request failed: {request.Method} {request.Url} ({request.Failure})");
+        };
         page.Request += (_, request) =>
         {
             var uri = new Uri(request.Url);

@@ -43,11 +43,11 @@ public sealed class DeliveryWordsTests : IDisposable
         var spanish = CultureInfo.GetCultureInfo("es-MX");
         var instant = new DateTimeOffset(2027, 6, 7, 16, 0, 0, TimeSpan.Zero);
 
-        Assert.Equal("10:00, hora de Ciudad de México", ZoneTime.Format(instant, "America/Mexico_City", spanish, withDate: false));
-        Assert.Equal("09:00, hora de Tijuana", ZoneTime.Format(instant, "America/Tijuana", spanish, withDate: false));
+        Assert.Equal("10:00, hora de Ciudad de México", ZoneTimeText.Format(instant, "America/Mexico_City", spanish, withDate: false));
+        Assert.Equal("09:00, hora de Tijuana", ZoneTimeText.Format(instant, "America/Tijuana", spanish, withDate: false));
         Assert.Equal($"{instant.ToOffset(TimeSpan.FromHours(-6)).ToString("d MMM yyyy", spanish).Replace(".", "")}, 10:00, hora de Ciudad de México",
-            ZoneTime.Format(instant, null, spanish));
-        Assert.Equal("21:30, Mexico City time", ZoneTime.Format(new DateTimeOffset(2027, 6, 8, 3, 30, 0, TimeSpan.Zero), "America/Mexico_City",
+            ZoneTimeText.Format(instant, null, spanish));
+        Assert.Equal("21:30, Mexico City time", ZoneTimeText.Format(new DateTimeOffset(2027, 6, 8, 3, 30, 0, TimeSpan.Zero), "America/Mexico_City",
             CultureInfo.GetCultureInfo("en"), withDate: false));
     }
 

@@ -133,6 +133,8 @@ public sealed class OfficersApiTests : IAsyncLifetime
         Assert.True(DateTimeOffset.UtcNow - history.ChangedAt < TimeSpan.FromMinutes(1));
         var transfer = Assert.Single(detail.Transfers);
         Assert.Equal(("S01", "S04", "2025-03-01"), (transfer.FromSector, transfer.ToSector, transfer.TransferredOn));
+        // Dated by the roster, recorded now: the support timeline puts it after the status change made before it.
+        Assert.InRange(transfer.RecordedAt!.Value, history.ChangedAt, DateTimeOffset.UtcNow);
     }
 
     [Fact]

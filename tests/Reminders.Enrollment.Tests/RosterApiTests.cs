@@ -120,7 +120,7 @@ public sealed class RosterApiTests : IAsyncLifetime
         Assert.Equal([(2, "role", "sargento", "Role must be officer (policía, oficial) or commander (mando, mando medio, comandante).")],
             report.Rejected.Select(Tuple));
         Assert.Equal((2, 1, false), (report.Rows, report.Imported, report.Written));
-        Assert.Null(report.RejectsCsv);
+        Assert.StartsWith("B-001,Ana,sargento,S01,5512345678,yes,\"role: Role must be officer", report.RejectsCsv!.Split("\r\n")[1]);
         Assert.Empty(await app.OfficersAsync());
     }
 

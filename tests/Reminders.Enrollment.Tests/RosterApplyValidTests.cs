@@ -179,6 +179,28 @@ public sealed class RosterApplyValidTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_dry_run_downloads_the_rejects_file_apply_valid_would_leave_and_writes_nothing()
+    {
+        var upload = new ByteArrayContent(Saved(Upload(";"), "windows-1252"));
+        upload.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/csv");
+        var client = app.Client();
+        client.DefaultRequestHeaders.Accept.ParseAdd("text/csv");
+
+        var response = await client.PostAsync("/api/enrollment/roster?mode=dry-run", upload);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(("text/csv", "windows-1252"), (response.Content.Headers.ContentType?.MediaType, response.Content.Headers.ContentType?.CharSet));
+        Assert.Equal(("semicolon", "windows-1252"), (response.Headers.GetValues("X-Rejects-Delimiter").Single(), response.Headers.GetValues("X-Rejects-Encoding").Single()));
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(RejectsRows(";"), ReadCsv(System.Text.Encoding.GetEncoding(1252).GetString(bytes), ";"));
+        Assert.Empty(await app.OfficersAsync());
+        var report = await app.ImportAsync(Saved(Upload(";"), "windows-1252"), mode: "dry-run");
+        Assert.False(report.Written);
+        Assert.Equal(bytes, report.RejectsFile);
+        Assert.Equal(bytes, (await app.ImportAsync(Saved(Upload(";"), "windows-1252"), mode: "apply-valid")).RejectsFile);
+    }
+
+    [Fact]
     public async Task A_download_with_no_rejected_row_is_204()
     {
         var client = app.Client();

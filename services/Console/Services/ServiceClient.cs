@@ -71,7 +71,8 @@ public abstract class ServiceClient(HttpClient http, PersonTokenSource tokens, s
         {
             using var response = await SendRawAsync(request, ct);
             var body = await response.Content.ReadAsStringAsync(ct);
-            if (response.IsSuccessStatusCode) return new(response.StatusCode, JsonSerializer.Deserialize<T>(body, ServiceJson.Options), null);
+            if (response.IsSuccessStatusCode)
+                return new(response.StatusCode, body.Length == 0 ? default : JsonSerializer.Deserialize<T>(body, ServiceJson.Options), null);
             var report = response.StatusCode == reportStatus && body.Length > 0 ? JsonSerializer.Deserialize<T>(body, ServiceJson.Options) : default;
             return new(response.StatusCode, report, ApiProblem.Read(response.StatusCode, body));
         }

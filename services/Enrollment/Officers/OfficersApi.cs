@@ -21,7 +21,10 @@ public static class OfficersApi
 
     public sealed record StatusEntry(string Status, string? PreviousStatus, string Source, string ChangedBy, string? Reason, DateTimeOffset ChangedAt);
 
-    public sealed record TransferEntry(string FromSector, string ToSector, string? FromArm, string? ToArm, bool CrossArm, string TransferredOn, string RecordedBy);
+    /// <param name="TransferredOn">The roster's transfer date.</param>
+    /// <param name="RecordedAt">When the import recorded it (null only for a row written before it was kept).</param>
+    public sealed record TransferEntry(string FromSector, string ToSector, string? FromArm, string? ToArm, bool CrossArm, string TransferredOn, string RecordedBy,
+        DateTimeOffset? RecordedAt = null);
 
     public sealed record OfficerDetail(OfficerSummary Officer, IReadOnlyDictionary<string, string> Attributes,
         IReadOnlyList<StatusEntry> StatusHistory, IReadOnlyList<TransferEntry> Transfers);
@@ -113,13 +116,13 @@ public static class OfficersApi
             """, new { officerId }, cancellationToken: ct));
         var transfers = await connection.QueryAsync<TransferRow>(new CommandDefinition("""
             SELECT f.code AS FromSector, t.code AS ToSector, x.from_arm AS FromArm, x.to_arm AS ToArm, x.cross_arm AS CrossArm,
-                   x.transferred_on AS TransferredOn, x.recorded_by AS RecordedBy
+                   x.transferred_on AS TransferredOn, x.recorded_by AS RecordedBy, x.recorded_at AS RecordedAt
             FROM officer_transfers x JOIN sectors f ON f.id = x.from_sector_id JOIN sectors t ON t.id = x.to_sector_id
             WHERE x.officer_id = @officerId ORDER BY x.id
             """, new { officerId }, cancellationToken: ct));
         return TypedResults.Ok(new OfficerDetail(Summary(row), JsonSerializer.Deserialize<Dictionary<string, string>>(row.Attributes) ?? [],
             history.Select(h => new StatusEntry(h.Status, h.PreviousStatus, h.Source, h.ChangedBy, h.Reason, h.ChangedAt)).ToList(),
-            transfers.Select(t => new TransferEntry(t.FromSector, t.ToSector, t.FromArm, t.ToArm, t.CrossArm, t.TransferredOn, t.RecordedBy)).ToList()));
+            transfers.Select(t => new TransferEntry(t.FromSector, t.ToSector, t.FromArm, t.ToArm, t.CrossArm, t.TransferredOn, t.RecordedBy, t.RecordedAt)).ToList()));
     }
 
     static async Task<Results<Ok<OfficerSummary>, NotFound, ProblemHttpResult>> ChangeStatus(
@@ -239,5 +242,6 @@ public static class OfficersApi
         public bool CrossArm { get; init; }
         public string TransferredOn { get; init; } = "";
         public string RecordedBy { get; init; } = "";
+        public DateTimeOffset? RecordedAt { get; init; }
     }
 }

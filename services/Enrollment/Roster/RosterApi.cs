@@ -19,8 +19,9 @@ public static class RosterApi
         var api = app.MapGroup("/api/enrollment").WithTags("Enrollment");
         api.MapPost("/roster", ImportRoster).RequireAuthorization(Roles.Manager)
             .WithSummary("Import a roster CSV sent as the request body (text/csv): mode=dry-run|apply|apply-valid, fullRoster, confirmInactive, transferDate.")
-            .WithDescription("apply-valid returns the rejected rows as a file in the upload's delimiter and encoding: rejectsFile (base64) in the JSON report, "
-                + "or, with Accept: text/csv, the file itself (204 when no row was rejected; X-Rejects-Delimiter and X-Rejects-Encoding name them).")
+            .WithDescription("dry-run and apply-valid return the rejected rows as a file in the upload's delimiter and encoding: rejectsFile (base64) in the JSON report, "
+                + "or, with Accept: text/csv, the file itself (204 when no row was rejected; X-Rejects-Delimiter and X-Rejects-Encoding name them). "
+                + "A dry run's file is the one apply-valid would leave, and nothing is written.")
             .AcceptsCsvUpload("Roster CSV: badge (placa, numero_empleado), name (nombre), role (rol, cargo: officer/policia or commander/mando), sector, "
                 + "phone (telefono, celular: a Mexican mobile), consent (consentimiento: si/no); other columns are kept. See README, CSV formats.");
         return app;
@@ -59,7 +60,7 @@ public static class RosterApi
                 detail: "Another import created some of these officers at the same time; nothing of this import was written. Run it again.",
                 statusCode: 409);
         }
-        if (parsedMode == RosterImportMode.ApplyValid && WantsCsv(request))
+        if (parsedMode is RosterImportMode.ApplyValid or RosterImportMode.DryRun && WantsCsv(request))
         {
             if (report.RejectsFile is null) return TypedResults.NoContent();
             request.HttpContext.Response.Headers["X-Rejects-Delimiter"] = report.RejectsDelimiter;

@@ -30,7 +30,7 @@ public sealed record RosterImportReport
     public IReadOnlyList<RosterError> Rejected { get; init; } = [];
     /// <summary>With a full roster: active officers missing from it, who become inactive only once the manager confirms.</summary>
     public IReadOnlyList<InactiveCandidate> WouldBecomeInactive { get; init; } = [];
-    /// <summary>apply-valid: the rejected rows in their original columns plus an "import_error" column, to fix and upload again.</summary>
+    /// <summary>dry-run and apply-valid: the rejected rows in their original columns plus an "import_error" column, to fix and upload again.</summary>
     public string? RejectsCsv { get; init; }
     /// <summary>The rejects file as bytes in <see cref="RejectsEncoding"/> (base64 in JSON): what to save and open in a spreadsheet.</summary>
     public byte[]? RejectsFile { get; init; }
@@ -222,7 +222,8 @@ public sealed class RosterImporter(
         if (write) await work.CommitAsync(ct);
         // The rejects go back as the file came (delimiter and encoding), so the spreadsheet opens them in columns again.
         var delimiter = CsvText.DetectDelimiter(text);
-        var rejects = options.Mode == RosterImportMode.ApplyValid && rejected.Count > 0 ? RejectsCsv(parsed, rejected, rejectedLines, delimiter) : null;
+        // A dry run gives the file apply-valid would leave, so the bad rows can be fixed before anything is written.
+        var rejects = options.Mode != RosterImportMode.Apply && rejected.Count > 0 ? RejectsCsv(parsed, rejected, rejectedLines, delimiter) : null;
         var rejectsFile = rejects is null ? default : CsvText.Encode(rejects, encoding);
         return new RosterImportReport
         {

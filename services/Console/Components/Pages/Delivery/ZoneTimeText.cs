@@ -6,7 +6,7 @@ namespace Reminders.Web.Components.Pages.Delivery;
 /// A due time as a person in the field reads it: 24-hour HH:mm on the wall clock of the sector's zone, with the zone's
 /// name beside it ("10:00, hora de Ciudad de México"), the date first when asked, in the current culture.
 /// </summary>
-public static class ZoneTime
+public static class ZoneTimeText
 {
     public const string MexicoCity = "America/Mexico_City";
 
