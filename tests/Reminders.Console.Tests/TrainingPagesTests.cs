@@ -60,7 +60,7 @@ public sealed class TrainingPagesTests(ConsoleFixture fixture) : IClassFixture<C
         await p.GetByRole(AriaRole.Button, new() { Name = "Ver el plan (sin registrar)" }).ClickAsync();
         await Expect(p.GetByRole(AriaRole.Heading, new() { Name = "Plan propuesto (aún no registrado)" })).ToBeVisibleAsync();
         await Expect(p.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Sin lugar en el periodo") })).ToBeVisibleAsync();
-        await Expect(p.GetByText("Ninguna sede para").First).ToBeVisibleAsync();
+        await Expect(p.GetByText(new Regex("^(Todas las sedes con lugar para|No hay instructor libre)")).First).ToBeVisibleAsync();
         await page.CheckAsync("training-plan-dry-run");
         Assert.Empty((await fixture.Client.JsonAsync("scheduler", "/api/scheduler/cohorts")).EnumerateArray());
         await p.GetByRole(AriaRole.Button, new() { Name = "Registrar este plan…" }).ClickAsync();
