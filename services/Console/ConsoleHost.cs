@@ -89,6 +89,8 @@ public static class ConsoleHost
         services.AddHttpContextAccessor();
         services.AddCascadingAuthenticationState();
         services.AddScoped<PersonTokenSource>();
+        services.AddMemoryCache();
+        services.AddSingleton<SectorCodes>();
         services.AddHttpClient<EnrollmentClient>(c => c.BaseAddress = new Uri(options.Services.Enrollment));
         services.AddHttpClient<SchedulerClient>(c => c.BaseAddress = new Uri(options.Services.Scheduler));
         services.AddHttpClient<MessagingClient>(c => c.BaseAddress = new Uri(options.Services.Messaging));
