@@ -426,7 +426,10 @@ static class SmsSteps
         }
     }
 
-    /// <summary>Imports a one-row roster into a sector and waits until Messaging knows the officer's phone and arm.</summary>
+    /// <summary>
+    /// Imports a one-row roster into a sector and waits until Messaging knows the officer's phone and arms (its guard reads the
+    /// arm of randomization: without the wait, a send could race the replica and be refused, as once under load).
+    /// </summary>
     public static async Task<EnrolledOfficer> EnrollAsync(this WebApplication app, string sectorCode, string phone, string role = "policía")
     {
         var badge = "E2E-" + new string(phone.Where(char.IsDigit).ToArray())[^4..];
@@ -437,8 +440,9 @@ static class SmsSteps
         var (id, e164) = (await app.QueryAsync<(string, string)>("enrollment", "SELECT id, phone_e164 FROM officers WHERE badge = @badge", new { badge })).Single();
         await WaitForAsync(() => app.QueryAsync<string>("messaging", """
             SELECT a.arm FROM contacts c JOIN officers s ON s.officer_id = c.officer_id JOIN sector_arms a ON a.sector_id = s.sector_id
+            JOIN officer_arms r ON r.officer_id = c.officer_id
             WHERE c.officer_id = @id
-            """, new { id }), arms => arms.Count == 1, $"Messaging never learned officer {badge}'s phone and arm");
+            """, new { id }), arms => arms.Count == 1, $"Messaging never learned officer {badge}'s phone, sector arm and arm of randomization");
         return new EnrolledOfficer(Guid.Parse(id), e164);
     }
 
