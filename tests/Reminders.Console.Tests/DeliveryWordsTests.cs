@@ -5,7 +5,7 @@ using Reminders.Web.Components.Pages.Delivery;
 
 namespace Reminders.Console.Tests;
 
-/// <summary>The delivery monitor's words: a reason code with its meaning beside it, and a due time with its zone's name on the 24-hour clock.</summary>
+/// <summary>The delivery monitor's words: a reason code with its meaning beside it.</summary>
 public sealed class DeliveryWordsTests : IDisposable
 {
     readonly BunitContext context = new();
@@ -36,20 +36,6 @@ public sealed class DeliveryWordsTests : IDisposable
 
     [Fact]
     public void No_reason_renders_nothing() => Assert.Empty(context.Render<SmsReason>(p => p.Add(r => r.Code, null)).Markup.Trim());
-
-    [Fact]
-    public void A_due_time_is_on_the_sectors_wall_clock_in_24_hours_with_the_zones_name()
-    {
-        var spanish = CultureInfo.GetCultureInfo("es-MX");
-        var instant = new DateTimeOffset(2027, 6, 7, 16, 0, 0, TimeSpan.Zero);
-
-        Assert.Equal("10:00, hora de Ciudad de México", ZoneTimeText.Format(instant, "America/Mexico_City", spanish, withDate: false));
-        Assert.Equal("09:00, hora de Tijuana", ZoneTimeText.Format(instant, "America/Tijuana", spanish, withDate: false));
-        Assert.Equal($"{instant.ToOffset(TimeSpan.FromHours(-6)).ToString("d MMM yyyy", spanish).Replace(".", "")}, 10:00, hora de Ciudad de México",
-            ZoneTimeText.Format(instant, null, spanish));
-        Assert.Equal("21:30, Mexico City time", ZoneTimeText.Format(new DateTimeOffset(2027, 6, 8, 3, 30, 0, TimeSpan.Zero), "America/Mexico_City",
-            CultureInfo.GetCultureInfo("en"), withDate: false));
-    }
 
     public void Dispose()
     {

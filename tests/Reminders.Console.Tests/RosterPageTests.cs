@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
 using Microsoft.Playwright;
@@ -216,53 +215,5 @@ public sealed class RowReasonsTests : IDisposable
     {
         InSpanish();
         Assert.Equal(("teléfono", "consentimiento", "turno"), (RowReasons.Column("phone", words), RowReasons.Column("consent", words), RowReasons.Column("turno", words)));
-    }
-}
-
-/// <summary>A due time shows on its zone's clock, 24-hour, with the zone's name.</summary>
-public sealed class ZoneTimeTests : IDisposable
-{
-    readonly BunitContext context = new();
-    readonly (CultureInfo, CultureInfo) before = (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture);
-
-    public ZoneTimeTests() => context.Services.AddLocalization(o => o.ResourcesPath = "Resources");
-
-    static void InSpanish() => CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.GetCultureInfo("es-MX");
-
-    public void Dispose()
-    {
-        (CultureInfo.CurrentCulture, CultureInfo.CurrentUICulture) = before;
-        context.Dispose();
-    }
-
-    [Fact]
-    public void Ten_in_the_morning_in_mexico_city_and_in_tijuana_in_june_are_one_hour_apart_in_utc()
-    {
-        InSpanish();
-        var mexicoCity = context.Render<ZoneTime>(p => p.Add(x => x.At, new DateTimeOffset(2027, 6, 14, 16, 0, 0, TimeSpan.Zero)).Add(x => x.Zone, "America/Mexico_City").Add(x => x.ShowDate, false));
-        var tijuana = context.Render<ZoneTime>(p => p.Add(x => x.At, new DateTimeOffset(2027, 6, 14, 17, 0, 0, TimeSpan.Zero)).Add(x => x.Zone, "America/Tijuana").Add(x => x.ShowDate, false));
-
-        Assert.Equal("10:00, hora de Ciudad de México", mexicoCity.Find("time").TextContent);
-        Assert.Equal("10:00, hora de Tijuana", tijuana.Find("time").TextContent);
-        Assert.Equal("2027-06-14T10:00:00-07:00", tijuana.Find("time").GetAttribute("datetime"));
-    }
-
-    [Fact]
-    public void The_date_is_in_words_and_the_afternoon_is_on_the_24_hour_clock()
-    {
-        InSpanish();
-        var at = new DateTimeOffset(2026, 12, 7, 21, 30, 0, TimeSpan.Zero);
-        var cut = context.Render<ZoneTime>(p => p.Add(x => x.At, at).Add(x => x.Zone, "America/Mexico_City"));
-
-        var local = TimeZoneInfo.ConvertTime(at, TimeZoneInfo.FindSystemTimeZoneById("America/Mexico_City"));
-        Assert.Equal($"{local.ToString("dddd d 'de' MMMM 'de' yyyy", CultureInfo.GetCultureInfo("es-MX"))}, 15:30, hora de Ciudad de México", cut.Find("time").TextContent);
-    }
-
-    [Fact]
-    public void A_zone_without_a_spanish_name_shows_its_city()
-    {
-        InSpanish();
-        var words = RowReasonsTests.Localizer<ZoneTime>();
-        Assert.Equal(("Ciudad de México", "Bogota"), (ZoneClock.City(null, words), ZoneClock.City("America/Bogota", words)));
     }
 }

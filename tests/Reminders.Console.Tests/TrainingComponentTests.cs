@@ -49,19 +49,6 @@ public sealed class TrainingComponentTests : IDisposable
         Assert.Equal("Aviso de cancelación programado para 1,200 policías.", many.Find("li").TextContent);
     }
 
-    [Fact]
-    public void Times_are_on_the_sessions_zone_in_24_hours_with_the_zone_named()
-    {
-        var start = new DateTimeOffset(2026, 6, 15, 16, 0, 0, TimeSpan.Zero);
-        Assert.Equal("10:00–13:00, hora de Ciudad de México", TrainingTimes.Hours(start, start.AddHours(3), "America/Mexico_City"));
-        Assert.Equal("09:00–12:00, hora de Tijuana", TrainingTimes.Hours(start, start.AddHours(3), "America/Tijuana"));
-        Assert.Equal("10:00–13:00, hora de Ciudad de México", TrainingTimes.Hours(start, start.AddHours(3), null));
-        Assert.Equal("lunes 15 de junio de 2026", TrainingTimes.Day("2026-06-15"));
-        Assert.Equal(DayOfWeek.Monday, TrainingTimes.CalendarCulture().DateTimeFormat.FirstDayOfWeek);
-        Assert.Equal("06:00", TrainingTimes.QuarterHours[0]);
-        Assert.Equal("20:00", TrainingTimes.QuarterHours[^1]);
-    }
-
     public void Dispose()
     {
         context.Dispose();
