@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Reminders.Local.Sample;
+using Reminders.Web;
 using Reminders.Web.Components.Pages.Officers;
 using Reminders.Web.Services;
 
@@ -248,5 +249,5 @@ public sealed class OfficerTimelineTests
     [InlineData("refused", "refused")]
     [InlineData("cancelled", "cancelled")]
     [InlineData("pending", "pending")]
-    public void Every_sms_status_has_one_shared_word(string status, string word) => Assert.Equal(word, OfficerTimeline.StatusWord(status));
+    public void Every_sms_status_has_one_shared_word(string status, string word) => Assert.Equal(word, StatusWords.SmsStatusKey(status));
 }

@@ -36,19 +36,35 @@ public sealed class RandomizationPageTests(ConsoleFixture fixture) : IClassFixtu
         Assert.Equal((Sha256(Seed.ToString()), "ana", "pending"),
             (commitment.GetProperty("seedSha256").GetString(), commitment.GetProperty("registeredBy").GetString(), commitment.GetProperty("status").GetString()));
 
-        await p.GetByRole(AriaRole.Checkbox, new() { Name = "alcaldia" }).CheckAsync();
-        await p.GetByRole(AriaRole.Checkbox, new() { Name = "tamano" }).CheckAsync();
+        // A seed other than the registered one: Enrollment refuses the commit, and the page says so in Spanish with what to do
+        // next, the service's English words kept under "Detalle técnico".
+        await p.GetByLabel("Semilla (número entero)").FillAsync((Seed + 1).ToString());
+        await p.GetByRole(AriaRole.Button, new() { Name = "Probar (no asigna nada)" }).ClickAsync();
+        await p.GetByRole(AriaRole.Button, new() { Name = "Aleatorizar con esta semilla…" }).ClickAsync();
+        await p.GetByRole(AriaRole.Region, new() { Name = "Confirme la aleatorización" }).GetByRole(AriaRole.Button, new() { Name = "Sí, aleatorizar ahora" }).ClickAsync();
+        var refusal = p.GetByRole(AriaRole.Alert);
+        await Assertions.Expect(refusal).ToContainTextAsync("Esa semilla no corresponde al hash registrado. Escriba exactamente la semilla cuyo hash registró.");
+        await Assertions.Expect(refusal.GetByText("Detalle técnico")).ToBeVisibleAsync();
+        await Assertions.Expect(refusal.Locator("p[lang=en]")).ToBeHiddenAsync();
+        await page.CheckAsync("randomization-wrong-seed");
+        Assert.Equal(404, (int)(await fixture.Manager.GetAsync("/api/enrollment/randomizations/current")).StatusCode);
+
+        await p.GetByRole(AriaRole.Checkbox, new() { Name = "Alcaldía" }).CheckAsync();
+        await p.GetByRole(AriaRole.Checkbox, new() { Name = "Tamaño" }).CheckAsync();
         await p.GetByLabel("Semilla (número entero)").FillAsync(Seed.ToString());
         await p.GetByRole(AriaRole.Button, new() { Name = "Probar (no asigna nada)" }).ClickAsync();
         var dryRun = p.GetByRole(AriaRole.Region, new() { Name = "Resultado de la prueba" });
         await Assertions.Expect(dryRun).ToContainTextAsync("60 sectores, 30 a tratamiento y 30 a control");
         await Assertions.Expect(dryRun.GetByRole(AriaRole.Table)).ToContainTextAsync("Todos los estratos");
+        // Stratum columns with their accents, and the strata in Spanish order: "Álvaro Obregón" among the A's, not after Xochimilco.
+        await Assertions.Expect(dryRun.GetByRole(AriaRole.Columnheader, new() { Name = "Estrato (Alcaldía · Tamaño)" })).ToBeVisibleAsync();
+        await Assertions.Expect(dryRun.GetByRole(AriaRole.Rowheader).First).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^Álvaro Obregón · "));
         await page.CheckAsync("randomization-dry-run");
         Assert.Equal(404, (int)(await fixture.Manager.GetAsync("/api/enrollment/randomizations/current")).StatusCode);
 
         await p.GetByRole(AriaRole.Button, new() { Name = "Aleatorizar con esta semilla…" }).ClickAsync();
         var confirm = p.GetByRole(AriaRole.Region, new() { Name = "Confirme la aleatorización" });
-        await Assertions.Expect(confirm).ToContainTextAsync($"con la semilla {Seed} y estratos alcaldia, tamano");
+        await Assertions.Expect(confirm).ToContainTextAsync($"con la semilla {Seed} y estratos Alcaldía, Tamaño");
         await Assertions.Expect(confirm).ToContainTextAsync("La asignación no se puede editar.");
         await Assertions.Expect(confirm).ToContainTextAsync("Solo se puede anular antes de que se envíe cualquier SMS o se programe cualquier capacitación");
         await page.CheckAsync("randomization-confirm");

@@ -71,13 +71,6 @@ public sealed record SmsTally(string Kind, int Messages, int Officers);
 /// <summary>What a change did, or would do when <see cref="DryRun"/>: SMS planned and pending SMS cancelled, by kind.</summary>
 public sealed record ChangeResult(Guid CohortId, string Change, int NoticesPlanned, int MessagesCancelled, bool DryRun,
     IReadOnlyList<SmsTally>? Planned, IReadOnlyList<SmsTally>? Cancelled);
-
-/// <summary>A member of a cohort as a manager sees them (Enrollment's lookup): never a phone.</summary>
-public sealed record OfficerCard(Guid Id, string Badge, string Name, string Role, string SectorCode, string SectorName, string Status, bool Consent,
-    string? RandomizedArm, bool NoSms, string? NoSmsReason);
-
-public sealed record OfficerLookup(IReadOnlyList<OfficerCard> Officers, IReadOnlyList<Guid> UnknownIds);
-
 public sealed record SectorZone(Guid Id, string Code, string Name, string? Arm, string? TimeZone);
 
 public sealed record ProtocolTemplate(string Path, string Encoding, int Segments, int Length, string WorstCaseText);

@@ -58,18 +58,4 @@ public static class OfficerTimeline
         // Undated entries (an SMS with no due time nor event yet) go last; equal times keep their sources' order.
         return entries.Select((e, i) => (e, i)).OrderBy(x => x.e.At is null).ThenBy(x => x.e.At).ThenBy(x => x.i).Select(x => x.e).ToList();
     }
-
-    /// <summary>The shared word (Words.Status_*) for an SMS status as a service reports it, reminders' and the provider's alike.</summary>
-    public static string StatusWord(string? status) => status switch
-    {
-        "pending" or "new" or "retrying" => "pending",
-        "accepted" or "queued" or "sending" or "sent" or "scheduled" => "sent",
-        "delivered" or "read" => "delivered",
-        "undelivered" => "undelivered",
-        "failed" => "failed",
-        "skipped" => "skipped",
-        "refused" => "refused",
-        "cancelled" or "canceled" => "cancelled",
-        _ => "",
-    };
 }

@@ -1,9 +1,10 @@
+using Reminders.Web.Components.Shared;
 using Reminders.Web.Services;
 
 namespace Reminders.Web.Components.Pages.Trainer;
 
 /// <summary>One person on a session's list: their name and badge (Enrollment), whether they get SMS, and whether they walked in.</summary>
-public sealed record RosterLine(Guid OfficerId, RollCallOfficer? Officer, ScheduledSessionMember? Member)
+public sealed record RosterLine(Guid OfficerId, OfficerCard? Officer, ScheduledSessionMember? Member)
 {
     public bool WalkIn => Member is null;
     public string Name => Officer?.Name ?? OfficerId.ToString()[..8];
@@ -30,11 +31,11 @@ public sealed record SessionRoster(ScheduledSessionDetail Session, IReadOnlyList
         var extra = others is null ? [] : await others(detail);
         var members = detail.Members.ToDictionary(m => m.OfficerId);
         var everyone = detail.Members.Select(m => m.OfficerId).Concat(extra).Distinct().ToList();
-        var names = everyone.Count == 0 ? null : await enrollment.RollCallOfficersAsync(everyone, ct);
+        var names = everyone.Count == 0 ? null : await enrollment.LookupOfficersAsync(everyone, ct);
         if (names is { Ok: false }) return (null, names.Problem);
         var officers = names?.Value?.Officers.ToDictionary(o => o.Id) ?? [];
         var lines = everyone.Select(id => new RosterLine(id, officers.GetValueOrDefault(id), members.GetValueOrDefault(id)))
-            .OrderBy(l => l.WalkIn).ThenBy(l => l.Name, StringComparer.Create(System.Globalization.CultureInfo.GetCultureInfo("es-MX"), ignoreCase: true))
+            .OrderBy(l => l.WalkIn).ThenBy(l => l.Name, DisplayText.Order)
             .ThenBy(l => l.Badge, StringComparer.Ordinal).ToList();
         return (new SessionRoster(detail, lines), null);
     }
