@@ -10,8 +10,12 @@ public sealed record ApiResult<T>(HttpStatusCode Status, T? Value, ApiProblem? P
     public bool Ok => Problem is null;
 }
 
-/// <summary>A service's ProblemDetails, as the console shows it: the title, the detail, and the field it names.</summary>
-public sealed record ApiProblem(int Status, string? Title, string? Detail, string? Field, IReadOnlyList<string> Errors)
+/// <summary>
+/// A service's ProblemDetails, as the console shows it: the title, the detail (English), the field it names, and the
+/// <see cref="Code"/> extension when the service sends one; <see cref="Service"/> names a service that could not be reached.
+/// A problem the console makes itself has no <see cref="Title"/>: its <see cref="Detail"/> is already in the reader's words.
+/// </summary>
+public sealed record ApiProblem(int Status, string? Title, string? Detail, string? Field, IReadOnlyList<string> Errors, string? Code = null, string? Service = null)
 {
     public static ApiProblem Read(HttpStatusCode status, string body)
     {
@@ -29,7 +33,7 @@ public sealed record ApiProblem(int Status, string? Title, string? Detail, strin
                 else if (list.ValueKind == JsonValueKind.Array)
                     errors.AddRange(list.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String ? e.GetString()! : e.ToString()));
             }
-            return new ApiProblem((int)status, Text("title"), Text("detail"), Text("field"), errors);
+            return new ApiProblem((int)status, Text("title"), Text("detail"), Text("field"), errors, Text("code"));
         }
         catch (JsonException)
         {
@@ -39,7 +43,7 @@ public sealed record ApiProblem(int Status, string? Title, string? Detail, strin
 
     /// <summary>The service could not be reached at all.</summary>
     public static ApiProblem Unreachable(string service, Exception error) =>
-        new(0, "unreachable", $"{service}: {error.Message}", null, []);
+        new(0, "unreachable", $"{service}: {error.Message}", null, [], Service: service);
 }
 
 static class ServiceJson
