@@ -48,6 +48,7 @@ public sealed class RandomizationPageTests(ConsoleFixture fixture) : IClassFixtu
         await Assertions.Expect(refusal.Locator("p[lang=en]")).ToBeHiddenAsync();
         await page.CheckAsync("randomization-wrong-seed");
         Assert.Equal(404, (int)(await fixture.Manager.GetAsync("/api/enrollment/randomizations/current")).StatusCode);
+        await p.GetByRole(AriaRole.Region, new() { Name = "Confirme la aleatorización" }).GetByRole(AriaRole.Link, new() { Name = "Cancelar" }).ClickAsync();
 
         await p.GetByRole(AriaRole.Checkbox, new() { Name = "Alcaldía" }).CheckAsync();
         await p.GetByRole(AriaRole.Checkbox, new() { Name = "Tamaño" }).CheckAsync();
