@@ -57,7 +57,7 @@ public static class DosageCodebook
         [SmsSkipReasons.MissedWindow] = "its sending window closed before it could be sent (system down, quiet hours)",
         [SmsSkipReasons.AfterCutoff] = "it would have fallen on or after the cut-off before the endline",
         [SmsSkipReasons.NotEligible] = "the officer did not meet the protocol's eligibility rule (sessions attended)",
-        [SmsSkipReasons.ArmMismatch] = "the officer's sector was not (or no longer) in the treatment arm",
+        [SmsSkipReasons.ArmMismatch] = "the officer's arm of randomization is not treatment, wherever they are now (e.g. randomized to control and moved into a treatment sector)",
         ["arm_unknown"] = "Messaging never learned the officer's arm, so it refused to send",
         ["no_contact"] = "Messaging had no phone number for the officer",
         ["quiet_hours"] = "Messaging refused it inside quiet hours",
