@@ -45,8 +45,21 @@ public sealed class DosageCodebookTests
         var k = Protocol.Reminders!.Schedule.Length;
         Assert.Contains($"reminder_{k}_acknowledged_at", header);
         Assert.DoesNotContain($"reminder_{k + 1}_status", header);
-        foreach (var reason in new[] { "opted_out", "withdrawn", "wrong_number", "inactive", "missed_window", "after_cutoff", "not_eligible", "arm_mismatch", "arm_unknown", "no_contact", "quiet_hours", "other" })
+        foreach (var reason in new[] { "opted_out", "withdrawn", "wrong_number", "inactive", "missed_window", "after_cutoff", "not_eligible", "arm_mismatch", "no_consent", "transferred_cross_arm", "arm_unknown", "no_contact", "quiet_hours", "other" })
             Assert.Contains($"reminders_skipped_{reason}", header);
+    }
+
+    [Theory]
+    [InlineData("no_consent", "consent")]
+    [InlineData("transferred_cross_arm", "transfers.crossArm")]
+    [InlineData("arm_mismatch", "arm of randomization")]
+    [InlineData("missed_window", "window")]
+    public void The_codebook_names_and_defines_each_skip_reason_of_the_study_edges(string reason, string definedBy)
+    {
+        var json = JsonSerializer.Deserialize<JsonElement>(DosageCodebook.Json(Columns, Protocol));
+        var column = json.GetProperty("columns").EnumerateArray().Single(c => c.GetProperty("name").GetString() == $"reminders_skipped_{reason}");
+        Assert.Contains(definedBy, column.GetProperty("definition").GetString());
+        Assert.Contains($"`reminders_skipped_{reason}`", DosageCodebook.Markdown(Columns, Protocol));
     }
 
     [Fact]

@@ -16,7 +16,8 @@ namespace Reminders.Attendance.Tests;
 /// Logistics: an invitation delivered, a day-before undelivered; a manual SMS and a reply counted in neither.</item>
 /// <item>B (T1): sessions 1–2. Reminders 1–2 delivered, then opts out (3–6 skipped opted_out; the skip of 6 arrives before
 /// the plan), opts in, and opts out again.</item>
-/// <item>T (T1, commander): all sessions, one late. Reminder 1 delivered; transferred to C1 (cross-arm), 2–6 cancelled.</item>
+/// <item>T (T1, commander): all sessions, one late. Reminder 1 delivered; transferred to C1 (cross-arm): under the protocol's
+/// default (transfers.crossArm: stop) 2–6 are skipped transferred_cross_arm, still owed.</item>
 /// <item>W (C1, control): walks in to session 1 (contamination); the Scheduler planned 6 reminders skipped arm_mismatch.</item>
 /// <item>D (T2, commander): member of the open cohort; withdrawn.</item>
 /// <item>K (C1): nothing at all.</item>
@@ -137,12 +138,12 @@ public sealed class DosageLedgerScenario
         await host.DeliverAsync(new OfficerStatusChanged(B, OfficerStatuses.Active, OfficerStatuses.SmsOptedOut, "keyword", OptedInAt));
         await host.DeliverAsync(new OfficerStatusChanged(B, OfficerStatuses.SmsOptedOut, OfficerStatuses.Active, "keyword", OptedOutAgainAt));
 
-        // T: one reminder delivered, then moved to a control sector: the rest are cancelled.
+        // T: one reminder delivered, then moved to a control sector: the rest are skipped, and stay in the denominator.
         var t = Reminder[T];
         await host.DeliverAsync(Accepted(T, t[0], Due(1).AddSeconds(5)));
         await host.DeliverAsync(Status(T, t[0], "delivered", Due(1).AddMinutes(3)));
         await host.DeliverAsync(new OfficerTransferred(T, T1, C1, true, DateOnly.FromDateTime(TransferredAt.DateTime), TransferredAt));
-        for (var k = 2; k <= 6; k++) await host.DeliverAsync(new ReminderSkipped(t[k - 1], T, k, SmsSkipReasons.Transferred, TransferredAt));
+        for (var k = 2; k <= 6; k++) await host.DeliverAsync(new ReminderSkipped(t[k - 1], T, k, SmsSkipReasons.TransferredCrossArm, TransferredAt));
 
         await host.DeliverAsync(new OfficerStatusChanged(D, OfficerStatuses.Withdrawn, OfficerStatuses.Active, "manager", WithdrawnAt));
     }

@@ -143,11 +143,11 @@ public sealed class DosageLedgerTests
             (t.SectorId!.Value, t.CurrentSectorId!.Value, t.Stratum, t.Arm, t.Role, t.CrossArmTransfer));
         Assert.Equal((false, false), (t.WalkIn, t.Contamination));
         Assert.Equal((540, 510, 3, 3, (bool?)true), (t.TrainingMinutesPlanned, t.TrainingMinutesAttended, t.TrainingSessionsPlanned, t.TrainingSessionsAttended, t.TrainingCompleted));
-        // The cancelled reminders were never owed: out of the denominator, still listed.
-        Assert.Equal((1, 1, 1, 0, 0), (t.RemindersPlanned, t.RemindersSent, t.RemindersDelivered, t.RemindersSkipped, t.RemindersPending));
-        Assert.Empty(t.RemindersSkippedByReason);
-        Assert.Equal(["delivered", "cancelled", "cancelled", "cancelled", "cancelled", "cancelled"], t.Reminders.Select(r => r.Status));
-        Assert.Equal([null, "transferred", "transferred", "transferred", "transferred", "transferred"], t.Reminders.Select(r => r.SkipReason));
+        // The reminders the cross-arm stop kept from them were owed: in the denominator, skipped as transferred_cross_arm.
+        Assert.Equal((6, 1, 1, 5, 0), (t.RemindersPlanned, t.RemindersSent, t.RemindersDelivered, t.RemindersSkipped, t.RemindersPending));
+        Assert.Equal(new Dictionary<string, int> { [SmsSkipReasons.TransferredCrossArm] = 5 }, t.RemindersSkippedByReason);
+        Assert.Equal(["delivered", "skipped", "skipped", "skipped", "skipped", "skipped"], t.Reminders.Select(r => r.Status));
+        Assert.Equal([null, .. Enumerable.Repeat(SmsSkipReasons.TransferredCrossArm, 5)], t.Reminders.Select(r => r.SkipReason));
         Assert.Equal((Due(1).AddMinutes(3), Due(1).AddMinutes(3)), (t.FirstReminderDeliveredAt!.Value, t.LastReminderDeliveredAt!.Value));
     }
 

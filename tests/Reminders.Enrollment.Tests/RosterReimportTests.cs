@@ -147,6 +147,35 @@ public sealed class RosterReimportTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_consent_change_on_reimport_is_dated_with_the_import_and_announced_with_that_date_once()
+    {
+        var saysNo = Rosters.Good.Replace("Juan Pérez,officer,S01,55 2345 6789,yes", "Juan Pérez,officer,S01,55 2345 6789,no");
+        Assert.Null((await app.OfficerAsync("B-002")).ConsentChangedAt);
+
+        var before = DateTimeOffset.UtcNow;
+        await app.ImportAsync(saysNo);
+        var after = DateTimeOffset.UtcNow;
+
+        var juan = await app.OfficerAsync("B-002");
+        Assert.False(juan.Consent);
+        Assert.InRange(juan.ConsentChangedAt!.Value, before, after);
+        List<OfficerConsentChanged> Announced() => app.Bus.Published<OfficerConsentChanged>().Where(c => c.OfficerId == juan.Id).ToList();
+        await Eventually.UntilAsync(app, () => Announced().Count == 1, "the consent change is announced");
+        // The services apply it from that instant: the date recorded is the date announced.
+        Assert.Equal((false, juan.ConsentChangedAt.Value), Announced().Select(c => (c.Consent, c.ChangedAt)).Single());
+
+        // The same roster again changes nothing and keeps the date; consent given again is a new change with its own date.
+        await app.ImportAsync(saysNo);
+        Assert.Equal(juan.ConsentChangedAt, (await app.OfficerAsync("B-002")).ConsentChangedAt);
+        await app.ImportAsync(Rosters.Good);
+        var again = await app.OfficerAsync("B-002");
+        Assert.True(again.Consent);
+        Assert.True(again.ConsentChangedAt > juan.ConsentChangedAt);
+        await Eventually.UntilAsync(app, () => Announced().Count == 2, "consent given again is announced");
+        Assert.Equal((true, again.ConsentChangedAt!.Value), Announced().Select(c => (c.Consent, c.ChangedAt)).Last());
+    }
+
+    [Fact]
     public async Task A_full_roster_shows_who_would_become_inactive_and_only_a_confirmation_makes_them_inactive()
     {
         var withoutJuan = Rosters.Csv("B-001,Ana López,officer,S01,55 1234 5678,yes", "B-003,María García,commander,S02,55 3456 7890,no");

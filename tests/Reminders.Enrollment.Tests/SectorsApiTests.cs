@@ -164,6 +164,32 @@ public sealed class SectorsApiTests : IAsyncLifetime
         Assert.Empty(await app.SectorsAsync());
     }
 
+    [Fact]
+    public async Task The_timeZone_header_sets_each_sectors_zone_and_a_zone_that_is_not_iana_is_refused_row_by_row()
+    {
+        var bad = "code,name,alcaldia,timeZone\n" +
+                  "TIJ-01,Tijuana Centro,Tijuana,America/Tijuana\n" +
+                  "CUH-01,Cuauhtémoc,Cuauhtémoc,\n" +
+                  "TIJ-02,Tijuana Playas,Tijuana,Tijuana\n" +
+                  "CUH-02,Centro,Cuauhtémoc,UTC-6 Mexico City\n";
+
+        var refused = await LoadAsync(bad, expected: HttpStatusCode.UnprocessableEntity);
+
+        const string reason = "Not a time zone name: use an IANA name such as America/Mexico_City or America/Tijuana, or leave it empty for the protocol's.";
+        Assert.Equal([(4, "timeZone", "Tijuana", reason), (5, "timeZone", "UTC-6 Mexico City", reason)], refused.Rejected.Select(Tuple));
+        Assert.False(refused.Written);
+        Assert.Empty(await app.SectorsAsync());
+
+        await LoadAsync(bad.Replace(",Tijuana\n", ",America/Tijuana\n").Replace(",UTC-6 Mexico City\n", ",America/Mexico_City\n"));
+
+        var zones = (await app.SectorsAsync()).ToDictionary(s => s.Code, s => s.TimeZone);
+        Assert.Equal(("America/Tijuana", null, "America/Tijuana", "America/Mexico_City"), (zones["TIJ-01"], zones["CUH-01"], zones["TIJ-02"], zones["CUH-02"]));
+        // The zone is a column of its own, never a stratum.
+        Assert.All(await app.SectorsAsync(), s => Assert.Equal(["alcaldia"], s.Strata.Keys));
+        await Eventually.UntilAsync(app, () => app.Bus.Published<SectorRegistered>().Count == 4, "four SectorRegistered are published");
+        Assert.Equal("America/Tijuana", app.Bus.Published<SectorRegistered>().Single(s => s.SectorCode == "TIJ-02").TimeZone);
+    }
+
     [Theory]
     [InlineData("name,zone\nUno,A\n", "code", "Missing column 'code' (or codigo, clave, sector).")]
     [InlineData("code,zone\nS01,A\n", "name", "Missing column 'name' (or nombre).")]

@@ -117,6 +117,39 @@ public sealed class PlanningLogisticsSmsTests : IAsyncLifetime
         Assert.Empty(await host.PlannedSmsAsync());
     }
 
+    [Fact]
+    public async Task Officers_opted_out_or_on_a_wrong_number_are_placed_and_marked_without_sms_and_withdrawn_or_inactive_officers_are_not()
+    {
+        host = Sqlite(MondayMorning);
+        var sector = await host.SeedSectorAsync("N-01", StudyArms.Treatment, officers: 6);
+        await host.AddVenueAsync("Sede Norte", 30);
+        await host.AddTrainerAsync("Instructora Paz");
+        var o = sector.Officers;
+        await host.ChangeStatusAsync(o[1], OfficerStatuses.SmsOptedOut);
+        await host.ChangeStatusAsync(o[2], OfficerStatuses.WrongNumber);
+        await host.ChangeStatusAsync(o[3], OfficerStatuses.Withdrawn);
+        await host.ChangeStatusAsync(o[4], OfficerStatuses.Inactive);
+
+        var plan = await host.PlanAsync("2026-11-09", "2026-11-20");
+
+        // An SMS status is not a study status: only withdrawal and inactive keep an officer out of the training.
+        var cohort = Assert.Single(plan.Plan);
+        Assert.Equal(4, plan.Officers);
+        var trained = new[] { o[0], o[1], o[2], o[5] }.Order().ToList();
+        Assert.Equal(trained, (await host.CohortAsync(cohort.CohortId)).Members.Order());
+        using var client = host.Client();
+        var members = (await client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/scheduler/sessions/{cohort.Sessions[0].SessionId}"))
+            .GetProperty("members").EnumerateArray().ToDictionary(m => m.GetProperty("officerId").GetGuid(),
+                m => (m.GetProperty("getsSms").GetBoolean(), m.GetProperty("noSmsReason").GetString()));
+        Assert.Equal(trained, members.Keys.Order());
+        Assert.Equal((false, SmsSkipReasons.OptedOut), members[o[1]]);
+        Assert.Equal((false, SmsSkipReasons.WrongNumber), members[o[2]]);
+        Assert.Equal((true, null), members[o[0]]);
+        // They are told in person: no invitation reaches them.
+        await host.DispatchAsync();
+        Assert.Equal(new[] { o[0], o[5] }.Order(), (await host.SentSmsAsync()).Select(s => s.Command.OfficerId).Order());
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()

@@ -65,7 +65,7 @@ public static class DosageLedger
         // The arm of randomization, its sector and consent (as they stand: none of them is dated by an event the ledger replays).
         const string studyFacts = """
             a.sector_id AS RandomizedSectorId, a.arm AS RandomizedArm, a.enrolled_after_randomization AS EnrolledAfterRandomization,
-            c.consent AS Consent
+            c.consent AS Consent, c.changed_at AS ConsentSince
             """;
         const string studyFactJoins = "LEFT JOIN officer_arms a ON a.officer_id = o.officer_id LEFT JOIN officer_consents c ON c.officer_id = o.officer_id";
         var officersQuery = Query<OfficerRow>(asOf is null ? $"""
@@ -234,6 +234,7 @@ public static class DosageLedger
             Arm = armOfRandomization,
             EnrolledAfterRandomization = officer?.EnrolledAfterRandomization ?? false,
             Consent = officer?.Consent ?? true,
+            ConsentSince = officer?.ConsentSince,
             Role = officer?.Role,
             StudyStatus = officer?.Status ?? OfficerStatuses.Active,
             StudyStatusAt = officer?.StatusAt,
@@ -440,6 +441,7 @@ public static class DosageLedger
         public string? RandomizedArm { get; init; }
         public bool? EnrolledAfterRandomization { get; init; }
         public bool? Consent { get; init; }
+        public DateTimeOffset? ConsentSince { get; init; }
     }
 
     sealed record ArmRow

@@ -20,6 +20,8 @@ public record DosageRow
     public bool EnrolledAfterRandomization { get; init; }
     /// <summary>The roster's consent to SMS, as it stands now (with none, no SMS of any kind: reminders skipped as no_consent).</summary>
     public bool Consent { get; init; } = true;
+    /// <summary>When the current consent took effect: the enrollment, or the roster re-import that changed it.</summary>
+    public DateTimeOffset? ConsentSince { get; init; }
     /// <summary><c>officer</c> or <c>commander</c>.</summary>
     public string? Role { get; init; }
     public string StudyStatus { get; init; } = "active";

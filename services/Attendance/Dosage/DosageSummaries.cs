@@ -7,7 +7,8 @@ namespace Reminders.Attendance.Dosage;
 /// <summary>
 /// The dose summarized per arm × role and per sector, from the same rows as dosage.csv: means of reminders delivered
 /// and acknowledged and of training minutes, the distribution of reminders delivered and acknowledged (officers with
-/// 0, 1, ..., K), and the training completion rate.
+/// 0, 1, ..., K), the training completion rate, and how many officers have consent = 0 (as in dosage.csv's consent column:
+/// no SMS of any kind, still trained and still counted in every other number).
 /// </summary>
 public static class DosageSummaries
 {
@@ -19,7 +20,7 @@ public static class DosageSummaries
         string? Arm, string? Role, Guid? SectorId, int Officers,
         double MeanRemindersDelivered, double MeanRemindersAcknowledged, double MeanTrainingMinutesAttended,
         int TrainingPlanned, int TrainingCompleted, double? TrainingCompletionRate,
-        IReadOnlyList<int> RemindersDelivered, IReadOnlyList<int> RemindersAcknowledged);
+        IReadOnlyList<int> RemindersDelivered, IReadOnlyList<int> RemindersAcknowledged, int OfficersWithoutConsent);
 
     public static IReadOnlyList<Group> ByArmAndRole(IReadOnlyList<DosageRow> rows, int reminderCount) =>
         rows.GroupBy(r => (r.Arm, r.Role))
@@ -49,7 +50,8 @@ public static class DosageSummaries
         var completed = rows.Count(r => r.TrainingCompleted == true);
         return new Group(arm, role, sectorId, rows.Count,
             Mean(rows, r => r.RemindersDelivered), Mean(rows, r => r.RemindersAcknowledged), Mean(rows, r => r.TrainingMinutesAttended),
-            planned, completed, planned == 0 ? null : Math.Round((double)completed / planned, 4), delivered, acknowledged);
+            planned, completed, planned == 0 ? null : Math.Round((double)completed / planned, 4), delivered, acknowledged,
+            rows.Count(r => !r.Consent));
     }
 
     static double Mean(IReadOnlyList<DosageRow> rows, Func<DosageRow, int> value) =>
@@ -60,7 +62,7 @@ public static class DosageSummaries
     {
         var k = groups.Count == 0 ? reminderCount : groups[0].RemindersDelivered.Count - 1;
         var header = new List<string>(bySector ? ["sector_id", "arm"] : ["arm", "role"]);
-        header.AddRange(["officers", "mean_reminders_delivered", "mean_reminders_acknowledged", "mean_training_minutes_attended",
+        header.AddRange(["officers", "officers_without_consent", "mean_reminders_delivered", "mean_reminders_acknowledged", "mean_training_minutes_attended",
             "training_planned", "training_completed", "training_completion_rate"]);
         header.AddRange(Enumerable.Range(0, k + 1).Select(i => $"officers_with_{i}_reminders_delivered"));
         header.AddRange(Enumerable.Range(0, k + 1).Select(i => $"officers_with_{i}_reminders_acknowledged"));
@@ -68,7 +70,7 @@ public static class DosageSummaries
         foreach (var g in groups)
         {
             var fields = new List<string?>(bySector ? [g.SectorId?.ToString(), g.Arm] : [g.Arm, g.Role]);
-            fields.AddRange([DosageCodebook.Integer(g.Officers), Decimal(g.MeanRemindersDelivered), Decimal(g.MeanRemindersAcknowledged),
+            fields.AddRange([DosageCodebook.Integer(g.Officers), DosageCodebook.Integer(g.OfficersWithoutConsent), Decimal(g.MeanRemindersDelivered), Decimal(g.MeanRemindersAcknowledged),
                 Decimal(g.MeanTrainingMinutesAttended), DosageCodebook.Integer(g.TrainingPlanned), DosageCodebook.Integer(g.TrainingCompleted),
                 g.TrainingCompletionRate is { } rate ? Decimal(rate) : ""]);
             fields.AddRange(g.RemindersDelivered.Select(DosageCodebook.Integer));
