@@ -38,6 +38,7 @@ public sealed class TrainingPagesTests(ConsoleFixture fixture) : IClassFixture<C
         await Expect(p.GetByRole(AriaRole.Cell, new() { Name = TrainerName, Exact = true })).ToBeVisibleAsync();
         await p.GetByRole(AriaRole.Button, new() { Name = $"Crear enlace de calendario de {VenueName}" }).ClickAsync();
         var httpsLink = p.GetByLabel("Enlace para Google Calendar (https)");
+        await Expect(p.Locator("section.feed-link")).ToBeFocusedAsync();
         await Expect(httpsLink).ToHaveValueAsync(new Regex(@"^http://127\.0\.0\.1:\d+/api/scheduler/feeds/.+\.ics$"));
         await Expect(p.GetByLabel("Enlace para Outlook y Apple (webcal)")).ToHaveValueAsync(new Regex(@"^webcal://127\.0\.0\.1:\d+/api/scheduler/feeds/.+\.ics$"));
         await page.CheckAsync("training-resources-link");
@@ -84,7 +85,11 @@ public sealed class TrainingPagesTests(ConsoleFixture fixture) : IClassFixture<C
         await Expect(p.Locator(".rz-event").First).ToBeVisibleAsync();
         await Expect(p.GetByText("09:00").First).ToBeVisibleAsync();
         await page.CheckAsync("training-calendar-week");
+        var listTitle = p.GetByRole(AriaRole.Heading, new() { Level = 2 }).Filter(new() { HasText = "Sesiones del" });
+        var weekTitle = await listTitle.InnerTextAsync();
         await p.GetByRole(AriaRole.Button, new() { Name = "Mes" }).ClickAsync();
+        await Expect(p.Locator(".rz-month-view")).ToBeVisibleAsync();
+        await Expect(listTitle).Not.ToHaveTextAsync(weekTitle);
         await Expect(sessionLinks.First).ToBeVisibleAsync();
         await page.CheckAsync("training-calendar-month");
         // One venue: every cohort went to the first trainer free, so the new trainer has no session yet.
