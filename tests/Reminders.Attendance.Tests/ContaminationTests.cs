@@ -26,15 +26,15 @@ public sealed class ContaminationTests
         await using var database = databaseKind == "postgres" ? await TestDatabase.CreateAsync("attendance_contamination") : null;
         await using var host = database is null ? AttendanceHost.Sqlite(Local(2026, 12, 10, 13, 0)) : AttendanceHost.Postgres(database.ConnectionString, Local(2026, 12, 10, 13, 0));
         Guid treatment = Guid.NewGuid(), control = Guid.NewGuid(), cohort = Guid.NewGuid(), session = Guid.NewGuid();
-        Guid movedIn = Guid.NewGuid(), movedOut = Guid.NewGuid(), stayed = Guid.NewGuid();
+        Guid movedIn = Guid.NewGuid(), movedOut = Guid.NewGuid(), stayed = Guid.NewGuid(), excusedControl = Guid.NewGuid();
         var randomization = Guid.CreateVersion7(RandomizedAt);
         await host.DeliverAsync(new SectorsRandomized(randomization, 7,
             [new SectorArm(treatment, StudyArms.Treatment, "zone=Centro"), new SectorArm(control, StudyArms.Control, "zone=Centro")], RandomizedAt));
-        foreach (var (officer, sector) in new[] { (movedIn, control), (movedOut, treatment), (stayed, treatment) })
+        foreach (var (officer, sector) in new[] { (movedIn, control), (movedOut, treatment), (stayed, treatment), (excusedControl, control) })
             await host.DeliverAsync(new OfficerEnrolled(officer, sector, "officer", RandomizedAt.AddDays(-10)));
         await host.DeliverAsync(new OfficerArmsAssigned(randomization,
             [new OfficerArm(movedIn, control, StudyArms.Control, false), new OfficerArm(movedOut, treatment, StudyArms.Treatment, false),
-             new OfficerArm(stayed, treatment, StudyArms.Treatment, false)], RandomizedAt));
+             new OfficerArm(stayed, treatment, StudyArms.Treatment, false), new OfficerArm(excusedControl, control, StudyArms.Control, false)], RandomizedAt));
         await host.DeliverAsync(new TrainingSessionScheduled(session, cohort, treatment, "officer", 1, Day, Start, Start.AddHours(3),
             "Sede Centro", PazTrainerId, "v-test", RandomizedAt));
         await host.DeliverAsync(new CohortMembersChanged(cohort, treatment, "officer", [movedOut, stayed], RandomizedAt));
@@ -50,11 +50,16 @@ public sealed class ContaminationTests
                 Assert.True(recorded.IsSuccessStatusCode, await recorded.Content.ReadAsStringAsync());
             }
 
+        // A control officer written down as excused attended nothing: not contamination, in the flag as in the ledger.
+        var excused = await host.PostAsync($"/api/attendance/sessions/{session}/events", new { officerId = excusedControl, kind = "excused", at = Start }, TrainerKey);
+        Assert.True(excused.IsSuccessStatusCode, await excused.Content.ReadAsStringAsync());
+
         var view = (await host.Client().GetFromJsonAsync<JsonElement>($"/api/attendance/sessions/{session}")).GetProperty("officers").EnumerateArray()
             .ToDictionary(o => o.GetProperty("officerId").GetGuid(), o => (o.GetProperty("walkIn").GetBoolean(), o.GetProperty("contamination").GetBoolean()));
         Assert.Equal((true, true), view[movedIn]);
         Assert.Equal((false, false), view[movedOut]);
         Assert.Equal((false, false), view[stayed]);
+        Assert.Equal((true, false), view[excusedControl]);
 
         var close = await host.PostAsync($"/api/attendance/cohorts/{cohort}/close", new { });
         Assert.True(close.IsSuccessStatusCode, await close.Content.ReadAsStringAsync());
@@ -64,6 +69,7 @@ public sealed class ContaminationTests
         Assert.Equal((StudyArms.Treatment, control, true, false, false), (ledger[movedOut].Arm, ledger[movedOut].CurrentSectorId!.Value,
             ledger[movedOut].CrossArmTransfer, ledger[movedOut].WalkIn, ledger[movedOut].Contamination));
         Assert.False(ledger[stayed].Contamination);
+        Assert.False(ledger[excusedControl].Contamination);
         // The export says the same as the ledger.
         var csv = await host.Client(ResearcherKey).GetStringAsync("/api/attendance/dosage.csv");
         Assert.Equal(("1", "0"), (DosageExportHost.Row(csv, movedIn)["contamination"], DosageExportHost.Row(csv, movedOut)["contamination"]));

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Npgsql;
+using Reminders.Attendance.Recording;
 using Reminders.Contracts;
 using Reminders.Platform;
 using Reminders.Platform.Data;
@@ -242,7 +243,7 @@ public static class DosageLedger
             WithdrawnAt = withdrawnAt,
             CrossArmTransfer = crossArm,
             WalkIn = closed?.WalkIn > 0,
-            Contamination = armOfRandomization == StudyArms.Control && minutesAttended > 0,
+            Contamination = Contamination.Of(armOfRandomization, minutesAttended),
             TrainingMinutesPlanned = minutesPlanned,
             TrainingMinutesAttended = minutesAttended,
             TrainingSessionsPlanned = sessionsPlanned,

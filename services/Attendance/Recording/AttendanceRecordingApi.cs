@@ -153,7 +153,7 @@ public static class AttendanceRecordingApi
             var result = AttendanceCalculator.ComputeRecorded(session.StartsAt, session.EndsAt, mine.Select(e => (e.Kind, e.At)));
             var walkIn = !members.Contains(officerId);
             return new OfficerAttendance(officerId, result.Status, result.MinutesAttended, result.MinutesPlanned, result.Late, result.LeftEarly,
-                result.MissingCheckOut, walkIn, facts.GetValueOrDefault(officerId)?.Arm == StudyArms.Control, mine.Count,
+                result.MissingCheckOut, walkIn, Contamination.Of(facts.GetValueOrDefault(officerId)?.Arm, result.MinutesAttended), mine.Count,
                 facts.GetValueOrDefault(officerId)?.NoSmsReason);
         }).ToList();
         return TypedResults.Ok(new SessionView(sessionId, session.CohortId, session.LocalDate, session.StartsAt, session.EndsAt, session.Status, officers));
