@@ -11,6 +11,7 @@ namespace Reminders.Attendance.Tests;
 /// <summary>
 /// One training session on 10 December 2026, 09:00–12:00 Mexico City time (15:00–18:00 UTC), in a cohort of officers
 /// A, B and C, trained by Instructora Paz (<see cref="AttendanceHost.PazTrainerId"/>), on a real Attendance host (SQLite or PostgreSQL) whose fake clock reads 13:00 that day unless told otherwise.
+/// Given a sector's IANA zone, the session is 09:00–12:00 on that zone's wall clock and carries the zone as the Scheduler sends it.
 /// </summary>
 public sealed class RollCallSession : IAsyncDisposable
 {
@@ -36,19 +37,24 @@ public sealed class RollCallSession : IAsyncDisposable
     public Guid B { get; } = Guid.NewGuid();
     public Guid C { get; } = Guid.NewGuid();
     public Guid TrainerId => AttendanceHost.PazTrainerId;
+    public DateTimeOffset StartsAt { get; private init; } = Start;
+    public DateTimeOffset EndsAt { get; private init; } = End;
 
-    public static async Task<RollCallSession> StartAsync(string databaseKind, DateTimeOffset? now = null)
+    public static async Task<RollCallSession> StartAsync(string databaseKind, DateTimeOffset? now = null, string? timeZone = null)
     {
-        var clock = now ?? Local(2026, 12, 10, 13, 0);
+        var zone = timeZone is null ? null : TimeZoneInfo.FindSystemTimeZoneById(timeZone);
+        DateTimeOffset At(int hour) => zone is null ? Local(2026, 12, 10, hour, 0)
+            : new DateTimeOffset(Day.ToDateTime(new TimeOnly(hour, 0)), zone.GetUtcOffset(Day.ToDateTime(new TimeOnly(hour, 0))));
+        var clock = now ?? At(13);
         var database = databaseKind == "postgres" ? await TestDatabase.CreateAsync("attendance_rollcall") : null;
         var host = database is null ? AttendanceHost.Sqlite(clock) : AttendanceHost.Postgres(database.ConnectionString, clock);
-        var session = new RollCallSession(host, database);
+        var session = new RollCallSession(host, database) { StartsAt = At(9), EndsAt = At(12) };
         var randomizedAt = Local(2026, 11, 1, 10, 0);
         await host.DeliverAsync(new SectorsRandomized(Guid.CreateVersion7(randomizedAt), 7, [new SectorArm(session.SectorId, StudyArms.Treatment, "zone=Centro")], randomizedAt));
         foreach (var officer in new[] { session.A, session.B, session.C })
             await host.DeliverAsync(new OfficerEnrolled(officer, session.SectorId, "officer", randomizedAt.AddDays(-10)));
-        await host.DeliverAsync(new TrainingSessionScheduled(session.SessionId, session.CohortId, session.SectorId, "officer", 1, Day, Start, End,
-            "Sede Centro", session.TrainerId, "v-test", randomizedAt));
+        await host.DeliverAsync(new TrainingSessionScheduled(session.SessionId, session.CohortId, session.SectorId, "officer", 1, Day, session.StartsAt, session.EndsAt,
+            "Sede Centro", session.TrainerId, "v-test", randomizedAt, timeZone));
         await host.DeliverAsync(new CohortMembersChanged(session.CohortId, session.SectorId, "officer", [session.A, session.B, session.C], randomizedAt));
         return session;
     }

@@ -45,6 +45,31 @@ public sealed class RollCallTimeTests
 
     [Theory]
     [MemberData(nameof(Databases), MemberType = typeof(RollCallSession))]
+    public async Task In_a_Tijuana_sector_09_00_and_a_date_time_without_offset_are_Tijuana_wall_clock_on_the_roll_call_and_the_events_route(string database)
+    {
+        await using var s = await StartAsync(database, timeZone: "America/Tijuana");
+        // December: Tijuana is on UTC−8, so 09:00 there is 17:00 UTC (two hours after Mexico City's 09:00).
+        var nine = new DateTimeOffset(2026, 12, 10, 17, 0, 0, TimeSpan.Zero);
+        Assert.Equal(nine, s.StartsAt);
+
+        var upload = await s.UploadAsync($"officer_id,check_in,check_out\n{s.A},09:00,12:00\n{s.B},2026-12-10T09:00,2026-12-10 12:00\n");
+        Assert.True(upload.IsSuccessStatusCode, await upload.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Created, (await s.RecordAsync(s.C, "check_in", "2026-12-10T09:00")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await s.RecordAsync(s.C, "check_out", "12:00")).StatusCode);
+
+        foreach (var officer in new[] { s.A, s.B, s.C })
+            Assert.Equal(("present", 180), await s.MinutesAsync(officer));
+        var read = await s.EventsAsync();
+        Assert.Equal("America/Tijuana", read.GetProperty("timeZone").GetString());
+        var events = read.GetProperty("events").EnumerateArray().ToList();
+        Assert.Equal(6, events.Count);
+        Assert.All(events.Where(e => e.GetProperty("kind").GetString() == "check_in"), e => Assert.Equal(nine, e.GetProperty("at").GetDateTimeOffset()));
+        Assert.All(events.Where(e => e.GetProperty("kind").GetString() == "check_out"), e => Assert.Equal(nine.AddHours(3), e.GetProperty("at").GetDateTimeOffset()));
+        Assert.All(events, e => Assert.Contains(e.GetProperty("localTime").GetString(), new[] { "2026-12-10 09:00", "2026-12-10 12:00" }));
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases), MemberType = typeof(RollCallSession))]
     public async Task A_12_hour_time_is_refused_with_its_line_column_and_reason_and_nothing_is_written(string database)
     {
         await using var s = await StartAsync(database);

@@ -101,6 +101,32 @@ public sealed class CalendarFeedTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_Tijuana_sectors_session_is_at_09_00_Tijuana_time_beside_a_Mexico_City_session_at_09_00_there()
+    {
+        // November 2026, after DST ended on the 1st: Tijuana is UTC−8 and Mexico City UTC−6, so the two 09:00s are 17:00Z and 15:00Z.
+        await host.SeedSectorAsync("N-01", StudyArms.Treatment, 2);
+        await host.SeedSectorAsync("TIJ-01", StudyArms.Treatment, 2, timeZone: "America/Tijuana");
+        await host.AddVenueAsync(Venue, 30);
+        var trainerId = await host.AddTrainerAsync("Instructora Paz");
+        var plan = await host.PlanAsync("2026-11-09", "2026-11-30");
+        var cohorts = plan.Plan.ToDictionary(c => c.SectorCode);
+        Assert.Equal(["N-01", "TIJ-01"], cohorts.Keys.Order());
+
+        var ics = await IcsAsync((await CreateLinkAsync("trainers", trainerId)).GetProperty("token").GetString()!);
+
+        foreach (var (code, utcHour, zone) in new[] { ("N-01", 15, "America/Mexico_City"), ("TIJ-01", 17, "America/Tijuana") })
+            foreach (var session in cohorts[code].Sessions)
+            {
+                var e = EventOf(ics, session.SessionId);
+                var day = session.Date.Replace("-", "");
+                Assert.Equal(($"{day}T{utcHour}0000Z", $"{day}T{utcHour + 3}0000Z"), (e["DTSTART"], e["DTEND"]));
+                Assert.Contains($"Horario: 09:00 a 12:00\\, hora de {zone}.", e["DESCRIPTION"]);
+            }
+        // Two wall clocks in one feed: the calendar's default is the study's, and each event's instant carries its own.
+        Assert.Contains("X-WR-TIMEZONE:America/Mexico_City\r\n", Ics.Unfold(ics));
+    }
+
+    [Fact]
     public async Task Moving_a_session_raises_its_sequence_and_moving_the_cohort_raises_every_one_the_same_uid_kept()
     {
         var cohort = await PlanOneCohortAsync(host);

@@ -150,6 +150,52 @@ public sealed class PlanningLogisticsSmsTests : IAsyncLifetime
         Assert.Equal(new[] { o[0], o[5] }.Order(), (await host.SentSmsAsync()).Select(s => s.Command.OfficerId).Order());
     }
 
+    [Fact]
+    public async Task Officers_without_consent_are_planned_and_placed_with_their_sector_and_every_sms_to_them_is_skipped_as_no_consent()
+    {
+        var (host, sector) = await StartAsync(MondayMorning);
+        var o = sector.Officers;
+        // One roster says no on a new row, the other's re-import changes a yes to no.
+        var newRow = await host.EnrollAsync(sector.SectorId, consent: false);
+        await host.PublishAsync(new OfficerConsentChanged(o[1], Consent: false, host.Now));
+        await EventuallyAsync("both refusals in the replica", async () =>
+            await host.ScalarAsync<long>("SELECT COUNT(*) FROM officer_consents WHERE consent = @no", new { no = false }) == 2);
+        var refused = new[] { o[1], newRow };
+
+        var plan = await host.PlanAsync("2026-11-09", "2026-11-20");
+
+        // The training is the department's: consent to SMS decides the texts, not who is trained.
+        var cohort = Assert.Single(plan.Plan);
+        var everyone = o.Append(newRow).Order().ToList();
+        Assert.Equal((4, 4, 4), (plan.Officers, plan.Invitations, plan.DayBeforeReminders));
+        Assert.Equal(everyone, (await host.CohortAsync(cohort.CohortId)).Members.Order());
+        using var client = host.Client();
+        var members = (await client.GetFromJsonAsync<System.Text.Json.JsonElement>($"/api/scheduler/sessions/{cohort.Sessions[0].SessionId}"))
+            .GetProperty("members").EnumerateArray().ToDictionary(m => m.GetProperty("officerId").GetGuid(),
+                m => (m.GetProperty("getsSms").GetBoolean(), m.GetProperty("noSmsReason").GetString()));
+        Assert.Equal(everyone, members.Keys.Order());
+        Assert.All(refused, r => Assert.Equal((false, SmsSkipReasons.NoConsent), members[r]));
+        Assert.Equal((true, null), members[o[0]]);
+
+        // The invitation and the day before go to the others; theirs stay in the denominator as skipped.
+        await host.DispatchAsync();
+        host.Clock.SetUtcNow(Local(2026, 11, 8, 18, 0));
+        await host.DispatchAsync();
+        Assert.Equal(new[] { o[0], o[0], o[2], o[2] }.Order(), (await host.SentSmsAsync()).Select(s => s.Command.OfficerId).Order());
+        var logistics = await host.PlannedSmsAsync(cohort.CohortId);
+        Assert.Equal(4, logistics.Count(r => refused.Contains(r.OfficerId)));
+        Assert.All(logistics.Where(r => refused.Contains(r.OfficerId)), r => Assert.Equal((PlannedSmsStatuses.Skipped, SmsSkipReasons.NoConsent), (r.Status, r.Reason)));
+
+        // Trained and eligible like the others, their reminders are recorded, each skipped as no_consent.
+        await host.PublishAsync(new CohortAttendanceClosed(cohort.CohortId, sector.SectorId, "officer",
+            everyone.Select(id => new OfficerAttendanceTotal(id, 540, 540, 3, 3, false)).ToList(), host.Now));
+        await EventuallyAsync("the reminders of the cohort", async () =>
+            (await host.PlannedSmsAsync(cohort.CohortId)).Count(r => r.Kind == PlannedSmsKinds.Reminder) == 4 * 6);
+        var reminders = (await host.PlannedSmsAsync(cohort.CohortId)).Where(r => r.Kind == PlannedSmsKinds.Reminder).ToList();
+        Assert.All(reminders.Where(r => refused.Contains(r.OfficerId)), r => Assert.Equal((PlannedSmsStatuses.Skipped, SmsSkipReasons.NoConsent), (r.Status, r.Reason)));
+        Assert.All(reminders.Where(r => !refused.Contains(r.OfficerId)), r => Assert.Equal(PlannedSmsStatuses.Planned, r.Status));
+    }
+
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()

@@ -164,10 +164,11 @@ public sealed class SchedulerHost : IAsyncDisposable
         return new SeededSector(sectorId, code, people);
     }
 
-    public async Task<Guid> EnrollAsync(Guid sectorId, string role = "officer", bool wait = true)
+    /// <summary>Enrolls a new officer as a roster row does (<paramref name="consent"/>: the roster's consent to SMS).</summary>
+    public async Task<Guid> EnrollAsync(Guid sectorId, string role = "officer", bool wait = true, bool consent = true)
     {
         var officerId = Guid.NewGuid();
-        await PublishAsync(new OfficerEnrolled(officerId, sectorId, role, Now));
+        await PublishAsync(new OfficerEnrolled(officerId, sectorId, role, Now, consent));
         // Enrolled into an already randomized sector: the officer takes its arm, as Enrollment announces.
         var randomized = randomizedSectors.TryGetValue(sectorId, out var draw);
         if (randomized) await PublishAsync(new OfficerArmsAssigned(draw.RandomizationId, [new OfficerArm(officerId, sectorId, draw.Arm, true)], Now));
