@@ -89,6 +89,13 @@ public sealed class DemoCommandTests : IDisposable
             .SkipWhile(l => !l.StartsWith("Edges of the study", StringComparison.Ordinal)).TakeWhile(l => !l.StartsWith("Study summary", StringComparison.Ordinal)).ToArray();
         var edgeLines = await EdgeLines(first);
         Assert.Equal(10, edgeLines.Length);
+        // summary.txt names each edge, and says what reached the phones that must get nothing.
+        foreach (var edge in new[] { "  Consent = no: ", "  BAJA then ALTA: ", "  STOP then START: ", "  Same-arm transfer: ", "  Cross-arm transfer: ",
+                                     "  Control officer into treatment: ", "  Corrected roll call: ", "  Late enrollee: ", "  Time zones: " })
+            Assert.Single(edgeLines, l => l.StartsWith(edge, StringComparison.Ordinal));
+        Assert.Contains("SMS to their phones in the provider's log: 0;", edgeLines.Single(l => l.StartsWith("  Consent = no: ", StringComparison.Ordinal)));
+        Assert.EndsWith("; 0 SMS to them in the provider's log.", edgeLines.Single(l => l.StartsWith("  Control officer into treatment: ", StringComparison.Ordinal)));
+        Assert.Contains("enrolled_after_randomization = 1;", edgeLines.Single(l => l.StartsWith("  Late enrollee: ", StringComparison.Ordinal)));
         Assert.Equal(edgeLines, await EdgeLines(second));
         await AssertEdgesAsync(first, log);
 

@@ -114,7 +114,7 @@ public sealed class CalendarFeedTests : IAsyncLifetime
 
         var ics = await IcsAsync((await CreateLinkAsync("trainers", trainerId)).GetProperty("token").GetString()!);
 
-        foreach (var (code, utcHour, zone) in new[] { ("N-01", 15, "America/Mexico_City"), ("TIJ-01", 17, "America/Tijuana") })
+        foreach (var (code, utcHour, zone) in new[] { ("N-01", 15, "Ciudad de México"), ("TIJ-01", 17, "Tijuana") })
             foreach (var session in cohorts[code].Sessions)
             {
                 var e = EventOf(ics, session.SessionId);

@@ -67,7 +67,7 @@ public sealed class CalendarFeed([FromKeyedServices(SchedulerService.Name)] Serv
             Line($"DTEND:{Utc(s.EndsAt)}");
             Line($"SUMMARY:{Escape($"{(cancelled ? "CANCELADA: " : "")}Justicia Procedimental {s.SectorCode} ({(s.Role == "commander" ? "mandos" : "policías")}, grupo {s.CohortNumber}), día {s.DayNumber}")}");
             Line($"LOCATION:{Escape(s.VenueAddress is { Length: > 0 } address ? $"{s.VenueName}, {address}" : s.VenueName)}");
-            Line($"DESCRIPTION:{Escape($"Instructor: {s.TrainerName}. Participantes: {s.ExpectedOfficers}. Horario: {Clock(start)} a {Clock(end)}, hora de {zone.Id}.")}");
+            Line($"DESCRIPTION:{Escape($"Instructor: {s.TrainerName}. Participantes: {s.ExpectedOfficers}. Horario: {Clock(start)} a {Clock(end)}, hora de {ZoneCities.Name(zone.Id)}.")}");
             Line($"STATUS:{(cancelled ? "CANCELLED" : "CONFIRMED")}");
             Line("TRANSP:OPAQUE");
             Line("END:VEVENT");

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Resources;
+using Reminders.Platform.Protocol;
 
 namespace Reminders.Web.Components.Shared;
 
@@ -28,11 +29,11 @@ public static class ZoneClock
     /// <summary>The zone's calendar day at <paramref name="instant"/> ("today" there).</summary>
     public static DateOnly Date(DateTimeOffset instant, string? zoneId) => DateOnly.FromDateTime(Local(instant, zoneId).DateTime);
 
-    /// <summary>"Ciudad de México" for America/Mexico_City (from the resources), else the id's city with spaces ("Port of Spain").</summary>
+    /// <summary>"Ciudad de México" for America/Mexico_City (English when the UI is), else the id's city with spaces ("Port of Spain").</summary>
     public static string City(string? zoneId, CultureInfo? culture = null)
     {
         var id = string.IsNullOrWhiteSpace(zoneId) ? DefaultZone : zoneId.Trim();
-        return Word("Zone_" + id.Replace('/', '_'), culture) ?? id[(id.LastIndexOf('/') + 1)..].Replace('_', ' ');
+        return ZoneCities.Name(id, english: (culture ?? CultureInfo.CurrentUICulture).TwoLetterISOLanguageName == "en");
     }
 
     /// <summary>"hora de Ciudad de México" (es), "Mexico City time" (en).</summary>
