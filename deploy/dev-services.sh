@@ -274,6 +274,8 @@ SELECT 'CREATE DATABASE $DEV_USER OWNER $DEV_USER'
 WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$DEV_USER')
 \gexec
 ALTER DATABASE $DEV_USER OWNER TO $DEV_USER;
+-- DROP DATABASE ... WITH (FORCE) at the end of a test or benchmark must be allowed to end the backends still on it.
+GRANT pg_signal_backend TO $DEV_USER;
 SQL
 }
 

@@ -27,12 +27,29 @@ public sealed class TestDatabase : IAsyncDisposable
         return new TestDatabase(name, builder.ConnectionString);
     }
 
+    /// <summary>
+    /// Drops the database, retrying while a backend (an autovacuum worker on a busy database) still holds it; a drop that
+    /// still fails is reported and left, never thrown: cleanup must not fail a run whose figures and verdicts are in.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
-        await using var admin = new NpgsqlConnection(TestEnvironment.Postgres);
-        await admin.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", admin);
-        await drop.ExecuteNonQueryAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var admin = new NpgsqlConnection(TestEnvironment.Postgres);
+                await admin.OpenAsync();
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", admin);
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                if (attempt < 5) { await Task.Delay(TimeSpan.FromSeconds(attempt)); continue; }
+                await Console.Error.WriteLineAsync($"[test-database] could not drop {Name} after {attempt} attempts, left behind: {e.Message}");
+                return;
+            }
+        }
     }
 }
