@@ -10,7 +10,7 @@ namespace Reminders.Platform.Tests;
 public sealed class MigratorTests : IAsyncLifetime
 {
     const string Service = "widgets";
-    static readonly string[] ExpectedScripts = ["platform/0001_outbox_inbox.sql", "widgets/0001_widgets.sql", "widgets/0002_widget_notes.sql"];
+    static readonly string[] ExpectedScripts = ["platform/0001_outbox_inbox.sql", "widgets/0001_widgets.sql", "widgets/0002_widget_notes.sql", "widgets/0003_widget_colours.sql"];
 
     readonly string sqliteFolder = TempFolder.Create();
     TestDatabase postgres = null!;
@@ -48,7 +48,7 @@ public sealed class MigratorTests : IAsyncLifetime
         Assert.Equal(ExpectedScripts, (await JournalAsync(database)).Select(j => j.Script));
         // 0002 added a column to 0001's table: both ran, in order.
         await using var connection = await database.OpenAsync();
-        await connection.ExecuteAsync("INSERT INTO widgets (id, name, note, created_at) VALUES (@id, 'w', 'n', @now)", new { id = Guid.NewGuid(), now = DateTimeOffset.UtcNow });
+        await connection.ExecuteAsync("INSERT INTO widgets (id, name, note, colour, created_at) VALUES (@id, 'w', 'n', 'c', @now)", new { id = Guid.NewGuid(), now = DateTimeOffset.UtcNow });
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM outbox_messages"));
     }
 
@@ -101,5 +101,62 @@ public sealed class MigratorTests : IAsyncLifetime
         {
             foreach (var database in databases) await database.DisposeAsync();
         }
+    }
+
+    [Theory]
+    [InlineData(SqlDialect.Sqlite)]
+    [InlineData(SqlDialect.Postgres)]
+    public async Task A_script_changed_after_it_was_applied_stops_the_start_naming_the_file_and_applies_nothing_after_it(SqlDialect dialect)
+    {
+        await using var database = Database(dialect);
+        await Migrator(database).MigrateAsync(CancellationToken.None);
+        await using var connection = await database.OpenAsync();
+        // The journal holds what 0002 was when it ran; the file no longer matches it.
+        await connection.ExecuteAsync("UPDATE schema_migrations SET checksum = @old WHERE script = 'widgets/0002_widget_notes.sql'",
+            new { old = Reminders.Platform.Data.Migrator.Checksum("ALTER TABLE widgets ADD COLUMN note TEXT NULL;") });
+        await connection.ExecuteAsync("DELETE FROM schema_migrations WHERE script = 'widgets/0003_widget_colours.sql'");
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => Migrator(database).MigrateAsync(CancellationToken.None));
+
+        Assert.Contains("widgets/0002_widget_notes.sql", refused.Message);
+        Assert.Contains("new numbered migration", refused.Message);
+        Assert.DoesNotContain("widgets/0003_widget_colours.sql", (await JournalAsync(database)).Select(j => j.Script));
+    }
+
+    [Theory]
+    [InlineData(SqlDialect.Sqlite)]
+    [InlineData(SqlDialect.Postgres)]
+    public async Task A_journal_kept_before_checksums_gets_each_scripts_checksum_and_line_endings_do_not_count(SqlDialect dialect)
+    {
+        await using var database = Database(dialect);
+        await Migrator(database).MigrateAsync(CancellationToken.None);
+        await using var connection = await database.OpenAsync();
+        await connection.ExecuteAsync("ALTER TABLE schema_migrations DROP COLUMN checksum");
+
+        await Migrator(database).MigrateAsync(CancellationToken.None);
+
+        var checksums = (await connection.QueryAsync<(string Script, string? Checksum)>("SELECT script, checksum FROM schema_migrations")).ToDictionary(j => j.Script, j => j.Checksum);
+        Assert.Equal(ExpectedScripts, checksums.Keys.Order(StringComparer.Ordinal));
+        Assert.All(checksums.Values, c => Assert.Matches("^[0-9a-f]{64}$", c));
+        Assert.Equal(Reminders.Platform.Data.Migrator.Checksum("a;\nb;\n"), Reminders.Platform.Data.Migrator.Checksum("a;\r\nb;\r\n"));
+        Assert.NotEqual(Reminders.Platform.Data.Migrator.Checksum("a;\n"), Reminders.Platform.Data.Migrator.Checksum("b;\n"));
+    }
+
+    [Theory]
+    [InlineData(SqlDialect.Sqlite)]
+    [InlineData(SqlDialect.Postgres)]
+    public async Task A_column_added_if_not_exists_runs_on_a_database_that_has_it_and_one_that_does_not(SqlDialect dialect)
+    {
+        await using var database = Database(dialect);
+        await Migrator(database).MigrateAsync(CancellationToken.None);
+        await using var connection = await database.OpenAsync();
+        // As if 0003 had not run on a database whose 0002 already added note: run it again.
+        await connection.ExecuteAsync("DELETE FROM schema_migrations WHERE script = 'widgets/0003_widget_colours.sql'");
+        await connection.ExecuteAsync("ALTER TABLE widgets DROP COLUMN colour");
+
+        await Migrator(database).MigrateAsync(CancellationToken.None);
+
+        Assert.Equal(ExpectedScripts, (await JournalAsync(database)).Select(j => j.Script));
+        await connection.ExecuteAsync("INSERT INTO widgets (id, name, note, colour, created_at) VALUES (@id, 'w', 'n', 'c', @now)", new { id = Guid.NewGuid(), now = DateTimeOffset.UtcNow });
     }
 }

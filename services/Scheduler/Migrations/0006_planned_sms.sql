@@ -27,8 +27,6 @@ CREATE TABLE planned_sms (
 CREATE INDEX planned_sms_due ON planned_sms (status, due_at);
 CREATE INDEX planned_sms_officer ON planned_sms (officer_id, status);
 CREATE INDEX planned_sms_cohort ON planned_sms (cohort_id, status);
--- Reminder k is planned once per officer, whatever closes twice.
-CREATE UNIQUE INDEX planned_sms_one_reminder ON planned_sms (officer_id, reminder_number) WHERE kind = 'reminder';
 
 -- Changes are read per cohort, with the manager's reason.
 ALTER TABLE plan_changes ADD COLUMN cohort_id {{uuid}} NULL;
