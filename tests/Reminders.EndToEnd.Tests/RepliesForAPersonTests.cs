@@ -148,4 +148,23 @@ public sealed class RepliesForAPersonTests(SeededLocalHostFixture seeded) : ICla
         Assert.Equal(HttpStatusCode.Forbidden, (await HandleAsync(id, "x", Roles.Researcher)).StatusCode);
         Assert.Contains(await InboundAsync("category=other&handled=false"), r => r.Id == id);
     }
+
+    [Fact]
+    public async Task A_reply_from_a_phone_handed_from_an_inactive_officer_to_a_new_one_goes_to_the_new_one()
+    {
+        var leaving = await EnrollAsync();
+        using (var http = Http(Roles.Manager))
+        using (var inactive = await http.PostAsJsonAsync($"/api/enrollment/officers/{leaving.Id}/status", new { status = OfficerStatuses.Inactive, reason = "dejó la unidad" }))
+            Assert.True(inactive.IsSuccessStatusCode, await inactive.Content.ReadAsStringAsync());
+        await SmsSteps.WaitForAsync(() => App.QueryAsync<string>("messaging", "SELECT status FROM officer_statuses WHERE officer_id = @id", new { id = leaving.Id }),
+            s => s.Count == 1 && s[0] == OfficerStatuses.Inactive, "Messaging never learned the officer left");
+        // The unit gives the phone to a new officer: both records hold it for a while.
+        var joining = await App.EnrollAsync(seeded.Flow.ArmBySector.First(a => a.Value == StudyArms.Treatment).Key, leaving.Phone, badge: $"E2E-NEW-{leaving.Phone[^4..]}");
+        Assert.Equal(2, (await App.QueryAsync<Guid>("messaging", "SELECT officer_id FROM contacts WHERE phone_e164 = @phone", new { phone = leaving.Phone })).Count);
+
+        var id = await ReplyAsync(leaving.Phone, "¿A qué hora es la capacitación?");
+
+        var reply = Assert.Single(await InboundAsync("category=other&handled=false"), r => r.Id == id);
+        Assert.Equal(joining.Id, reply.OfficerId);
+    }
 }

@@ -430,9 +430,9 @@ static class SmsSteps
     /// Imports a one-row roster into a sector and waits until Messaging knows the officer's phone and arms (its guard reads the
     /// arm of randomization: without the wait, a send could race the replica and be refused, as once under load).
     /// </summary>
-    public static async Task<EnrolledOfficer> EnrollAsync(this WebApplication app, string sectorCode, string phone, string role = "policía")
+    public static async Task<EnrolledOfficer> EnrollAsync(this WebApplication app, string sectorCode, string phone, string role = "policía", string? badge = null)
     {
-        var badge = "E2E-" + new string(phone.Where(char.IsDigit).ToArray())[^4..];
+        badge ??= "E2E-" + new string(phone.Where(char.IsDigit).ToArray())[^4..];
         var csv = $"placa;nombre;rol;sector;teléfono;consentimiento\n{badge};Oficial {badge};{role};{sectorCode};{phone};sí\n";
         using var http = app.ManagerHttp();
         using var response = await http.PostAsync("/api/enrollment/roster?mode=apply", new StringContent(csv, Encoding.UTF8, "text/csv"));

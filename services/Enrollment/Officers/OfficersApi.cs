@@ -136,6 +136,14 @@ public static class OfficersApi
         var current = await work.QuerySingleOrDefaultAsync<string?>(
             $"SELECT status FROM officers WHERE id = @officerId {work.Dialect.ForUpdate()}", new { officerId }, ct);
         if (current is null) return TypedResults.NotFound();
+        // An inactive officer's phone may since have been given to someone else: back on the roster they need a phone of their own.
+        if (current == OfficerStatuses.Inactive && request.Status != OfficerStatuses.Inactive && await work.QuerySingleOrDefaultAsync<string?>("""
+                SELECT h.badge FROM officers o JOIN officers h ON h.phone_e164 = o.phone_e164 AND h.id <> o.id AND h.status <> 'inactive'
+                WHERE o.id = @officerId
+                """, new { officerId }, ct) is { } holder)
+            return TypedResults.Problem(title: "Phone given to another officer", statusCode: 409,
+                detail: $"This officer's phone now belongs to officer {holder}. Give this officer their current phone in a roster import, which makes them active again.",
+                extensions: new Dictionary<string, object?> { ["field"] = "status" });
         await OfficerStatusChanges.ChangeAsync(work, officerId, current, request.Status, StatusSources.Manager,
             user.Identity?.Name ?? "", request.Reason, clock.GetUtcNow(), ct);
         var row = await work.QuerySingleOrDefaultAsync<OfficerRow>($"{SummarySelect} WHERE o.id = @officerId", new { officerId }, ct);

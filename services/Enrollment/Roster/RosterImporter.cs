@@ -75,7 +75,21 @@ public sealed class RosterImporter(
             FROM officers
             """, ct: ct)).ToDictionary(o => o.Badge, StringComparer.OrdinalIgnoreCase);
 
-        // Phones as they will be once the file is applied: a swap between two officers is fine, a shared phone is not.
+        // Officers this import makes inactive (missing from a confirmed full roster) give up their phone with those already inactive.
+        var unreadable = parsed.Errors.Any(e => e.Line == 1);
+        var missing = new List<InactiveCandidate>();
+        if (options.FullRoster && !unreadable)
+        {
+            var present = parsed.Rows.Select(r => r.Badge).Concat(parsed.RejectedRows.Values.Select(BadgeOf(parsed.Header)))
+                .ToHashSet(StringComparer.OrdinalIgnoreCase);
+            missing = officers.Values.Where(o => o.Status == OfficerStatuses.Active && !present.Contains(o.Badge))
+                .Select(o => new InactiveCandidate(o.Id, o.Badge, sectorsById.GetValueOrDefault(o.SectorId)?.Code ?? ""))
+                .OrderBy(o => o.Badge, StringComparer.Ordinal).ToList();
+        }
+        var givingUpPhones = options.ConfirmInactive ? missing.Select(m => m.Badge).ToHashSet(StringComparer.OrdinalIgnoreCase) : [];
+
+        // Phones as they will be once the file is applied: a swap between two officers is fine, a shared phone is not, and an
+        // inactive officer's phone is free for someone else (an inactive officer back on the roster claims it by their row).
         // A rejected row keeps its officer's old phone, which may reject another row in turn: repeat until none is added.
         var refused = parsed.Rows.Where(r => !sectors.ContainsKey(r.SectorCode)).ToDictionary(r => r.Line, r => new List<RosterError>
             { new(r.Line, "sector", r.SectorCode, $"Sector {r.SectorCode} is not registered; load the sectors first.") });
@@ -84,7 +98,8 @@ public sealed class RosterImporter(
         do
         {
             var candidates = parsed.Rows.Where(r => !refused.ContainsKey(r.Line)).ToList();
-            finalPhoneOwner = officers.Values.ToDictionary(o => o.PhoneE164, o => o.Badge);
+            finalPhoneOwner = officers.Values.Where(o => o.Status != OfficerStatuses.Inactive && !givingUpPhones.Contains(o.Badge))
+                .ToDictionary(o => o.PhoneE164, o => o.Badge);
             foreach (var row in candidates)
                 if (officers.TryGetValue(row.Badge, out var previous) && finalPhoneOwner.GetValueOrDefault(previous.PhoneE164) == previous.Badge)
                     finalPhoneOwner.Remove(previous.PhoneE164);
@@ -106,9 +121,17 @@ public sealed class RosterImporter(
         var accepted = parsed.Rows.Where(r => !refused.ContainsKey(r.Line)).ToList();
 
         // A file whose header cannot be read has no rows to go by: it writes nothing and makes nobody inactive.
-        var unreadable = parsed.Errors.Any(e => e.Line == 1);
         var write = !unreadable && (options.Mode == RosterImportMode.ApplyValid || (options.Mode == RosterImportMode.Apply && rejected.Count == 0));
-        int imported = 0, updated = 0, unchanged = 0, transferred = 0, crossArm = 0, reactivated = 0, inactivated = 0, phonesCorrected = 0;
+        int inactivated = 0;
+        // Before any row is written, so a phone handed from an officer leaving the roster to a new one is free when it is given.
+        if (write && options.ConfirmInactive)
+            foreach (var candidate in missing)
+            {
+                await OfficerStatusChanges.ChangeAsync(work, candidate.OfficerId, OfficerStatuses.Active, OfficerStatuses.Inactive,
+                    StatusSources.Import, options.ImportedBy, "missing from a full roster", now, ct);
+                inactivated++;
+            }
+        int imported = 0, updated = 0, unchanged = 0, transferred = 0, crossArm = 0, reactivated = 0, phonesCorrected = 0;
         foreach (var row in accepted)
         {
             var sector = sectors[row.SectorCode];
@@ -200,23 +223,6 @@ public sealed class RosterImporter(
                         options.ImportedBy, "phone number corrected", now, ct);
             }
             if (changed) updated++; else unchanged++;
-        }
-
-        var missing = new List<InactiveCandidate>();
-        if (options.FullRoster && !unreadable)
-        {
-            var present = parsed.Rows.Select(r => r.Badge).Concat(parsed.RejectedRows.Values.Select(BadgeOf(parsed.Header)))
-                .ToHashSet(StringComparer.OrdinalIgnoreCase);
-            missing = officers.Values.Where(o => o.Status == OfficerStatuses.Active && !present.Contains(o.Badge))
-                .Select(o => new InactiveCandidate(o.Id, o.Badge, sectorsById.GetValueOrDefault(o.SectorId)?.Code ?? ""))
-                .OrderBy(o => o.Badge, StringComparer.Ordinal).ToList();
-            if (write && options.ConfirmInactive)
-                foreach (var candidate in missing)
-                {
-                    await OfficerStatusChanges.ChangeAsync(work, candidate.OfficerId, OfficerStatuses.Active, OfficerStatuses.Inactive,
-                        StatusSources.Import, options.ImportedBy, "missing from a full roster", now, ct);
-                    inactivated++;
-                }
         }
 
         if (write) await work.CommitAsync(ct);

@@ -78,8 +78,12 @@ public static class TwilioWebhooksApi
                 extensions: new Dictionary<string, object?> { ["field"] = "MessageSid" });
 
         await using var work = await database.BeginAsync(ct);
-        var officerId = await work.QuerySingleOrDefaultAsync<Guid?>(
-            "SELECT officer_id FROM contacts WHERE phone_e164 = @phone", new { phone = MexicanPhones.Canonical(from) }, ct);
+        // During a phone's hand-over two officers briefly share it: the reply is the one still on the roster's, else the latest holder's.
+        var officerId = await work.QuerySingleOrDefaultAsync<Guid?>($"""
+            SELECT c.officer_id FROM contacts c LEFT JOIN officer_statuses s ON s.officer_id = c.officer_id
+            WHERE c.phone_e164 = @phone
+            ORDER BY CASE WHEN s.status = '{OfficerStatuses.Inactive}' THEN 1 ELSE 0 END, c.updated_at DESC LIMIT 1
+            """, new { phone = MexicanPhones.Canonical(from) }, ct);
         // The provider retries a webhook it did not see answered: the same MessageSid is stored and acted on once.
         var body = form.GetValueOrDefault("Body") ?? "";
         var now = clock.GetUtcNow();
