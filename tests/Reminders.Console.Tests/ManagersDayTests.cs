@@ -25,11 +25,12 @@ public sealed class ManagersDayTests(ConsoleFixture fixture) : IClassFixture<Con
     const string BadRow = "SSC-999999;José Núñez Peña;sargento;IZP-01;+52 55 9999 0001;sí;matutino";
     const string MoveReason = "La sede pidió empezar después de comer";
 
-    /// <summary>Four people of every sample sector (so the study plans and sends in seconds), then a row whose role no study knows.</summary>
+    /// <summary>A commander and three officers of every sample sector (so the study plans and sends in seconds), then a row whose role no study knows.</summary>
     static (byte[] File, int GoodRows, int BadLine) RosterWithABadRow()
     {
         var lines = Encoding.UTF8.GetString(SampleFiles.Roster).TrimStart('\uFEFF').Split(["\r\n", "\n"], StringSplitOptions.RemoveEmptyEntries);
-        var rows = lines.Skip(1).GroupBy(l => l.Split(';')[3]).SelectMany(g => g.Take(4)).ToList();
+        static bool Commands(string row) => row.Split(';')[2].StartsWith("mando", StringComparison.OrdinalIgnoreCase) || row.Split(';')[2].StartsWith("comandante", StringComparison.OrdinalIgnoreCase);
+        var rows = lines.Skip(1).GroupBy(l => l.Split(';')[3]).SelectMany(g => g.Where(Commands).Take(1).Concat(g.Where(r => !Commands(r)).Take(3))).ToList();
         var text = string.Join("\r\n", rows.Prepend(lines[0]).Append(BadRow)) + "\r\n";
         return (Encoding.UTF8.GetBytes(text), rows.Count, rows.Count + 2);
     }
@@ -48,9 +49,8 @@ public sealed class ManagersDayTests(ConsoleFixture fixture) : IClassFixture<Con
         await Expect(p.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Cómo va el estudio");
         await page.CheckAsync("managers-day-home");
 
-        // The roster: checked first, the bad row reported by line, column, value and reason, nothing written; then the good rows applied.
-        await p.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Sectores y listas" }).ClickAsync();
-        await p.GetByRole(AriaRole.Link, new() { Name = "Subir el padrón de policías" }).ClickAsync();
+        // The roster, as home says next: checked first, the bad row reported by line, column, value and reason, nothing written; then the good rows applied.
+        await p.GetByRole(AriaRole.Link, new() { Name = "Siguiente paso: subir el padrón de policías." }).ClickAsync();
         await p.GetByLabel("Archivo CSV del padrón").SetInputFilesAsync(new FilePayload { Name = "padron.csv", MimeType = "text/csv", Buffer = roster });
         await p.GetByRole(AriaRole.Button, new() { Name = "Revisar el archivo" }).ClickAsync();
         var report = p.GetByRole(AriaRole.Table, new() { Name = "Problemas por fila" });
