@@ -151,10 +151,16 @@ public sealed class ManagersDayTests(ConsoleFixture fixture) : IClassFixture<Con
 
         await p.GotoAsync($"/officers?search={officer.Badge}");
         await p.GetByRole(AriaRole.Link, new() { Name = officer.Badge, Exact = true }).ClickAsync();
-        var history = p.GetByRole(AriaRole.Region, new() { Name = "Historial de apoyo" });
-        var sms = history.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "Aviso de la capacitación" });
-        await Expect(sms).ToHaveCountAsync(2);
-        await Expect(sms.Last).ToContainTextAsync("entregado");
+        // Each training SMS by its kind, with the text the officer read; the day-before reminder still to come.
+        var history = p.GetByRole(AriaRole.Region, new() { Name = "Historial de apoyo" }).Locator("ol > li");
+        var invitation = history.Filter(new() { HasText = "Invitación a la capacitación" });
+        var notice = history.Filter(new() { HasText = "Aviso de cambio en la capacitación" });
+        await Expect(invitation).ToHaveCountAsync(1);
+        await Expect(invitation).ToContainTextAsync("entregado");
+        await Expect(notice).ToHaveCountAsync(1);
+        await Expect(notice).ToContainTextAsync("entregado");
+        await Expect(notice).ToContainTextAsync(new Regex("Texto: «Cambio en su curso de Justicia Procedimental: ahora es el .*13:00 h"));
+        await Expect(history.Filter(new() { HasText = "Recordatorio del día anterior" })).ToContainTextAsync("pendiente");
         await page.CheckAsync("managers-day-officer");
         Assert.Equal(2, timeline.GetProperty("sms").EnumerateArray().Count(s => s.GetProperty("purpose").GetString() == "logistics" && s.GetProperty("status").GetString() == "delivered"));
     }

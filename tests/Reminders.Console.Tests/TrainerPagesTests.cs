@@ -291,7 +291,7 @@ public sealed class TrainerPagesTests(ConsoleFixture fixture) : IClassFixture<Co
     }
 
     static string RollCallLinkName(PlannedSession session) =>
-        $"Pasar lista: cohorte {session.CohortNumber}, sector {session.SectorCode}, {session.Date.ToString("d", Spanish)}";
+        $"Pasar lista: grupo {session.CohortNumber}, sector {session.SectorCode}, {session.Date.ToString("d", Spanish)}";
 
     static Guid Officer(JsonElement e) => e.GetProperty("officerId").GetGuid();
 
