@@ -160,7 +160,9 @@ public sealed class ManagersDayTests(ConsoleFixture fixture) : IClassFixture<Con
         await Expect(notice).ToHaveCountAsync(1);
         await Expect(notice).ToContainTextAsync("entregado");
         await Expect(notice).ToContainTextAsync(new Regex("Texto: «Cambio en su curso de Justicia Procedimental: ahora es el .*13:00 h"));
-        await Expect(history.Filter(new() { HasText = "Recordatorio del día anterior" })).ToContainTextAsync("pendiente");
+        var dayBefore = history.Filter(new() { HasText = "Recordatorio del día anterior" });
+        await Expect(dayBefore).ToContainTextAsync("pendiente");
+        await Expect(dayBefore).ToContainTextAsync(new Regex(@"Programado para (domingo|lunes|martes|miércoles|jueves|viernes|sábado) \d"));
         await page.CheckAsync("managers-day-officer");
         Assert.Equal(2, timeline.GetProperty("sms").EnumerateArray().Count(s => s.GetProperty("purpose").GetString() == "logistics" && s.GetProperty("status").GetString() == "delivered"));
     }
