@@ -107,6 +107,7 @@ public sealed class ManagersDayTests(ConsoleFixture fixture) : IClassFixture<Con
 
         // A cohort whose invitations have gone out: moving its first session then sends each invited member a change notice.
         var cohortLink = p.GetByRole(AriaRole.Table, new() { Name = "Grupos" }).GetByRole(AriaRole.Link).First;
+        await Expect(cohortLink).ToHaveAccessibleNameAsync(new Regex(@"^Grupo \d+ · [A-Z]{3}-\d{2} · (mando|policía)$"));
         await cohortLink.ClickAsync();
         await Expect(p.GetByRole(AriaRole.Heading, new() { NameRegex = new Regex("^Grupo "), Level = 1 })).ToBeVisibleAsync();
         var cohortId = Guid.Parse(p.Url.Split('/')[^1]);
