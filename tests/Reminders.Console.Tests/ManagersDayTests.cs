@@ -47,7 +47,6 @@ public sealed class ManagersDayTests(ConsoleFixture fixture) : IClassFixture<Con
         await using var page = await fixture.SignInAsync("ana");
         var p = page.Page;
         await Expect(p.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Cómo va el estudio");
-        await page.CheckAsync("managers-day-home");
 
         // The roster, as home says next: checked first, the bad row reported by line, column, value and reason, nothing written; then the good rows applied.
         await p.GetByRole(AriaRole.Link, new() { Name = "Siguiente paso: subir el padrón de policías." }).ClickAsync();
@@ -64,7 +63,6 @@ public sealed class ManagersDayTests(ConsoleFixture fixture) : IClassFixture<Con
 
         await p.GetByRole(AriaRole.Button, new() { Name = $"Aplicar solo las {goodRows.ToString("N0", Spanish)} filas válidas" }).ClickAsync();
         await Expect(p.GetByRole(AriaRole.Heading, new() { Name = "Padrón aplicado" })).ToBeVisibleAsync();
-        await page.CheckAsync("managers-day-roster-applied");
         Assert.Equal(goodRows, await OfficerCountAsync());
         Assert.Equal(0, await OfficerCountAsync("search=SSC-999999"));
 
@@ -80,7 +78,6 @@ public sealed class ManagersDayTests(ConsoleFixture fixture) : IClassFixture<Con
         await p.GetByRole(AriaRole.Button, new() { Name = "Aleatorizar con esta semilla…" }).ClickAsync();
         var confirmDraw = p.GetByRole(AriaRole.Region, new() { Name = "Confirme la aleatorización" });
         await Expect(confirmDraw).ToContainTextAsync("La asignación no se puede editar.");
-        await page.CheckAsync("managers-day-randomization-confirm");
         await confirmDraw.GetByRole(AriaRole.Button, new() { Name = "Sí, aleatorizar ahora" }).ClickAsync();
         await Expect(p.GetByRole(AriaRole.Heading, new() { Name = "Registro de la aleatorización" })).ToBeVisibleAsync();
         var draw = await fixture.Manager.GetFromJsonAsync<JsonElement>("/api/enrollment/randomizations/current");
@@ -93,7 +90,6 @@ public sealed class ManagersDayTests(ConsoleFixture fixture) : IClassFixture<Con
         await p.GetByRole(AriaRole.Link, new() { Name = "Planear capacitaciones" }).First.ClickAsync();
         await p.GetByRole(AriaRole.Button, new() { Name = "Ver el plan (sin registrar)" }).ClickAsync();
         await Expect(p.GetByRole(AriaRole.Heading, new() { Name = "Plan propuesto (aún no registrado)" })).ToBeVisibleAsync();
-        await page.CheckAsync("managers-day-plan-dry-run");
         Assert.Empty((await fixture.Client.JsonAsync("scheduler", "/api/scheduler/cohorts")).EnumerateArray());
         await p.GetByRole(AriaRole.Button, new() { Name = "Registrar este plan…" }).ClickAsync();
         var confirmPlan = p.GetByRole(AriaRole.Alertdialog);
@@ -127,7 +123,6 @@ public sealed class ManagersDayTests(ConsoleFixture fixture) : IClassFixture<Con
         Assert.DoesNotContain((await CohortAsync(cohortId)).GetProperty("sms").EnumerateArray(), s => s.GetProperty("kind").GetString() == "change_notice");
         await p.GetByRole(AriaRole.Button, new() { Name = "Confirmar el cambio" }).ClickAsync();
         await Expect(p.GetByRole(AriaRole.Status).Filter(new() { HasText = "Cambio registrado" })).ToBeVisibleAsync();
-        await page.CheckAsync("managers-day-moved");
 
         var moved = await CohortAsync(cohortId);
         var change = Assert.Single(moved.GetProperty("changes").EnumerateArray(), c => c.GetProperty("change").GetString() == "moved");
@@ -150,7 +145,9 @@ public sealed class ManagersDayTests(ConsoleFixture fixture) : IClassFixture<Con
         await Expect(notices.GetByRole(AriaRole.Cell).Nth(3)).ToHaveTextAsync(members.Count.ToString("N0", Spanish));
         await page.CheckAsync("managers-day-delivery");
 
-        await p.GotoAsync($"/officers?search={officer.Badge}");
+        await p.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Personal" }).ClickAsync();
+        await p.GetByLabel("Buscar por placa o nombre").FillAsync(officer.Badge);
+        await p.GetByLabel("Buscar por placa o nombre").PressAsync("Enter");
         await p.GetByRole(AriaRole.Link, new() { Name = officer.Badge, Exact = true }).ClickAsync();
         // Each training SMS by its kind, with the text the officer read; the day-before reminder still to come.
         var history = p.GetByRole(AriaRole.Region, new() { Name = "Historial de apoyo" }).Locator("ol > li");
