@@ -137,6 +137,10 @@ public sealed class ManagersDayTests(ConsoleFixture fixture) : IClassFixture<Con
         var reached = (await fixture.Manager.GetFromJsonAsync<JsonElement>($"/simulator/messages?to={Uri.EscapeDataString(officer.Phone)}")).EnumerateArray()
             .Select(m => m.GetProperty("body").GetString()!).ToList();
         Assert.Contains(reached, body => body.StartsWith("Cambio en su curso", StringComparison.Ordinal) && body.Contains("13:00", StringComparison.Ordinal));
+        var plannedForOfficer = (await fixture.Client.JsonAsync("scheduler", $"/api/scheduler/officers/{officer.Id}/sms")).EnumerateArray().ToList();
+        var sentNotice = Assert.Single(plannedForOfficer, s => s.GetProperty("kind").GetString() == "change_notice");
+        Assert.Equal("dispatched", sentNotice.GetProperty("status").GetString());
+        Assert.Contains(sentNotice.GetProperty("body").GetString(), reached);
 
         await p.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Envíos de SMS" }).ClickAsync();
         var planned = p.GetByRole(AriaRole.Region, new() { Name = "Lo programado, por estado" });
