@@ -67,6 +67,7 @@ public static class SchedulerService
         app.MapPlansApi();
         app.MapCohortsApi();
         app.MapDispatchApi();
+        app.MapOfficerSmsApi();
         app.MapPlanFeeds();
         app.MapFeedLinksApi();
         app.MapSessionsApi();

@@ -122,7 +122,7 @@ public sealed class OfficersPageTests(ConsoleFixture fixture) : IClassFixture<Co
         await Assertions.Expect(record).ToContainTextAsync(officer.GetProperty("phoneMasked").GetString()!);
         var timeline = p.GetByRole(AriaRole.Region, new() { Name = "Historial de apoyo" });
         await Assertions.Expect(timeline.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "Capacitación, día 1" })).ToContainTextAsync("hora de Ciudad de México");
-        await Assertions.Expect(timeline.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "Aviso de la capacitación" }).First)
+        await Assertions.Expect(timeline.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "Invitación a la capacitación" }).First)
             .ToContainTextAsync(new Regex("enviado|entregado"));
         await Assertions.Expect(timeline.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "Ahora:" })).ToHaveCountAsync(1);
         await page.CheckAsync("officer");
@@ -237,6 +237,27 @@ public sealed class OfficerTimelineTests
         Assert.Equal(new DateTimeOffset(2026, 12, 12, 0, 0, 0, TimeSpan.FromHours(-6)), entries[5].At);
         Assert.True(entries[4].IsUpcoming(at.AddDays(5)));  // pending with no event yet: still to come even past its due time
         Assert.False(entries[0].IsUpcoming(at.AddDays(-1)));
+    }
+
+    [Fact]
+    public void A_training_sms_the_scheduler_has_not_handed_to_messaging_joins_the_list_and_one_already_sent_is_not_shown_twice()
+    {
+        var at = new DateTimeOffset(2026, 12, 7, 16, 0, 0, TimeSpan.Zero);
+        var officer = new OfficerView(Guid.NewGuid(), "B-1", "Ana", "officer", "S02", "+52******0001", true, "active", "treatment", false, null);
+        var detail = new OfficerDetailView(officer, new Dictionary<string, string>(), [], []);
+        var sent = Guid.NewGuid();
+        var timeline = new TimelineView(officer.Id, null, "officer", "active", [],
+            [new TimelineSmsView(sent, "logistics", null, null, "delivered", null, "SM1", at, at.AddMinutes(1), null, null, null, [new TimelineSmsEventView("accepted", "queued", null, "SM1", at)])]);
+        OfficerPlannedSmsView Planned(Guid id, string kind, string status, string? reason = null, string purpose = "logistics") =>
+            new(id, purpose, kind, null, null, null, "texto", at.AddDays(6), status, reason, null);
+
+        var entries = OfficerTimeline.Build(detail, timeline, MexicoCity,
+            [Planned(sent, "invitation", "dispatched"), Planned(Guid.NewGuid(), "day_before", "planned"), Planned(Guid.NewGuid(), "day_before", "cancelled", "plan_changed"),
+             Planned(Guid.NewGuid(), "invitation", "skipped", "no_consent"), Planned(Guid.NewGuid(), "reminder", "planned", purpose: "reminder")]);
+
+        var sms = entries.OfType<SmsEntry>().Select(e => (e.Sms.Status, e.Sms.SkipReason)).ToList();
+        Assert.Equal([("delivered", null), ("pending", null), ("skipped", "no_consent")], sms.OrderBy(s => s.Status == "delivered" ? 0 : 1));
+        Assert.True(entries.OfType<SmsEntry>().Single(e => e.Sms.Status == "pending").IsUpcoming(at));
     }
 
     [Theory]

@@ -5,7 +5,9 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Reminders.Enrollment.Roster;
 using Reminders.Local.Sample;
+using Reminders.Platform.Csv;
 using Reminders.Platform.Protocol;
 
 namespace Reminders.Console.Tests;
@@ -193,6 +195,55 @@ public sealed class TrainerPagesTests(ConsoleFixture fixture) : IClassFixture<Co
     }
 
     [Fact]
+    public async Task The_sign_in_sheet_marks_sin_sms_beside_each_officer_who_gets_no_sms_and_no_one_else()
+    {
+        var study = await StudyAsync();
+        var session = study.Laura[0];
+        var members = await study.CardsAsync(session.SessionId);
+        // Three who get SMS today, each made one who does not, the three ways it happens: a roster that now says no consent, a
+        // BAJA reply, a number the manager found wrong.
+        var (noConsent, optedOut, wrongNumber) = members.Values.Where(m => !m.GetProperty("noSms").GetBoolean())
+            .Select(m => m.GetProperty("badge").GetString()!).Order(StringComparer.Ordinal).TakeLast(3).ToArray() switch { var b => (b[0], b[1], b[2]) };
+        await fixture.Client.ImportRosterAsync(SampleRowWithoutConsent(noConsent));
+        await fixture.Client.SimulateReplyAsync(RosterParser.Parse(CsvText.Decode(SampleFiles.Roster).Text).Rows.Single(r => r.Badge == optedOut).PhoneE164,
+            "+15005550006", "BAJA");
+        var wrong = members.Single(m => m.Value.GetProperty("badge").GetString() == wrongNumber).Key;
+        (await fixture.Manager.PostAsJsonAsync($"/api/enrollment/officers/{wrong}/status", new { status = "wrong_number", reason = "Contestó otra persona" }))
+            .EnsureSuccessStatusCode();
+        var byBadge = members.ToDictionary(m => m.Value.GetProperty("badge").GetString()!, m => m.Key);
+        string[] changed = [noConsent, optedOut, wrongNumber];
+        // Enrollment records each at once; the Scheduler, which decides what the sheet shows, hears of them through the bus.
+        await EventuallyAsync(async () =>
+        {
+            var detail = await fixture.Manager.GetFromJsonAsync<JsonElement>($"/api/scheduler/sessions/{session.SessionId}");
+            var off = detail.GetProperty("members").EnumerateArray().Where(m => !m.GetProperty("getsSms").GetBoolean()).Select(m => m.GetProperty("officerId").GetGuid()).ToHashSet();
+            return changed.All(b => off.Contains(byBadge[b]));
+        });
+        var cards = await study.CardsAsync(session.SessionId);
+        Assert.Equal(("no_consent", "opted_out", "wrong_number"),
+            (Reason(cards[byBadge[noConsent]]), Reason(cards[byBadge[optedOut]]), Reason(cards[byBadge[wrongNumber]])));
+
+        await using var page = await fixture.SignInAsync("laura", phone: true);
+        await page.Page.GotoAsync($"/sessions/{session.SessionId}/sheet");
+        var rows = page.Page.GetByRole(AriaRole.Table).Locator("tbody tr");
+        await Assertions.Expect(rows.Filter(new() { HasText = noConsent })).ToContainTextAsync("Sin SMS");
+        foreach (var (badge, id) in byBadge)
+        {
+            var row = rows.Filter(new() { HasText = badge });
+            await Assertions.Expect(row).ToHaveCountAsync(1);
+            if (cards[id].GetProperty("noSms").GetBoolean()) await Assertions.Expect(row).ToContainTextAsync("Sin SMS");
+            else await Assertions.Expect(row).Not.ToContainTextAsync("Sin SMS");
+        }
+        Assert.Contains(cards.Values, c => !c.GetProperty("noSms").GetBoolean());
+        await Assertions.Expect(page.Page.GetByText("Sin SMS: esta persona no recibe mensajes")).ToBeVisibleAsync();
+        await page.CheckAsync("trainer-sign-in-sheet-no-sms-phone");
+
+        await page.Page.EmulateMediaAsync(new() { Media = Media.Print });
+        await Assertions.Expect(rows.Filter(new() { HasText = wrongNumber })).ToContainTextAsync("Sin SMS");
+        await page.CheckAsync("trainer-sign-in-sheet-no-sms-print");
+    }
+
+    [Fact]
     public async Task Another_trainers_session_is_not_listed_and_its_roll_call_sheet_and_template_are_refused()
     {
         var study = await StudyAsync();
@@ -218,8 +269,29 @@ public sealed class TrainerPagesTests(ConsoleFixture fixture) : IClassFixture<Co
         Assert.Contains("officer_id,placa,nombre,entrada,salida,justificado", await mine.TextAsync());
     }
 
+    static string? Reason(JsonElement card) => card.GetProperty("noSmsReason").GetString();
+
+    /// <summary>The officer's own row of the sample roster saying no to SMS, as a one-row roster file.</summary>
+    static byte[] SampleRowWithoutConsent(string badge)
+    {
+        var lines = System.Text.Encoding.UTF8.GetString(SampleFiles.Roster).TrimStart('\uFEFF').Split(["\r\n", "\n"], StringSplitOptions.RemoveEmptyEntries);
+        var row = lines.Single(l => l.StartsWith(badge + ";", StringComparison.Ordinal)).Split(';');
+        row[5] = "no";
+        return System.Text.Encoding.UTF8.GetBytes(lines[0] + "\r\n" + string.Join(';', row) + "\r\n");
+    }
+
+    static async Task EventuallyAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The services never reached the expected state.");
+            await Task.Delay(100);
+        }
+    }
+
     static string RollCallLinkName(PlannedSession session) =>
-        $"Pasar lista: cohorte {session.CohortNumber}, sector {session.SectorCode}, {session.Date.ToString("d", Spanish)}";
+        $"Pasar lista: grupo {session.CohortNumber}, sector {session.SectorCode}, {session.Date.ToString("d", Spanish)}";
 
     static Guid Officer(JsonElement e) => e.GetProperty("officerId").GetGuid();
 
@@ -297,6 +369,16 @@ sealed record TrainerStudy(ConsoleFixture Fixture, IReadOnlyList<PlannedSession>
         var unique = officers.GroupBy(o => o.Name).Where(g => g.Count() == 1).Select(g => g.Single()).OrderBy(o => o.Id).ToList();
         Assert.True(unique.Count >= 3, "the cohort needs three officers with names of their own");
         return unique.ToDictionary(o => o.Id);
+    }
+
+    /// <summary>Enrollment's card of every member of the session (name, badge, whether they get SMS and why not), by id.</summary>
+    public async Task<Dictionary<Guid, JsonElement>> CardsAsync(Guid sessionId)
+    {
+        var detail = await Fixture.Manager.GetFromJsonAsync<JsonElement>($"/api/scheduler/sessions/{sessionId}");
+        var ids = detail.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("officerId").GetGuid()).ToList();
+        var lookup = await Fixture.Manager.PostAsJsonAsync("/api/enrollment/officers/lookup", new { officerIds = ids });
+        lookup.EnsureSuccessStatusCode();
+        return (await lookup.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("officers").EnumerateArray().ToDictionary(o => o.GetProperty("id").GetGuid());
     }
 
     public async Task<List<JsonElement>> AllEventsAsync(Guid sessionId) =>

@@ -19,6 +19,20 @@ public sealed class TrainingComponentTests : IDisposable
     }
 
     [Fact]
+    public void A_sector_left_out_of_the_plan_is_explained_in_spanish_with_singulars()
+    {
+        var words = context.Services.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<TrainingWords>>();
+        UnplacedSector Left(string code, int trainees) => new(Guid.NewGuid(), "IZP-01", "commander", trainees, "English reason", code);
+
+        Assert.Equal("Todas las sedes con lugar para 1 persona están ocupadas en el periodo. Amplíe el periodo o agregue una sede.",
+            PlanReasons.InWords(Left("venues_booked", 1), words));
+        Assert.Equal("Todas las sedes con lugar para 3 personas están ocupadas en el periodo. Amplíe el periodo o agregue una sede.",
+            PlanReasons.InWords(Left("venues_booked", 3), words));
+        Assert.Equal("No hay instructor libre en los días en que hay sede para 1 persona. Amplíe el periodo o agregue un instructor.",
+            PlanReasons.InWords(Left("trainers_booked", 1), words));
+    }
+
+    [Fact]
     public void A_dry_run_says_in_spanish_whom_each_sms_reaches_and_how_many_pending_ones_are_cancelled_with_singulars()
     {
         var result = new ChangeResult(Guid.NewGuid(), "moved", 47, 24, DryRun: true,

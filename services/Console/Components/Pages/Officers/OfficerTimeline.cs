@@ -40,7 +40,10 @@ public sealed record TransferEntry(TransferView Transfer, DateOnly On, DateTimeO
 /// </summary>
 public static class OfficerTimeline
 {
-    public static IReadOnlyList<TimelineEntry> Build(OfficerDetailView officer, TimelineView? timeline, TimeZoneInfo zone)
+    /// <param name="planned">The Scheduler's SMS for the officer: training SMS it has not handed to Messaging yet (a day-before reminder still to
+    /// come, one skipped) join the list; reminders already come with Attendance's dose, and cancelled rows were never meant to reach anyone.</param>
+    public static IReadOnlyList<TimelineEntry> Build(OfficerDetailView officer, TimelineView? timeline, TimeZoneInfo zone,
+        IReadOnlyList<OfficerPlannedSmsView>? planned = null)
     {
         var entries = new List<TimelineEntry>();
         if (timeline is not null)
@@ -48,6 +51,10 @@ public static class OfficerTimeline
             entries.AddRange(timeline.Sessions.Select(s => new SessionEntry(s)));
             entries.AddRange(timeline.Sms.Select(s => new SmsEntry(s)));
         }
+        var known = timeline?.Sms.Select(s => s.SmsId).ToHashSet() ?? [];
+        entries.AddRange((planned ?? []).Where(p => p.Purpose == "logistics" && p.Status is "planned" or "skipped" && !known.Contains(p.SmsId))
+            .Select(p => new SmsEntry(new TimelineSmsView(p.SmsId, p.Purpose, null, p.DueAt, p.Status == "planned" ? "pending" : "skipped", p.Reason,
+                null, null, null, null, null, null, []))));
         entries.AddRange(officer.StatusHistory.Select(s => new StatusEntry(s)));
         foreach (var transfer in officer.Transfers)
         {

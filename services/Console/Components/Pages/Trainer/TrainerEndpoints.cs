@@ -16,7 +16,7 @@ public static class TrainerEndpoints
             var (roster, problem) = await SessionRoster.LoadAsync(scheduler, enrollment, sessionId, ct: ct);
             if (roster is null) return Results.Problem(title: problem!.Title, detail: problem.Detail, statusCode: problem.Status == 0 ? 502 : problem.Status);
             var session = roster.Session;
-            var fileName = $"lista-{session.Date}-{session.SectorCode}-cohorte{session.CohortNumber}-dia{session.DayNumber}.csv";
+            var fileName = $"lista-{session.Date}-{session.SectorCode}-grupo{session.CohortNumber}-dia{session.DayNumber}.csv";
             return Results.File(RollCallTemplate(roster), "text/csv; charset=utf-8", fileName);
         }).RequireAuthorization(new AuthorizeAttribute { Roles = Roles.Trainer + "," + Roles.Manager });
         return app;

@@ -15,8 +15,8 @@ public static class PlanReasons
         "no_venue" => words["Unplaced_no_venue"],
         "no_trainer" => words["Unplaced_no_trainer"],
         "no_working_days" => words["Unplaced_no_working_days"],
-        "venues_booked" => words["Unplaced_venues_booked", sector.Trainees.ToString("N0")],
-        "trainers_booked" => words["Unplaced_trainers_booked", sector.Trainees.ToString("N0")],
+        "venues_booked" => words[sector.Trainees == 1 ? "Unplaced_venues_booked_one" : "Unplaced_venues_booked", sector.Trainees.ToString("N0")],
+        "trainers_booked" => words[sector.Trainees == 1 ? "Unplaced_trainers_booked_one" : "Unplaced_trainers_booked", sector.Trainees.ToString("N0")],
         _ => sector.Reason,
     };
 }
