@@ -45,6 +45,25 @@ public sealed class ProviderFaultTests(SeededLocalHostFixture seeded) : IClassFi
         Assert.Equal(1, ProviderMessagesWithBody(body));
     }
 
+    [Theory]
+    [InlineData(FaultKind.AcceptThenBadGateway)]
+    [InlineData(FaultKind.AcceptThenHtml)]
+    [InlineData(FaultKind.AcceptThenTruncatedJson)]
+    public async Task An_answer_that_cannot_be_read_after_the_provider_took_the_message_is_looked_up_never_failed(FaultKind kind)
+    {
+        var body = $"Prueba: respuesta ilegible {kind} {Guid.NewGuid():N}";
+        Faults.Add(new FaultSpec(kind, Count: 1));
+
+        var sms = await host.App.SettledAsync(await host.App.SendSmsAsync(seeded.Flow.Delivered[1].OfficerId, SmsPurposes.Manual, body));
+
+        Assert.Equal(("accepted", null), (sms.State, sms.ErrorCode));
+        var atProvider = Assert.Single(host.App.Services.GetRequiredService<SimulatorLog>().Snapshot(null), m => m.Body == body);
+        Assert.Equal(atProvider.Sid, sms.ProviderSid);
+        // The provider's callbacks for the message it took are matched to the SMS, as for any other.
+        await SmsSteps.WaitForAsync(() => host.App.QueryAsync<string?>("messaging", "SELECT status FROM outbound_sms WHERE provider_sid = @sid", new { sid = atProvider.Sid }),
+            s => s is ["delivered"], $"SMS {atProvider.Sid} never reached delivered");
+    }
+
     [Fact]
     public async Task Rate_limited_and_failing_provider_answers_are_retried_until_it_takes_the_message_once()
     {

@@ -21,9 +21,12 @@ public abstract record SendOutcome
     public sealed record Accepted(string ProviderSid, int Segments, string Status) : SendOutcome;
     /// <summary>The provider answered and refused for good (invalid number, opted out...).</summary>
     public sealed record Rejected(int Code, string Reason) : SendOutcome;
-    /// <summary>The provider answered that it did not take the message (429, 5xx) or the request never left: safe to retry.</summary>
+    /// <summary>The provider answered that it did not take the message (429) or the request never left: safe to retry.</summary>
     public sealed record NotTaken(string Reason) : SendOutcome;
-    /// <summary>The request left and no answer came: the provider may or may not have the message.</summary>
+    /// <summary>
+    /// The request left and no answer proves what happened (a timeout, a reset connection, a 5xx, an answer the SDK could not
+    /// read): the provider may have the message, so it is looked up before any retry.
+    /// </summary>
     public sealed record InDoubt(string Reason) : SendOutcome;
 }
 
@@ -62,9 +65,15 @@ public sealed class TwilioSmsSender
             var message = await MessageResource.CreateAsync(create, client);
             return new SendOutcome.Accepted(message.Sid, int.TryParse(message.NumSegments, out var segments) ? segments : 0, message.Status?.ToString() ?? "queued");
         }
-        catch (ApiException ex) when (ex.Status == 429 || ex.Code == 20429 || ex.Status >= 500)
+        catch (ApiException ex) when (ex.Status == 429 || ex.Code == 20429)
         {
             return new SendOutcome.NotTaken($"provider answered {ex.Status} ({ex.Code}): {ex.Message}");
+        }
+        // A 5xx can come from a gateway after the provider took the message, and an answer with no Twilio error code is one the
+        // SDK could not read (HTML, JSON cut short), whatever its status: neither proves the message was not taken.
+        catch (ApiException ex) when (ex.Status >= 500 || ex.Code == 0)
+        {
+            return new SendOutcome.InDoubt($"provider answered {ex.Status} ({ex.Code}): {Shorten(ex.Message)}");
         }
         catch (ApiException ex)
         {
@@ -74,11 +83,15 @@ public sealed class TwilioSmsSender
         {
             return new SendOutcome.NotTaken($"provider unreachable: {ex.GetBaseException().Message}");
         }
-        catch (Exception ex) when (ex is TwilioException or HttpRequestException or TaskCanceledException or IOException)
+        // Once the request has left, nothing short of the provider's own refusal says the message was not taken.
+        catch (Exception ex)
         {
-            return new SendOutcome.InDoubt($"{ex.GetType().Name}: {ex.Message}");
+            return new SendOutcome.InDoubt($"{ex.GetType().Name}: {Shorten(ex.Message)}");
         }
     }
+
+    /// <summary>A gateway's whole HTML page is no reason to log.</summary>
+    static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
 
     /// <summary>
     /// After a send in doubt: the message the provider accepted for <paramref name="to"/> with this body since
