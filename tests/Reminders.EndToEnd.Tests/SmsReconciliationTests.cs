@@ -11,6 +11,7 @@ using Reminders.Messaging.Delivery;
 using Reminders.Platform.Data;
 using Reminders.Platform.Hosting;
 using Reminders.Platform.Protocol;
+using Reminders.ProviderSimulator.Faults;
 using Reminders.ProviderSimulator.Log;
 
 namespace Reminders.EndToEnd.Tests;
@@ -118,6 +119,21 @@ public sealed class SmsReconciliationTests(ReconciliationHostsFixture hosts) : I
 
     static void JumpClock(WebApplication app, TimeSpan by) =>
         ((StudyClock)app.Services.GetRequiredService<TimeProvider>()).JumpTo(app.StudyNow() + by);
+
+    [Theory]
+    [InlineData(null, "receiving")]
+    [InlineData("teleported", "teleported")]
+    public async Task A_status_answered_at_acceptance_that_is_inbound_or_unknown_is_kept_as_text_and_a_receipt_moves_it_on(string? answered, string kept)
+    {
+        var officer = await EnrollAsync(hosts.Day);
+        Day.Services.GetRequiredService<SimulatorFaults>().Add(new FaultSpec(FaultKind.UnknownStatus, Status: answered));
+        var (smsId, _) = await SendAcceptedAsync(Day, officer, NewBody("estado inesperado"), MessageStatuses.Delivered);
+        Assert.Equal(("accepted", kept), ((await RowAsync(Day, smsId)).State, (await RowAsync(Day, smsId)).Status));
+
+        await ReconcileAsync(Day);
+
+        Assert.Equal("delivered", (await RowAsync(Day, smsId)).Status);
+    }
 
     [Fact]
     public async Task An_sms_whose_status_callbacks_were_lost_is_fetched_from_the_provider_as_delivered_and_the_ledger_counts_it()

@@ -169,8 +169,8 @@ public sealed class SendSmsConsumer(
         // Two statements, one round trip.
         await work.ExecuteAsync($"""
             UPDATE outbound_sms SET state = 'accepted', provider_sid = @ProviderSid, segments = @Segments, accepted_at = @now, sending_lease_until = NULL,
-                status_updated_at = CASE WHEN {SmsStatuses.RankSql("status")} < @rank THEN @now ELSE status_updated_at END,
-                status = CASE WHEN {SmsStatuses.RankSql("status")} < @rank THEN @Status ELSE status END
+                status_updated_at = CASE WHEN {SmsStatuses.MovesForwardSql("status", "@Status", "@rank")} THEN @now ELSE status_updated_at END,
+                status = CASE WHEN {SmsStatuses.MovesForwardSql("status", "@Status", "@rank")} THEN @Status ELSE status END
             WHERE sms_id = @smsId;
             INSERT INTO sms_status_history (sms_id, provider_sid, status, source, received_at) VALUES (@smsId, @ProviderSid, @Status, @source, @now);
             """, new { smsId, accepted.ProviderSid, accepted.Segments, accepted.Status, source, now, rank = SmsStatuses.Rank(accepted.Status) }, ct);
