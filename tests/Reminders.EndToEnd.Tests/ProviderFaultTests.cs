@@ -1,5 +1,9 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.RegularExpressions;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Reminders.Contracts;
 using Reminders.ProviderSimulator.Faults;
 using Reminders.ProviderSimulator.Log;
@@ -67,6 +71,7 @@ public sealed class ProviderFaultTests(SeededLocalHostFixture seeded) : IClassFi
     [Fact]
     public async Task Rate_limited_and_failing_provider_answers_are_retried_until_it_takes_the_message_once()
     {
+        var log = CaptureLog();
         var body = $"Prueba: reintentos {Guid.NewGuid():N}";
         Faults.Add(new FaultSpec(FaultKind.Error429, Count: 2));
         Faults.Add(new FaultSpec(FaultKind.Error500, Count: 1));
@@ -74,5 +79,69 @@ public sealed class ProviderFaultTests(SeededLocalHostFixture seeded) : IClassFi
         Assert.Equal("accepted", state);
         Assert.Equal(4, attempts);
         Assert.Equal(1, ProviderMessagesWithBody(body));
+        // Each answer that did not take it is a line naming its code and what it means.
+        Assert.Equal(2, log.Count(l => l.Contains("not taken by the provider, error 20429: too many requests")));
+        Assert.Contains(log, l => l.Contains("in doubt and not found at the provider") && l.Contains("(20500)"));
+    }
+
+    [Fact]
+    public async Task Refused_credentials_pause_sending_without_failing_the_sms_and_sending_resumes_by_itself_once_they_work()
+    {
+        var log = CaptureLog();
+        using var http = host.App.ManagerHttp();
+        var body = $"Prueba: credenciales rotadas {Guid.NewGuid():N}";
+        var refusedBefore = await CredentialRefusalsAsync(http);
+        Faults.Add(new FaultSpec(FaultKind.CredentialsRefused, ForMs: 2500));
+
+        var smsId = await host.App.SendSmsAsync(seeded.Flow.Delivered[1].OfficerId, SmsPurposes.Manual, body);
+
+        var ready = await SmsSteps.WaitForAsync(() => http.GetAsync("/health/ready"), r => r.StatusCode == HttpStatusCode.ServiceUnavailable,
+            "Readiness never turned unhealthy while the provider refused the credentials", seconds: 10);
+        Assert.Contains("refuses the credentials", await ready.Content.ReadAsStringAsync());
+        // The exporter caches its page for a moment: read it until it shows the refusal.
+        await SmsSteps.WaitForAsync(() => CredentialRefusalsAsync(http), n => n > refusedBefore, "The credentials-refused metric did not rise");
+        Assert.Contains(log, l => l.Contains("Sending paused") && l.Contains("20003"));
+
+        var sms = await host.App.SettledAsync(smsId);
+        Assert.Equal(("accepted", null), (sms.State, sms.ErrorCode));
+        Assert.Equal(1, ProviderMessagesWithBody(body));
+        // Waiting for the credentials is not an attempt: the SMS went at its first.
+        Assert.Equal(1L, (await host.QueryAsync<long>("messaging", "SELECT attempts FROM outbound_sms WHERE sms_id = @id", new { id = smsId.ToString() })).Single());
+        await SmsSteps.WaitForAsync(() => http.GetAsync("/health/ready"), r => r.StatusCode == HttpStatusCode.OK, "Readiness never recovered");
+        Assert.Contains(log, l => l.Contains("Sending resumed"));
+    }
+
+    static async Task<long> CredentialRefusalsAsync(HttpClient http)
+    {
+        var text = await http.GetStringAsync("/metrics");
+        var match = Regex.Match(text, @"^reminders_messaging_provider_credentials_refused_total(\{[^}]*\})? (\d+)", RegexOptions.Multiline);
+        return match.Success ? long.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+    }
+
+    /// <summary>The host's log lines from now on (message text only), as an operator reads them.</summary>
+    ConcurrentQueue<string> CaptureLog()
+    {
+        var lines = new ConcurrentQueue<string>();
+        host.App.Services.GetRequiredService<ILoggerFactory>().AddProvider(new LineLog(lines));
+        return lines;
+    }
+
+    sealed class LineLog(ConcurrentQueue<string> lines) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new Logger(lines);
+
+        public void Dispose() { }
+
+        sealed class Logger(ConcurrentQueue<string> lines) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel)) lines.Enqueue(formatter(state, exception));
+            }
+        }
     }
 }

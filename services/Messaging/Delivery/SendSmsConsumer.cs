@@ -17,6 +17,7 @@ namespace Reminders.Messaging.Delivery;
 public sealed class SendSmsConsumer(
     [FromKeyedServices(MessagingService.Name)] ServiceDatabase database,
     TwilioSmsSender sender,
+    ProviderCredentials credentials,
     SenderPacer pacer,
     WebhookUrls urls,
     TimeProvider clock,
@@ -32,25 +33,61 @@ public sealed class SendSmsConsumer(
         var slot = await pacer.ReserveAsync(ct);
         var claim = await ClaimAsync(sms, slot.At, ct);
         if (claim is null) return;
+        if (await credentials.StillPausedAsync()) await WaitForCredentialsAsync(sms, claim, requestLeft: false, ct);
         await pacer.WaitAsync(slot, ct);
         var from = slot.Sender;
 
-        if (claim.InDoubtSince is { } since && await sender.FindAcceptedAsync(claim.Phone, sms.Body, since) is { } found)
+        SendOutcome outcome;
+        var requestLeft = false;
+        try
         {
-            logger.LogWarning("SMS {SmsId} was in doubt; the provider has it as {ProviderSid}", sms.SmsId, found.ProviderSid);
-            await RecordAsync(sms, found, "lookup", ct);
-            return;
-        }
+            if (claim.InDoubtSince is { } since && await sender.FindAcceptedAsync(claim.Phone, sms.Body, since) is { } found)
+            {
+                logger.LogWarning("SMS {SmsId} was in doubt; the provider has it as {ProviderSid}", sms.SmsId, found.ProviderSid);
+                credentials.Worked();
+                await RecordAsync(sms, found, "lookup", ct);
+                return;
+            }
 
-        var outcome = await sender.SendAsync(claim.Phone, sms.Body, urls.StatusCallback(sms.SmsId), from, claim.ValidFor);
-        if (outcome is SendOutcome.InDoubt doubt && await sender.FindAcceptedAsync(claim.Phone, sms.Body, claim.AttemptStartedAt) is { } accepted)
-        {
-            logger.LogWarning("SMS {SmsId} to {Phone} was in doubt ({Reason}); the provider has it", sms.SmsId, PhoneMask.Mask(claim.Phone), doubt.Reason);
-            outcome = accepted;
+            outcome = await sender.SendAsync(claim.Phone, sms.Body, urls.StatusCallback(sms.SmsId), from, claim.ValidFor);
+            requestLeft = outcome is SendOutcome.InDoubt;
+            if (outcome is SendOutcome.InDoubt doubt && await sender.FindAcceptedAsync(claim.Phone, sms.Body, claim.AttemptStartedAt) is { } accepted)
+            {
+                logger.LogWarning("SMS {SmsId} to {Phone} was in doubt ({Reason}); the provider has it", sms.SmsId, PhoneMask.Mask(claim.Phone), doubt.Reason);
+                outcome = accepted;
+            }
         }
+        catch (CredentialsRefusedException ex)
+        {
+            outcome = new SendOutcome.CredentialsRefused(ex.Code, ex.Message);
+        }
+        if (outcome is SendOutcome.CredentialsRefused refused)
+        {
+            credentials.Refused(refused.Code, refused.Reason);
+            await WaitForCredentialsAsync(sms, claim, requestLeft, ct);
+        }
+        if (outcome is SendOutcome.Accepted or SendOutcome.Rejected) credentials.Worked();
         await RecordAsync(sms, outcome, "api", ct);
         if (outcome is SendOutcome.NotTaken or SendOutcome.InDoubt)
             throw new SmsNotSentException($"SMS {sms.SmsId} not sent yet: {outcome}");
+    }
+
+    /// <summary>
+    /// Sending is paused for the provider's refusal of the credentials: the claim is handed back as if never made (not an
+    /// attempt, and a send in doubt stays in doubt since its own time), and the bus retries later. A request that left
+    /// before the lookup was refused is an attempt in doubt like any other.
+    /// </summary>
+    async Task WaitForCredentialsAsync(SendSms sms, Claim claim, bool requestLeft, CancellationToken ct)
+    {
+        await using var work = await database.BeginAsync(ct);
+        await work.ExecuteAsync((requestLeft, claim.InDoubtSince) switch
+        {
+            (true, _) => "UPDATE outbound_sms SET sending_lease_until = @now WHERE sms_id = @SmsId",
+            (_, null) => "UPDATE outbound_sms SET state = 'retrying', attempts = attempts - 1, sending_lease_until = NULL WHERE sms_id = @SmsId",
+            _ => "UPDATE outbound_sms SET attempts = attempts - 1, sending_lease_until = @now, last_attempt_at = @InDoubtSince WHERE sms_id = @SmsId",
+        }, new { sms.SmsId, claim.InDoubtSince, now = clock.GetUtcNow() }, ct);
+        await work.CommitAsync(ct);
+        throw new SmsNotSentException($"SMS {sms.SmsId} waits: sending is paused until the provider accepts the credentials.");
     }
 
     /// <param name="ValidFor">How long the provider may queue it: never into quiet hours (null: the provider's default).</param>
@@ -139,19 +176,22 @@ public sealed class SendSmsConsumer(
                 await RecordAcceptedAsync(work, sms.SmsId, sms.OfficerId, sms.Purpose, accepted, source, now, ct);
                 break;
             case SendOutcome.Rejected rejected:
+                logger.LogWarning("SMS {SmsId} refused by the provider for good, error {Code}: {Reason}", sms.SmsId, rejected.Code, rejected.Reason);
                 await work.ExecuteAsync("""
                     UPDATE outbound_sms SET state = 'failed', error_code = @Code, status = 'failed', status_updated_at = @now, sending_lease_until = NULL
                     WHERE sms_id = @SmsId
                     """, new { sms.SmsId, rejected.Code, now }, ct);
                 work.Publish(new SmsFailed(sms.SmsId, sms.OfficerId, sms.Purpose, rejected.Code, rejected.Reason, now));
                 // The provider's verdict on the officer, not only on this SMS: Enrollment records it and nothing more is sent.
-                if (rejected.Code is TwilioErrorCodes.OptedOut or TwilioErrorCodes.InvalidNumber or TwilioErrorCodes.NotMobile)
+                if (TwilioErrorCodes.AboutTheNumber(rejected.Code))
                     work.Publish(new SmsNumberRejected(sms.OfficerId, sms.SmsId, rejected.Code, now));
                 break;
-            case SendOutcome.NotTaken:
+            case SendOutcome.NotTaken notTaken:
+                logger.LogWarning("SMS {SmsId} not taken by the provider, error {Code}: {Reason}; retried", sms.SmsId, notTaken.Code, notTaken.Reason);
                 await work.ExecuteAsync("UPDATE outbound_sms SET state = 'retrying', sending_lease_until = NULL WHERE sms_id = @SmsId", new { sms.SmsId }, ct);
                 break;
-            case SendOutcome.InDoubt:
+            case SendOutcome.InDoubt doubt:
+                logger.LogWarning("SMS {SmsId} in doubt and not found at the provider ({Reason}); looked up again before any retry", sms.SmsId, doubt.Reason);
                 // Keep the lease: the next attempt looks the message up before sending again.
                 await work.ExecuteAsync("UPDATE outbound_sms SET sending_lease_until = @now WHERE sms_id = @SmsId", new { sms.SmsId, now }, ct);
                 break;

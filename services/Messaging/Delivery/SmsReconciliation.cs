@@ -37,13 +37,14 @@ public sealed record ReconciliationRound(int Reconciled, int Redriven, int Given
 /// given up as failed, with the reason, after too many attempts or too long.
 /// </summary>
 public sealed class SmsReconciliation(
-    [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, TwilioSmsSender sender, StudyProtocol protocol, TimeProvider clock,
-    IOptions<ReconciliationOptions> options, ILogger<SmsReconciliation> logger)
+    [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, TwilioSmsSender sender, ProviderCredentials credentials,
+    StudyProtocol protocol, TimeProvider clock, IOptions<ReconciliationOptions> options, ILogger<SmsReconciliation> logger)
 {
     public async Task<ReconciliationRound> RunAsync(CancellationToken ct)
     {
         var reconciled = await ReconcileReceiptsAsync(ct);
-        var (redriven, givenUp) = await RedriveStalledAsync(ct);
+        // While the provider refuses the credentials, no send is re-queued or given up: none is at fault (the credentials are tried again here too).
+        var (redriven, givenUp) = await credentials.StillPausedAsync() ? (0, 0) : await RedriveStalledAsync(ct);
         if (reconciled + redriven + givenUp > 0)
             logger.LogInformation("Reconciliation: {Reconciled} receipts from the provider, {Redriven} sends re-queued, {GivenUp} given up", reconciled, redriven, givenUp);
         return new ReconciliationRound(reconciled, redriven, givenUp);
@@ -125,6 +126,7 @@ public sealed class SmsReconciliation(
                     UPDATE outbound_sms SET state = 'failed', status = 'failed', refusal_reason = @reason, status_updated_at = @now, sending_lease_until = NULL WHERE sms_id = @SmsId
                     """, new { row.SmsId, reason, now }, ct);
                 work.Publish(new SmsFailed(row.SmsId, row.OfficerId, row.Purpose, null, reason, now));
+                logger.LogWarning("SMS {SmsId} given up as failed: {Reason} after {Attempts} attempts since {RequestedAt:O}", row.SmsId, reason, row.Attempts, row.RequestedAt);
                 givenUp++;
                 continue;
             }

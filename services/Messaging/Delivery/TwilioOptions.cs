@@ -32,6 +32,9 @@ public sealed class TwilioOptions
 
     /// <summary>How long one provider request may take before the send counts as in doubt.</summary>
     public int RequestTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>While the provider refuses the credentials, how often they are tried again (sending resumes on the first success).</summary>
+    public int CredentialsProbeSeconds { get; set; } = 2;
 }
 
 /// <summary>Configuration section <c>Messaging</c>.</summary>
