@@ -31,6 +31,7 @@ public static class MessagingService
         builder.Services.Configure<TwilioOptions>(builder.Configuration.GetSection(TwilioOptions.Section));
         builder.Services.Configure<MessagingOptions>(builder.Configuration.GetSection(MessagingOptions.Section));
         builder.Services.AddSingleton<TwilioSmsSender>();
+        builder.Services.AddSingleton<InDoubtLookup>();
         builder.Services.AddSingleton<ProviderCredentials>();
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("provider-credentials",
             sp => sp.GetRequiredService<ProviderCredentials>(), HealthStatus.Unhealthy, ["ready"]));

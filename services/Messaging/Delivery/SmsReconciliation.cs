@@ -37,7 +37,7 @@ public sealed record ReconciliationRound(int Reconciled, int Redriven, int Given
 /// given up as failed, with the reason, after too many attempts or too long.
 /// </summary>
 public sealed class SmsReconciliation(
-    [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, TwilioSmsSender sender, ProviderCredentials credentials,
+    [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, TwilioSmsSender sender, InDoubtLookup lookup, ProviderCredentials credentials,
     StudyProtocol protocol, TimeProvider clock, IOptions<ReconciliationOptions> options, ILogger<SmsReconciliation> logger)
 {
     public async Task<ReconciliationRound> RunAsync(CancellationToken ct)
@@ -103,7 +103,7 @@ public sealed class SmsReconciliation(
         await using var work = await database.BeginAsync(ct);
         var stalled = await work.QueryAsync<StalledRow>($"""
             SELECT sms_id AS SmsId, officer_id AS OfficerId, purpose AS Purpose, body AS Body, attempts AS Attempts, requested_at AS RequestedAt,
-                   state AS State, to_phone AS ToPhone, last_attempt_at AS LastAttemptAt, time_zone AS TimeZone
+                   state AS State, to_phone AS ToPhone, last_attempt_at AS LastAttemptAt, sending_lease_until AS LeaseUntil, time_zone AS TimeZone
             FROM outbound_sms
             WHERE (state IN ('new', 'retrying') AND COALESCE(last_attempt_at, requested_at) <= @stalledBefore)
                OR (state = 'sending' AND sending_lease_until <= @stalledBefore)
@@ -116,11 +116,21 @@ public sealed class SmsReconciliation(
             if (reason is not null)
             {
                 // A send in doubt may have reached the officer: ask the provider before calling it failed.
-                if (row is { State: "sending", ToPhone: not null, LastAttemptAt: { } since }
-                    && await sender.FindAcceptedAsync(row.ToPhone, row.Body, since) is { } found)
+                if (row is { State: "sending", ToPhone: not null, LastAttemptAt: { } since })
                 {
-                    await SendSmsConsumer.RecordAcceptedAsync(work, row.SmsId, row.OfficerId, row.Purpose, found, "lookup", now, ct);
-                    continue;
+                    var resolution = await lookup.ResolveAsync(work, row.SmsId, row.ToPhone, row.Body, since, row.LeaseUntil ?? since + sender.RequestTimeout, ct);
+                    if (resolution is DoubtResolution.Found found)
+                    {
+                        await SendSmsConsumer.RecordAcceptedAsync(work, row.SmsId, row.OfficerId, row.Purpose, found.Message, "lookup", now, ct);
+                        continue;
+                    }
+                    if (resolution is DoubtResolution.Ambiguous ambiguous)
+                    {
+                        await SendSmsConsumer.RecordAmbiguousAsync(work, row.SmsId, new SendOutcome.Ambiguous(ambiguous.ProviderSids), ct);
+                        logger.LogError("SMS {SmsId} in doubt: the provider has {Count} messages that could be it ({ProviderSids}); left for a person to resolve",
+                            row.SmsId, ambiguous.ProviderSids.Count, string.Join(", ", ambiguous.ProviderSids));
+                        continue;
+                    }
                 }
                 await work.ExecuteAsync("""
                     UPDATE outbound_sms SET state = 'failed', status = 'failed', refusal_reason = @reason, status_updated_at = @now, sending_lease_until = NULL WHERE sms_id = @SmsId
@@ -164,6 +174,7 @@ public sealed class SmsReconciliation(
         public string State { get; init; } = "";
         public string? ToPhone { get; init; }
         public DateTimeOffset? LastAttemptAt { get; init; }
+        public DateTimeOffset? LeaseUntil { get; init; }
         public string? TimeZone { get; init; }
     }
 }

@@ -22,6 +22,8 @@ public abstract record SendOutcome
     /// read): the provider may have the message, so it is looked up before any retry.
     /// </summary>
     public sealed record InDoubt(string Reason) : SendOutcome;
+    /// <summary>A send in doubt that more than one provider message could be: left for a person, never sent again automatically.</summary>
+    public sealed record Ambiguous(IReadOnlyList<string> ProviderSids) : SendOutcome;
 }
 
 /// <summary>Sends and looks up SMS through the real Twilio SDK, against Twilio or any Twilio-compatible base URL.</summary>
@@ -88,10 +90,10 @@ public sealed class TwilioSmsSender
     static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
 
     /// <summary>
-    /// After a send in doubt: the message the provider accepted for <paramref name="to"/> with this body since
-    /// <paramref name="since"/>, if any (Twilio has no idempotency key, so this lookup is the only safe check).
+    /// After a send in doubt: the messages the provider accepted for <paramref name="to"/> with this body, created between
+    /// <paramref name="from"/> and <paramref name="until"/> by its clock (see <see cref="InDoubtLookup"/>).
     /// </summary>
-    public async Task<SendOutcome.Accepted?> FindAcceptedAsync(string to, string body, DateTimeOffset since)
+    public async Task<IReadOnlyList<SendOutcome.Accepted>> FindCandidatesAsync(string to, string body, DateTimeOffset from, DateTimeOffset until)
     {
         // Newest first; a queued message has no date_sent yet, so filter by To and stop at our own time bound.
         Twilio.Base.ResourceSet<MessageResource> messages;
@@ -103,13 +105,16 @@ public sealed class TwilioSmsSender
         {
             throw new CredentialsRefusedException(ex.Code, $"provider answered {ex.Status} ({ex.Code}) {ex.Message}");
         }
+        var found = new List<SendOutcome.Accepted>();
         foreach (var message in messages)
         {
-            if (message.DateCreated is { } created && created.ToUniversalTime() < since.UtcDateTime.AddMinutes(-5)) break;
-            if (message.Body == body)
-                return new SendOutcome.Accepted(message.Sid, int.TryParse(message.NumSegments, out var s) ? s : 0, message.Status?.ToString() ?? "queued");
+            if (message.DateCreated is not { } created) continue;
+            var at = new DateTimeOffset(created.ToUniversalTime(), TimeSpan.Zero);
+            if (at < from) break;
+            if (at <= until && message.Body == body && !string.IsNullOrEmpty(message.Sid))
+                found.Add(new SendOutcome.Accepted(message.Sid, int.TryParse(message.NumSegments, out var s) ? s : 0, message.Status?.ToString() ?? "queued"));
         }
-        return null;
+        return found;
     }
 
     /// <summary>The provider's current status of a message (for receipts that never came); null when the provider cannot say now.</summary>
