@@ -266,6 +266,24 @@ public sealed class SmsReconciliationTests(ReconciliationHostsFixture hosts) : I
     }
 
     [Fact]
+    public async Task A_send_in_doubt_out_of_attempts_is_not_given_up_while_the_provider_refuses_the_credentials()
+    {
+        var officer = await EnrollAsync(hosts.Day);
+        var now = Day.StudyNow();
+        var smsId = await InsertStalledAsync(Day, officer, NewBody("credenciales rechazadas"), "sending", Thresholds(Day).MaxAttempts,
+            now.AddMinutes(-30), now.AddMinutes(-15), leaseUntil: now.AddMinutes(-15));
+        Day.Services.GetRequiredService<SimulatorFaults>().Add(new FaultSpec(FaultKind.CredentialsRefused, ForMs: 1500));
+
+        var round = await ReconcileAsync(Day);
+
+        Assert.Equal(0, round.GivenUp);
+        Assert.Equal("sending", (await RowAsync(Day, smsId)).State);
+        var credentials = Day.Services.GetRequiredService<ProviderCredentials>();
+        Assert.True(credentials.Paused);
+        await SmsSteps.WaitForAsync(() => credentials.StillPausedAsync(), paused => !paused, "Sending never resumed once the credentials worked");
+    }
+
+    [Fact]
     public async Task A_send_in_doubt_whose_message_the_provider_took_is_requeued_then_found_by_lookup_not_sent_again()
     {
         var officer = await EnrollAsync(hosts.Day);

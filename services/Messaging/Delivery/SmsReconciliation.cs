@@ -118,7 +118,17 @@ public sealed class SmsReconciliation(
                 // A send in doubt may have reached the officer: ask the provider before calling it failed.
                 if (row is { State: "sending", ToPhone: not null, LastAttemptAt: { } since })
                 {
-                    var resolution = await lookup.ResolveAsync(work, row.SmsId, row.ToPhone, row.Body, since, row.LeaseUntil ?? since + sender.RequestTimeout, ct);
+                    DoubtResolution resolution;
+                    try
+                    {
+                        resolution = await lookup.ResolveAsync(work, row.SmsId, row.ToPhone, row.Body, since, row.LeaseUntil ?? since + sender.RequestTimeout, ct);
+                    }
+                    catch (CredentialsRefusedException ex)
+                    {
+                        // Unanswered is not failed: this one and the rest wait, as every send does while the credentials are refused.
+                        credentials.Refused(ex.Code, ex.Message);
+                        break;
+                    }
                     if (resolution is DoubtResolution.Found found)
                     {
                         await SendSmsConsumer.RecordAcceptedAsync(work, row.SmsId, row.OfficerId, row.Purpose, found.Message, "lookup", now, ct);
