@@ -105,6 +105,7 @@ public class FaultTests(SimulatorFixture fixture) : IClassFixture<SimulatorFixtu
         Assert.Contains("502 Bad Gateway", await response.Content.ReadAsStringAsync());
         var logged = Assert.Single(Simulator.Log.Snapshot(to));
         await fixture.Receiver.WaitForAsync(path, posts => posts.Any(p => p.Form["MessageSid"] == logged.Sid && p.Form["MessageStatus"] == "delivered"));
+        Assert.DoesNotContain(Simulator.Log.Stats().Rejected.Keys, k => k.Contains("acceptThen", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -76,7 +76,7 @@ internal static class TwilioMessagesApi
                 http.Abort();
                 return TypedResults.Empty;
             case FaultKind.AcceptThenBadGateway:
-                log.CountRejection("fault:acceptThenBadGateway");
+                // Not counted as a rejection: the message was accepted and goes out.
                 return TypedResults.Content(GatewayPage(502, "Bad Gateway"), "text/html; charset=utf-8", statusCode: StatusCodes.Status502BadGateway);
             case FaultKind.AcceptThenHtml:
                 return TypedResults.Content(GatewayPage(200, "OK"), "text/html; charset=utf-8", statusCode: StatusCodes.Status200OK);
