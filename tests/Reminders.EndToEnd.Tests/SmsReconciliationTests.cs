@@ -265,6 +265,22 @@ public sealed class SmsReconciliationTests(ReconciliationHostsFixture hosts) : I
         Assert.Equal((0, 1), (AtProvider(Day, old), AtProvider(Day, young)));
     }
 
+    [Theory]
+    [InlineData("partially_delivered")]
+    [InlineData("canceled")]
+    [InlineData("read")]
+    public async Task A_final_status_of_any_kind_is_not_asked_about_again(string final)
+    {
+        var officer = await EnrollAsync(hosts.Day);
+        var (smsId, _) = await SendAcceptedAsync(Day, officer, NewBody("estado final"), MessageStatuses.Delivered);
+        await Day.ExecuteAsync("messaging", "UPDATE outbound_sms SET status = @final WHERE sms_id = @id", new { final, id = smsId.ToString() });
+
+        await ReconcileAsync(Day);
+
+        Assert.Equal((final, (string?)null), (await Day.QueryAsync<(string, string?)>("messaging",
+            "SELECT status, receipt_checked_at FROM outbound_sms WHERE sms_id = @id", new { id = smsId.ToString() })).Single());
+    }
+
     [Fact]
     public async Task A_send_in_doubt_out_of_attempts_is_not_given_up_while_the_provider_refuses_the_credentials()
     {

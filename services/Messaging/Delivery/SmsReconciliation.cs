@@ -55,15 +55,17 @@ public sealed class SmsReconciliation(
         var now = clock.GetUtcNow();
         List<OverdueRow> overdue;
         await using (var read = await database.BeginAsync(ct))
-            overdue = [.. await read.QueryAsync<OverdueRow>("""
+            // Not final yet: any status below the final rank (canceled, read and partially_delivered are final too).
+            overdue = [.. await read.QueryAsync<OverdueRow>($"""
                 SELECT sms_id AS SmsId, officer_id AS OfficerId, purpose AS Purpose, provider_sid AS ProviderSid, status AS Status FROM outbound_sms
-                WHERE state = 'accepted' AND provider_sid IS NOT NULL AND COALESCE(status, '') NOT IN ('delivered', 'undelivered', 'failed')
+                WHERE state = 'accepted' AND provider_sid IS NOT NULL AND {SmsStatuses.RankSql("status")} < @final
                   AND accepted_at <= @overdueBefore AND accepted_at > @checkedSince
                   AND (receipt_checked_at IS NULL OR receipt_checked_at <= @overdueBefore)
                 ORDER BY COALESCE(receipt_checked_at, accepted_at) LIMIT @BatchSize
                 """, new
                 {
                     overdueBefore = now.AddMinutes(-options.Value.ReceiptOverdueMinutes),
+                    final = SmsStatuses.Rank("delivered"),
                     checkedSince = now.AddHours(-options.Value.ReceiptCheckHours),
                     options.Value.BatchSize,
                 }, ct)];
