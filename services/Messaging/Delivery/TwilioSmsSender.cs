@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
+using Reminders.Platform.Logging;
 using Twilio.Clients;
 using Twilio.Exceptions;
 using Twilio.Http;
@@ -86,8 +87,8 @@ public sealed class TwilioSmsSender
         }
     }
 
-    /// <summary>A gateway's whole HTML page is no reason to log.</summary>
-    static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
+    /// <summary>A gateway's whole HTML page is no reason to log, and the provider's text can name the number: the reason travels in events.</summary>
+    static string Shorten(string text) => PhoneMask.MaskAll(text.Length <= 200 ? text : text[..200] + "…");
 
     /// <summary>
     /// After a send in doubt: the messages the provider accepted for <paramref name="to"/> with this body, created between
