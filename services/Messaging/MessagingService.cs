@@ -1,4 +1,6 @@
 using MassTransit;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
 using Reminders.Messaging.Audit;
 using Reminders.Messaging.Contacts;
 using Reminders.Messaging.Delivery;
@@ -29,6 +31,11 @@ public static class MessagingService
         builder.Services.Configure<TwilioOptions>(builder.Configuration.GetSection(TwilioOptions.Section));
         builder.Services.Configure<MessagingOptions>(builder.Configuration.GetSection(MessagingOptions.Section));
         builder.Services.AddSingleton<TwilioSmsSender>();
+        builder.Services.AddSingleton<InDoubtLookup>();
+        builder.Services.AddSingleton<ProviderCredentials>();
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("provider-credentials",
+            sp => sp.GetRequiredService<ProviderCredentials>(), HealthStatus.Unhealthy, ["ready"]));
+        builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ProviderCredentials.MeterName));
         builder.Services.AddSingleton<SenderPacer>();
         builder.Services.AddSingleton<WebhookUrls>();
         builder.Services.AddSingleton<InboundReplies>();

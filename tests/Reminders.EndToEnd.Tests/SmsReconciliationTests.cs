@@ -11,6 +11,7 @@ using Reminders.Messaging.Delivery;
 using Reminders.Platform.Data;
 using Reminders.Platform.Hosting;
 using Reminders.Platform.Protocol;
+using Reminders.ProviderSimulator.Faults;
 using Reminders.ProviderSimulator.Log;
 
 namespace Reminders.EndToEnd.Tests;
@@ -118,6 +119,21 @@ public sealed class SmsReconciliationTests(ReconciliationHostsFixture hosts) : I
 
     static void JumpClock(WebApplication app, TimeSpan by) =>
         ((StudyClock)app.Services.GetRequiredService<TimeProvider>()).JumpTo(app.StudyNow() + by);
+
+    [Theory]
+    [InlineData(null, "receiving")]
+    [InlineData("teleported", "teleported")]
+    public async Task A_status_answered_at_acceptance_that_is_inbound_or_unknown_is_kept_as_text_and_a_receipt_moves_it_on(string? answered, string kept)
+    {
+        var officer = await EnrollAsync(hosts.Day);
+        Day.Services.GetRequiredService<SimulatorFaults>().Add(new FaultSpec(FaultKind.UnknownStatus, Status: answered));
+        var (smsId, _) = await SendAcceptedAsync(Day, officer, NewBody("estado inesperado"), MessageStatuses.Delivered);
+        Assert.Equal(("accepted", kept), ((await RowAsync(Day, smsId)).State, (await RowAsync(Day, smsId)).Status));
+
+        await ReconcileAsync(Day);
+
+        Assert.Equal("delivered", (await RowAsync(Day, smsId)).Status);
+    }
 
     [Fact]
     public async Task An_sms_whose_status_callbacks_were_lost_is_fetched_from_the_provider_as_delivered_and_the_ledger_counts_it()
@@ -247,6 +263,40 @@ public sealed class SmsReconciliationTests(ReconciliationHostsFixture hosts) : I
         Assert.Equal("accepted", (await Day.SettledAsync(youngId)).State);
         await Task.Delay(300);
         Assert.Equal((0, 1), (AtProvider(Day, old), AtProvider(Day, young)));
+    }
+
+    [Theory]
+    [InlineData("partially_delivered")]
+    [InlineData("canceled")]
+    [InlineData("read")]
+    public async Task A_final_status_of_any_kind_is_not_asked_about_again(string final)
+    {
+        var officer = await EnrollAsync(hosts.Day);
+        var (smsId, _) = await SendAcceptedAsync(Day, officer, NewBody("estado final"), MessageStatuses.Delivered);
+        await Day.ExecuteAsync("messaging", "UPDATE outbound_sms SET status = @final WHERE sms_id = @id", new { final, id = smsId.ToString() });
+
+        await ReconcileAsync(Day);
+
+        Assert.Equal((final, (string?)null), (await Day.QueryAsync<(string, string?)>("messaging",
+            "SELECT status, receipt_checked_at FROM outbound_sms WHERE sms_id = @id", new { id = smsId.ToString() })).Single());
+    }
+
+    [Fact]
+    public async Task A_send_in_doubt_out_of_attempts_is_not_given_up_while_the_provider_refuses_the_credentials()
+    {
+        var officer = await EnrollAsync(hosts.Day);
+        var now = Day.StudyNow();
+        var smsId = await InsertStalledAsync(Day, officer, NewBody("credenciales rechazadas"), "sending", Thresholds(Day).MaxAttempts,
+            now.AddMinutes(-30), now.AddMinutes(-15), leaseUntil: now.AddMinutes(-15));
+        Day.Services.GetRequiredService<SimulatorFaults>().Add(new FaultSpec(FaultKind.CredentialsRefused, ForMs: 1500));
+
+        var round = await ReconcileAsync(Day);
+
+        Assert.Equal(0, round.GivenUp);
+        Assert.Equal("sending", (await RowAsync(Day, smsId)).State);
+        var credentials = Day.Services.GetRequiredService<ProviderCredentials>();
+        Assert.True(credentials.Paused);
+        await SmsSteps.WaitForAsync(() => credentials.StillPausedAsync(), paused => !paused, "Sending never resumed once the credentials worked");
     }
 
     [Fact]

@@ -92,6 +92,118 @@ public class FaultTests(SimulatorFixture fixture) : IClassFixture<SimulatorFixtu
     }
 
     [Fact]
+    public async Task Accept_then_bad_gateway_answers_502_with_html_yet_the_message_goes_out_with_its_callbacks()
+    {
+        await AddFaultAsync(new { kind = "acceptThenBadGateway" });
+        var to = Phones.Next();
+        var path = $"/status/{Guid.NewGuid():N}";
+
+        var response = await PostCreateAsync(to, fixture.Receiver.UrlFor(path));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("502 Bad Gateway", await response.Content.ReadAsStringAsync());
+        var logged = Assert.Single(Simulator.Log.Snapshot(to));
+        await fixture.Receiver.WaitForAsync(path, posts => posts.Any(p => p.Form["MessageSid"] == logged.Sid && p.Form["MessageStatus"] == "delivered"));
+        Assert.DoesNotContain(Simulator.Log.Stats().Rejected.Keys, k => k.Contains("acceptThen", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Accept_then_bad_gateway_is_an_error_without_a_twilio_code_to_the_sdk()
+    {
+        await AddFaultAsync(new { kind = "acceptThenBadGateway" });
+        var to = Phones.Next();
+
+        var error = await Assert.ThrowsAsync<ApiException>(() => Send(to));
+
+        Assert.Equal(0, error.Code);
+        Assert.Single(Simulator.Log.Snapshot(to));
+    }
+
+    [Fact]
+    public async Task Accept_then_html_answers_200_with_a_page_the_sdk_cannot_read_yet_the_message_was_taken()
+    {
+        await AddFaultAsync(new { kind = "acceptThenHtml" });
+        var to = Phones.Next();
+
+        var response = await PostCreateAsync(to);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+
+        await AddFaultAsync(new { kind = "acceptThenHtml" });
+        await Assert.ThrowsAnyAsync<TwilioException>(() => Send(to));
+        Assert.Equal(2, Simulator.Log.Snapshot(to).Count);
+    }
+
+    [Fact]
+    public async Task Accept_then_truncated_json_answers_201_with_json_cut_short_yet_the_message_was_taken()
+    {
+        await AddFaultAsync(new { kind = "acceptThenTruncatedJson" });
+        var to = Phones.Next();
+
+        var response = await PostCreateAsync(to);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.StartsWith("{", text);
+        Assert.ThrowsAny<JsonException>(() => JsonDocument.Parse(text));
+
+        await AddFaultAsync(new { kind = "acceptThenTruncatedJson" });
+        await Assert.ThrowsAnyAsync<TwilioException>(() => Send(to));
+        Assert.Equal(2, Simulator.Log.Snapshot(to).Count);
+    }
+
+    [Theory]
+    [InlineData(null, "receiving")]
+    [InlineData("teleported", "teleported")]
+    public async Task Unknown_status_answers_the_created_message_with_that_status_while_it_is_delivered_as_usual(string? status, string expected)
+    {
+        await AddFaultAsync(status is null ? new { kind = "unknownStatus" } : new { kind = "unknownStatus", status });
+        var to = Phones.Next();
+
+        var message = await Send(to);
+
+        Assert.Equal(expected, message.Status.ToString());
+        await Wait.Until(() => Simulator.Log.Find(message.Sid)?.Status == "delivered");
+    }
+
+    [Fact]
+    public async Task Credentials_refused_answers_401_20003_to_every_request_for_count_requests()
+    {
+        await AddFaultAsync(new { kind = "credentialsRefused", count = 2 });
+        var to = Phones.Next();
+
+        var create = await Assert.ThrowsAsync<ApiException>(() => Send(to));
+        var list = await Assert.ThrowsAsync<ApiException>(() => MessageResource.ReadAsync(to: new PhoneNumber(to), client: Simulator.Twilio()));
+
+        Assert.Equal((20003, 401), (create.Code, create.Status));
+        Assert.Equal((20003, 401), (list.Code, list.Status));
+        Assert.Empty(Simulator.Log.Snapshot(to));
+        await Send(to);
+        Assert.Single(Simulator.Log.Snapshot(to));
+    }
+
+    [Fact]
+    public async Task Credentials_refused_for_a_while_refuses_every_request_until_it_lapses()
+    {
+        await AddFaultAsync(new { kind = "credentialsRefused", forMs = 400 });
+        var to = Phones.Next();
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(20003, (await Assert.ThrowsAsync<ApiException>(() => Send(to))).Code);
+        }
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (await Record.ExceptionAsync(() => Send(to)) is ApiException { Code: 20003 })
+        {
+            Assert.True(DateTime.UtcNow < deadline, "credentials still refused after 10 s");
+            await Task.Delay(20);
+        }
+
+        Assert.Single(Simulator.Log.Snapshot(to));
+        Assert.Empty(await ActiveFaultsAsync());
+    }
+
+    [Fact]
     public async Task Faults_can_be_listed_and_cleared()
     {
         await AddFaultAsync(new { kind = "error500", count = 3 });
@@ -134,6 +246,9 @@ public class FaultTests(SimulatorFixture fixture) : IClassFixture<SimulatorFixtu
     [InlineData("""{"kind":"slow","delayMs":-1}""")]
     [InlineData("""{"kind":"error500","probability":1.5}""")]
     [InlineData("""{"kind":"meteorStrike"}""")]
+    [InlineData("""{"kind":"error500","status":"receiving"}""")]
+    [InlineData("""{"kind":"unknownStatus","status":" "}""")]
+    [InlineData("""{"kind":"credentialsRefused","forMs":0}""")]
     public async Task Nonsense_fault_is_refused_with_400(string json)
     {
         var response = await Simulator.Http.PostAsync("/simulator/faults", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
@@ -144,6 +259,18 @@ public class FaultTests(SimulatorFixture fixture) : IClassFixture<SimulatorFixtu
 
     private Task<MessageResource> Send(string to) =>
         MessageResource.CreateAsync(to: new PhoneNumber(to), from: new PhoneNumber(Phones.Sender), body: "x", client: Simulator.Twilio());
+
+    private async Task<HttpResponseMessage> PostCreateAsync(string to, string? statusCallback = null)
+    {
+        var fields = new List<KeyValuePair<string, string>> { new("To", to), new("From", Phones.Sender), new("Body", "x") };
+        if (statusCallback is not null) fields.Add(new("StatusCallback", statusCallback));
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/2010-04-01/Accounts/{SimulatorHost.AccountSid}/Messages.json")
+        {
+            Content = new FormUrlEncodedContent(fields),
+        };
+        request.Headers.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{SimulatorHost.AccountSid}:{SimulatorHost.AuthToken}")));
+        return await Simulator.Http.SendAsync(request);
+    }
 
     private async Task AddFaultAsync(object fault) =>
         Assert.Equal(HttpStatusCode.Created, (await Simulator.Http.PostAsJsonAsync("/simulator/faults", fault)).StatusCode);

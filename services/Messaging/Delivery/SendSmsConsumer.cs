@@ -17,6 +17,8 @@ namespace Reminders.Messaging.Delivery;
 public sealed class SendSmsConsumer(
     [FromKeyedServices(MessagingService.Name)] ServiceDatabase database,
     TwilioSmsSender sender,
+    InDoubtLookup lookup,
+    ProviderCredentials credentials,
     SenderPacer pacer,
     WebhookUrls urls,
     TimeProvider clock,
@@ -32,29 +34,88 @@ public sealed class SendSmsConsumer(
         var slot = await pacer.ReserveAsync(ct);
         var claim = await ClaimAsync(sms, slot.At, ct);
         if (claim is null) return;
+        if (await credentials.StillPausedAsync()) await WaitForCredentialsAsync(sms, claim, requestLeft: false, ct);
         await pacer.WaitAsync(slot, ct);
         var from = slot.Sender;
 
-        if (claim.InDoubtSince is { } since && await sender.FindAcceptedAsync(claim.Phone, sms.Body, since) is { } found)
+        SendOutcome outcome;
+        var requestLeft = false;
+        try
         {
-            logger.LogWarning("SMS {SmsId} was in doubt; the provider has it as {ProviderSid}", sms.SmsId, found.ProviderSid);
-            await RecordAsync(sms, found, "lookup", ct);
-            return;
-        }
+            if (claim.InDoubtSince is { } since)
+            {
+                var earlier = await LookUpAsync(sms, claim.Phone, since, claim.InDoubtUntil ?? since + sender.RequestTimeout, ct);
+                if (earlier is SendOutcome.Accepted found)
+                {
+                    logger.LogWarning("SMS {SmsId} was in doubt; the provider has it as {ProviderSid}", sms.SmsId, found.ProviderSid);
+                    credentials.Worked();
+                    await RecordAsync(sms, found, "lookup", ct);
+                    return;
+                }
+                if (earlier is SendOutcome.Ambiguous ambiguous)
+                {
+                    await RecordAsync(sms, ambiguous, "lookup", ct);
+                    return;
+                }
+            }
 
-        var outcome = await sender.SendAsync(claim.Phone, sms.Body, urls.StatusCallback(sms.SmsId), from, claim.ValidFor);
-        if (outcome is SendOutcome.InDoubt doubt && await sender.FindAcceptedAsync(claim.Phone, sms.Body, claim.AttemptStartedAt) is { } accepted)
-        {
-            logger.LogWarning("SMS {SmsId} to {Phone} was in doubt ({Reason}); the provider has it", sms.SmsId, PhoneMask.Mask(claim.Phone), doubt.Reason);
-            outcome = accepted;
+            outcome = await sender.SendAsync(claim.Phone, sms.Body, urls.StatusCallback(sms.SmsId), from, claim.ValidFor);
+            requestLeft = outcome is SendOutcome.InDoubt;
+            if (outcome is SendOutcome.InDoubt doubt && await LookUpAsync(sms, claim.Phone, claim.AttemptStartedAt, clock.GetUtcNow(), ct) is { } resolved)
+            {
+                if (resolved is SendOutcome.Accepted)
+                    logger.LogWarning("SMS {SmsId} to {Phone} was in doubt ({Reason}); the provider has it", sms.SmsId, PhoneMask.Mask(claim.Phone), doubt.Reason);
+                outcome = resolved;
+            }
         }
+        catch (CredentialsRefusedException ex)
+        {
+            outcome = new SendOutcome.CredentialsRefused(ex.Code, ex.Message);
+        }
+        if (outcome is SendOutcome.CredentialsRefused refused)
+        {
+            credentials.Refused(refused.Code, refused.Reason);
+            await WaitForCredentialsAsync(sms, claim, requestLeft, ct);
+        }
+        if (outcome is SendOutcome.Accepted or SendOutcome.Rejected) credentials.Worked();
         await RecordAsync(sms, outcome, "api", ct);
         if (outcome is SendOutcome.NotTaken or SendOutcome.InDoubt)
             throw new SmsNotSentException($"SMS {sms.SmsId} not sent yet: {outcome}");
     }
 
+    /// <summary>The provider's message this send in doubt became, Ambiguous when more than one could be it, or null when none.</summary>
+    async Task<SendOutcome?> LookUpAsync(SendSms sms, string phone, DateTimeOffset requestLeft, DateTimeOffset answeredBy, CancellationToken ct)
+    {
+        await using var work = await database.BeginAsync(ct);
+        return await lookup.ResolveAsync(work, sms.SmsId, phone, sms.Body, requestLeft, answeredBy, ct) switch
+        {
+            DoubtResolution.Found found => found.Message,
+            DoubtResolution.Ambiguous ambiguous => new SendOutcome.Ambiguous(ambiguous.ProviderSids),
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// Sending is paused for the provider's refusal of the credentials: the claim is handed back as if never made (not an
+    /// attempt, and a send in doubt stays in doubt since its own time), and the bus retries later. A request that left
+    /// before the lookup was refused is an attempt in doubt like any other.
+    /// </summary>
+    async Task WaitForCredentialsAsync(SendSms sms, Claim claim, bool requestLeft, CancellationToken ct)
+    {
+        await using var work = await database.BeginAsync(ct);
+        await work.ExecuteAsync((requestLeft, claim.InDoubtSince) switch
+        {
+            (true, _) => "UPDATE outbound_sms SET sending_lease_until = @now WHERE sms_id = @SmsId",
+            (_, null) => "UPDATE outbound_sms SET state = 'retrying', attempts = attempts - 1, sending_lease_until = NULL WHERE sms_id = @SmsId",
+            _ => "UPDATE outbound_sms SET attempts = attempts - 1, sending_lease_until = @now, last_attempt_at = @InDoubtSince WHERE sms_id = @SmsId",
+        }, new { sms.SmsId, claim.InDoubtSince, now = clock.GetUtcNow() }, ct);
+        await work.CommitAsync(ct);
+        throw new SmsNotSentException($"SMS {sms.SmsId} waits: sending is paused until the provider accepts the credentials.");
+    }
+
     /// <param name="ValidFor">How long the provider may queue it: never into quiet hours (null: the provider's default).</param>
-    sealed record Claim(string Phone, DateTimeOffset AttemptStartedAt, DateTimeOffset? InDoubtSince, TimeSpan? ValidFor);
+    /// <param name="InDoubtSince">When the earlier request in doubt left; <paramref name="InDoubtUntil"/> when it was answered (or its lease ran out).</param>
+    sealed record Claim(string Phone, DateTimeOffset AttemptStartedAt, DateTimeOffset? InDoubtSince, DateTimeOffset? InDoubtUntil, TimeSpan? ValidFor);
 
     /// <summary>Checks the guards and takes the lease, or returns null when there is nothing (more) to do.</summary>
     async Task<Claim?> ClaimAsync(SendSms sms, DateTimeOffset sendAt, CancellationToken ct)
@@ -71,7 +132,8 @@ public sealed class SendSmsConsumer(
             ON CONFLICT (sms_id) DO UPDATE SET state = outbound_sms.state
             RETURNING state AS State, sending_lease_until AS LeaseUntil, last_attempt_at AS LastAttemptAt
             """, new { sms.SmsId, sms.OfficerId, sms.Purpose, sms.Body, sms.TimeZone, now, encoding = measure.Encoding == SmsEncodingKind.Gsm7 ? "GSM-7" : "UCS-2", segments = measure.Segments }, ct);
-        if (row is { State: "accepted" or "failed" or "refused" }) return null;
+        // A send in doubt that a person must resolve is never sent again automatically.
+        if (row is { State: "accepted" or "failed" or "refused" or "in_doubt_ambiguous" }) return null;
         if (row is { State: "sending" } && row.LeaseUntil > now)
             throw new SmsNotSentException($"SMS {sms.SmsId} is being sent by another attempt until {row.LeaseUntil:O}.");
 
@@ -120,13 +182,13 @@ public sealed class SendSmsConsumer(
         }
 
         // A lapsed "sending" lease means an earlier attempt crashed or timed out after its request left.
-        DateTimeOffset? inDoubtSince = row is { State: "sending" } ? row.LastAttemptAt : null;
+        var (inDoubtSince, inDoubtUntil) = row is { State: "sending" } ? (row.LastAttemptAt, row.LeaseUntil) : (null, null);
         await work.ExecuteAsync("""
             UPDATE outbound_sms SET state = 'sending', to_phone = @Phone, attempts = attempts + 1, sending_lease_until = @lease, last_attempt_at = @now
             WHERE sms_id = @SmsId
             """, new { sms.SmsId, guard.Phone, lease, now }, ct);
         await work.CommitAsync(ct);
-        return new Claim(guard.Phone!, now, inDoubtSince, reply ? null : protocol.QuietHours.WindowEnd(now, protocol.ZoneOf(sms.TimeZone)) - now);
+        return new Claim(guard.Phone!, now, inDoubtSince, inDoubtUntil, reply ? null : protocol.QuietHours.WindowEnd(now, protocol.ZoneOf(sms.TimeZone)) - now);
     }
 
     async Task RecordAsync(SendSms sms, SendOutcome outcome, string source, CancellationToken ct)
@@ -139,25 +201,39 @@ public sealed class SendSmsConsumer(
                 await RecordAcceptedAsync(work, sms.SmsId, sms.OfficerId, sms.Purpose, accepted, source, now, ct);
                 break;
             case SendOutcome.Rejected rejected:
+                logger.LogWarning("SMS {SmsId} refused by the provider for good, error {Code}: {Reason}", sms.SmsId, rejected.Code, rejected.Reason);
                 await work.ExecuteAsync("""
                     UPDATE outbound_sms SET state = 'failed', error_code = @Code, status = 'failed', status_updated_at = @now, sending_lease_until = NULL
                     WHERE sms_id = @SmsId
                     """, new { sms.SmsId, rejected.Code, now }, ct);
                 work.Publish(new SmsFailed(sms.SmsId, sms.OfficerId, sms.Purpose, rejected.Code, rejected.Reason, now));
                 // The provider's verdict on the officer, not only on this SMS: Enrollment records it and nothing more is sent.
-                if (rejected.Code is TwilioErrorCodes.OptedOut or TwilioErrorCodes.InvalidNumber or TwilioErrorCodes.NotMobile)
+                if (TwilioErrorCodes.AboutTheNumber(rejected.Code))
                     work.Publish(new SmsNumberRejected(sms.OfficerId, sms.SmsId, rejected.Code, now));
                 break;
-            case SendOutcome.NotTaken:
+            case SendOutcome.NotTaken notTaken:
+                logger.LogWarning("SMS {SmsId} not taken by the provider, error {Code}: {Reason}; retried", sms.SmsId, notTaken.Code, notTaken.Reason);
                 await work.ExecuteAsync("UPDATE outbound_sms SET state = 'retrying', sending_lease_until = NULL WHERE sms_id = @SmsId", new { sms.SmsId }, ct);
                 break;
-            case SendOutcome.InDoubt:
+            case SendOutcome.Ambiguous ambiguous:
+                await RecordAmbiguousAsync(work, sms.SmsId, ambiguous, ct);
+                logger.LogError("SMS {SmsId} in doubt: the provider has {Count} messages that could be it ({ProviderSids}); not guessed, never sent again automatically, left for a person to resolve",
+                    sms.SmsId, ambiguous.ProviderSids.Count, string.Join(", ", ambiguous.ProviderSids));
+                break;
+            case SendOutcome.InDoubt doubt:
+                logger.LogWarning("SMS {SmsId} in doubt and not found at the provider ({Reason}); looked up again before any retry", sms.SmsId, doubt.Reason);
                 // Keep the lease: the next attempt looks the message up before sending again.
                 await work.ExecuteAsync("UPDATE outbound_sms SET sending_lease_until = @now WHERE sms_id = @SmsId", new { sms.SmsId, now }, ct);
                 break;
         }
         await work.CommitAsync(ct);
     }
+
+    /// <summary>A send in doubt that more than one provider message could be, in the caller's transaction.</summary>
+    public static Task RecordAmbiguousAsync(UnitOfWork work, Guid smsId, SendOutcome.Ambiguous ambiguous, CancellationToken ct) =>
+        work.ExecuteAsync("""
+            UPDATE outbound_sms SET state = 'in_doubt_ambiguous', in_doubt_candidates = @candidates, sending_lease_until = NULL WHERE sms_id = @smsId
+            """, new { smsId, candidates = string.Join(',', ambiguous.ProviderSids) }, ct);
 
     /// <summary>
     /// The provider has the SMS (answered, or found by a lookup after a send in doubt): state, history and SmsAccepted,
@@ -169,8 +245,8 @@ public sealed class SendSmsConsumer(
         // Two statements, one round trip.
         await work.ExecuteAsync($"""
             UPDATE outbound_sms SET state = 'accepted', provider_sid = @ProviderSid, segments = @Segments, accepted_at = @now, sending_lease_until = NULL,
-                status_updated_at = CASE WHEN {SmsStatuses.RankSql("status")} < @rank THEN @now ELSE status_updated_at END,
-                status = CASE WHEN {SmsStatuses.RankSql("status")} < @rank THEN @Status ELSE status END
+                status_updated_at = CASE WHEN {SmsStatuses.MovesForwardSql("status", "@Status", "@rank")} THEN @now ELSE status_updated_at END,
+                status = CASE WHEN {SmsStatuses.MovesForwardSql("status", "@Status", "@rank")} THEN @Status ELSE status END
             WHERE sms_id = @smsId;
             INSERT INTO sms_status_history (sms_id, provider_sid, status, source, received_at) VALUES (@smsId, @ProviderSid, @Status, @source, @now);
             """, new { smsId, accepted.ProviderSid, accepted.Segments, accepted.Status, source, now, rank = SmsStatuses.Rank(accepted.Status) }, ct);

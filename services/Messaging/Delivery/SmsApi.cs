@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Reminders.Contracts;
 using Reminders.Messaging.Replies;
+using Reminders.Platform;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Data;
 using Reminders.Platform.Logging;
@@ -87,10 +88,10 @@ public static class SmsApi
             """, cancellationToken: ct));
         var inbound = await connection.QueryAsync<InboundCount>(new CommandDefinition(
             "SELECT category AS Category, COUNT(*) AS Count FROM inbound_sms GROUP BY category ORDER BY category", cancellationToken: ct));
-        var inFlight = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+        var inFlight = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"""
             SELECT COUNT(*) FROM outbound_sms
-            WHERE state IN ('new', 'sending', 'retrying') OR (state = 'accepted' AND COALESCE(status, '') NOT IN ('delivered', 'undelivered', 'failed'))
-            """, cancellationToken: ct));
+            WHERE state IN ('new', 'sending', 'retrying') OR (state = 'accepted' AND {SmsStatuses.RankSql("status")} < @final)
+            """, new { final = SmsStatuses.Rank("delivered") }, cancellationToken: ct));
         // By the arm of randomization (never the current sector's): a control officer who moved into treatment is still control.
         var toControl = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
             SELECT COUNT(*) FROM outbound_sms o JOIN officer_arms a ON a.officer_id = o.officer_id

@@ -37,13 +37,14 @@ public sealed record ReconciliationRound(int Reconciled, int Redriven, int Given
 /// given up as failed, with the reason, after too many attempts or too long.
 /// </summary>
 public sealed class SmsReconciliation(
-    [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, TwilioSmsSender sender, StudyProtocol protocol, TimeProvider clock,
-    IOptions<ReconciliationOptions> options, ILogger<SmsReconciliation> logger)
+    [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, TwilioSmsSender sender, InDoubtLookup lookup, ProviderCredentials credentials,
+    StudyProtocol protocol, TimeProvider clock, IOptions<ReconciliationOptions> options, ILogger<SmsReconciliation> logger)
 {
     public async Task<ReconciliationRound> RunAsync(CancellationToken ct)
     {
         var reconciled = await ReconcileReceiptsAsync(ct);
-        var (redriven, givenUp) = await RedriveStalledAsync(ct);
+        // While the provider refuses the credentials, no send is re-queued or given up: none is at fault (the credentials are tried again here too).
+        var (redriven, givenUp) = await credentials.StillPausedAsync() ? (0, 0) : await RedriveStalledAsync(ct);
         if (reconciled + redriven + givenUp > 0)
             logger.LogInformation("Reconciliation: {Reconciled} receipts from the provider, {Redriven} sends re-queued, {GivenUp} given up", reconciled, redriven, givenUp);
         return new ReconciliationRound(reconciled, redriven, givenUp);
@@ -54,15 +55,17 @@ public sealed class SmsReconciliation(
         var now = clock.GetUtcNow();
         List<OverdueRow> overdue;
         await using (var read = await database.BeginAsync(ct))
-            overdue = [.. await read.QueryAsync<OverdueRow>("""
+            // Not final yet: any status below the final rank (canceled, read and partially_delivered are final too).
+            overdue = [.. await read.QueryAsync<OverdueRow>($"""
                 SELECT sms_id AS SmsId, officer_id AS OfficerId, purpose AS Purpose, provider_sid AS ProviderSid, status AS Status FROM outbound_sms
-                WHERE state = 'accepted' AND provider_sid IS NOT NULL AND COALESCE(status, '') NOT IN ('delivered', 'undelivered', 'failed')
+                WHERE state = 'accepted' AND provider_sid IS NOT NULL AND {SmsStatuses.RankSql("status")} < @final
                   AND accepted_at <= @overdueBefore AND accepted_at > @checkedSince
                   AND (receipt_checked_at IS NULL OR receipt_checked_at <= @overdueBefore)
                 ORDER BY COALESCE(receipt_checked_at, accepted_at) LIMIT @BatchSize
                 """, new
                 {
                     overdueBefore = now.AddMinutes(-options.Value.ReceiptOverdueMinutes),
+                    final = SmsStatuses.Rank("delivered"),
                     checkedSince = now.AddHours(-options.Value.ReceiptCheckHours),
                     options.Value.BatchSize,
                 }, ct)];
@@ -102,7 +105,7 @@ public sealed class SmsReconciliation(
         await using var work = await database.BeginAsync(ct);
         var stalled = await work.QueryAsync<StalledRow>($"""
             SELECT sms_id AS SmsId, officer_id AS OfficerId, purpose AS Purpose, body AS Body, attempts AS Attempts, requested_at AS RequestedAt,
-                   state AS State, to_phone AS ToPhone, last_attempt_at AS LastAttemptAt, time_zone AS TimeZone
+                   state AS State, to_phone AS ToPhone, last_attempt_at AS LastAttemptAt, sending_lease_until AS LeaseUntil, time_zone AS TimeZone
             FROM outbound_sms
             WHERE (state IN ('new', 'retrying') AND COALESCE(last_attempt_at, requested_at) <= @stalledBefore)
                OR (state = 'sending' AND sending_lease_until <= @stalledBefore)
@@ -115,16 +118,37 @@ public sealed class SmsReconciliation(
             if (reason is not null)
             {
                 // A send in doubt may have reached the officer: ask the provider before calling it failed.
-                if (row is { State: "sending", ToPhone: not null, LastAttemptAt: { } since }
-                    && await sender.FindAcceptedAsync(row.ToPhone, row.Body, since) is { } found)
+                if (row is { State: "sending", ToPhone: not null, LastAttemptAt: { } since })
                 {
-                    await SendSmsConsumer.RecordAcceptedAsync(work, row.SmsId, row.OfficerId, row.Purpose, found, "lookup", now, ct);
-                    continue;
+                    DoubtResolution resolution;
+                    try
+                    {
+                        resolution = await lookup.ResolveAsync(work, row.SmsId, row.ToPhone, row.Body, since, row.LeaseUntil ?? since + sender.RequestTimeout, ct);
+                    }
+                    catch (CredentialsRefusedException ex)
+                    {
+                        // Unanswered is not failed: this one and the rest wait, as every send does while the credentials are refused.
+                        credentials.Refused(ex.Code, ex.Message);
+                        break;
+                    }
+                    if (resolution is DoubtResolution.Found found)
+                    {
+                        await SendSmsConsumer.RecordAcceptedAsync(work, row.SmsId, row.OfficerId, row.Purpose, found.Message, "lookup", now, ct);
+                        continue;
+                    }
+                    if (resolution is DoubtResolution.Ambiguous ambiguous)
+                    {
+                        await SendSmsConsumer.RecordAmbiguousAsync(work, row.SmsId, new SendOutcome.Ambiguous(ambiguous.ProviderSids), ct);
+                        logger.LogError("SMS {SmsId} in doubt: the provider has {Count} messages that could be it ({ProviderSids}); left for a person to resolve",
+                            row.SmsId, ambiguous.ProviderSids.Count, string.Join(", ", ambiguous.ProviderSids));
+                        continue;
+                    }
                 }
                 await work.ExecuteAsync("""
                     UPDATE outbound_sms SET state = 'failed', status = 'failed', refusal_reason = @reason, status_updated_at = @now, sending_lease_until = NULL WHERE sms_id = @SmsId
                     """, new { row.SmsId, reason, now }, ct);
                 work.Publish(new SmsFailed(row.SmsId, row.OfficerId, row.Purpose, null, reason, now));
+                logger.LogWarning("SMS {SmsId} given up as failed: {Reason} after {Attempts} attempts since {RequestedAt:O}", row.SmsId, reason, row.Attempts, row.RequestedAt);
                 givenUp++;
                 continue;
             }
@@ -162,6 +186,7 @@ public sealed class SmsReconciliation(
         public string State { get; init; } = "";
         public string? ToPhone { get; init; }
         public DateTimeOffset? LastAttemptAt { get; init; }
+        public DateTimeOffset? LeaseUntil { get; init; }
         public string? TimeZone { get; init; }
     }
 }

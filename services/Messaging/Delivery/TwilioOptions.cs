@@ -32,6 +32,15 @@ public sealed class TwilioOptions
 
     /// <summary>How long one provider request may take before the send counts as in doubt.</summary>
     public int RequestTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// How far outside a request's own time window a provider message may be dated and still be that request's, when a send in
+    /// doubt is looked up (the provider's times are whole seconds, its clock is not ours).
+    /// </summary>
+    public int LookupClockSkewSeconds { get; set; } = 5;
+
+    /// <summary>While the provider refuses the credentials, how often they are tried again (sending resumes on the first success).</summary>
+    public int CredentialsProbeSeconds { get; set; } = 2;
 }
 
 /// <summary>Configuration section <c>Messaging</c>.</summary>

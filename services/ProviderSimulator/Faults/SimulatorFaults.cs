@@ -25,25 +25,50 @@ public enum FaultKind
 
     /// <summary>Every status callback of the message is posted twice.</summary>
     [JsonStringEnumMemberName("duplicateCallbacks")] DuplicateCallbacks,
+
+    /// <summary>Accepts the message (it goes out, callbacks follow), then answers 502 with a gateway's HTML page, as a load balancer does.</summary>
+    [JsonStringEnumMemberName("acceptThenBadGateway")] AcceptThenBadGateway,
+
+    /// <summary>Accepts the message, then answers 200 with an HTML page instead of the Message resource.</summary>
+    [JsonStringEnumMemberName("acceptThenHtml")] AcceptThenHtml,
+
+    /// <summary>Accepts the message, then answers 201 with its JSON cut in the middle.</summary>
+    [JsonStringEnumMemberName("acceptThenTruncatedJson")] AcceptThenTruncatedJson,
+
+    /// <summary>Accepts the message and answers 201 with <c>status</c> set to the fault's Status (default <c>receiving</c>).</summary>
+    [JsonStringEnumMemberName("unknownStatus")] UnknownStatus,
+
+    /// <summary>Every Twilio request (create, fetch, list) is refused with 401/20003, as during a credential rotation.</summary>
+    [JsonStringEnumMemberName("credentialsRefused")] CredentialsRefused,
 }
+
+/// <summary>Where a fault applies: a create request, the callbacks of an accepted message, or authentication of any request.</summary>
+internal enum FaultFamily { Request, Callback, Credentials }
 
 /// <summary>
 /// A fault to apply to the next <c>count</c> well-formed create requests (default 1), or, with a
 /// <c>probability</c>, to each one at random (seeded when <c>seed</c> is given; <c>count</c> then caps it).
+/// With <c>forMs</c> it applies to every request for that long instead (capped by <c>count</c> if given).
 /// </summary>
 public sealed record FaultSpec(
     [property: JsonPropertyName("kind")] FaultKind Kind,
     [property: JsonPropertyName("count")] int? Count = null,
     [property: JsonPropertyName("delayMs")] int? DelayMs = null,
     [property: JsonPropertyName("probability")] double? Probability = null,
-    [property: JsonPropertyName("seed")] int? Seed = null);
+    [property: JsonPropertyName("seed")] int? Seed = null,
+    [property: JsonPropertyName("status")] string? Status = null,
+    [property: JsonPropertyName("forMs")] int? ForMs = null);
 
-public sealed record ActiveFault(int Id, FaultKind Kind, int? Remaining, int DelayMs, double? Probability, int? Seed, long Applied);
+public sealed record ActiveFault(int Id, FaultKind Kind, int? Remaining, int DelayMs, double? Probability, int? Seed, long Applied,
+    string? Status = null, DateTimeOffset? Until = null);
 
 /// <summary>Faults on demand. Request faults and callback faults are drawn separately, so one of each can apply to a message.</summary>
-public sealed class SimulatorFaults
+public sealed class SimulatorFaults(TimeProvider time)
 {
     public const int DefaultDelayMs = 2000;
+
+    /// <summary>What <see cref="FaultKind.UnknownStatus"/> answers unless told otherwise: documented by Twilio, yet never an outbound message's.</summary>
+    public const string DefaultUnknownStatus = "receiving";
 
     private readonly Lock gate = new();
     private readonly List<Rule> rules = [];
@@ -55,6 +80,8 @@ public sealed class SimulatorFaults
         { Count: < 1 } => "count must be at least 1",
         { DelayMs: < 0 } => "delayMs must not be negative",
         { Probability: < 0 or > 1 } => "probability must be between 0 and 1",
+        { ForMs: < 1 } => "forMs must be at least 1",
+        { Status: { } status } when spec.Kind != FaultKind.UnknownStatus || string.IsNullOrWhiteSpace(status) => "status is only for unknownStatus, and not blank",
         _ => null,
     };
 
@@ -69,8 +96,9 @@ public sealed class SimulatorFaults
             var rule = new Rule(
                 ++nextId,
                 spec,
-                spec.Probability is null ? spec.Count ?? 1 : spec.Count,
-                spec.Probability is null ? null : spec.Seed is { } seed ? new Random(seed) : new Random());
+                spec.Probability is null && spec.ForMs is null ? spec.Count ?? 1 : spec.Count,
+                spec.Probability is null ? null : spec.Seed is { } seed ? new Random(seed) : new Random(),
+                spec.ForMs is { } ms ? time.GetUtcNow().AddMilliseconds(ms) : null);
             rules.Add(rule);
             return rule.View();
         }
@@ -88,20 +116,27 @@ public sealed class SimulatorFaults
     {
         lock (gate)
         {
+            rules.RemoveAll(r => r.Until <= time.GetUtcNow());
             return rules.Select(r => r.View()).ToArray();
         }
     }
 
-    internal static bool IsCallbackFault(FaultKind kind) => kind is FaultKind.CallbacksOutOfOrder or FaultKind.DuplicateCallbacks;
+    internal static FaultFamily FamilyOf(FaultKind kind) => kind switch
+    {
+        FaultKind.CallbacksOutOfOrder or FaultKind.DuplicateCallbacks => FaultFamily.Callback,
+        FaultKind.CredentialsRefused => FaultFamily.Credentials,
+        _ => FaultFamily.Request,
+    };
 
     /// <summary>Draws the fault for one request, from the rules of one family, oldest rule first.</summary>
-    internal AppliedFault? Next(bool callbackFaults)
+    internal AppliedFault? Next(FaultFamily family)
     {
         lock (gate)
         {
+            rules.RemoveAll(r => r.Until <= time.GetUtcNow());
             foreach (var rule in rules)
             {
-                if (IsCallbackFault(rule.Spec.Kind) != callbackFaults)
+                if (FamilyOf(rule.Spec.Kind) != family)
                 {
                     continue;
                 }
@@ -114,22 +149,24 @@ public sealed class SimulatorFaults
                 {
                     rules.Remove(rule);
                 }
-                return new AppliedFault(rule.Spec.Kind, TimeSpan.FromMilliseconds(rule.Spec.DelayMs ?? DefaultDelayMs));
+                return new AppliedFault(rule.Spec.Kind, TimeSpan.FromMilliseconds(rule.Spec.DelayMs ?? DefaultDelayMs),
+                    rule.Spec.Status ?? DefaultUnknownStatus);
             }
             return null;
         }
     }
 
-    private sealed class Rule(int id, FaultSpec spec, int? remaining, Random? random)
+    private sealed class Rule(int id, FaultSpec spec, int? remaining, Random? random, DateTimeOffset? until)
     {
         public FaultSpec Spec { get; } = spec;
+        public DateTimeOffset? Until { get; } = until;
         public int? Remaining { get; set; } = remaining;
         public Random? Random { get; } = random;
         public long Applied { get; set; }
 
         public ActiveFault View() =>
-            new(id, Spec.Kind, Remaining, Spec.DelayMs ?? DefaultDelayMs, Spec.Probability, Spec.Seed, Applied);
+            new(id, Spec.Kind, Remaining, Spec.DelayMs ?? DefaultDelayMs, Spec.Probability, Spec.Seed, Applied, Spec.Status, Until);
     }
 }
 
-internal sealed record AppliedFault(FaultKind Kind, TimeSpan Delay);
+internal sealed record AppliedFault(FaultKind Kind, TimeSpan Delay, string Status);

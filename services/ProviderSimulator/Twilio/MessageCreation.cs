@@ -73,7 +73,7 @@ internal sealed partial class MessageCreation(
         };
         log.Add(message);
         csvFile.Append(message);
-        lifecycle.Schedule(message, draft.Outcome, faults.Next(callbackFaults: true)?.Kind);
+        lifecycle.Schedule(message, draft.Outcome, faults.Next(FaultFamily.Callback)?.Kind);
         return (message, null);
     }
 

@@ -1,18 +1,19 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Reminders.ProviderSimulator.Faults;
 using Reminders.ProviderSimulator.Log;
 
 namespace Reminders.ProviderSimulator.Twilio;
 
 /// <summary>HTTP Basic with AccountSid:AuthToken, and the account in the path must be that account.</summary>
-internal sealed class TwilioAuthFilter(IOptions<SimulatorOptions> options, SimulatorLog log) : IEndpointFilter
+internal sealed class TwilioAuthFilter(IOptions<SimulatorOptions> options, SimulatorLog log, SimulatorFaults faults) : IEndpointFilter
 {
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var expected = options.Value;
-        if (IsAccount(http.Request.Headers.Authorization.ToString(), expected) &&
+        if (faults.Next(FaultFamily.Credentials) is null && IsAccount(http.Request.Headers.Authorization.ToString(), expected) &&
             string.Equals(http.GetRouteValue("accountSid") as string, expected.AccountSid, StringComparison.Ordinal))
         {
             return await next(context);

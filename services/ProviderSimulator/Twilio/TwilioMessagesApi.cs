@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Reminders.ProviderSimulator.Faults;
 using Reminders.ProviderSimulator.Log;
@@ -38,7 +39,7 @@ internal static class TwilioMessagesApi
             return invalid.ToResult();
         }
 
-        var fault = faults.Next(callbackFaults: false);
+        var fault = faults.Next(FaultFamily.Request);
         switch (fault?.Kind)
         {
             case FaultKind.Error500:
@@ -74,9 +75,24 @@ internal static class TwilioMessagesApi
             case FaultKind.AcceptThenDrop:
                 http.Abort();
                 return TypedResults.Empty;
+            case FaultKind.AcceptThenBadGateway:
+                // Not counted as a rejection: the message was accepted and goes out.
+                return TypedResults.Content(GatewayPage(502, "Bad Gateway"), "text/html; charset=utf-8", statusCode: StatusCodes.Status502BadGateway);
+            case FaultKind.AcceptThenHtml:
+                return TypedResults.Content(GatewayPage(200, "OK"), "text/html; charset=utf-8", statusCode: StatusCodes.Status200OK);
+            case FaultKind.AcceptThenTruncatedJson:
+                var json = JsonSerializer.Serialize(MessageJson.Of(message!, options.Value.AccountSid), SimulatorJson.Twilio);
+                return TypedResults.Content(json[..(json.Length / 2)], "application/json", statusCode: StatusCodes.Status201Created);
+            case FaultKind.UnknownStatus:
+                var odd = MessageJson.Of(message! with { Status = fault.Status }, options.Value.AccountSid);
+                return TypedResults.Json(odd, SimulatorJson.Twilio, statusCode: StatusCodes.Status201Created);
         }
         return TypedResults.Json(MessageJson.Of(message!, options.Value.AccountSid), SimulatorJson.Twilio, statusCode: StatusCodes.Status201Created);
     }
+
+    /// <summary>What a load balancer or gateway in front of an API answers: HTML, not the API's JSON.</summary>
+    private static string GatewayPage(int status, string reason) =>
+        $"<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n<center><h1>{status} {reason}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
 
     private static IResult FetchMessage(HttpContext http, string sid, SimulatorLog log, IOptions<SimulatorOptions> options) =>
         log.Find(sid) is { } message
