@@ -84,13 +84,13 @@ public static class OfficersApi
         bool? consented = consent is null ? null : consent == "yes";
         // Only the filters asked for, so each can use its index (an "@x IS NULL OR" form hides them from the planner).
         var filter = Where([
-            (search is not null, "o.search_text LIKE @like ESCAPE '\\'"),
+            (search is not null, OfficerSearch.Condition(database.Dialect, search ?? "")),
             (sector is not null, "o.sector_id IN (SELECT id FROM sectors WHERE code = @sector)"),
             (status is not null, "o.status = @status"),
             (role is not null, "o.role = @role"),
             (consented is not null, "o.consent = @consented"),
         ]);
-        var param = new { like = OfficerSearch.Pattern(search), sector, status, role, consented, skip = (page - 1) * pageSize, pageSize };
+        var param = new { like = OfficerSearch.Pattern(search), phrase = OfficerSearch.Phrase(search), sector, status, role, consented, skip = (page - 1) * pageSize, pageSize };
         await using var connection = await database.OpenAsync(ct);
         var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             $"SELECT COUNT(*) FROM officers o {filter}", param, cancellationToken: ct));
