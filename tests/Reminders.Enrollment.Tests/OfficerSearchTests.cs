@@ -71,4 +71,35 @@ public sealed class OfficerSearchTests
         Assert.Equal("2: B-102 B-103", await BadgesAsync(app, "search=lopez"));
         Assert.Equal("1: B-104", await BadgesAsync(app, "search=reyesdiaz"));
     }
+
+    static readonly string[] FirstNames = ["José", "María", "Itzel", "Óscar", "Ana", "Raúl", "Verónica", "Héctor", "Mónica", "Iván"];
+    static readonly string[] Surnames = ["Núñez", "López", "Pérez", "Méndez", "García", "Díaz", "Ramírez", "Juárez", "Gómez", "Álvarez", "Chávez"];
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_fragment_more_officers_share_than_the_index_fetches_finds_what_a_substring_search_finds_on_both_engines(bool postgres)
+    {
+        // 1,500 officers: "nunez" is in more than OfficerSearch.FetchedThroughIndex of them, "d01" in a hundred badges.
+        var officers = Enumerable.Range(0, 1500).Select(i => (Badge: $"D-{i:D4}",
+            Name: $"{FirstNames[i % FirstNames.Length]} {Surnames[i / 7 % Surnames.Length]} {(i % 5 == 0 ? "Ruiz" : "Núñez")}",
+            Sector: $"S0{i % 4 + 1}", Consent: i % 9 == 0 ? "no" : "yes")).ToList();
+        await using var app = await EnrollmentApp.StartWithSectorsAsync(postgres);
+        await app.ImportAsync(Rosters.Csv([.. officers.Select(o => $"{o.Badge},{o.Name},officer,{o.Sector},55 1{o.Badge[2..]} 777,{o.Consent}")]));
+
+        var queries = new (string Query, string Fragment, string? Sector, string? Consent, int Page)[]
+        {
+            ("search=nunez", "nunez", null, null, 1), ("search=N%C3%BA%C3%B1ez&page=3", "nunez", null, null, 3),
+            ("search=nunez&sector=S02", "nunez", "S02", null, 1), ("search=nunez&consent=no&page=2", "nunez", null, "no", 2),
+            ("search=jose", "jose", null, null, 1), ("search=d-01&page=2", "d01", null, null, 2), ("search=d-012&sector=S03", "d012", "S03", null, 1),
+        };
+        Assert.True(officers.Count(o => OfficerSearch.Text(o.Badge, o.Name).Contains("nunez")) > OfficerSearch.FetchedThroughIndex);
+        foreach (var (query, fragment, sector, consent, page) in queries)
+        {
+            var found = officers.Where(o => OfficerSearch.Text(o.Badge, o.Name).Contains(fragment, StringComparison.Ordinal)
+                && (sector is null || o.Sector == sector) && (consent is null || o.Consent == consent)).Select(o => o.Badge).Order(StringComparer.Ordinal).ToList();
+            var expected = $"{found.Count}: {string.Join(" ", found.Skip((page - 1) * 25).Take(25))}";
+            Assert.Equal((query, expected), (query, await BadgesAsync(app, query + "&pageSize=25")));
+        }
+    }
 }
