@@ -23,7 +23,7 @@ public sealed class BenchmarkTable
         output.WriteLine();
         output.WriteLine("| figure | target | measured | same-run baseline | met |");
         output.WriteLine("|---|---|---|---|---|");
-        foreach (var r in rows) output.WriteLine($"| {r.Figure} | {r.Target} | {r.Measured} | {r.Baseline} | {(r.Met ? "yes" : "NO")} |");
+        foreach (var r in rows) output.WriteLine($"| {r.Figure} | {r.Target} | {r.Measured} | {r.Baseline} | {(r.Met ? "PASS" : "MISS")} |");
     }
 
     static string CpuModel() => ReadProc("/proc/cpuinfo")?.Split('\n').FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))

@@ -82,18 +82,20 @@ public static class OfficersApi
         if (status is not null && !OfficerStatuses.All.Contains(status)) return Invalid("status", $"status must be one of {string.Join(", ", OfficerStatuses.All)}.");
         if (consent is not (null or "yes" or "no")) return Invalid("consent", "consent must be yes or no.");
         bool? consented = consent is null ? null : consent == "yes";
+        await using var connection = await database.OpenAsync(ct);
+        var searched = search is null ? null : await OfficerSearch.PlanAsync(connection, database.Dialect, search, ct);
         // Only the filters asked for, so each can use its index (an "@x IS NULL OR" form hides them from the planner).
         var filter = Where([
-            (search is not null, "o.search_text LIKE @like ESCAPE '\\'"),
+            (searched is not null, searched?.Condition ?? ""),
             (sector is not null, "o.sector_id IN (SELECT id FROM sectors WHERE code = @sector)"),
             (status is not null, "o.status = @status"),
             (role is not null, "o.role = @role"),
             (consented is not null, "o.consent = @consented"),
         ]);
-        var param = new { like = OfficerSearch.Pattern(search), sector, status, role, consented, skip = (page - 1) * pageSize, pageSize };
-        await using var connection = await database.OpenAsync(ct);
-        var total = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            $"SELECT COUNT(*) FROM officers o {filter}", param, cancellationToken: ct));
+        var param = new { like = OfficerSearch.Pattern(search), phrase = OfficerSearch.Phrase(search), sector, status, role, consented, skip = (page - 1) * pageSize, pageSize };
+        // The index already counted a search that is the only filter.
+        var total = searched?.Matches is { } matches && sector is null && status is null && role is null && consented is null ? matches
+            : await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM officers o {filter}", param, cancellationToken: ct));
         var rows = await connection.QueryAsync<OfficerRow>(new CommandDefinition(
             $"{SummarySelect} {filter} ORDER BY o.badge LIMIT @pageSize OFFSET @skip", param, cancellationToken: ct));
         response.Headers["X-Total-Count"] = total.ToString();

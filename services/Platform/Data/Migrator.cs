@@ -10,10 +10,10 @@ using Microsoft.Extensions.Logging;
 namespace Reminders.Platform.Data;
 
 /// <summary>
-/// Applies numbered plain-SQL files (embedded as <c>Migrations/NNNN_name.sql</c>) once each, in order,
-/// recording them in <c>schema_migrations</c> with their SHA-256. A file changed after it was applied stops the
-/// service at start-up, naming the file: its change belongs in a new numbered migration. On PostgreSQL an advisory
-/// lock keeps two instances that start together from applying the same script twice.
+/// Applies numbered plain-SQL files (embedded as <c>Migrations/NNNN_name.sql</c>, or <c>NNNN_name.postgres.sql</c> /
+/// <c>NNNN_name.sqlite.sql</c> for one engine) once each, in order, recording them in <c>schema_migrations</c> with their
+/// SHA-256. A file changed after it was applied stops the service at start-up, naming the file: its change belongs in a new
+/// numbered migration. On PostgreSQL an advisory lock keeps two instances that start together from applying the same script twice.
 /// </summary>
 public sealed partial class Migrator(ServiceDatabase database, IReadOnlyList<Assembly> scriptAssemblies, ILogger<Migrator> logger)
 {
@@ -95,6 +95,15 @@ public sealed partial class Migrator(ServiceDatabase database, IReadOnlyList<Ass
     [GeneratedRegex(@"ALTER TABLE (?<table>\w+) ADD COLUMN IF NOT EXISTS (?<column>\w+)(?<rest>[^;]*);", RegexOptions.IgnoreCase)]
     private static partial Regex AddColumnIfMissing();
 
+    /// <summary>
+    /// "NNNN_name.postgres.sql" and "NNNN_name.sqlite.sql" run on that engine alone: the two halves of a change each engine makes
+    /// its own way (a trigram index is pg_trgm on one, an FTS5 table on the other). Plain "NNNN_name.sql" runs on both.
+    /// </summary>
+    static SqlDialect? OnlyFor(string file) =>
+        file.EndsWith(".postgres.sql", StringComparison.Ordinal) ? SqlDialect.Postgres
+        : file.EndsWith(".sqlite.sql", StringComparison.Ordinal) ? SqlDialect.Sqlite
+        : null;
+
     IEnumerable<(string Id, string Sql)> Scripts()
     {
         foreach (var assembly in scriptAssemblies)
@@ -103,6 +112,7 @@ public sealed partial class Migrator(ServiceDatabase database, IReadOnlyList<Ass
             var scripts = assembly.GetManifestResourceNames()
                 .Where(n => n.Contains(".Migrations.", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
                 .Select(n => (Resource: n, File: n[(n.IndexOf(".Migrations.", StringComparison.Ordinal) + ".Migrations.".Length)..]))
+                .Where(s => OnlyFor(s.File) is not { } only || only == database.Dialect)
                 .OrderBy(s => s.File, StringComparer.Ordinal);
             foreach (var (resource, file) in scripts)
             {
