@@ -71,6 +71,29 @@ public sealed class SimulatorRoutesTests(SimulatorRoutesTests.Hosts hosts) : ICl
         Assert.Empty(App.Services.GetRequiredService<SimulatorFaults>().Active());
     }
 
+    [Fact]
+    public async Task The_host_makes_a_control_key_for_the_run_and_the_simulator_answers_it()
+    {
+        var key = App.SimulatorKey();
+        using var http = Client(App, key);
+
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/simulator/faults")).StatusCode);
+        Assert.StartsWith("simulator-", key);
+        Assert.True(key.Length >= 32, key);
+    }
+
+    [Fact]
+    public async Task A_configured_control_key_is_the_one_the_simulator_answers()
+    {
+        const string configured = "test-configured-simulator-key";
+        await using var host = new StudyHost();
+        await host.StartAsync(new Dictionary<string, string?> { ["Simulator:ControlKey"] = configured });
+
+        Assert.Equal(configured, host.App.SimulatorKey());
+        using (var http = Client(host.App, configured)) Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/simulator/stats")).StatusCode);
+        using (var http = Client(host.App, App.SimulatorKey())) await AssertRefusedAsync(await http.GetAsync("/simulator/stats"));
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("http://127.0.0.1:9")]
@@ -83,7 +106,7 @@ public sealed class SimulatorRoutesTests(SimulatorRoutesTests.Hosts hosts) : ICl
             ["Messaging:Twilio:AccountSid"] = "ACtest0000000000000000000000000000",
             ["Messaging:Twilio:AuthToken"] = "test-fake-auth-token",
         });
-        using var http = Client(host.App, host.App.Configuration["Simulator:ControlKey"]);
+        using var http = Client(host.App, host.App.SimulatorKey());
 
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/simulator/messages")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/simulator/faults")).StatusCode);
