@@ -10,6 +10,7 @@ using Reminders.Platform.Auth;
 using Reminders.Platform.Bus;
 using Reminders.Platform.Hosting;
 using Reminders.ProviderSimulator;
+using Reminders.ProviderSimulator.Log;
 using Reminders.Scheduler;
 using Reminders.Web;
 
@@ -17,7 +18,8 @@ namespace Reminders.Local;
 
 /// <summary>
 /// The embedded default: the four services and the provider simulator in one process, SQLite files, the
-/// in-memory bus. Everything can still be overridden by configuration (appsettings, environment, arguments).
+/// in-memory bus. Everything can still be overridden by configuration (appsettings, environment, arguments); pointed
+/// at another provider (<c>Messaging:Twilio:BaseUrl</c> empty or another host's), it runs no simulator.
 /// </summary>
 public static class LocalHost
 {
@@ -62,6 +64,8 @@ public static class LocalHost
                 i++;
             }
         }
+        // The simulator's control routes fake officers' replies: their key is made for this run unless one is configured.
+        defaults["Simulator:ControlKey"] = $"simulator-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}";
         // The console's person tokens: a signing key made for this run unless one is configured (tokens live minutes).
         defaults["Auth:Jwt:SigningKey"] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         // Lowest precedence: anything the user configured wins.
@@ -80,7 +84,8 @@ public static class LocalHost
         builder.AddScheduler();
         builder.AddMessaging();
         builder.AddAttendance();
-        builder.Services.AddProviderSimulator(builder.Configuration);
+        var simulated = IsOwnAddress(builder.Configuration["Messaging:Twilio:BaseUrl"], url);
+        if (simulated) builder.Services.AddProviderSimulator(builder.Configuration);
         builder.AddReminderBus(bus =>
         {
             bus.AddEnrollmentConsumers();
@@ -95,7 +100,7 @@ public static class LocalHost
         app.MapSchedulerApi();
         app.MapMessagingApi();
         app.MapAttendanceApi();
-        app.MapProviderSimulator();
+        if (simulated) app.MapProviderSimulator();
         return app;
     }
 
@@ -124,6 +129,9 @@ public static class LocalHost
     public static string ApiKey(this WebApplication app, string role) =>
         app.Services.GetRequiredService<IOptions<ApiKeyOptions>>().Value.ApiKeys.First(k => k.Roles.Contains(role)).Key;
 
+    /// <summary>The key the simulator's <c>/simulator/*</c> routes take in <c>X-Simulator-Key</c>, generated or configured.</summary>
+    public static string SimulatorKey(this WebApplication app) => app.Configuration["Simulator:ControlKey"]!;
+
     public static void PrintApiKeys(WebApplication app)
     {
         Console.WriteLine($"Reminders (local) on {app.Url()}  —  OpenAPI: {app.Url()}/openapi/v1.json");
@@ -132,6 +140,19 @@ public static class LocalHost
             var key = app.Services.GetRequiredService<IOptions<ApiKeyOptions>>().Value.ApiKeys.FirstOrDefault(k => k.Roles.Contains(role));
             if (key is not null) Console.WriteLine($"  {role,-10} X-Api-Key: {key.Key}");
         }
+        if (app.Services.GetService<SimulatorLog>() is not null)
+            Console.WriteLine($"  simulator  {SimulatorOptions.ControlKeyHeader}: {app.SimulatorKey()}  (the provider simulator's /simulator/* routes)");
+        else
+            Console.WriteLine($"  SMS provider: {(app.Configuration["Messaging:Twilio:BaseUrl"] is { Length: > 0 } provider ? provider : "Twilio")} (no simulator on this host)");
+    }
+
+    /// <summary>Whether Messaging's provider is this host itself, i.e. its simulator (localhost and 127.0.0.1 alike); empty is Twilio.</summary>
+    static bool IsOwnAddress(string? providerUrl, string url)
+    {
+        if (!Uri.TryCreate(providerUrl, UriKind.Absolute, out var provider)) return false;
+        var self = new Uri(url);
+        return provider.Scheme == self.Scheme && provider.Port == self.Port
+            && (string.Equals(provider.IdnHost, self.IdnHost, StringComparison.OrdinalIgnoreCase) || (provider.IsLoopback && self.IsLoopback));
     }
 
     /// <summary>Port 0 means "any free port": pick one now, since the webhook and provider URLs must name it before start.</summary>

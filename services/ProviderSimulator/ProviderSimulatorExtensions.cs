@@ -12,13 +12,15 @@ namespace Reminders.ProviderSimulator;
 
 public static class ProviderSimulatorExtensions
 {
-    /// <summary>Registers the simulator's own services; adds no middleware and no authentication.</summary>
+    /// <summary>Registers the simulator's own services; adds no middleware (its routes check their own credentials).</summary>
     public static IServiceCollection AddProviderSimulator(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SimulatorOptions>()
             .Bind(configuration.GetSection(SimulatorOptions.SectionName))
             .Validate(o => !string.IsNullOrWhiteSpace(o.AccountSid) && !string.IsNullOrWhiteSpace(o.AuthToken),
                 "Simulator:AccountSid and Simulator:AuthToken are required")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ControlKey),
+                $"Simulator:ControlKey is required: the key the /simulator/* control routes take in the {SimulatorOptions.ControlKeyHeader} header")
             .Validate(o => o.SentDelayMs >= 0 && o.DeliveredDelayMs >= 0, "Simulator delays must not be negative")
             .ValidateOnStart();
 
@@ -42,7 +44,10 @@ public static class ProviderSimulatorExtensions
         return services;
     }
 
-    /// <summary>Maps Twilio's Messages API under <c>/2010-04-01/</c> and the control routes under <c>/simulator/</c>.</summary>
+    /// <summary>
+    /// Maps Twilio's Messages API under <c>/2010-04-01/</c> and the control routes under <c>/simulator/</c>. Map them only where
+    /// the simulator is the configured provider: the control routes can fake any officer's reply.
+    /// </summary>
     public static IEndpointRouteBuilder MapProviderSimulator(this IEndpointRouteBuilder app)
     {
         app.MapTwilioMessagesApi();

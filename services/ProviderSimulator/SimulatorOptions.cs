@@ -5,9 +5,15 @@ public sealed class SimulatorOptions
 {
     public const string SectionName = "Simulator";
 
+    /// <summary>The header the control routes (<c>/simulator/*</c>) read <see cref="ControlKey"/> from.</summary>
+    public const string ControlKeyHeader = "X-Simulator-Key";
+
     public string AccountSid { get; set; } = "ACsimulator00000000000000000000000";
 
     public string AuthToken { get; set; } = "simulator-fake-auth-token";
+
+    /// <summary>The key the control routes take in <see cref="ControlKeyHeader"/>; required (the local host makes one per run).</summary>
+    public string ControlKey { get; set; } = "";
 
     /// <summary>Where simulated officer replies (<c>POST /simulator/replies</c>) are delivered as inbound-SMS webhooks.</summary>
     public string? InboundWebhookUrl { get; set; }

@@ -22,6 +22,7 @@ public static class DeliveryBenchmarks
 {
     const string AccountSid = "ACbench00000000000000000000000000";
     const string AuthToken = "bench-fake-auth-token";
+    const string SimulatorKey = "bench-fake-simulator-key";
 
     public static async Task RunAsync(BenchmarkTable table, TextWriter log, int reminders, bool burst = true, bool rateLimited = true)
     {
@@ -91,6 +92,7 @@ public static class DeliveryBenchmarks
             {
                 ["Simulator:AccountSid"] = AccountSid,
                 ["Simulator:AuthToken"] = AuthToken,
+                ["Simulator:ControlKey"] = SimulatorKey,
                 ["Simulator:InboundWebhookUrl"] = $"http://127.0.0.1:{messagingPort}/api/messaging/webhooks/twilio/inbound",
                 ["Simulator:MessagesPerSecondPerSender"] = providerRate.ToString(CultureInfo.InvariantCulture),
                 ["Simulator:CallbackConcurrency"] = "32",
@@ -156,6 +158,7 @@ public static class DeliveryBenchmarks
             var resident = cpu.ResidentMegabytes();
 
             using var http = new HttpClient { BaseAddress = new Uri(simulator.Url), Timeout = TimeSpan.FromMinutes(2) };
+            http.DefaultRequestHeaders.Add("X-Simulator-Key", SimulatorKey);
             var messages = await http.GetFromJsonAsync<List<JsonElement>>("/simulator/messages");
             var acceptedAt = messages!.Select(m => m.GetProperty("acceptedAt").GetDateTimeOffset()).ToList();
             var stats = await http.GetFromJsonAsync<JsonElement>("/simulator/stats");

@@ -45,6 +45,8 @@ public static class ProviderRoundTrip
         {
             ["Simulator:AccountSid"] = accountSid,
             ["Simulator:AuthToken"] = authToken,
+            // Required by the simulator; this run never calls its control routes.
+            ["Simulator:ControlKey"] = "bench-fake-simulator-key",
             ["Simulator:MessagesPerSecondPerSender"] = "0",
             ["Simulator:CallbackConcurrency"] = "32",
             ["Logging:LogLevel:Default"] = "Warning",

@@ -48,7 +48,7 @@ public sealed partial class ConsoleFixture : IAsyncLifetime
 
         Manager = new HttpClient { BaseAddress = new Uri(Services.Url()) };
         Manager.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, Services.ApiKey(Roles.Manager));
-        Client = new ReminderClient(ServiceUrls.Single(Services.Url()), Services.ApiKey(Roles.Manager), Services.ApiKey(Roles.Researcher));
+        Client = new ReminderClient(ServiceUrls.Single(Services.Url()), Services.ApiKey(Roles.Manager), Services.ApiKey(Roles.Researcher), Services.SimulatorKey());
         var trainer = await Manager.PostAsJsonAsync("/api/scheduler/trainers", new { name = "Laura Méndez" });
         trainer.EnsureSuccessStatusCode();
         TrainerId = (await trainer.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("trainerId").GetGuid();

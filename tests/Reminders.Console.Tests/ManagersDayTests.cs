@@ -134,7 +134,8 @@ public sealed class ManagersDayTests(ConsoleFixture fixture) : IClassFixture<Con
         await WaitForSmsAsync(cohortId, "change_notice", members.Count);
         var officer = members[0];
         var timeline = await WaitForDeliveredAsync(officer.Id, logistics: 2);
-        var reached = (await fixture.Manager.GetFromJsonAsync<JsonElement>($"/simulator/messages?to={Uri.EscapeDataString(officer.Phone)}")).EnumerateArray()
+        using var simulator = fixture.Client.SimulatorHttp();
+        var reached = (await simulator.GetFromJsonAsync<JsonElement>($"/simulator/messages?to={Uri.EscapeDataString(officer.Phone)}")).EnumerateArray()
             .Select(m => m.GetProperty("body").GetString()!).ToList();
         Assert.Contains(reached, body => body.StartsWith("Cambio en su curso", StringComparison.Ordinal) && body.Contains("13:00", StringComparison.Ordinal));
         var plannedForOfficer = (await fixture.Client.JsonAsync("scheduler", $"/api/scheduler/officers/{officer.Id}/sms")).EnumerateArray().ToList();

@@ -26,6 +26,7 @@ public class DistributedFixture : IAsyncLifetime
     public const string ResearcherKey = "test-researcher-key";
     const string AccountSid = "ACtest0000000000000000000000000000";
     public const string AuthToken = "test-fake-auth-token";
+    const string SimulatorKey = "test-fake-simulator-key";
 
     TestDatabase? database;
     TestVirtualHost? vhost;
@@ -47,6 +48,7 @@ public class DistributedFixture : IAsyncLifetime
         {
             ["Simulator:AccountSid"] = AccountSid,
             ["Simulator:AuthToken"] = AuthToken,
+            ["Simulator:ControlKey"] = SimulatorKey,
             ["Simulator:InboundWebhookUrl"] = $"{messagingUrl}/api/messaging/webhooks/twilio/inbound",
             ["Simulator:MessagesPerSecondPerSender"] = "100",
         };
@@ -87,7 +89,7 @@ public class DistributedFixture : IAsyncLifetime
         await Simulator.WaitReadyAsync(TimeSpan.FromSeconds(60), "/health/live");
         await Task.WhenAll(Services.Values.Select(s => s.WaitReadyAsync(TimeSpan.FromSeconds(90))));
         Urls = new ServiceUrls(Services["Enrollment"].Url, Services["Scheduler"].Url, Services["Messaging"].Url, Services["Attendance"].Url, Simulator.Url);
-        Client = new ReminderClient(Urls, ManagerKey, ResearcherKey);
+        Client = new ReminderClient(Urls, ManagerKey, ResearcherKey, SimulatorKey);
     }
 
     public IEnumerable<string> AllOutput => Services.Values.SelectMany(s => s.Output);

@@ -71,7 +71,7 @@ public sealed class InvitationConfirmationTests(SeededLocalHostFixture seeded) :
 
     async Task<string> TextAsync(string phone, string body)
     {
-        using var http = new HttpClient { BaseAddress = new Uri(App.Url()) };
+        using var http = App.SimulatorHttp();
         using var response = await http.PostAsJsonAsync("/simulator/replies", new { from = phone, body });
         var delivery = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(response.StatusCode == HttpStatusCode.OK && delivery.GetProperty("receiverStatus").GetInt32() == 200, delivery.ToString());

@@ -27,7 +27,7 @@ public sealed class LocalHostFixture : IAsyncLifetime
         settings["Logging:LogLevel:Default"] = "Warning";
         App = LocalHost.Build([], settings);
         await App.StartAsync();
-        Client = new ReminderClient(ServiceUrls.Single(App.Url()), App.ApiKey(Roles.Manager), App.ApiKey(Roles.Researcher));
+        Client = new ReminderClient(ServiceUrls.Single(App.Url()), App.ApiKey(Roles.Manager), App.ApiKey(Roles.Researcher), App.SimulatorKey());
     }
 
     public string ApiKey(string role) => App.ApiKey(role);

@@ -45,7 +45,7 @@ public sealed class LogPiiTests(ITestOutputHelper output) : IAsyncLifetime
         app = LocalHost.Build([], settings);
         app.Services.GetRequiredService<ILoggerFactory>().AddProvider(log);
         await app.StartAsync();
-        client = new ReminderClient(ServiceUrls.Single(app.Url()), app.ApiKey(Roles.Manager), app.ApiKey(Roles.Researcher));
+        client = new ReminderClient(ServiceUrls.Single(app.Url()), app.ApiKey(Roles.Manager), app.ApiKey(Roles.Researcher), app.SimulatorKey());
     }
 
     public async Task DisposeAsync()

@@ -275,7 +275,7 @@ public sealed class StudyHost : IAsyncDisposable
         settings["Logging:LogLevel:Default"] = "Warning";
         App = LocalHost.Build([], settings);
         await App.StartAsync();
-        using var client = new ReminderClient(ServiceUrls.Single(App.Url()), App.ApiKey(Roles.Manager), App.ApiKey(Roles.Researcher));
+        using var client = new ReminderClient(ServiceUrls.Single(App.Url()), App.ApiKey(Roles.Manager), App.ApiKey(Roles.Researcher), App.SimulatorKey());
         // The skeleton flow's set-up without its SMS, which a host at night could not send.
         await client.LoadSectorsAsync(SkeletonFlow.Sectors);
         await client.ImportRosterAsync(SkeletonFlow.Roster);

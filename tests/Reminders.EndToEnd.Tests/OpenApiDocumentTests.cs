@@ -27,7 +27,7 @@ public sealed class OpenApiDocumentTests(LocalHostFixture host) : IClassFixture<
             .Select(op => (path.Key, op.Key, op.Value!.AsObject())));
 
     static bool IsAnonymous(string path) =>
-        path.StartsWith("/api/messaging/webhooks/", StringComparison.Ordinal) || path.StartsWith("/simulator/", StringComparison.Ordinal)
+        path.StartsWith("/api/messaging/webhooks/", StringComparison.Ordinal)
         || path.StartsWith("/2010-04-01/", StringComparison.Ordinal) || path.StartsWith("/health/", StringComparison.Ordinal)
         || path.StartsWith("/api/scheduler/feeds/", StringComparison.Ordinal);   // the token in the link is the credential
 

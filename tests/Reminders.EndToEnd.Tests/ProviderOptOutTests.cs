@@ -37,7 +37,7 @@ public sealed class ProviderOptOutTests(SeededLocalHostFixture seeded) : IClassF
     /// <summary>The officer's phone texts <paramref name="body"/> to our sender, through the simulator as a phone would.</summary>
     async Task<string> TextAsync(string phone, string body)
     {
-        using var http = new HttpClient { BaseAddress = new Uri(App.Url()) };
+        using var http = App.SimulatorHttp();
         using var response = await http.PostAsJsonAsync("/simulator/replies", new { from = phone, to = App.Configuration["Messaging:Twilio:From"], body });
         var delivery = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(response.StatusCode == HttpStatusCode.OK && delivery.GetProperty("receiverStatus").GetInt32() == 200, delivery.ToString());

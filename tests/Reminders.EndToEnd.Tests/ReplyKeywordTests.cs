@@ -346,7 +346,7 @@ public sealed class ReplyKeywordTests(SeededLocalHostFixture seeded) : IClassFix
     {
         var officer = await EnrollAsync();
         var reminder = await RemindAsync(officer);
-        using var http = new HttpClient { BaseAddress = new Uri(App.Url()) };
+        using var http = App.SimulatorHttp();
 
         // Without "to", the simulator answers the sender of the officer's latest message, as a phone would.
         using var response = await http.PostAsJsonAsync("/simulator/replies", new { from = officer.Phone, body = "Recibido" });
@@ -404,6 +404,14 @@ static class SmsSteps
     {
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(app.Configuration["Database:SqliteFolder"]!, service + ".db")}");
         await connection.ExecuteAsync(sql, param);
+    }
+
+    /// <summary>A client for the host's provider simulator (<c>/simulator/*</c>), holding its control key.</summary>
+    public static HttpClient SimulatorHttp(this WebApplication app)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(app.Url()) };
+        http.DefaultRequestHeaders.Add("X-Simulator-Key", app.SimulatorKey());
+        return http;
     }
 
     public static HttpClient ManagerHttp(this WebApplication app)

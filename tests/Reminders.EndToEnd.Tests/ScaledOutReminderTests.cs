@@ -62,7 +62,7 @@ public sealed class ScaledOutReminderTests(ScaledOutFixture services, ITestOutpu
         using var scheduler = As(services.Urls.Scheduler, DistributedFixture.ManagerKey);
         using var attendanceManager = As(services.Urls.Attendance, DistributedFixture.ManagerKey);
         using var trainer = As(services.Urls.Attendance, DistributedFixture.TrainerKey);
-        using var simulator = new HttpClient { BaseAddress = new Uri(services.Urls.Simulator) };
+        using var simulator = services.Client.SimulatorHttp();
 
         await client.LoadSectorsAsync(SampleFiles.Sectors);
         await client.ImportRosterAsync(SampleFiles.Roster);

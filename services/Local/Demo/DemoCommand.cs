@@ -90,7 +90,7 @@ public static class DemoCommand
         await consoleApp.StartAsync();
         try
         {
-            using var client = new ReminderClient(ServiceUrls.Single(app.Url()), app.ApiKey(Roles.Manager), app.ApiKey(Roles.Researcher));
+            using var client = new ReminderClient(ServiceUrls.Single(app.Url()), app.ApiKey(Roles.Manager), app.ApiKey(Roles.Researcher), app.SimulatorKey());
             var log = new StringWriter();
             var console = new TeeWriter(Console.Out, log);
             console.WriteLine($"Demo on {app.Url()}, data in {dataDir}");

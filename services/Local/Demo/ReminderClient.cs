@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using Reminders.Local.Audit;
 using Reminders.Messaging.Audit;
+using Reminders.ProviderSimulator;
 
 namespace Reminders.Local.Demo;
 
@@ -12,7 +13,7 @@ namespace Reminders.Local.Demo;
 /// A small HTTP client for the skeleton flow, used by the demo and the end-to-end tests: the same calls work
 /// against the one-process host (one base URL) and the four services (one base URL each).
 /// </summary>
-public sealed class ReminderClient(ServiceUrls urls, string managerKey, string researcherKey) : IDisposable
+public sealed class ReminderClient(ServiceUrls urls, string managerKey, string researcherKey, string simulatorKey) : IDisposable
 {
     readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(30) };
     // Relaxed escaping: the demo writes these files for people to read (accents, +52...).
@@ -182,7 +183,9 @@ public sealed class ReminderClient(ServiceUrls urls, string managerKey, string r
 
     public async Task<string> SimulatorLogCsvAsync()
     {
-        using var response = await http.GetAsync($"{urls.Simulator}/simulator/messages.csv");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{urls.Simulator}/simulator/messages.csv");
+        request.Headers.Add(SimulatorOptions.ControlKeyHeader, simulatorKey);
+        using var response = await http.SendAsync(request);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadAsStringAsync();
     }
@@ -190,7 +193,16 @@ public sealed class ReminderClient(ServiceUrls urls, string managerKey, string r
     public async Task<JsonElement> SimulateReplyAsync(string from, string to, string body)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{urls.Simulator}/simulator/replies") { Content = JsonContent.Create(new { from, to, body }) };
+        request.Headers.Add(SimulatorOptions.ControlKeyHeader, simulatorKey);
         return await SendAsync(request, HttpStatusCode.OK);
+    }
+
+    /// <summary>An HTTP client on the provider simulator holding its control key, for its <c>/simulator/*</c> routes.</summary>
+    public HttpClient SimulatorHttp()
+    {
+        var client = new HttpClient { BaseAddress = new Uri(urls.Simulator), Timeout = TimeSpan.FromMinutes(2) };
+        client.DefaultRequestHeaders.Add(SimulatorOptions.ControlKeyHeader, simulatorKey);
+        return client;
     }
 
     /// <summary>An HTTP client on the Scheduler/Attendance host (the one-process default) holding the manager key.</summary>

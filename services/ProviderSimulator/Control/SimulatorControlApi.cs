@@ -7,14 +7,20 @@ using Reminders.ProviderSimulator.Replies;
 namespace Reminders.ProviderSimulator.Control;
 
 /// <summary>
-/// The simulator's own routes for local tooling, tests and the demo. They take no authentication on
-/// purpose: the simulator only ever runs on a developer machine or in CI, never facing the internet.
+/// The simulator's own routes for local tooling, tests and the demo. They take the simulator's control key: a reply posted
+/// here reaches the inbound webhook signed, so an anonymous one could opt any officer out.
 /// </summary>
 internal static class SimulatorControlApi
 {
     public static IEndpointRouteBuilder MapSimulatorControlApi(this IEndpointRouteBuilder app)
     {
-        var simulator = app.MapGroup("/simulator").WithTags("ProviderSimulator").AllowAnonymous();
+        // The simulator's own key, not the host's API keys: AllowAnonymous keeps an embedding host's fallback policy out of it.
+        // Left out of the OpenAPI document, as the Twilio-shaped routes are: tooling that exists only beside the simulator.
+        var simulator = app.MapGroup("/simulator")
+            .AddEndpointFilter<ControlKeyFilter>()
+            .AllowAnonymous()
+            .WithTags("ProviderSimulator")
+            .ExcludeFromDescription();
 
         simulator.MapGet("/messages", (string? to, SimulatorLog log) =>
             TypedResults.Json(log.Snapshot(to), SimulatorJson.Control)).WithSummary("The simulator's log: every message it accepted, optionally to one number.");

@@ -17,6 +17,7 @@ public sealed class SimulatorHost : IAsyncDisposable
 {
     public const string AccountSid = "ACsimulator00000000000000000000000";
     public const string AuthToken = "simulator-fake-auth-token";
+    public const string ControlKey = "test-simulator-control-key";
 
     private readonly WebApplication app;
 
@@ -25,11 +26,12 @@ public sealed class SimulatorHost : IAsyncDisposable
         this.app = app;
         BaseAddress = baseAddress;
         Http = new HttpClient { BaseAddress = baseAddress };
+        Http.DefaultRequestHeaders.Add(SimulatorOptions.ControlKeyHeader, ControlKey);
     }
 
     public Uri BaseAddress { get; }
 
-    /// <summary>For the control routes and raw Twilio requests.</summary>
+    /// <summary>For the control routes (it sends the control key) and raw Twilio requests.</summary>
     public HttpClient Http { get; }
 
     public SimulatorLog Log => app.Services.GetRequiredService<SimulatorLog>();
@@ -40,6 +42,7 @@ public sealed class SimulatorHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Simulator:ControlKey"] = ControlKey });
         builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         configureServices?.Invoke(builder.Services);
         builder.Services.AddProviderSimulator(builder.Configuration);

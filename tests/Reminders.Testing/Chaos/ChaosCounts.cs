@@ -74,7 +74,7 @@ public sealed record ChaosCounts
         void Expect(bool holds, string difference) { if (!holds) differences.Add(difference); }
         static string Sample(IEnumerable<object> items) => string.Join(", ", items.Take(10));
 
-        using var simulator = new HttpClient { BaseAddress = new Uri(system.Simulator.Url), Timeout = TimeSpan.FromMinutes(2) };
+        using var simulator = system.SimulatorHttp(TimeSpan.FromMinutes(2));
         var log = (await simulator.GetFromJsonAsync<List<JsonElement>>("/simulator/messages"))!.Select(m => new ProviderMessage(
             m.GetProperty("sid").GetString()!, m.GetProperty("to").GetString()!, m.GetProperty("body").GetString()!, m.GetProperty("status").GetString()!,
             SmsIdOf(m.TryGetProperty("statusCallback", out var callback) ? callback.GetString() : null))).ToList();

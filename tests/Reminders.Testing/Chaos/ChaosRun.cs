@@ -46,7 +46,7 @@ public sealed class ChaosRun
             log.WriteLine("the plan (seconds after the start):");
             foreach (var action in plan) log.WriteLine($"  {action.At.TotalSeconds,6:F1} s  {action}");
 
-            using var simulator = new HttpClient { BaseAddress = new Uri(system.Simulator.Url), Timeout = TimeSpan.FromSeconds(30) };
+            using var simulator = system.SimulatorHttp(TimeSpan.FromSeconds(30));
             await AddProviderFaultsAsync(simulator, random);
             ChaosCounts counts;
             var study = await ChaosStudy.SeedOfficersAsync(system.ConnectionString, options, options.StudyClock.GetUtcNow() + TimeSpan.FromSeconds(3));

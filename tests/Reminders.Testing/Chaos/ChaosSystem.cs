@@ -11,6 +11,7 @@ public sealed class ChaosSystem : IAsyncDisposable
     public static readonly string[] ServiceNames = ["Enrollment", "Scheduler", "Messaging", "Attendance"];
     const string AccountSid = "ACchaos0000000000000000000000000000";
     const string AuthToken = "chaos-fake-auth-token";
+    const string SimulatorKey = "chaos-fake-simulator-key";
 
     ChaosSystem(TestDatabase database, TestVirtualHost vhost, ServiceProcess simulator)
     {
@@ -22,6 +23,14 @@ public sealed class ChaosSystem : IAsyncDisposable
     public TestDatabase Database { get; }
     public TestVirtualHost VirtualHost { get; }
     public ServiceProcess Simulator { get; }
+    /// <summary>A client for the simulator's control routes (its log, stats and faults), holding its control key.</summary>
+    public HttpClient SimulatorHttp(TimeSpan timeout)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(Simulator.Url), Timeout = timeout };
+        http.DefaultRequestHeaders.Add("X-Simulator-Key", SimulatorKey);
+        return http;
+    }
+
     /// <summary>"Enrollment#1", "Enrollment#2", ... in start order.</summary>
     public Dictionary<string, ServiceProcess> Instances { get; } = [];
     /// <summary>The services' connection string: a smaller pool than the default, as eight processes share one server.</summary>
@@ -37,6 +46,7 @@ public sealed class ChaosSystem : IAsyncDisposable
         {
             ["Simulator:AccountSid"] = AccountSid,
             ["Simulator:AuthToken"] = AuthToken,
+            ["Simulator:ControlKey"] = SimulatorKey,
             ["Simulator:InboundWebhookUrl"] = $"{messagingUrl}/api/messaging/webhooks/twilio/inbound",
             ["Simulator:MessagesPerSecondPerSender"] = "0",
             ["Simulator:CallbackConcurrency"] = "32",
