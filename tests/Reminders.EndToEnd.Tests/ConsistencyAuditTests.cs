@@ -311,6 +311,28 @@ public sealed class ConsistencyAuditTests(AuditHostsFixture hosts) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_provider_log_page_it_cannot_read_is_a_finding_of_an_unclean_audit_never_a_500()
+    {
+        var officer = await EnrollAsync(hosts.Planted, StudyArms.Treatment);
+        await SendDeliveredAsync(Planted, officer, NewBody("pagina ilegible"));
+        using (var simulator = Planted.SimulatorHttp())
+        using (var fault = await simulator.PostAsJsonAsync("/simulator/faults", new { kind = "listUnreadable" }))
+            Assert.True(fault.IsSuccessStatusCode, await fault.Content.ReadAsStringAsync());
+
+        var (report, _) = await AuditAsync(Planted);
+
+        Assert.False(report.Clean);
+        var unreadable = Assert.Single(report.Differences);
+        Assert.Equal(DifferenceKinds.ProviderUnreadable, unreadable.Kind);
+        Assert.Contains("could not be read", unreadable.Detail);
+        // Nothing is compared against a log that was not read: no SMS is called missing at the provider.
+        Assert.Equal(0, report.Sources.Provider.Records);
+        Assert.True(report.Sources.Messaging.Records > 0);
+        // The fault was used up: the next audit reads the log again.
+        Assert.DoesNotContain((await AuditAsync(Planted)).Report.Differences, d => d.Kind == DifferenceKinds.ProviderUnreadable);
+    }
+
+    [Fact]
     public async Task The_audit_needs_a_manager_or_researcher_key()
     {
         Assert.Equal(HttpStatusCode.Unauthorized, (await PostAuditAsync(Planted, null)).Status);

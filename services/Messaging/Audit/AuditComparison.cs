@@ -137,6 +137,23 @@ public static class AuditComparison
             audit.Differences.OrderBy(d => d.Kind, StringComparer.Ordinal).ToList());
     }
 
+    /// <summary>
+    /// The report when the provider's log could not be read: one <see cref="DifferenceKinds.ProviderUnreadable"/> finding and
+    /// no comparison, since a log not read would make every SMS look missing at the provider.
+    /// </summary>
+    public static AuditReport ProviderUnreadable(AuditInput input, string detail)
+    {
+        var finding = new AuditDifference(DifferenceKinds.ProviderUnreadable, null, null, null, null, null, null, detail);
+        var messaging = input.Messaging;
+        return new AuditReport(input.Now, input.From, input.To, (int)input.Grace.TotalMinutes, Clean: false,
+            new AuditSources(
+                Counted(0, 0, []),
+                Counted(messaging.Sms.Count, messaging.Sms.Count(s => s.ProviderSid is not null), messaging.Sms.Select(s => s.Status)),
+                Counted(input.Ledger.Count, input.Ledger.Count(l => l.Accepted), input.Ledger.Select(l => l.Status))),
+            new UnsettledCounts(0, new Dictionary<string, long>()),
+            new Dictionary<string, long> { [DifferenceKinds.ProviderUnreadable] = 1 }, [finding]);
+    }
+
     /// <summary>Flags a provider message to a control officer, or to a number that is no known officer's.</summary>
     static void CheckArm(Findings audit, ProviderMessage p, RecordedSms? sms, KnownOfficer? officer, Guid? officerId, string masked)
     {

@@ -3,6 +3,8 @@ namespace Reminders.Messaging.Audit;
 /// <summary>The kinds of difference the audit reports.</summary>
 public static class DifferenceKinds
 {
+    /// <summary>The provider's log answered something that could not be read (a gateway's HTML, JSON cut short): nothing was compared with it.</summary>
+    public const string ProviderUnreadable = "provider_unreadable";
     /// <summary>The provider has a message Messaging has no record of.</summary>
     public const string ProviderOnly = "provider_only";
     /// <summary>Messaging says the provider accepted it with a sid the provider does not have.</summary>

@@ -17,10 +17,18 @@ public sealed class ConsistencyAudit(
         var periodFrom = from ?? options.Value.StudyStart;
         var periodTo = to ?? startedAt;
         // Without an end the provider is asked for everything up to now (its filter counts whole seconds, so "now" would miss the last one).
-        var providerLog = await provider.ReadAsync(periodFrom, to, ct);
+        IReadOnlyList<ProviderMessage> providerLog = [];
+        string? unreadable = null;
+        try { providerLog = await provider.ReadAsync(periodFrom, to, ct); }
+        catch (ProviderLogUnreadableException ex)
+        {
+            unreadable = ex.Message;
+            logger.LogWarning(ex, "Consistency audit: the provider's message log could not be read");
+        }
         var records = await MessagingRecords.ReadAsync(database, ct);
         var rows = await ledger.ReadAsync(ct);
-        var report = AuditComparison.Compare(new AuditInput(providerLog, records, rows, startedAt, clock.GetUtcNow(), periodFrom, periodTo, options.Value.Grace));
+        var input = new AuditInput(providerLog, records, rows, startedAt, clock.GetUtcNow(), periodFrom, periodTo, options.Value.Grace);
+        var report = unreadable is null ? AuditComparison.Compare(input) : AuditComparison.ProviderUnreadable(input, unreadable);
         logger.LogInformation("Consistency audit: {Provider} provider messages, {Messaging} SMS, {Ledger} ledger rows; {Differences} differences, {Unsettled} unsettled",
             report.Sources.Provider.Records, report.Sources.Messaging.Records, report.Sources.Ledger.Records, report.Differences.Count, report.Unsettled.Total);
         return report;

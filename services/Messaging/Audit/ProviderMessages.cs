@@ -7,6 +7,9 @@ using Twilio.Rest.Api.V2010.Account;
 
 namespace Reminders.Messaging.Audit;
 
+/// <summary>The provider answered the log's request with something that is not a page of messages.</summary>
+public sealed class ProviderLogUnreadableException(string message, Exception inner) : Exception(message, inner);
+
 /// <summary>One outbound message in the provider's log. The body is kept only as a hash (to spot the same text twice).</summary>
 public sealed record ProviderMessage(string Sid, string To, int BodyHash, string Status, int? ErrorCode, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
@@ -47,6 +50,11 @@ public sealed class ProviderMessages
         catch (Exception ex) when (ex is TwilioException or HttpRequestException or IOException || ex is TaskCanceledException && !ct.IsCancellationRequested)
         {
             throw new AuditSourceException("provider", $"The provider's message log could not be read: {ex.Message}", ex);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The SDK could not make sense of what came back (a gateway's HTML page, JSON cut short): a finding, never a 500.
+            throw new ProviderLogUnreadableException($"The provider's message log could not be read: its answer was not a page of messages ({ex.GetType().Name}: {ex.Message}).", ex);
         }
         return messages;
     }

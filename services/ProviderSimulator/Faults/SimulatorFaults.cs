@@ -40,10 +40,13 @@ public enum FaultKind
 
     /// <summary>Every Twilio request (create, fetch, list) is refused with 401/20003, as during a credential rotation.</summary>
     [JsonStringEnumMemberName("credentialsRefused")] CredentialsRefused,
+
+    /// <summary>A page of the message list (GET Messages.json) answers 200 with a gateway's HTML page instead of JSON.</summary>
+    [JsonStringEnumMemberName("listUnreadable")] ListUnreadable,
 }
 
-/// <summary>Where a fault applies: a create request, the callbacks of an accepted message, or authentication of any request.</summary>
-internal enum FaultFamily { Request, Callback, Credentials }
+/// <summary>Where a fault applies: a create request, the callbacks of an accepted message, authentication of any request, or a page of the message list.</summary>
+internal enum FaultFamily { Request, Callback, Credentials, List }
 
 /// <summary>
 /// A fault to apply to the next <c>count</c> well-formed create requests (default 1), or, with a
@@ -125,6 +128,7 @@ public sealed class SimulatorFaults(TimeProvider time)
     {
         FaultKind.CallbacksOutOfOrder or FaultKind.DuplicateCallbacks => FaultFamily.Callback,
         FaultKind.CredentialsRefused => FaultFamily.Credentials,
+        FaultKind.ListUnreadable => FaultFamily.List,
         _ => FaultFamily.Request,
     };
 

@@ -99,8 +99,11 @@ internal static class TwilioMessagesApi
             ? TypedResults.Json(MessageJson.Of(message, options.Value.AccountSid), SimulatorJson.Twilio)
             : TwilioErrors.NotFound(http.Request.Path).ToResult();
 
-    private static IResult ListMessages(HttpContext http, SimulatorLog log, IOptions<SimulatorOptions> options)
+    private static IResult ListMessages(HttpContext http, SimulatorLog log, SimulatorFaults faults, IOptions<SimulatorOptions> options)
     {
+        if (faults.Next(FaultFamily.List) is not null)
+            return Results.Content("<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>", "text/html", statusCode: 200);
+
         var query = http.Request.Query;
         var (filter, filterError) = ParseFilter(query);
         if (filterError is not null)
