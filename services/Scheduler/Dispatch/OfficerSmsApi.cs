@@ -11,24 +11,6 @@ namespace Reminders.Scheduler.Dispatch;
 /// </summary>
 public static class OfficerSmsApi
 {
-    /// <param name="SmsId">The id Messaging and Attendance know the SMS by once dispatched.</param>
-    /// <param name="Kind">invitation, day_before, change_notice, cancellation or reminder.</param>
-    /// <param name="Status">planned, dispatched, cancelled or skipped (<paramref name="Reason"/> says why).</param>
-    public sealed record OfficerSms
-    {
-        public Guid SmsId { get; init; }
-        public string Purpose { get; init; } = "";
-        public string Kind { get; init; } = "";
-        public Guid? CohortId { get; init; }
-        public Guid? SessionId { get; init; }
-        public int? ReminderNumber { get; init; }
-        public string Body { get; init; } = "";
-        public DateTimeOffset DueAt { get; init; }
-        public string Status { get; init; } = "";
-        public string? Reason { get; init; }
-        public DateTimeOffset? DispatchedAt { get; init; }
-    }
-
     public static IEndpointRouteBuilder MapOfficerSmsApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/scheduler").WithTags("Scheduler").RequireAuthorization(Roles.Manager)
@@ -37,14 +19,11 @@ public static class OfficerSmsApi
         return app;
     }
 
-    static async Task<Ok<IReadOnlyList<OfficerSms>>> List(Guid officerId, [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, CancellationToken ct)
+    static async Task<Ok<IReadOnlyList<PlannedSms>>> List(Guid officerId, [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        var rows = await connection.QueryAsync<OfficerSms>(new CommandDefinition("""
-            SELECT sms_id AS SmsId, purpose AS Purpose, kind AS Kind, cohort_id AS CohortId, session_id AS SessionId, reminder_number AS ReminderNumber,
-                   body AS Body, due_at AS DueAt, status AS Status, reason AS Reason, dispatched_at AS DispatchedAt
-            FROM planned_sms WHERE officer_id = @officerId ORDER BY due_at, planned_at
-            """, new { officerId }, cancellationToken: ct));
-        return TypedResults.Ok<IReadOnlyList<OfficerSms>>(rows.AsList());
+        var rows = await connection.QueryAsync<PlannedSms>(new CommandDefinition(
+            $"SELECT {PlannedSmsStore.Columns} FROM planned_sms WHERE officer_id = @officerId ORDER BY due_at, planned_at", new { officerId }, cancellationToken: ct));
+        return TypedResults.Ok<IReadOnlyList<PlannedSms>>(rows.AsList());
     }
 }
