@@ -50,6 +50,19 @@ public sealed class ComposeFileTests
         Assert.False(Reads(AssemblyOfDockerfile["services/ProviderSimulator/Dockerfile"], "Database:Postgres"));
     }
 
+    [Fact]
+    public void Every_variable_compose_reads_is_documented_in_env_example_and_nothing_else_is()
+    {
+        var root = TestEnvironment.RepositoryRoot;
+        var read = System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(Path.Combine(root, "docker-compose.yml")), @"\$\{([A-Z0-9_]+)")
+            .Select(m => m.Groups[1].Value).ToHashSet();
+        var documented = File.ReadAllLines(Path.Combine(root, ".env.example"))
+            .Select(line => line.TrimStart('#', ' ')).Select(line => System.Text.RegularExpressions.Regex.Match(line, @"^([A-Z0-9_]+)="))
+            .Where(m => m.Success).Select(m => m.Groups[1].Value).ToHashSet();
+        Assert.Empty(read.Except(documented).Order());
+        Assert.Empty(documented.Except(read).Order());
+    }
+
     sealed record ComposeService(string Name, string Dockerfile, IReadOnlyList<string> Environment);
 
     static List<ComposeService> ComposeServices()

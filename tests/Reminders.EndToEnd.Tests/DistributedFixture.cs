@@ -36,11 +36,14 @@ public class DistributedFixture : IAsyncLifetime
 
     public ServiceProcess? Simulator { get; private set; }
     public Dictionary<string, ServiceProcess> Services { get; } = [];
+    /// <summary>Each service's connection string (its own user, limited to its schema), by lower-case service name.</summary>
+    public IReadOnlyDictionary<string, string> ServiceConnectionStrings { get; private set; } = new Dictionary<string, string>();
     public ReminderClient Client { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         database = await TestDatabase.CreateAsync("e2e");
+        ServiceConnectionStrings = await database.CreateServiceUsersAsync();
         vhost = await TestVirtualHost.CreateAsync("e2e");
 
         var clock = Clock();
@@ -89,7 +92,8 @@ public class DistributedFixture : IAsyncLifetime
         foreach (var service in services)
         for (var instance = 1; instance <= Instances.GetValueOrDefault(service, 1); instance++)
         {
-            var settings = new Dictionary<string, string?>(common);
+            // Each service as its own database user, limited to its own schema, as in docker-compose.
+            var settings = new Dictionary<string, string?>(common) { ["Database:Postgres"] = ServiceConnectionStrings[service.ToLowerInvariant()] };
             if (service == "Messaging")
             {
                 settings["Messaging:PublicBaseUrl"] = MessagingUrl;
