@@ -33,6 +33,8 @@ public class DistributedFixture : IAsyncLifetime
 
     TestDatabase? database;
     TestVirtualHost? vhost;
+    /// <summary>The services' own vhost (a test may put messages on their queues).</summary>
+    public TestVirtualHost VirtualHost => vhost!;
 
     public ServiceProcess? Simulator { get; private set; }
     public Dictionary<string, ServiceProcess> Services { get; } = [];

@@ -15,18 +15,21 @@ namespace Reminders.EndToEnd.Tests;
 
 /// <summary>
 /// Messaging paces every sender to its rate, so a burst of SMS is spread out rather than refused by the provider: one
-/// sender at 20 a second against a provider that takes 20, a pool of two at 10 each against one that takes 10 per sender.
-/// The simulator's log (when it accepted each message, from which sender) is the ground truth. The tests measure time,
-/// so they run on their own, after the parallel ones.
-/// A pace equal to the provider's rate leaves no room for the variable delay between a send's slot and its request
-/// (measured on SQLite: 5 to 19 of 100 answered 429 and retried), so the tests bound those refusals rather than forbid them.
+/// sender at 19 a second against a provider that takes 20, a pool of two at 9.5 each against one that takes 10 per sender.
+/// The simulator's request log (when each request arrived, from which sender, accepted or not) is the ground truth of
+/// Messaging's pace; its message log, of what reached a phone. The tests measure time, so they run on their own, after the
+/// parallel ones. A request leaves a few milliseconds after its slot, so a few may still be refused with 429: the tests
+/// bound those refusals rather than forbid them.
 /// </summary>
 [Collection(nameof(SenderPacingTests))]
 public sealed class SenderPacingTests(PacingHostsFixture hosts) : IClassFixture<PacingHostsFixture>
 {
     static int nextPhone = 6000;
 
-    static async Task<IReadOnlyList<SimulatedMessage>> SendBurstAsync(StudyHost host, int count)
+    /// <summary>The burst's SMS as the provider accepted them, and every request Messaging made for them (accepted or refused).</summary>
+    sealed record Burst(IReadOnlyList<SimulatedMessage> Accepted, IReadOnlyList<SimulatedRequest> Requests);
+
+    static async Task<Burst> SendBurstAsync(StudyHost host, int count)
     {
         var app = host.App;
         var officer = await app.EnrollAsync(host.SectorOf(StudyArms.Treatment), $"+52550000{Interlocked.Increment(ref nextPhone)}");
@@ -41,7 +44,9 @@ public sealed class SenderPacingTests(PacingHostsFixture hosts) : IClassFixture<
         // Each SMS reached the provider once, whatever was refused and retried on the way.
         Assert.Equal(count, burst.Select(m => m.Body).Distinct().Count());
         Assert.Equal(count, burst.Count);
-        return burst;
+        var requests = app.Services.GetRequiredService<SimulatorLog>().Requests().Where(r => r.To == officer.Phone).ToList();
+        Assert.True(requests.Count >= count, $"{requests.Count} requests logged for {count} SMS");
+        return new Burst(burst, requests);
     }
 
     /// <summary>Provider attempts Messaging made for the burst beyond one per SMS.</summary>
@@ -52,10 +57,13 @@ public sealed class SenderPacingTests(PacingHostsFixture hosts) : IClassFixture<
         return attempts - burst.Count;
     }
 
-    /// <summary>The most messages accepted within any one second (a sliding window over accepted_at).</summary>
-    static int BusiestSecond(IEnumerable<SimulatedMessage> messages)
+    /// <summary>
+    /// The most requests Messaging made within any one second (a sliding window over their arrival at the provider): its own
+    /// pace, measured before the provider's limiter, which never lets more than its rate through whatever the client does.
+    /// </summary>
+    static int BusiestSecond(IEnumerable<SimulatedRequest> requests)
     {
-        var times = messages.Select(m => m.AcceptedAt).Order().ToArray();
+        var times = requests.Select(r => r.ReceivedAt).Order().ToArray();
         var (busiest, start) = (0, 0);
         for (var end = 0; end < times.Length; end++)
         {
@@ -75,10 +83,10 @@ public sealed class SenderPacingTests(PacingHostsFixture hosts) : IClassFixture<
         var app = hosts.Single.App;
         var refusedBefore = RateLimited(app);
 
-        var burst = await SendBurstAsync(hosts.Single, 100);
+        var (burst, requests) = await SendBurstAsync(hosts.Single, 100);
 
         Assert.Equal(["+15005550006"], burst.Select(m => m.From).Distinct());
-        Assert.InRange(BusiestSecond(burst), 1, PacingHostsFixture.SingleRate);
+        Assert.InRange(BusiestSecond(requests), 1, PacingHostsFixture.SingleRate);
         // 100 messages, 1/20 s apart: 99 gaps of 50 ms.
         Assert.True(Spread(burst) >= TimeSpan.FromSeconds(4.5), $"The burst went out in {Spread(burst).TotalSeconds:F2} s");
         // Paced: a few arrive early and are retried (an unpaced burst has 80 refused on its first try alone); only those were retried.
@@ -93,14 +101,14 @@ public sealed class SenderPacingTests(PacingHostsFixture hosts) : IClassFixture<
         var app = hosts.Pool.App;
         var refusedBefore = RateLimited(app);
 
-        var burst = await SendBurstAsync(hosts.Pool, 60);
+        var (burst, requests) = await SendBurstAsync(hosts.Pool, 60);
 
         var bySender = burst.GroupBy(m => m.From!).ToDictionary(g => g.Key, g => g.ToList());
         Assert.Equal(PacingHostsFixture.PoolSenders.Order(), bySender.Keys.Order());
         foreach (var (sender, messages) in bySender)
         {
             Assert.True(messages.Count >= 25, $"{sender} sent only {messages.Count} of 60");
-            Assert.InRange(BusiestSecond(messages), 1, PacingHostsFixture.PoolRate);
+            Assert.InRange(BusiestSecond(requests.Where(r => r.From == sender)), 1, PacingHostsFixture.PoolRate);
         }
         // 30 a sender, 1/10 s apart: 29 gaps of 100 ms; both senders at once, so the burst takes half as long as one would.
         Assert.True(Spread(burst) >= TimeSpan.FromSeconds(2.6), $"The burst went out in {Spread(burst).TotalSeconds:F2} s");
@@ -108,31 +116,6 @@ public sealed class SenderPacingTests(PacingHostsFixture hosts) : IClassFixture<
         var refused = RateLimited(app) - refusedBefore;
         Assert.InRange(refused, 0, burst.Count / 3);
         Assert.Equal(refused, await ExtraAttemptsAsync(app, burst));
-    }
-
-    [Fact]
-    public async Task Two_messaging_instances_over_one_database_share_each_senders_slots()
-    {
-        var app = hosts.Single.App;
-        var first = app.Services.GetRequiredService<SenderPacer>();
-        // A second instance's pacer: its own object, the same sender_pace table.
-        var second = new SenderPacer(app.Services.GetRequiredKeyedService<ServiceDatabase>(MessagingService.Name),
-            app.Services.GetRequiredService<IOptions<TwilioOptions>>(), app.Services.GetRequiredService<TimeProvider>());
-
-        var elapsed = Stopwatch.StartNew();
-        var senders = await Task.WhenAll(Enumerable.Range(0, 2 * PacingHostsFixture.SingleRate)
-            .Select(async i =>
-            {
-                var pacer = i % 2 == 0 ? first : second;
-                var slot = await pacer.ReserveAsync(CancellationToken.None);
-                await pacer.WaitAsync(slot, CancellationToken.None);
-                return slot.Sender;
-            }));
-        elapsed.Stop();
-
-        Assert.All(senders, s => Assert.Equal("+15005550006", s));
-        // 40 slots of one sender at 20 a second end 39/20 s after the first; each instance pacing alone would take half that.
-        Assert.True(elapsed.Elapsed >= TimeSpan.FromSeconds(1.9), $"40 slots were handed out in {elapsed.Elapsed.TotalSeconds:F2} s");
     }
 }
 
@@ -157,10 +140,12 @@ public sealed class PacingHostsFixture : IAsyncLifetime
     {
         var protocol = ProtocolLoader.LoadDefault();
         var single = StudyClockOptions.InsideSendingHours(protocol, DateTimeOffset.UtcNow, TimeSpan.FromHours(2));
-        single["Messaging:Twilio:MessagesPerSecondPerSender"] = SingleRate.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // Messaging paced 5 % under the provider's rate (the README's advice is 1 %): a request leaves a few milliseconds after its
+        // slot, and at exactly the rate two requests a second apart could land inside one second.
+        single["Messaging:Twilio:MessagesPerSecondPerSender"] = (SingleRate * 0.95).ToString(System.Globalization.CultureInfo.InvariantCulture);
         single["Simulator:MessagesPerSecondPerSender"] = SingleRate.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var pool = StudyClockOptions.InsideSendingHours(protocol, DateTimeOffset.UtcNow, TimeSpan.FromHours(2));
-        pool["Messaging:Twilio:MessagesPerSecondPerSender"] = PoolRate.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        pool["Messaging:Twilio:MessagesPerSecondPerSender"] = (PoolRate * 0.95).ToString(System.Globalization.CultureInfo.InvariantCulture);
         pool["Simulator:MessagesPerSecondPerSender"] = PoolRate.ToString(System.Globalization.CultureInfo.InvariantCulture);
         for (var i = 0; i < PoolSenders.Length; i++) pool[$"Messaging:Twilio:Senders:{i}"] = PoolSenders[i];
         return Task.WhenAll(Single.StartAsync(single), Pool.StartAsync(pool));

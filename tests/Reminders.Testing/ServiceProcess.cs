@@ -152,6 +152,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         Kill();
         process?.Dispose();
+        process = null;
         return ValueTask.CompletedTask;
     }
 }

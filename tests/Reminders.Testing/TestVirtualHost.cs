@@ -55,6 +55,15 @@ public sealed class TestVirtualHost : IAsyncDisposable
         return json.RootElement.TryGetProperty("messages", out var m) ? m.GetInt64() : 0;
     }
 
+    /// <summary>Consumers connected to a queue of this vhost (null when the queue does not exist).</summary>
+    public async Task<long?> ConsumersAsync(string queue)
+    {
+        using var response = await management.GetAsync($"api/queues/{Uri.EscapeDataString(Name)}/{Uri.EscapeDataString(queue)}");
+        if (!response.IsSuccessStatusCode) return null;
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.TryGetProperty("consumers", out var c) ? c.GetInt64() : 0;
+    }
+
     public async ValueTask DisposeAsync()
     {
         using var _ = await management.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(Name)}");

@@ -45,6 +45,8 @@ internal static class SimulatorControlApi
             optOuts.Reset();
             return TypedResults.NoContent();
         }).WithSummary("Clear the log, the rate limiter and the opt-out blocks.");
+        simulator.MapGet("/requests", (string? from, SimulatorLog log) => TypedResults.Json(log.Requests(from), SimulatorJson.Control))
+            .WithSummary("Every request to create a message as it arrived, accepted or refused, optionally from one sender: the client's own pace.");
         simulator.MapGet("/stats", (SimulatorLog log) => TypedResults.Json(log.Stats(), SimulatorJson.Control))
             .WithSummary("Counts of the logged messages by status.");
 

@@ -14,6 +14,7 @@ public sealed class SimulatorLog
     private readonly Dictionary<string, List<int>> indexesByTo = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> statusCounts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> rejections = new(StringComparer.Ordinal);
+    private readonly List<SimulatedRequest> requests = [];
     private long callbacksDelivered;
     private long callbacksRefused;
     private long callbacksFailed;
@@ -52,6 +53,26 @@ public sealed class SimulatorLog
         }
     }
 
+    /// <summary>
+    /// Every request to create a message as it arrived, accepted or refused: the client's own pace, which the simulator's rate
+    /// limiter cannot hide (the accepted messages never exceed the limit whatever the client does).
+    /// </summary>
+    public IReadOnlyList<SimulatedRequest> Requests(string? from = null)
+    {
+        lock (gate)
+        {
+            return from is null ? requests.ToArray() : requests.Where(r => r.From == from).ToArray();
+        }
+    }
+
+    internal void RecordRequest(SimulatedRequest request)
+    {
+        lock (gate)
+        {
+            requests.Add(request);
+        }
+    }
+
     public SimulatorStats Stats()
     {
         lock (gate)
@@ -77,6 +98,7 @@ public sealed class SimulatorLog
         lock (gate)
         {
             messages.Clear();
+            requests.Clear();
             indexBySid.Clear();
             indexesByTo.Clear();
             statusCounts.Clear();

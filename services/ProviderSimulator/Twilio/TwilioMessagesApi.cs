@@ -33,6 +33,7 @@ internal static class TwilioMessagesApi
         HttpContext http, MessageCreation creation, SimulatorFaults faults, SimulatorLog log, TimeProvider time, IOptions<SimulatorOptions> options)
     {
         var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(http.RequestAborted) : FormCollection.Empty;
+        log.RecordRequest(new SimulatedRequest(time.GetUtcNow(), form["MessagingServiceSid"].FirstOrDefault() ?? form["From"].FirstOrDefault(), form["To"].FirstOrDefault()));
         var (draft, invalid) = creation.Validate(form);
         if (invalid is not null)
         {
