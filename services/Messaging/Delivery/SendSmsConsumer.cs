@@ -32,9 +32,11 @@ public sealed class SendSmsConsumer(
         var (sms, ct) = (context.Message, context.CancellationToken);
         // The sender's slot is reserved first and the lease covers the wait for it; the request then leaves at the slot
         // itself, not after a database round trip of varying length (which would bunch sends at the provider).
-        var slot = await pacer.ReserveAsync(ct);
-        var claim = await ClaimAsync(sms, slot.At, ct);
-        if (claim is null) return;
+        // Outside the window only a reply goes: one to be held takes no slot (a backlog held at 20:00 would push replies back).
+        var mayGoNow = sms.Purpose == SmsPurposes.Reply || protocol.QuietHours.IsInside(clock.GetUtcNow(), protocol.ZoneOf(sms.TimeZone));
+        var slot = mayGoNow ? await pacer.ReserveAsync(ct) : null;
+        var claim = await ClaimAsync(sms, slot?.At, ct);
+        if (claim is null || slot is null) return;
         if (await credentials.StillPausedAsync()) await WaitForCredentialsAsync(sms, claim, requestLeft: false, ct);
         await pacer.WaitAsync(slot, ct);
         var from = slot.Sender;
@@ -122,11 +124,12 @@ public sealed class SendSmsConsumer(
     /// Checks the guards and takes the lease, or returns null when there is nothing (more) to do: sent, refused, or held
     /// until quiet hours end.
     /// </summary>
-    async Task<Claim?> ClaimAsync(SendSms sms, DateTimeOffset sendAt, CancellationToken ct)
+    /// <param name="sendAt">The sender's slot; null when none was reserved because the SMS may not go now.</param>
+    async Task<Claim?> ClaimAsync(SendSms sms, DateTimeOffset? sendAt, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         // Quiet hours and the late window are judged at the instant the request would leave (the sender's slot), not now.
-        var at = sendAt > now ? sendAt : now;
+        var at = sendAt > now ? sendAt.Value : now;
         var lease = at + sender.RequestTimeout + TimeSpan.FromSeconds(5);
         await using var work = await database.BeginAsync(ct);
         // Insert or touch, and read back, in one statement: the upsert locks the row, so two deliveries of the same SmsId
@@ -212,6 +215,8 @@ public sealed class SendSmsConsumer(
             return null;
         }
 
+        if (sendAt is null)
+            throw new SmsNotSentException($"SMS {sms.SmsId}: the sending window opened while it was checked; retried with a sender slot.");
         // A lapsed "sending" lease means an earlier attempt crashed or timed out after its request left.
         var (inDoubtSince, inDoubtUntil) = row is { State: "sending" } ? (row.LastAttemptAt, row.LeaseUntil) : (null, null);
         await work.ExecuteAsync("""
