@@ -121,9 +121,6 @@ public class DistributedFixture : IAsyncLifetime
 
     public IEnumerable<string> AllOutput => Services.Values.SelectMany(s => s.Output);
 
-    /// <summary>The services' database (one schema each), for a test to read what they recorded.</summary>
-    public string ConnectionString => database!.ConnectionString;
-
     public async Task DisposeAsync()
     {
         Client?.Dispose();

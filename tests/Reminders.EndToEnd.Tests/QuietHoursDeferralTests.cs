@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using MassTransit;
@@ -96,16 +97,28 @@ public sealed class QuietHoursDeferralTests
         Assert.Equal(new TimeOnly(9, 0), TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(opens, Zone).DateTime));
         var body = $"Recordatorio retenido {Guid.NewGuid():N}";
         var command = new SendSms(Guid.NewGuid(), officer.Id, SmsPurposes.Reminder, body, now, SendBy: opens.AddHours(3));
+        var held = 0L;
+        var meters = app.Services.GetRequiredService<IMeterFactory>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Scope == meters && instrument.Name == "reminders.messaging.sms.deferred") l.EnableMeasurementEvents(instrument);
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref held, value));
+        listener.Start();
 
         await SendAsync(app, command);
 
-        var held = await WaitForStateAsync(app, command.SmsId, "deferred");
-        Assert.Equal((opens, opens.AddHours(3), null, 0L), (held.DeferredUntil, held.SendBy, held.RefusalReason, held.Attempts));
+        var row = await WaitForStateAsync(app, command.SmsId, "deferred");
+        Assert.Equal((opens, opens.AddHours(3), null, 0L), (row.DeferredUntil, row.SendBy, row.RefusalReason, row.Attempts));
         // Redelivered while held: nothing changes, nothing goes.
         await SendAsync(app, command);
         await Task.Delay(300);
         Assert.Equal(("deferred", 0L), ((await RowAsync(app, command.SmsId))!.State, (await RowAsync(app, command.SmsId))!.Attempts));
         Assert.Equal(0, AtProvider(app, body));
+        Assert.Equal(1, Interlocked.Read(ref held));
         // The delivery monitor sees it held, with when it goes and its deadline.
         using (var http = app.ManagerHttp())
         {

@@ -52,9 +52,10 @@ public sealed class QuietHoursOnPostgresTests(BeforeTheWindowOpensFixture servic
             output.WriteLine($"--- {name}\n{string.Join('\n', process.Output.TakeLast(30))}");
     }
 
-    async Task<T> WaitAsync<T>(string sql, object param, Func<T, bool> done, string what, double seconds = 30)
+    /// <summary>Polls <paramref name="service"/>'s schema as its own database user (each may read only its own).</summary>
+    async Task<T> WaitAsync<T>(string service, string sql, object param, Func<T, bool> done, string what, double seconds = 30)
     {
-        await using var connection = new NpgsqlConnection(services.ConnectionString);
+        await using var connection = new NpgsqlConnection(services.ServiceConnectionStrings[service]);
         return (await SmsSteps.WaitForAsync(async () => await connection.QuerySingleOrDefaultAsync<T>(sql, param), r => r is not null && done(r), what, seconds))!;
     }
 
@@ -79,14 +80,14 @@ public sealed class QuietHoursOnPostgresTests(BeforeTheWindowOpensFixture servic
         var arms = (await client.SectorsAsync()).EnumerateArray().ToDictionary(s => s.GetProperty("code").GetString()!, s => s.GetProperty("arm").GetString()!);
         var officerId = (await client.OfficersAsync()).EnumerateArray()
             .First(o => arms[o.GetProperty("sectorCode").GetString()!] == StudyArms.Treatment).GetProperty("id").GetGuid();
-        await WaitAsync<long>("""
+        await WaitAsync<long>("messaging", """
             SELECT COUNT(*) FROM messaging.contacts c JOIN messaging.officer_arms a ON a.officer_id = c.officer_id WHERE c.officer_id = @officerId
             """, new { officerId }, n => n == 1, "Messaging never learned the officer's phone and arm");
         Assert.True(clock.GetUtcNow() < opens.AddSeconds(-10), $"The set-up took until {clock.GetUtcNow():O}, too close to the window's opening at {opens:O}");
 
         var (held, missed) = (Guid.CreateVersion7(), Guid.CreateVersion7());
         var (heldBody, missedBody) = ($"Retenido hasta las 9 {Guid.NewGuid():N}", $"Plazo vencido {Guid.NewGuid():N}");
-        await using (var connection = new NpgsqlConnection(services.ConnectionString))
+        await using (var connection = new NpgsqlConnection(services.ServiceConnectionStrings["scheduler"]))
         {
             var now = clock.GetUtcNow();
             // The missed one was dispatched by the Scheduler (its row), its late window ending a minute before the window opens.
@@ -110,15 +111,15 @@ public sealed class QuietHoursOnPostgresTests(BeforeTheWindowOpensFixture servic
             SELECT state AS State, refusal_reason AS RefusalReason, deferred_until AS DeferredUntil, accepted_at AS AcceptedAt, attempts AS Attempts
             FROM messaging.outbound_sms WHERE sms_id = @id
             """;
-        var skipped = await WaitAsync<Outbound>(outbound, new { id = missed }, r => r.State == "refused", $"SMS {missed} was never skipped");
+        var skipped = await WaitAsync<Outbound>("messaging", outbound, new { id = missed }, r => r.State == "refused", $"SMS {missed} was never skipped");
         Assert.Equal(SmsSkipReasons.MissedWindow, skipped.RefusalReason);
-        var planned = await WaitAsync<(string, string)>("SELECT status, reason FROM scheduler.planned_sms WHERE sms_id = @missed", new { missed },
+        var planned = await WaitAsync<(string, string)>("scheduler", "SELECT status, reason FROM scheduler.planned_sms WHERE sms_id = @missed", new { missed },
             r => r.Item1 == "skipped", "The Scheduler never closed the missed row");
         Assert.Equal(("skipped", SmsSkipReasons.MissedWindow), planned);
-        var waiting = await WaitAsync<Outbound>(outbound, new { id = held }, r => r.State is "deferred" or "accepted", $"SMS {held} was never held");
+        var waiting = await WaitAsync<Outbound>("messaging", outbound, new { id = held }, r => r.State is "deferred" or "accepted", $"SMS {held} was never held");
         Assert.Equal(("deferred", opens.UtcDateTime), (waiting.State, waiting.DeferredUntil));
 
-        var sent = await WaitAsync<Outbound>(outbound, new { id = held }, r => r.State == "accepted", $"SMS {held} was never sent after {opens:O}", 180);
+        var sent = await WaitAsync<Outbound>("messaging", outbound, new { id = held }, r => r.State == "accepted", $"SMS {held} was never sent after {opens:O}", 180);
         Assert.True(sent.AcceptedAt >= opens.UtcDateTime, $"Accepted at {sent.AcceptedAt:O}, before the window opened at {opens:O}");
         Assert.Equal(1, sent.Attempts);
         var log = await client.SimulatorLogCsvAsync();

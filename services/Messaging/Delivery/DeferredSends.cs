@@ -1,4 +1,3 @@
-using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using Quartz;
 using Reminders.Contracts;
@@ -23,25 +22,10 @@ public sealed record DeferredRound(int Released, int Missed);
 /// same transaction: a row whose late window is still open goes back on Messaging's own queue under the same SmsId; one
 /// whose late window closed meanwhile is skipped as missed_window and SmsRefused tells the Scheduler and the ledger.
 /// </summary>
-public sealed class DeferredSends
+public sealed class DeferredSends(
+    [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, TimeProvider clock, IOptions<DeferredSendOptions> options,
+    ILogger<DeferredSends> logger)
 {
-    readonly ServiceDatabase database;
-    readonly TimeProvider clock;
-    readonly IOptions<DeferredSendOptions> options;
-    readonly ILogger<DeferredSends> logger;
-    readonly Counter<long> deferred;
-
-    public DeferredSends([FromKeyedServices(MessagingService.Name)] ServiceDatabase database, TimeProvider clock, IOptions<DeferredSendOptions> options,
-        IMeterFactory meters, ILogger<DeferredSends> logger)
-    {
-        (this.database, this.clock, this.options, this.logger) = (database, clock, options, logger);
-        deferred = meters.Create(ProviderCredentials.MeterName).CreateCounter<long>("reminders.messaging.sms.deferred",
-            description: "SendSms that reached Messaging in quiet hours and were held until the sending window opens.");
-    }
-
-    /// <summary>Counts one send held by quiet hours (the consumer records the row itself).</summary>
-    public void Held() => deferred.Add(1);
-
     public async Task<DeferredRound> ReleaseDueAsync(CancellationToken ct)
     {
         var (released, missed) = (0, 0);

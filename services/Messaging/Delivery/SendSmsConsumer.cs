@@ -23,7 +23,7 @@ public sealed class SendSmsConsumer(
     WebhookUrls urls,
     TimeProvider clock,
     StudyProtocol protocol,
-    DeferredSends deferred,
+    DeliveryMetrics metrics,
     IOptions<MessagingOptions> options,
     ILogger<SendSmsConsumer> logger) : IConsumer<SendSms>
 {
@@ -195,7 +195,7 @@ public sealed class SendSmsConsumer(
                     UPDATE outbound_sms SET state = 'deferred', deferred_until = @opens, sending_lease_until = NULL WHERE sms_id = @SmsId
                     """, new { sms.SmsId, opens }, ct);
                 await work.CommitAsync(ct);
-                deferred.Held();
+                metrics.HeldForQuietHours();
                 logger.LogInformation("SMS {SmsId} for officer {OfficerId} reached Messaging in quiet hours; held until {DeferredUntil:O} (late window ends {SendBy:O})",
                     sms.SmsId, sms.OfficerId, opens, row.SendBy);
                 return null;
