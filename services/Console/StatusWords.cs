@@ -15,7 +15,7 @@ public static class StatusWords
     /// <summary>The shared status (Words.Status_*) for an SMS state as any service reports it, reminders' and the provider's alike; "" when unknown.</summary>
     public static string SmsStatusKey(string? status) => status switch
     {
-        "pending" or "new" or "retrying" or "planned" => "pending",
+        "pending" or "new" or "retrying" or "deferred" or "planned" => "pending",
         "accepted" or "queued" or "sending" or "sent" or "scheduled" or "dispatched" => "sent",
         "delivered" or "read" => "delivered",
         "undelivered" => "undelivered",

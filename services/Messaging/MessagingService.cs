@@ -43,8 +43,13 @@ public static class MessagingService
         builder.Services.AddSingleton<InboundReplies>();
         builder.Services.Configure<ReconciliationOptions>(builder.Configuration.GetSection(ReconciliationOptions.Section));
         builder.Services.AddSingleton<SmsReconciliation>();
+        builder.Services.Configure<DeferredSendOptions>(builder.Configuration.GetSection(DeferredSendOptions.Section));
+        builder.Services.AddSingleton<DeferredSends>();
         var interval = TimeSpan.FromSeconds(Math.Max(1, builder.Configuration.GetValue($"{ReconciliationOptions.Section}:IntervalSeconds", 60)));
-        builder.AddServiceJobs(Name, q => q.ScheduleRecurring<ReconcileSmsJob>(ReconcileSmsJob.Key, interval));
+        var deferredInterval = TimeSpan.FromSeconds(Math.Max(1, builder.Configuration.GetValue($"{DeferredSendOptions.Section}:IntervalSeconds", 10)));
+        builder.AddServiceJobs(Name, q => q
+            .ScheduleRecurring<ReconcileSmsJob>(ReconcileSmsJob.Key, interval)
+            .ScheduleRecurring<ReleaseDeferredSmsJob>(ReleaseDeferredSmsJob.Key, deferredInterval));
         builder.AddConsistencyAudit();
         return builder;
     }

@@ -51,6 +51,7 @@ public static class SchedulerService
         bus.AddServiceConsumer<SectorRegisteredConsumer>(Name);
         bus.AddServiceConsumer<CohortAttendanceClosedConsumer>(Name);
         bus.AddServiceConsumer<LogisticsSmsAcknowledgedConsumer>(Name);
+        bus.AddServiceConsumer<SmsRefusedConsumer>(Name);
         // The officer replica (Platform's); status, transfer and role changes have effects of their own here.
         bus.AddOfficerEnrolledConsumer<Replica>();
         bus.AddRandomizationConsumers<Replica>();

@@ -286,5 +286,6 @@ public sealed class OfficerTimelineTests
     [InlineData("refused", "refused")]
     [InlineData("cancelled", "cancelled")]
     [InlineData("pending", "pending")]
+    [InlineData("deferred", "pending")]
     public void Every_sms_status_has_one_shared_word(string status, string word) => Assert.Equal(word, StatusWords.SmsStatusKey(status));
 }

@@ -170,17 +170,17 @@ public sealed class MessagingGuardTests(GuardHostsFixture hosts) : IClassFixture
     [InlineData(SmsPurposes.Reminder)]
     [InlineData(SmsPurposes.Logistics)]
     [InlineData(SmsPurposes.Manual)]
-    public async Task At_night_an_sms_that_is_not_a_reply_is_refused_as_quiet_hours_and_never_reaches_the_provider(string purpose)
+    public async Task At_night_an_sms_that_is_not_a_reply_is_held_until_the_window_opens_and_never_reaches_the_provider_at_night(string purpose)
     {
-        Assert.False(Protocol.QuietHours.IsInside(Night.StudyNow(), Protocol.TimeZone));
+        var now = Night.StudyNow();
+        Assert.False(Protocol.QuietHours.IsInside(now, Protocol.TimeZone));
         var officer = await EnrollAsync(hosts.Night, StudyArms.Treatment);
-        await using var refusals = await BusListener<SmsRefused>.StartAsync(Night);
 
-        var sms = await SendAndSettleAsync(Night, officer, purpose);
+        var sms = await Night.SettledAsync(await Night.SendSmsAsync(officer.Id, purpose, $"Prueba {purpose} {Guid.NewGuid():N}"), orHeld: true);
 
-        Assert.Equal(("refused", "quiet_hours"), (sms.State, sms.RefusalReason));
-        var refused = await refusals.WaitForAsync(e => e.OfficerId == officer.Id);
-        Assert.Equal((purpose, "quiet_hours"), (refused.Purpose, refused.Reason));
+        Assert.Equal(("deferred", null), (sms.State, sms.RefusalReason));
+        var until = (await Night.QueryAsync<DateTimeOffset>("messaging", "SELECT deferred_until FROM outbound_sms WHERE body = @Body", sms)).Single();
+        Assert.Equal(Protocol.QuietHours.NextAllowed(now, Protocol.TimeZone), until);
         Assert.Empty(AtProvider(Night, officer));
     }
 

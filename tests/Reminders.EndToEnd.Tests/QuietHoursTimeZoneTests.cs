@@ -12,7 +12,7 @@ namespace Reminders.EndToEnd.Tests;
 /// <summary>
 /// Messaging keeps quiet hours (09:00–20:00) on the officer's own wall clock, from the zone the SendSms carries: in
 /// December Tijuana is two hours behind Mexico City, so at 08:30 in Tijuana (10:30 in Mexico City) a Tijuana officer's
-/// SMS is refused while a Mexico City officer's goes, and at 21:00 in Mexico City (19:00 in Tijuana) the reverse.
+/// SMS is held until its window opens while a Mexico City officer's goes, and at 21:00 in Mexico City (19:00 in Tijuana) the reverse.
 /// </summary>
 public sealed class QuietHoursTimeZoneTests(QuietHoursHostsFixture hosts) : IClassFixture<QuietHoursHostsFixture>
 {
@@ -26,23 +26,23 @@ public sealed class QuietHoursTimeZoneTests(QuietHoursHostsFixture hosts) : ICla
         var command = new SendSms(Guid.NewGuid(), officer.Id, SmsPurposes.Reminder, body, host.App.StudyNow(), timeZone);
         var endpoint = await host.App.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"queue:{QueueNames.SendSms}"));
         await endpoint.Send(command);
-        var sms = await host.App.SettledAsync(command.SmsId);
+        var sms = await host.App.SettledAsync(command.SmsId, orHeld: true);
         return (sms.State, sms.RefusalReason, host.App.Services.GetRequiredService<SimulatorLog>().Snapshot(officer.Phone).Count(m => m.Body == body));
     }
 
     [Fact]
-    public async Task At_08_30_in_Tijuana_a_tijuana_officers_sms_is_refused_as_quiet_hours_and_a_mexico_city_officers_goes()
+    public async Task At_08_30_in_Tijuana_a_tijuana_officers_sms_is_held_for_quiet_hours_and_a_mexico_city_officers_goes()
     {
-        Assert.Equal(("refused", "quiet_hours", 0), await SendAsync(hosts.TijuanaMorning, Tijuana));
+        Assert.Equal(("deferred", (string?)null, 0), await SendAsync(hosts.TijuanaMorning, Tijuana));
         Assert.Equal(("accepted", (string?)null, 1), await SendAsync(hosts.TijuanaMorning, "America/Mexico_City"));
         Assert.Equal(("accepted", (string?)null, 1), await SendAsync(hosts.TijuanaMorning, null));
     }
 
     [Fact]
-    public async Task At_21_00_in_Mexico_City_a_tijuana_officers_sms_goes_and_a_mexico_city_officers_is_refused_as_quiet_hours()
+    public async Task At_21_00_in_Mexico_City_a_tijuana_officers_sms_goes_and_a_mexico_city_officers_is_held_for_quiet_hours()
     {
         Assert.Equal(("accepted", (string?)null, 1), await SendAsync(hosts.MexicoCityNight, Tijuana));
-        Assert.Equal(("refused", "quiet_hours", 0), await SendAsync(hosts.MexicoCityNight, null));
+        Assert.Equal(("deferred", (string?)null, 0), await SendAsync(hosts.MexicoCityNight, null));
     }
 }
 

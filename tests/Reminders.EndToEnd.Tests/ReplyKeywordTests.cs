@@ -462,13 +462,16 @@ static class SmsSteps
         return command.SmsId;
     }
 
-    /// <summary>The SMS once Messaging is done with it: accepted by the provider, failed there, or refused by a guard.</summary>
-    public static async Task<OutboundSms> SettledAsync(this WebApplication app, Guid smsId) =>
+    /// <summary>
+    /// The SMS once Messaging is done with it: accepted by the provider, failed there, or refused by a guard; with
+    /// <paramref name="orHeld"/>, also once it is held by quiet hours (deferred).
+    /// </summary>
+    public static async Task<OutboundSms> SettledAsync(this WebApplication app, Guid smsId, bool orHeld = false) =>
         (await WaitForAsync(() => app.QueryAsync<OutboundSms>("messaging", """
             SELECT state AS State, purpose AS Purpose, body AS Body, refusal_reason AS RefusalReason, error_code AS ErrorCode, status AS Status,
                    provider_sid AS ProviderSid
             FROM outbound_sms WHERE sms_id = @id
-            """, new { id = smsId.ToString() }), rows => rows is [{ State: "accepted" or "failed" or "refused" }], $"SMS {smsId} was never settled"))[0];
+            """, new { id = smsId.ToString() }), rows => rows is [{ State: "accepted" or "failed" or "refused" }] || orHeld && rows is [{ State: "deferred" }], $"SMS {smsId} was never settled"))[0];
 
     /// <summary>
     /// Waits until nothing the officer's replies caused is still on its way: Messaging's outbox is relayed and none of

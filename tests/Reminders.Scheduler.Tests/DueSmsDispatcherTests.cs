@@ -242,5 +242,39 @@ public sealed class DueSmsDispatcherTests : IAsyncLifetime
         Assert.Equal(new DispatchRound(0, 0), await host.DispatchAsync());
     }
 
+    [Theory]
+    [InlineData(2, 1, 1)]
+    [InlineData(1, 2, 1)]
+    [InlineData(2, null, 2)]
+    [InlineData(null, 3, 3)]
+    public async Task The_SendSms_carries_the_end_of_the_rows_late_window_the_earlier_of_window_end_and_cutoff(int? windowHours, int? cutoffHours, int sendByHours)
+    {
+        var row = host.Row(Officer(0), dueAt: host.Now, windowEndsAt: host.Now.AddHours(windowHours ?? 0), cutoffAt: host.Now.AddHours(cutoffHours ?? 0));
+        row = row with { WindowEndsAt = windowHours is null ? null : row.WindowEndsAt, CutoffAt = cutoffHours is null ? null : row.CutoffAt };
+        await host.AddPlannedSmsAsync(row);
+
+        Assert.Equal(new DispatchRound(1, 0), await host.DispatchAsync());
+
+        Assert.Equal(host.Now.AddHours(sendByHours), Assert.Single(await host.SentSmsAsync()).Command.SendBy);
+    }
+
+    [Fact]
+    public async Task A_dispatched_row_Messaging_held_past_its_late_window_is_skipped_missed_window_and_other_refusals_leave_it_dispatched()
+    {
+        var (missed, refused) = (host.Row(Officer(0), host.Now, windowEndsAt: host.Now.AddHours(1)), host.Row(Officer(1), host.Now));
+        await host.AddPlannedSmsAsync(missed, refused);
+        Assert.Equal(new DispatchRound(2, 0), await host.DispatchAsync());
+
+        await host.PublishAsync(new SmsRefused(refused.SmsId, refused.OfficerId, SmsPurposes.Logistics, SmsSkipReasons.OptedOut, host.Now));
+        await host.PublishAsync(new SmsRefused(missed.SmsId, missed.OfficerId, SmsPurposes.Logistics, SmsSkipReasons.MissedWindow, host.Now.AddHours(15)));
+        await EventuallyAsync("the missed window to close the row", async () => (await host.PlannedSmsByIdAsync(missed.SmsId)).Status != PlannedSmsStatuses.Dispatched);
+
+        var stored = await host.PlannedSmsByIdAsync(missed.SmsId);
+        Assert.Equal((PlannedSmsStatuses.Skipped, SmsSkipReasons.MissedWindow), (stored.Status, stored.Reason));
+        Assert.Equal(host.Now.AddHours(15), await host.ScalarAsync<DateTimeOffset>("SELECT closed_at FROM planned_sms WHERE sms_id = @SmsId", missed));
+        // An opt-out is the officer's state, which the Scheduler learns from Enrollment: the row stays as dispatched.
+        Assert.Equal((PlannedSmsStatuses.Dispatched, null), ((await host.PlannedSmsByIdAsync(refused.SmsId)).Status, (await host.PlannedSmsByIdAsync(refused.SmsId)).Reason));
+    }
+
     public async Task DisposeAsync() => await host.DisposeAsync();
 }

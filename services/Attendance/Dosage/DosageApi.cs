@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Reminders.Contracts;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Data;
 
@@ -19,7 +20,8 @@ public static class DosageApi
             SmsDelivered = sms.Count(s => s.Status == "delivered");
             SmsFailed = sms.Count(s => s.Status == "failed");
             SmsUndelivered = sms.Count(s => s.Status == "undelivered");
-            SmsRefused = sms.Count(s => s.RefusalReason is not null);
+            // A send held by quiet hours past its late window was skipped (missed_window), not refused by a guard.
+            SmsRefused = sms.Count(s => s.RefusalReason is not (null or SmsSkipReasons.MissedWindow));
             FirstDeliveredAt = delivered.Count > 0 ? delivered[0] : null;
             LastDeliveredAt = delivered.Count > 0 ? delivered[^1] : null;
         }

@@ -54,13 +54,13 @@ public static class DosageCodebook
         [SmsSkipReasons.Inactive] = "the officer was no longer on the roster",
         [SmsSkipReasons.NoConsent] = "the roster says the officer did not consent to SMS",
         [SmsSkipReasons.TransferredCrossArm] = "the officer moved to a sector of the other arm and the protocol stops reminders then (transfers.crossArm: stop)",
-        [SmsSkipReasons.MissedWindow] = "its sending window closed before it could be sent (system down, quiet hours)",
+        [SmsSkipReasons.MissedWindow] = "its sending window closed before it could be sent (system down, quiet hours, or held by quiet hours past its late window)",
         [SmsSkipReasons.AfterCutoff] = "it would have fallen on or after the cut-off before the endline",
         [SmsSkipReasons.NotEligible] = "the officer did not meet the protocol's eligibility rule (sessions attended)",
         [SmsSkipReasons.ArmMismatch] = "the officer's arm of randomization is not treatment, wherever they are now (e.g. randomized to control and moved into a treatment sector)",
         ["arm_unknown"] = "Messaging never learned the officer's arm, so it refused to send",
         ["no_contact"] = "Messaging had no phone number for the officer",
-        ["quiet_hours"] = "Messaging refused it inside quiet hours",
+        ["quiet_hours"] = "Messaging refused it inside quiet hours (before quiet hours held SMS until the window opened; now such an SMS is sent then, or skipped as missed_window)",
         [OtherSkipReason] = "any reason not listed in another reminders_skipped_ column",
     };
 

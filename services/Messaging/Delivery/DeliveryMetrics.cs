@@ -17,6 +17,7 @@ public sealed class DeliveryMetrics
 
     readonly Counter<long> providerAnswers;
     readonly Counter<long> inDoubtLookups;
+    readonly Counter<long> heldForQuietHours;
 
     public DeliveryMetrics(IMeterFactory meters)
     {
@@ -25,7 +26,11 @@ public sealed class DeliveryMetrics
             "Answers to send requests by class: accepted, refused, not_taken, in_doubt, credentials_refused.");
         inDoubtLookups = meter.CreateCounter<long>("reminders.messaging.in_doubt_lookups", "{lookup}",
             "Lookups at the provider of a send in doubt, by result: found, not_found, ambiguous.");
+        heldForQuietHours = meter.CreateCounter<long>("reminders.messaging.sms.deferred", "{sms}",
+            "SendSms that reached Messaging in quiet hours and were held until the sending window opens.");
     }
+
+    public void HeldForQuietHours() => heldForQuietHours.Add(1);
 
     public void ProviderAnswered(SendOutcome outcome) => providerAnswers.Add(1, new KeyValuePair<string, object?>("class", outcome switch
     {

@@ -23,6 +23,7 @@ public sealed class SendSmsConsumer(
     WebhookUrls urls,
     TimeProvider clock,
     StudyProtocol protocol,
+    DeliveryMetrics metrics,
     IOptions<MessagingOptions> options,
     ILogger<SendSmsConsumer> logger) : IConsumer<SendSms>
 {
@@ -31,9 +32,11 @@ public sealed class SendSmsConsumer(
         var (sms, ct) = (context.Message, context.CancellationToken);
         // The sender's slot is reserved first and the lease covers the wait for it; the request then leaves at the slot
         // itself, not after a database round trip of varying length (which would bunch sends at the provider).
-        var slot = await pacer.ReserveAsync(ct);
-        var claim = await ClaimAsync(sms, slot.At, ct);
-        if (claim is null) return;
+        // Outside the window only a reply goes: one to be held takes no slot (a backlog held at 20:00 would push replies back).
+        var mayGoNow = sms.Purpose == SmsPurposes.Reply || protocol.QuietHours.IsInside(clock.GetUtcNow(), protocol.ZoneOf(sms.TimeZone));
+        var slot = mayGoNow ? await pacer.ReserveAsync(ct) : null;
+        var claim = await ClaimAsync(sms, slot?.At, ct);
+        if (claim is null || slot is null) return;
         if (await credentials.StillPausedAsync()) await WaitForCredentialsAsync(sms, claim, requestLeft: false, ct);
         await pacer.WaitAsync(slot, ct);
         var from = slot.Sender;
@@ -117,23 +120,31 @@ public sealed class SendSmsConsumer(
     /// <param name="InDoubtSince">When the earlier request in doubt left; <paramref name="InDoubtUntil"/> when it was answered (or its lease ran out).</param>
     sealed record Claim(string Phone, DateTimeOffset AttemptStartedAt, DateTimeOffset? InDoubtSince, DateTimeOffset? InDoubtUntil, TimeSpan? ValidFor);
 
-    /// <summary>Checks the guards and takes the lease, or returns null when there is nothing (more) to do.</summary>
-    async Task<Claim?> ClaimAsync(SendSms sms, DateTimeOffset sendAt, CancellationToken ct)
+    /// <summary>
+    /// Checks the guards and takes the lease, or returns null when there is nothing (more) to do: sent, refused, or held
+    /// until quiet hours end.
+    /// </summary>
+    /// <param name="sendAt">The sender's slot; null when none was reserved because the SMS may not go now.</param>
+    async Task<Claim?> ClaimAsync(SendSms sms, DateTimeOffset? sendAt, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var lease = (sendAt > now ? sendAt : now) + sender.RequestTimeout + TimeSpan.FromSeconds(5);
+        // Quiet hours and the late window are judged at the instant the request would leave (the sender's slot), not now.
+        var at = sendAt > now ? sendAt.Value : now;
+        var lease = at + sender.RequestTimeout + TimeSpan.FromSeconds(5);
         await using var work = await database.BeginAsync(ct);
         // Insert or touch, and read back, in one statement: the upsert locks the row, so two deliveries of the same SmsId
         // serialize on it (the no-op update is what makes PostgreSQL return and lock an existing row).
         var measure = SmsEncoding.Measure(sms.Body);
         var row = await work.QuerySingleAsync<OutboundRow>("""
-            INSERT INTO outbound_sms (sms_id, officer_id, purpose, body, state, requested_at, encoding, computed_segments, time_zone)
-            VALUES (@SmsId, @OfficerId, @Purpose, @Body, 'new', @now, @encoding, @segments, @TimeZone)
-            ON CONFLICT (sms_id) DO UPDATE SET state = outbound_sms.state
-            RETURNING state AS State, sending_lease_until AS LeaseUntil, last_attempt_at AS LastAttemptAt
-            """, new { sms.SmsId, sms.OfficerId, sms.Purpose, sms.Body, sms.TimeZone, now, encoding = measure.Encoding == SmsEncodingKind.Gsm7 ? "GSM-7" : "UCS-2", segments = measure.Segments }, ct);
+            INSERT INTO outbound_sms (sms_id, officer_id, purpose, body, state, requested_at, encoding, computed_segments, time_zone, send_by)
+            VALUES (@SmsId, @OfficerId, @Purpose, @Body, 'new', @now, @encoding, @segments, @TimeZone, @SendBy)
+            ON CONFLICT (sms_id) DO UPDATE SET state = outbound_sms.state, send_by = COALESCE(outbound_sms.send_by, excluded.send_by)
+            RETURNING state AS State, sending_lease_until AS LeaseUntil, last_attempt_at AS LastAttemptAt, deferred_until AS DeferredUntil, send_by AS SendBy
+            """, new { sms.SmsId, sms.OfficerId, sms.Purpose, sms.Body, sms.TimeZone, sms.SendBy, now, encoding = measure.Encoding == SmsEncodingKind.Gsm7 ? "GSM-7" : "UCS-2", segments = measure.Segments }, ct);
         // A send in doubt that a person must resolve is never sent again automatically.
         if (row is { State: "accepted" or "failed" or "refused" or "in_doubt_ambiguous" }) return null;
+        // Held for quiet hours: a redelivery before the window opens changes nothing (the release sends it on).
+        if (row is { State: "deferred" } && row.DeferredUntil > at) return null;
         if (row is { State: "sending" } && row.LeaseUntil > now)
             throw new SmsNotSentException($"SMS {sms.SmsId} is being sent by another attempt until {row.LeaseUntil:O}.");
 
@@ -164,13 +175,36 @@ public sealed class SendSmsConsumer(
             { Arm: null } => "arm_unknown",
             { Consent: null } => "consent_unknown",
             { Phone: null } => "no_contact",
-            _ when !reply && !protocol.QuietHours.IsInside(now, protocol.ZoneOf(sms.TimeZone)) => "quiet_hours",
             _ => null,
         };
         // Messaging learns arms and phones from events that can trail the SendSms by a moment: wait for them a while
         // (the bus retries), then refuse for good. A known control arm is refused at once.
         if (refusal is "arm_unknown" or "consent_unknown" or "no_contact" && now - sms.RequestedAt < options.Value.ReplicaWait)
             throw new SmsNotSentException($"SMS {sms.SmsId}: {refusal} yet; waiting for Enrollment's events to arrive.");
+        // Quiet hours defer, never drop (a reply answers the officer at once): held until the window opens if the late window
+        // is still open then, else skipped as missed_window.
+        var zone = protocol.ZoneOf(sms.TimeZone);
+        var opens = protocol.QuietHours.NextAllowed(at, zone);
+        var inDoubt = row is { State: "sending" };
+        if (refusal is null && !reply && !inDoubt)
+        {
+            if (row.SendBy is { } sendBy && sendBy <= opens) refusal = SmsSkipReasons.MissedWindow;
+            else if (opens > at)
+            {
+                await work.ExecuteAsync("""
+                    UPDATE outbound_sms SET state = 'deferred', deferred_until = @opens, sending_lease_until = NULL WHERE sms_id = @SmsId
+                    """, new { sms.SmsId, opens }, ct);
+                await work.CommitAsync(ct);
+                metrics.HeldForQuietHours();
+                logger.LogInformation("SMS {SmsId} for officer {OfficerId} reached Messaging in quiet hours; held until {DeferredUntil:O} (late window ends {SendBy:O})",
+                    sms.SmsId, sms.OfficerId, opens, row.SendBy);
+                return null;
+            }
+        }
+        // A send in doubt is looked up before anything else, so it is neither held nor skipped unseen: outside the window it
+        // waits for the bus, then for the reconciliation's redrive, which re-queues it once the window opens.
+        if (refusal is null && !reply && inDoubt && opens > at)
+            throw new SmsNotSentException($"SMS {sms.SmsId} is in doubt and quiet hours have begun; looked up once the window opens.");
         if (refusal is not null)
         {
             await work.ExecuteAsync("UPDATE outbound_sms SET state = 'refused', refusal_reason = @refusal WHERE sms_id = @SmsId",
@@ -181,6 +215,8 @@ public sealed class SendSmsConsumer(
             return null;
         }
 
+        if (sendAt is null)
+            throw new SmsNotSentException($"SMS {sms.SmsId}: the sending window opened while it was checked; retried with a sender slot.");
         // A lapsed "sending" lease means an earlier attempt crashed or timed out after its request left.
         var (inDoubtSince, inDoubtUntil) = row is { State: "sending" } ? (row.LastAttemptAt, row.LeaseUntil) : (null, null);
         await work.ExecuteAsync("""
@@ -188,7 +224,7 @@ public sealed class SendSmsConsumer(
             WHERE sms_id = @SmsId
             """, new { sms.SmsId, guard.Phone, lease, now }, ct);
         await work.CommitAsync(ct);
-        return new Claim(guard.Phone!, now, inDoubtSince, inDoubtUntil, reply ? null : protocol.QuietHours.WindowEnd(now, protocol.ZoneOf(sms.TimeZone)) - now);
+        return new Claim(guard.Phone!, now, inDoubtSince, inDoubtUntil, reply ? null : protocol.QuietHours.WindowEnd(at, zone) - at);
     }
 
     async Task RecordAsync(SendSms sms, SendOutcome outcome, string source, CancellationToken ct)
@@ -262,6 +298,9 @@ public sealed class SendSmsConsumer(
         public string State { get; init; } = "";
         public DateTimeOffset? LeaseUntil { get; init; }
         public DateTimeOffset? LastAttemptAt { get; init; }
+        public DateTimeOffset? DeferredUntil { get; init; }
+        /// <summary>The end of the late window, as first recorded (null: none).</summary>
+        public DateTimeOffset? SendBy { get; init; }
     }
 
     sealed record GuardRow

@@ -43,7 +43,23 @@ public static class SmsApi
 
     /// <param name="InFlight">SMS not settled yet: being sent, retried, or accepted with no final provider status.</param>
     /// <param name="ToControlOfficers">SMS the provider accepted for officers whose arm of randomization is control: must be 0.</param>
-    public sealed record SmsSummary(long InFlight, IReadOnlyList<OutboundCount> Outbound, IReadOnlyList<InboundCount> Inbound, long ToControlOfficers = 0);
+    /// <param name="Deferred">SMS held by quiet hours, waiting for the sending window to open.</param>
+    /// <param name="DeferredSends">The held SMS released soonest (at most <see cref="MaxListedDeferred"/>).</param>
+    public sealed record SmsSummary(long InFlight, IReadOnlyList<OutboundCount> Outbound, IReadOnlyList<InboundCount> Inbound, long ToControlOfficers = 0,
+        long Deferred = 0, IReadOnlyList<DeferredSms>? DeferredSends = null);
+
+    /// <summary>One SMS held by quiet hours: sent at <see cref="DeferredUntil"/> if that is before <see cref="SendBy"/> (null: no deadline), else skipped as missed_window.</summary>
+    public sealed record DeferredSms
+    {
+        public Guid SmsId { get; init; }
+        public Guid OfficerId { get; init; }
+        public string Purpose { get; init; } = "";
+        public DateTimeOffset RequestedAt { get; init; }
+        public DateTimeOffset DeferredUntil { get; init; }
+        public DateTimeOffset? SendBy { get; init; }
+    }
+
+    const int MaxListedDeferred = 100;
 
     public sealed record InboundView
     {
@@ -66,7 +82,7 @@ public static class SmsApi
         api.MapGet("/sms/{smsId:guid}", GetSms).RequireAuthorization(Roles.Manager)
             .WithSummary("One SMS: its send state, provider status and every status callback received.");
         api.MapGet("/sms/summary", Summary).RequireAnyRole(Roles.Manager, Roles.Researcher)
-            .WithSummary("Outbound SMS by purpose, state, provider status and reason (with segments), inbound replies by category, and how many are not settled yet.");
+            .WithSummary("Outbound SMS by purpose, state, provider status and reason (with segments), inbound replies by category, how many are not settled yet, and the SMS held by quiet hours (when each goes, and its deadline).");
         api.MapGet("/inbound", Inbound).RequireAuthorization(Roles.Manager)
             .WithSummary("Replies, newest first, numbers masked; category=other (free text), help or unknown_sender: the ones a person should read; handled=true|false.");
         api.MapPost("/inbound/{id:long}/handled", MarkHandled).RequireAuthorization(Roles.Manager)
@@ -97,7 +113,13 @@ public static class SmsApi
             SELECT COUNT(*) FROM outbound_sms o JOIN officer_arms a ON a.officer_id = o.officer_id
             WHERE o.accepted_at IS NOT NULL AND a.arm = @control
             """, new { control = StudyArms.Control }, cancellationToken: ct));
-        return TypedResults.Ok(new SmsSummary(inFlight, outbound.ToList(), inbound.ToList(), toControl));
+        var deferred = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM outbound_sms WHERE state = 'deferred'", cancellationToken: ct));
+        var deferredSends = await connection.QueryAsync<DeferredSms>(new CommandDefinition("""
+            SELECT sms_id AS SmsId, officer_id AS OfficerId, purpose AS Purpose, requested_at AS RequestedAt, deferred_until AS DeferredUntil, send_by AS SendBy
+            FROM outbound_sms WHERE state = 'deferred' ORDER BY deferred_until, sms_id LIMIT @limit
+            """, new { limit = MaxListedDeferred }, cancellationToken: ct));
+        return TypedResults.Ok(new SmsSummary(inFlight, outbound.ToList(), inbound.ToList(), toControl, deferred, deferredSends.ToList()));
     }
 
     const string InboundSelect = """

@@ -152,7 +152,7 @@ public sealed class SmsReconciliation(
                 givenUp++;
                 continue;
             }
-            // Quiet hours: it would only be refused; it goes when the window opens.
+            // Quiet hours: it would only be held; it goes when the window opens.
             if (!protocol.QuietHours.IsInside(now, protocol.ZoneOf(row.TimeZone)) && row.Purpose != SmsPurposes.Reply) continue;
             // A send in doubt keeps the time its request left, so the consumer's lookup finds the provider's copy;
             // its lapsed lease is moved on so the next round does not queue it again meanwhile.

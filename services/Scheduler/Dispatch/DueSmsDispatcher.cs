@@ -87,7 +87,8 @@ public sealed class DueSmsDispatcher(
                 continue;
             }
             if (!InsideWindow(row.TimeZone)) continue;
-            work.Send(QueueNames.SendSms, new SendSms(row.SmsId, row.OfficerId, row.Purpose, row.Body, now, row.TimeZone));
+            // Messaging holds one that meets quiet hours (a retry, a backlog) only while its late window is open.
+            work.Send(QueueNames.SendSms, new SendSms(row.SmsId, row.OfficerId, row.Purpose, row.Body, now, row.TimeZone, SendBy(row)));
             dispatched.Add(new { row.SmsId, now, late = now - row.DueAt > lateAfter });
         }
         await work.ExecuteAsync("""
@@ -113,6 +114,13 @@ public sealed class DueSmsDispatcher(
         if (row.WindowEndsAt is { } windowEnd && now >= windowEnd) return SmsSkipReasons.MissedWindow;
         return null;
     }
+
+    /// <summary>The end of the row's late window: the earlier of its window end and the cut-off (null: neither).</summary>
+    static DateTimeOffset? SendBy(DueRow row) => (row.WindowEndsAt, row.CutoffAt) switch
+    {
+        ({ } end, { } cutoff) => end < cutoff ? end : cutoff,
+        (var end, var cutoff) => end ?? cutoff,
+    };
 
     /// <summary>The skip reason for an officer in study status <paramref name="status"/>; null when active.</summary>
     public static string? StatusSkipReason(string status) => status switch
