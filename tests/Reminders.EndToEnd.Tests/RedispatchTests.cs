@@ -102,6 +102,35 @@ public sealed class RedispatchTests(RedispatchHostFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_SendSms_that_ends_in_Messagings_error_queue_is_sent_again_under_its_id_after_the_configured_time_and_reaches_the_officer_once()
+    {
+        var officer = await EnrollAsync();
+        var (smsId, body, now) = (Guid.CreateVersion7(), $"Recordatorio en la cola de errores {Guid.NewGuid():N}", App.StudyNow());
+        await App.Services.GetRequiredService<IBus>().Publish(new RemindersPlanned(Guid.NewGuid(), "test",
+            [new PlannedReminder(smsId, officer.Id, 1, now, "planned", null)], now));
+        // Messaging's replica loses the officer's phone: it retries the SendSms waiting for it (each attempt rolled back,
+        // nothing recorded) until the bus gives up and moves it to the error queue, where nobody re-drives it.
+        var placeholder = Guid.NewGuid();
+        await App.ExecuteAsync("messaging", "UPDATE contacts SET officer_id = @placeholder WHERE officer_id = @id", new { placeholder, id = officer.Id });
+        await using var errors = await BusListener<SendSms>.StartAsync(App, $"{QueueNames.SendSms}_error");
+        await PlantReminderAsync(smsId, officer.Id, body, "planned", now);
+
+        await errors.WaitForAsync(m => m.SmsId == smsId, seconds: 240);
+        Assert.Empty(await App.QueryAsync<string>("messaging", "SELECT state FROM outbound_sms WHERE sms_id = @id", new { id = smsId.ToString() }));
+        Assert.Empty(await App.QueryAsync<string>("attendance", "SELECT status FROM sms_ledger WHERE sms_id = @id", new { id = smsId.ToString() }));
+        Assert.Equal("dispatched", (await PlannedAsync(smsId)).Single().Status);
+
+        await App.ExecuteAsync("messaging", "UPDATE contacts SET officer_id = @id WHERE officer_id = @placeholder", new { placeholder, id = officer.Id });
+        JumpClock(TimeSpan.FromMinutes(16));
+        Assert.Equal("accepted", (await App.SettledAsync(smsId)).State);
+
+        await SmsSteps.WaitForAsync(() => App.QueryAsync<string?>("attendance", "SELECT status FROM sms_ledger WHERE sms_id = @id", new { id = smsId.ToString() }),
+            rows => rows is ["delivered"], $"The ledger never showed reminder {smsId} delivered");
+        Assert.Equal(1L, (await PlannedAsync(smsId)).Single().RedispatchCount);
+        Assert.Single(AtProvider(officer), m => m.Body == body);
+    }
+
+    [Fact]
     public async Task An_sms_Messaging_accepted_is_confirmed_without_being_sent_again_and_its_SendSms_coming_back_never_reaches_the_provider()
     {
         var officer = await EnrollAsync();
@@ -168,7 +197,10 @@ public sealed class RedispatchTests(RedispatchHostFixture fixture) : IClassFixtu
     }
 }
 
-/// <summary>A one-process host inside sending hours whose Scheduler looks for unanswered SMS every second and sends again after 15 minutes.</summary>
+/// <summary>
+/// A one-process host inside sending hours whose Scheduler looks for unanswered SMS every second and sends again after 15
+/// minutes, and whose Messaging waits an hour for an officer's phone before refusing.
+/// </summary>
 public sealed class RedispatchHostFixture : IAsyncLifetime
 {
     public StudyHost Host { get; } = new();
@@ -178,6 +210,8 @@ public sealed class RedispatchHostFixture : IAsyncLifetime
         var settings = StudyClockOptions.InsideSendingHours(ProtocolLoader.LoadDefault(), DateTimeOffset.UtcNow, TimeSpan.FromHours(3));
         settings["Scheduler:Dispatch:RedispatchIntervalSeconds"] = "1";
         settings["Scheduler:Dispatch:RedispatchAfterMinutes"] = "15";
+        // A SendSms waiting for a phone Messaging has not learned is retried until the bus gives up (~2.5 minutes), not refused first.
+        settings["Messaging:ReplicaWaitSeconds"] = "3600";
         return Host.StartAsync(settings);
     }
 
