@@ -45,6 +45,7 @@ public static class SchedulerService
         builder.Services.Configure<DispatchOptions>(builder.Configuration.GetSection(DispatchOptions.Section));
         builder.Services.Configure<MessagingApiOptions>(builder.Configuration.GetSection(MessagingApiOptions.Section));
         builder.Services.AddSingleton<DueSmsDispatcher>();
+        builder.Services.AddSingleton(DispatchMetrics.DueNotDispatched);
         builder.Services.AddHttpClient<MessagingStates>(http => http.Timeout = TimeSpan.FromSeconds(30));
         builder.Services.AddTransient<SmsRedispatcher>();
         var interval = TimeSpan.FromMilliseconds(Math.Max(50, builder.Configuration.GetValue($"{DispatchOptions.Section}:IntervalMilliseconds", 1000)));

@@ -1,7 +1,9 @@
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Reminders.Platform.Bus;
 
@@ -41,6 +43,7 @@ public static class BusExtensions
                         h.Password(rabbit.Password);
                         h.PublisherConfirmation = true;
                     });
+                    cfg.DeployTopologyOnly = options.DeployTopologyOnly;
                     cfg.ConfigureEndpoints(context);
                 });
             }
@@ -50,6 +53,25 @@ public static class BusExtensions
             }
         });
         return builder;
+    }
+
+    /// <summary>
+    /// Runs the service, or with <c>Bus:DeployTopologyOnly</c> declares its topology on the broker and returns: a service
+    /// started after another has published still finds its events in its queues, because the queues existed first.
+    /// </summary>
+    public static async Task RunServiceAsync(this WebApplication app)
+    {
+        var options = app.Configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions();
+        if (!options.DeployTopologyOnly)
+        {
+            await app.RunAsync();
+            return;
+        }
+        if (options.Transport != BusTransport.RabbitMq)
+            throw new InvalidOperationException("Bus:DeployTopologyOnly needs Bus:Transport=RabbitMq: the in-memory bus has no topology to deploy.");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await app.Services.GetRequiredService<IBusControl>().DeployAsync(timeout.Token);
+        app.Logger.LogInformation("Deployed the bus topology of {Service} on {VirtualHost}", app.Environment.ApplicationName, options.RabbitMq.VirtualHost);
     }
 
     /// <summary>

@@ -15,6 +15,12 @@ public sealed class BusOptions
     public BusTransport Transport { get; set; } = BusTransport.InMemory;
 
     public RabbitMqOptions RabbitMq { get; set; } = new();
+
+    /// <summary>
+    /// Declare this service's queues, exchanges and bindings on the broker, then exit without consuming (compose's and the
+    /// distributed tests' init step: every subscriber's queue exists before anything is published).
+    /// </summary>
+    public bool DeployTopologyOnly { get; set; }
 }
 
 public sealed class RabbitMqOptions
