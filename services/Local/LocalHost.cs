@@ -49,8 +49,11 @@ public static class LocalHost
             // does not make the provider answer 429.
             ["Simulator:MessagesPerSecondPerSender"] = "100",
             ["Messaging:Twilio:MessagesPerSecondPerSender"] = "95",
-            // Messaging's consistency audit reads Attendance's ledger over HTTP, here on the same port.
+            // Messaging's consistency audit reads Attendance's ledger and the Scheduler's dispatched SMS over HTTP, and the
+            // Scheduler's re-dispatch job asks Messaging where its SMS stand: here all on the same port.
             ["Audit:Attendance:BaseUrl"] = url,
+            ["Audit:Scheduler:BaseUrl"] = url,
+            ["Scheduler:Messaging:BaseUrl"] = url,
         };
         if (!builder.Configuration.GetSection("Auth:ApiKeys").GetChildren().Any())
         {
@@ -71,11 +74,12 @@ public static class LocalHost
         // Lowest precedence: anything the user configured wins.
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = defaults });
         builder.Configuration["Urls"] = url;
-        // The audit calls Attendance with a researcher (or else manager) key of this host's own, generated or configured.
-        if (string.IsNullOrEmpty(builder.Configuration["Audit:Attendance:ApiKey"]))
-            builder.Configuration["Audit:Attendance:ApiKey"] = builder.Configuration.GetSection(ApiKeyOptions.Section).Get<ApiKeyOptions>()?.ApiKeys
-                .OrderBy(k => k.Roles.Contains(Roles.Researcher) ? 0 : 1)
-                .FirstOrDefault(k => k.Roles.Contains(Roles.Researcher) || k.Roles.Contains(Roles.Manager))?.Key;
+        // The audit and the re-dispatch job call the other services with a researcher (or else manager) key of this host's own, generated or configured.
+        var readerKey = builder.Configuration.GetSection(ApiKeyOptions.Section).Get<ApiKeyOptions>()?.ApiKeys
+            .OrderBy(k => k.Roles.Contains(Roles.Researcher) ? 0 : 1)
+            .FirstOrDefault(k => k.Roles.Contains(Roles.Researcher) || k.Roles.Contains(Roles.Manager))?.Key;
+        foreach (var key in new[] { "Audit:Attendance:ApiKey", "Audit:Scheduler:ApiKey", "Scheduler:Messaging:ApiKey" })
+            if (string.IsNullOrEmpty(builder.Configuration[key])) builder.Configuration[key] = readerKey;
 
         // Stopping never waits minutes for SMS still being retried: they are redelivered or resolved on the next start.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));

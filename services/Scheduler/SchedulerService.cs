@@ -36,14 +36,23 @@ public static class SchedulerService
         return builder;
     }
 
-    /// <summary>The dispatcher: one recurring job claiming due planned SMS in batches (<see cref="ServiceJobs"/>).</summary>
+    /// <summary>
+    /// The dispatcher: one recurring job claiming due planned SMS in batches (<see cref="ServiceJobs"/>), and one asking
+    /// Messaging about those dispatched and not answered in time (over HTTP, <see cref="MessagingStates"/>).
+    /// </summary>
     static void AddSmsDispatch(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<DispatchOptions>(builder.Configuration.GetSection(DispatchOptions.Section));
+        builder.Services.Configure<MessagingApiOptions>(builder.Configuration.GetSection(MessagingApiOptions.Section));
         builder.Services.AddSingleton<DueSmsDispatcher>();
         builder.Services.AddSingleton(DispatchMetrics.DueNotDispatched);
+        builder.Services.AddHttpClient<MessagingStates>(http => http.Timeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddTransient<SmsRedispatcher>();
         var interval = TimeSpan.FromMilliseconds(Math.Max(50, builder.Configuration.GetValue($"{DispatchOptions.Section}:IntervalMilliseconds", 1000)));
-        builder.AddServiceJobs(Name, q => q.ScheduleRecurring<DispatchDueSmsJob>(DispatchDueSmsJob.Key, interval));
+        var redispatchInterval = TimeSpan.FromSeconds(Math.Max(1, builder.Configuration.GetValue($"{DispatchOptions.Section}:RedispatchIntervalSeconds", 60)));
+        builder.AddServiceJobs(Name, q => q
+            .ScheduleRecurring<DispatchDueSmsJob>(DispatchDueSmsJob.Key, interval)
+            .ScheduleRecurring<RedispatchSmsJob>(RedispatchSmsJob.Key, redispatchInterval));
     }
 
     public static void AddSchedulerConsumers(this IBusRegistrationConfigurator bus)
@@ -70,6 +79,7 @@ public static class SchedulerService
         app.MapCohortsApi();
         app.MapDispatchApi();
         app.MapOfficerSmsApi();
+        app.MapDispatchedSmsApi();
         app.MapPlanFeeds();
         app.MapFeedLinksApi();
         app.MapSessionsApi();

@@ -99,12 +99,13 @@ public sealed class HomeAndDeliveryTests(ConsoleFixture fixture) : IClassFixture
         JsonElement InArm(string arm) => people.First(o => o.GetProperty("randomizedArm").GetString() == arm && o.GetProperty("consent").GetBoolean()
             && o.GetProperty("status").GetString() == "active");
 
-        // An SMS for an officer randomized to control, put on the bus as any sender might: Messaging refuses it.
+        // An automatic reply for an officer randomized to control, put on the bus as Messaging's own replies are (the audit expects
+        // every other purpose to come from the Scheduler): Messaging refuses it.
         var controlOfficer = InArm(StudyArms.Control).GetProperty("id").GetGuid();
         var services = fixture.Services.Services;
         var endpoint = await services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"queue:{QueueNames.SendSms}"));
         var smsId = Guid.NewGuid();
-        await endpoint.Send(new SendSms(smsId, controlOfficer, SmsPurposes.Reminder, "Recordatorio: Justicia Procedimental.", services.GetRequiredService<TimeProvider>().GetUtcNow()));
+        await endpoint.Send(new SendSms(smsId, controlOfficer, SmsPurposes.Reply, "Respuesta: Justicia Procedimental.", services.GetRequiredService<TimeProvider>().GetUtcNow()));
         await EventuallyAsync(async () => (await fixture.Manager.GetAsync($"/api/messaging/sms/{smsId}")) is { IsSuccessStatusCode: true } r
             && (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state").GetString() == "refused");
         Assert.Equal("arm_mismatch", (await ApiAsync($"/api/messaging/sms/{smsId}")).GetProperty("refusalReason").GetString());
@@ -121,7 +122,7 @@ public sealed class HomeAndDeliveryTests(ConsoleFixture fixture) : IClassFixture
         await Assertions.Expect(p.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Envíos de SMS");
         var failed = p.GetByRole(AriaRole.Region, new() { Name = "Fallidos y rechazados" });
         var refusedRow = failed.GetByRole(AriaRole.Row).Filter(new() { HasText = "arm_mismatch" });
-        await Assertions.Expect(refusedRow).ToContainTextAsync("Recordatorio");
+        await Assertions.Expect(refusedRow).ToContainTextAsync("Respuesta automática");
         await Assertions.Expect(refusedRow).ToContainTextAsync("rechazado");
         await Assertions.Expect(refusedRow).ToContainTextAsync("aleatorizado al grupo control: no recibe SMS");
         var replies = p.GetByRole(AriaRole.Region, new() { Name = "Respuestas que necesitan a una persona" });

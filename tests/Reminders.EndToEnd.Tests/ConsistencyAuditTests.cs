@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Reminders.Contracts;
 using Reminders.Local;
 using Reminders.Local.Audit;
+using Reminders.Local.Demo;
 using Reminders.Messaging.Audit;
 using Reminders.Messaging.Delivery;
 using Reminders.Platform.Auth;
@@ -51,10 +52,19 @@ public sealed class ConsistencyAuditTests(AuditHostsFixture hosts) : IClassFixtu
         return (JsonSerializer.Deserialize<AuditReport>(body, JsonSerializerOptions.Web)!, body);
     }
 
-    /// <summary>Sends one SMS through the bus and waits until the ledger shows it delivered (so the provider and Messaging do too).</summary>
+    /// <summary>A manager's one-off SMS through the Scheduler (which dispatches it to Messaging), once the Scheduler knows the officer.</summary>
+    internal static async Task<Guid> SendManualAsync(WebApplication app, Guid officerId, string body)
+    {
+        using var client = new ReminderClient(ServiceUrls.Single(app.Url()), app.ApiKey(Roles.Manager), app.ApiKey(Roles.Researcher), app.SimulatorKey());
+        var (status, answer) = await client.SendManualMessageWhenKnownAsync(officerId, body, TimeSpan.FromSeconds(15));
+        Assert.True(status == HttpStatusCode.Accepted, $"{(int)status}: {answer}");
+        return answer.GetProperty("smsId").GetGuid();
+    }
+
+    /// <summary>Sends one SMS through the Scheduler and waits until the ledger shows it delivered (so the provider and Messaging do too).</summary>
     static async Task<(Guid SmsId, string ProviderSid)> SendDeliveredAsync(WebApplication app, EnrolledOfficer officer, string body)
     {
-        var smsId = await app.SendSmsAsync(officer.Id, SmsPurposes.Manual, body);
+        var smsId = await SendManualAsync(app, officer.Id, body);
         var sms = await app.SettledAsync(smsId);
         Assert.Equal("accepted", sms.State);
         await SmsSteps.WaitForAsync(() => app.QueryAsync<string?>("attendance", "SELECT status FROM sms_ledger WHERE sms_id = @id", new { id = smsId.ToString() }),
@@ -91,9 +101,10 @@ public sealed class ConsistencyAuditTests(AuditHostsFixture hosts) : IClassFixtu
             await SendDeliveredAsync(Clean, first, NewBody("dos")),
             await SendDeliveredAsync(Clean, second, NewBody("tres")),
         };
-        // Refused by Messaging's guard: recorded by Messaging and the ledger, never at the provider.
+        // Refused by Messaging's guard: recorded by Messaging and the ledger, never at the provider. (The Scheduler would not
+        // dispatch it: a reply, Messaging's own kind of SMS, is what can reach the guard for a control officer.)
         var control = await EnrollAsync(hosts.Clean, StudyArms.Control);
-        var refused = await Clean.SendSmsAsync(control.Id, SmsPurposes.Manual, NewBody("control"));
+        var refused = await Clean.SendSmsAsync(control.Id, SmsPurposes.Reply, NewBody("control"));
         Assert.Equal("refused", (await Clean.SettledAsync(refused)).State);
         await SmsSteps.WaitForAsync(() => Clean.QueryAsync<string?>("attendance", "SELECT refusal_reason FROM sms_ledger WHERE sms_id = @id", new { id = refused.ToString() }),
             rows => rows is ["arm_mismatch"], $"The ledger never showed SMS {refused} refused");
@@ -108,6 +119,7 @@ public sealed class ConsistencyAuditTests(AuditHostsFixture hosts) : IClassFixtu
         Assert.Equal(3L, report.Sources.Provider.ByStatus["delivered"]);
         Assert.Equal(3L, report.Sources.Messaging.ByStatus["delivered"]);
         Assert.Equal(3L, report.Sources.Ledger.ByStatus["delivered"]);
+        Assert.Equal(3L, report.Sources.Scheduler!.ByStatus["manual"]);
         Assert.Equal(0, await AuditCommand.RunAsync(["--url", Clean.Url(), "--key", Clean.ApiKey(Roles.Researcher)]));
 
         // The ledger's SMS rows, as the audit reads them: JSON lines with the provider's sid, pseudonymous.
@@ -330,6 +342,39 @@ public sealed class ConsistencyAuditTests(AuditHostsFixture hosts) : IClassFixtu
         Assert.True(report.Sources.Messaging.Records > 0);
         // The fault was used up: the next audit reads the log again.
         Assert.DoesNotContain((await AuditAsync(Planted)).Report.Differences, d => d.Kind == DifferenceKinds.ProviderUnreadable);
+    }
+
+    [Fact]
+    public async Task An_sms_Messaging_received_that_the_Scheduler_never_dispatched_is_received_not_dispatched_but_a_reply_is_not()
+    {
+        var officer = await EnrollAsync(hosts.Planted, StudyArms.Treatment);
+        // A reminder put on Messaging's queue behind the Scheduler's back, and a reply, which Messaging sends on its own.
+        var stray = await Planted.SendSmsAsync(officer.Id, SmsPurposes.Reminder, NewBody("sin despacho"));
+        var reply = await Planted.SendSmsAsync(officer.Id, SmsPurposes.Reply, NewBody("respuesta"));
+        Assert.Equal("accepted", (await Planted.SettledAsync(stray)).State);
+        Assert.Equal("accepted", (await Planted.SettledAsync(reply)).State);
+        var (dispatched, _) = await SendDeliveredAsync(Planted, officer, NewBody("despachado"));
+
+        var (report, _) = await AuditAsync(Planted);
+
+        var found = Assert.Single(report.Differences, d => d.Kind == DifferenceKinds.ReceivedNotDispatched && d.OfficerId == officer.Id);
+        Assert.Equal((stray, "absent"), (found.SmsId!.Value, found.Scheduler));
+        Assert.DoesNotContain(report.Differences, d => d.SmsId == reply || d.SmsId == dispatched);
+        Assert.True(report.Sources.Scheduler!.Records >= 1);
+    }
+
+    [Fact]
+    public async Task A_scheduler_that_cannot_be_read_is_a_502_naming_it_never_a_500()
+    {
+        await using var host = new StudyHost();
+        var settings = StudyClockOptions.InsideSendingHours(ProtocolLoader.LoadDefault(), DateTimeOffset.UtcNow, TimeSpan.FromHours(2));
+        settings["Audit:Scheduler:BaseUrl"] = "http://127.0.0.1:9";
+        await host.StartAsync(settings);
+
+        var (status, body) = await PostAuditAsync(host.App, host.App.ApiKey(Roles.Manager));
+
+        Assert.Equal(HttpStatusCode.BadGateway, status);
+        Assert.Equal("scheduler", JsonSerializer.Deserialize<JsonElement>(body).GetProperty("source").GetString());
     }
 
     [Fact]

@@ -105,6 +105,12 @@ public class DistributedFixture : IAsyncLifetime
                 settings["Messaging:Twilio:From"] = "+15005550006";
                 settings.TryAdd("Messaging:Twilio:MessagesPerSecondPerSender", "100");
             }
+            if (service == "Scheduler")
+            {
+                // The re-dispatch job asks Messaging where the SMS it dispatched stand.
+                settings["Scheduler:Messaging:BaseUrl"] = MessagingUrl;
+                settings["Scheduler:Messaging:ApiKey"] = ResearcherKey;
+            }
             var name = instance == 1 ? service : $"{service}#{instance}";
             // A second instance starts once the first has migrated its schema and provisioned Quartz's tables.
             if (instance > 1) await Services[service].WaitReadyAsync(TimeSpan.FromSeconds(90));

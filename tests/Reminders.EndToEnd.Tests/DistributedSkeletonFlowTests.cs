@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
+using Reminders.Contracts;
 using Reminders.Messaging.Delivery;
 using Reminders.Local.Demo;
 using Xunit.Abstractions;
@@ -45,6 +46,20 @@ public sealed partial class DistributedSkeletonFlowTests(DistributedFixture serv
 
         var latencies = result.Delivered.Select(d => d.LatencyMs).Order().ToList();
         output.WriteLine($"distributed mode SendSms → ledger latency: median {latencies[latencies.Count / 2]:F0} ms, max {latencies[^1]:F0} ms");
+
+        // What the re-dispatch job and the audit read, on PostgreSQL: the Scheduler dispatched each SMS, Messaging has it accepted.
+        var sent = result.Delivered.Select(d => d.SmsId).ToList();
+        using var scheduler = new HttpClient { BaseAddress = new Uri(services.Urls.Scheduler) };
+        scheduler.DefaultRequestHeaders.Add("X-Api-Key", DistributedFixture.ResearcherKey);
+        var dispatched = (await scheduler.GetStringAsync("/api/scheduler/dispatched")).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => System.Text.Json.JsonSerializer.Deserialize<DispatchedSms>(l, System.Text.Json.JsonSerializerOptions.Web)!).ToList();
+        Assert.Equal(sent.Order(), dispatched.Where(d => d.Kind == "manual").Select(d => d.SmsId).Order());
+        using var messaging = new HttpClient { BaseAddress = new Uri(services.Urls.Messaging) };
+        messaging.DefaultRequestHeaders.Add("X-Api-Key", DistributedFixture.ResearcherKey);
+        using var asked = await messaging.PostAsJsonAsync("/api/messaging/sms/states", new SmsStatesRequest([.. sent, Guid.NewGuid()]));
+        var states = await asked.Content.ReadFromJsonAsync<List<SmsState>>(System.Text.Json.JsonSerializerOptions.Web);
+        Assert.Equal(sent.Order(), states!.Select(s => s.SmsId).Order());
+        Assert.All(states!, s => Assert.Equal("accepted", s.State));
 
         // Phone numbers never appear unmasked in any service's log.
         var leaked = services.AllOutput.Where(line => FullMexicanNumber().IsMatch(line)).ToList();

@@ -533,10 +533,11 @@ sealed class BusListener<T> : IAsyncDisposable where T : class
     readonly ConcurrentQueue<T> received = new();
     HostReceiveEndpointHandle handle = null!;
 
-    public static async Task<BusListener<T>> StartAsync(WebApplication app)
+    /// <param name="queue">A queue of the test's choosing (an error queue, say) instead of a fresh one subscribed to <typeparamref name="T"/>.</param>
+    public static async Task<BusListener<T>> StartAsync(WebApplication app, string? queue = null)
     {
         var listener = new BusListener<T>();
-        listener.handle = app.Services.GetRequiredService<IReceiveEndpointConnector>().ConnectReceiveEndpoint($"e2e-{typeof(T).Name}-{Guid.NewGuid():N}",
+        listener.handle = app.Services.GetRequiredService<IReceiveEndpointConnector>().ConnectReceiveEndpoint(queue ?? $"e2e-{typeof(T).Name}-{Guid.NewGuid():N}",
             (_, endpoint) => endpoint.Handler<T>(context =>
             {
                 listener.received.Enqueue(context.Message);
@@ -548,8 +549,8 @@ sealed class BusListener<T> : IAsyncDisposable where T : class
 
     public IReadOnlyList<T> Received(Func<T, bool> match) => received.Where(match).ToList();
 
-    public async Task<T> WaitForAsync(Func<T, bool> match) =>
-        (await SmsSteps.WaitForAsync(() => Task.FromResult(Received(match)), r => r.Count > 0, $"No {typeof(T).Name} was published"))[0];
+    public async Task<T> WaitForAsync(Func<T, bool> match, double seconds = 15) =>
+        (await SmsSteps.WaitForAsync(() => Task.FromResult(Received(match)), r => r.Count > 0, $"No {typeof(T).Name} was published", seconds))[0];
 
     public async ValueTask DisposeAsync() => await handle.StopAsync();
 }

@@ -57,6 +57,7 @@ public static class AuditCommand
         output.WriteLine($"  provider   {p.Records} messages{Statuses(p)}");
         output.WriteLine($"  messaging  {m.Records} SMS, {m.Accepted} accepted{Statuses(m)}");
         output.WriteLine($"  ledger     {l.Records} rows, {l.Accepted} accepted{Statuses(l)}");
+        if (report.Sources.Scheduler is { } dispatched) output.WriteLine($"  scheduler  {dispatched.Records} dispatched{Statuses(dispatched)}");
         output.WriteLine($"  unsettled  {report.Unsettled.Total}{(report.Unsettled.Total > 0 ? $" ({string.Join(", ", report.Unsettled.ByReason.Select(r => $"{r.Key} {r.Value}"))})" : "")}");
         if (report.Clean)
         {
@@ -66,7 +67,7 @@ public static class AuditCommand
         output.WriteLine($"{report.Differences.Count} differences: {string.Join(", ", report.DifferencesByKind.Select(k => $"{k.Key} {k.Value}"))}");
         foreach (var d in report.Differences.Take(ShownDifferences))
         {
-            var says = string.Join("; ", new[] { ("provider", d.Provider), ("messaging", d.Messaging), ("ledger", d.Ledger) }
+            var says = string.Join("; ", new[] { ("provider", d.Provider), ("messaging", d.Messaging), ("ledger", d.Ledger), ("scheduler", d.Scheduler) }
                 .Where(s => s.Item2 is not null).Select(s => $"{s.Item1}: {s.Item2}"));
             var ids = string.Join(" ", new[] { d.SmsId?.ToString(), d.ProviderSid, d.OfficerId is { } o ? $"officer {o}" : null, d.ToMasked is { Length: > 0 } t ? $"to {t}" : null }
                 .Where(s => s is not null));

@@ -7,12 +7,13 @@ namespace Reminders.Messaging.Audit;
 
 public static class AuditApi
 {
-    /// <summary>The audit's services: the provider's log through the Twilio SDK, Attendance's ledger over HTTP.</summary>
+    /// <summary>The audit's services: the provider's log through the Twilio SDK, Attendance's ledger and the Scheduler's dispatched SMS over HTTP.</summary>
     public static WebApplicationBuilder AddConsistencyAudit(this WebApplicationBuilder builder)
     {
         builder.Services.Configure<AuditOptions>(builder.Configuration.GetSection(AuditOptions.Section));
         builder.Services.AddSingleton<ProviderMessages>();
         builder.Services.AddHttpClient<LedgerClient>(http => http.Timeout = TimeSpan.FromMinutes(5));
+        builder.Services.AddHttpClient<SchedulerClient>(http => http.Timeout = TimeSpan.FromMinutes(5));
         builder.Services.AddTransient<ConsistencyAudit>();
         return builder;
     }
@@ -21,7 +22,7 @@ public static class AuditApi
     {
         var api = app.MapGroup("/api/messaging").WithTags("Messaging");
         api.MapPost("/audit", RunAsync).RequireAnyRole(Roles.Manager, Roles.Researcher)
-            .WithSummary("Cross-checks the provider's log, Messaging's records and the dosage ledger; every difference, with what each source says " +
+            .WithSummary("Cross-checks the provider's log, Messaging's records, the dosage ledger and the SMS the Scheduler dispatched; every difference, with what each source says " +
                          "(from/to: the period asked of the provider, ISO 8601; default the study start, or everything, until now). Each run is recorded.");
         api.MapGet("/audit/runs", Runs).RequireAnyRole(Roles.Manager, Roles.Researcher)
             .WithSummary($"The audits run, newest first (limit: 1 to {MaxRuns}, default 20): when, who, the period, clean or not, differences by kind.");

@@ -6,14 +6,16 @@ namespace Reminders.Messaging.Audit;
 
 /// <param name="StartedAt">When the provider's log was read (it is read first, Messaging next, the ledger last).</param>
 /// <param name="Now">The study clock once every source was read: what the grace period is measured from.</param>
+/// <param name="Scheduler">The SMS the Scheduler dispatched (read last); null: not compared.</param>
 public sealed record AuditInput(
     IReadOnlyList<ProviderMessage> Provider, MessagingRecords Messaging, IReadOnlyList<LedgerSms> Ledger,
-    DateTimeOffset StartedAt, DateTimeOffset Now, DateTimeOffset? From, DateTimeOffset To, TimeSpan Grace);
+    DateTimeOffset StartedAt, DateTimeOffset Now, DateTimeOffset? From, DateTimeOffset To, TimeSpan Grace,
+    IReadOnlyList<DispatchedSms>? Scheduler = null);
 
 /// <summary>
 /// Cross-checks the three sources SMS by SMS and officer by officer. The provider is matched to Messaging by the sid
-/// Messaging recorded (its row or its status history), Messaging to the ledger by sms id, and numbers to officers by
-/// Messaging's contact replica. What is not final yet and changed within the grace period is counted as unsettled.
+/// Messaging recorded (its row or its status history), Messaging to the ledger and to the Scheduler's dispatched SMS by sms
+/// id, and numbers to officers by Messaging's contact replica. What is not final yet and changed within the grace period is counted as unsettled.
 /// </summary>
 public static class AuditComparison
 {
@@ -103,6 +105,8 @@ public static class AuditComparison
             audit.CompareStatuses(sms.SmsId, sms.ProviderSid, sms.OfficerId, "messaging", sms.Status, "ledger", row.Status, Latest(changed, row.DeliveredAt));
         }
 
+        if (input.Scheduler is { } dispatched) CompareDispatched(audit, dispatched, messaging.Sms, smsById);
+
         var ledgerCounts = new Dictionary<Guid, (int Sent, int Delivered)>();
         foreach (var row in input.Ledger)
         {
@@ -131,7 +135,8 @@ public static class AuditComparison
             new AuditSources(
                 Counted(input.Provider.Count, input.Provider.Count, input.Provider.Select(p => p.Status)),
                 Counted(messaging.Sms.Count, messaging.Sms.Count(s => s.ProviderSid is not null), messaging.Sms.Select(s => s.Status)),
-                Counted(input.Ledger.Count, input.Ledger.Count(l => l.Accepted), input.Ledger.Select(l => l.Status))),
+                Counted(input.Ledger.Count, input.Ledger.Count(l => l.Accepted), input.Ledger.Select(l => l.Status)),
+                SchedulerCounts(input)),
             audit.UnsettledCounts(),
             audit.Differences.CountBy(d => d.Kind).OrderBy(k => k.Key, StringComparer.Ordinal).ToDictionary(k => k.Key, k => (long)k.Value),
             audit.Differences.OrderBy(d => d.Kind, StringComparer.Ordinal).ToList());
@@ -149,10 +154,38 @@ public static class AuditComparison
             new AuditSources(
                 Counted(0, 0, []),
                 Counted(messaging.Sms.Count, messaging.Sms.Count(s => s.ProviderSid is not null), messaging.Sms.Select(s => s.Status)),
-                Counted(input.Ledger.Count, input.Ledger.Count(l => l.Accepted), input.Ledger.Select(l => l.Status))),
+                Counted(input.Ledger.Count, input.Ledger.Count(l => l.Accepted), input.Ledger.Select(l => l.Status)),
+                SchedulerCounts(input)),
             new UnsettledCounts(0, new Dictionary<string, long>()),
             new Dictionary<string, long> { [DifferenceKinds.ProviderUnreadable] = 1 }, [finding]);
     }
+
+    /// <summary>
+    /// Every SMS the Scheduler dispatched reached Messaging (once older than the grace period: a command still on the bus
+    /// is not lost), and every SMS Messaging holds of a purpose the Scheduler sends was dispatched by it. Replies are
+    /// Messaging's own answers to an officer, never the Scheduler's.
+    /// </summary>
+    static void CompareDispatched(Findings audit, IReadOnlyList<DispatchedSms> dispatched, IReadOnlyList<RecordedSms> received,
+        Dictionary<Guid, RecordedSms> receivedById)
+    {
+        var dispatchedIds = new HashSet<Guid>();
+        foreach (var d in dispatched)
+        {
+            dispatchedIds.Add(d.SmsId);
+            if (receivedById.ContainsKey(d.SmsId)) continue;
+            var sentAt = Latest(d.DispatchedAt, d.LastRedispatchedAt)!.Value;
+            if (audit.IsYoung(sentAt)) audit.Unsettled(d.SmsId.ToString(), "messaging_catching_up", d.OfficerId);
+            else audit.Add(DifferenceKinds.DispatchedNotReceived, d.SmsId, null, d.OfficerId, provider: null, messaging: "absent", ledger: null,
+                $"The Scheduler dispatched this {d.Kind} SMS at {sentAt:O}; Messaging has no record of it.", scheduler: $"dispatched ({d.Kind})");
+        }
+        foreach (var sms in received)
+            if (sms.Purpose != SmsPurposes.Reply && !dispatchedIds.Contains(sms.SmsId))
+                audit.Add(DifferenceKinds.ReceivedNotDispatched, sms.SmsId, sms.ProviderSid, sms.OfficerId, provider: null, messaging: sms.Status ?? sms.State,
+                    ledger: null, $"Messaging has a {sms.Purpose} SMS the Scheduler never dispatched.", scheduler: "absent");
+    }
+
+    static SourceCounts? SchedulerCounts(AuditInput input) =>
+        input.Scheduler is { } dispatched ? Counted(dispatched.Count, 0, dispatched.Select(d => d.Kind)) : null;
 
     /// <summary>Flags a provider message to a control officer, or to a number that is no known officer's.</summary>
     static void CheckArm(Findings audit, ProviderMessage p, RecordedSms? sms, KnownOfficer? officer, Guid? officerId, string masked)
@@ -198,8 +231,8 @@ public static class AuditComparison
         }
 
         public void Add(string kind, Guid? smsId, string? providerSid, Guid? officerId, string? provider, string? messaging, string? ledger,
-            string detail, string? toMasked = null) =>
-            Differences.Add(new AuditDifference(kind, smsId, providerSid, officerId, provider, messaging, ledger, detail, toMasked));
+            string detail, string? toMasked = null, string? scheduler = null) =>
+            Differences.Add(new AuditDifference(kind, smsId, providerSid, officerId, provider, messaging, ledger, detail, toMasked, scheduler));
 
         /// <summary>
         /// Equal statuses agree; two different final statuses disagree at once; otherwise a difference younger than the

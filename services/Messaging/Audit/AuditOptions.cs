@@ -1,12 +1,15 @@
 namespace Reminders.Messaging.Audit;
 
-/// <summary>Configuration section <c>Audit</c>: how the consistency audit reaches Attendance's ledger and how long it lets SMS settle.</summary>
+/// <summary>Configuration section <c>Audit</c>: how the consistency audit reaches Attendance's ledger and the Scheduler's dispatched SMS, and how long it lets SMS settle.</summary>
 public sealed class AuditOptions
 {
     public const string Section = "Audit";
 
     /// <summary>Where Attendance serves <c>GET /api/attendance/dosage/sms</c>, and a researcher or manager key for it (configuration only, never the repo).</summary>
-    public AttendanceLedgerOptions Attendance { get; set; } = new();
+    public AuditSourceOptions Attendance { get; set; } = new();
+
+    /// <summary>Where the Scheduler serves <c>GET /api/scheduler/dispatched</c>, and a researcher or manager key for it (configuration only, never the repo).</summary>
+    public AuditSourceOptions Scheduler { get; set; } = new();
 
     /// <summary>An SMS whose last change is younger than this (on the study clock) is counted as unsettled, not as a difference.</summary>
     public int GraceMinutes { get; set; } = 10;
@@ -22,7 +25,8 @@ public sealed class AuditOptions
     public TimeSpan Grace => TimeSpan.FromMinutes(GraceMinutes);
 }
 
-public sealed class AttendanceLedgerOptions
+/// <summary>Another service's base URL and the key the audit calls it with.</summary>
+public sealed class AuditSourceOptions
 {
     public string? BaseUrl { get; set; }
     public string? ApiKey { get; set; }

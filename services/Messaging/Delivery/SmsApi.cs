@@ -83,6 +83,9 @@ public static class SmsApi
             .WithSummary("One SMS: its send state, provider status and every status callback received.");
         api.MapGet("/sms/summary", Summary).RequireAnyRole(Roles.Manager, Roles.Researcher)
             .WithSummary("Outbound SMS by purpose, state, provider status and reason (with segments), inbound replies by category, how many are not settled yet, and the SMS held by quiet hours (when each goes, and its deadline).");
+        api.MapPost("/sms/states", States).RequireAnyRole(Roles.Manager, Roles.Researcher)
+            .WithSummary($"Where each of the SMS ids given stands (send state and provider status), at most {MaxStatesAsked} per call; ids never received are left out. " +
+                         "The Scheduler's re-dispatch job asks it about the SMS it dispatched.");
         api.MapGet("/inbound", Inbound).RequireAuthorization(Roles.Manager)
             .WithSummary("Replies, newest first, numbers masked; category=other (free text), help or unknown_sender: the ones a person should read; handled=true|false.");
         api.MapPost("/inbound/{id:long}/handled", MarkHandled).RequireAuthorization(Roles.Manager)
@@ -91,6 +94,21 @@ public static class SmsApi
     }
 
     const int MaxNoteLength = 1000;
+
+    public const int MaxStatesAsked = 1000;
+
+    static async Task<Results<Ok<IReadOnlyList<SmsState>>, ProblemHttpResult>> States(SmsStatesRequest request,
+        [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, CancellationToken ct)
+    {
+        if (request.SmsIds is null || request.SmsIds.Count > MaxStatesAsked)
+            return Invalid("smsIds", $"smsIds must list at most {MaxStatesAsked} ids.");
+        if (request.SmsIds.Count == 0) return TypedResults.Ok<IReadOnlyList<SmsState>>([]);
+        await using var connection = await database.OpenAsync(ct);
+        var states = await connection.QueryAsync<StateRow>(new CommandDefinition(
+            $"SELECT sms_id AS SmsId, state AS State, status AS Status FROM outbound_sms WHERE {database.Dialect.InList("sms_id", "ids")}",
+            new { ids = database.Dialect.UuidList(request.SmsIds.Distinct()) }, cancellationToken: ct));
+        return TypedResults.Ok<IReadOnlyList<SmsState>>(states.Select(s => new SmsState(s.SmsId, s.State, s.Status)).ToList());
+    }
 
     public sealed record HandledRequest(string? Note);
 
@@ -175,6 +193,13 @@ public static class SmsApi
 
     static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(title: "Not for a person", detail: detail, statusCode: 409, extensions: new Dictionary<string, object?> { ["field"] = "id" });
+
+    sealed record StateRow
+    {
+        public Guid SmsId { get; init; }
+        public string State { get; init; } = "";
+        public string? Status { get; init; }
+    }
 
     sealed record InboundRow
     {

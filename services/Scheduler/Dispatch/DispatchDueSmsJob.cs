@@ -11,3 +11,13 @@ public sealed class DispatchDueSmsJob(DueSmsDispatcher dispatcher) : IJob
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
         await dispatcher.DispatchDueAsync(cancellationToken);
 }
+
+/// <summary>Looks up at Messaging the SMS dispatched and not answered in time, and sends again those it never received (<see cref="SmsRedispatcher"/>).</summary>
+[DisallowConcurrentExecution]
+public sealed class RedispatchSmsJob(SmsRedispatcher redispatcher) : IJob
+{
+    public static readonly JobKey Key = new("redispatch-unanswered-sms", SchedulerService.Name);
+
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        await redispatcher.RunAsync(cancellationToken);
+}

@@ -17,6 +17,10 @@ public sealed class DispatchOptions
     public int LateAfterMinutes { get; set; } = 15;
     /// <summary>Nothing is dispatched this close to the end of the sending window, so Messaging never gets it after the window closed.</summary>
     public int WindowEndMarginMinutes { get; set; } = 5;
+    /// <summary>A dispatched SMS Messaging has not answered after this long (study clock) is looked up there, and sent again under the same id if Messaging never received it.</summary>
+    public int RedispatchAfterMinutes { get; set; } = 10;
+    /// <summary>How often (real time) the re-dispatch job looks for such SMS.</summary>
+    public int RedispatchIntervalSeconds { get; set; } = 60;
 
     public TimeSpan WindowEndMargin => TimeSpan.FromMinutes(WindowEndMarginMinutes);
 }
@@ -63,15 +67,7 @@ public sealed class DueSmsDispatcher(
         var lateAfter = TimeSpan.FromMinutes(options.Value.LateAfterMinutes);
         await using var work = await database.BeginAsync(ct);
         var due = await work.QueryAsync<DueRow>($"""
-            SELECT p.sms_id AS SmsId, p.officer_id AS OfficerId, p.purpose AS Purpose, p.kind AS Kind, p.reminder_number AS ReminderNumber, p.body AS Body, p.due_at AS DueAt,
-                   p.window_ends_at AS WindowEndsAt, p.cutoff_at AS CutoffAt, COALESCE(st.status, 'active') AS OfficerStatus, a.arm AS Arm,
-                   c.consent AS Consent, z.time_zone AS TimeZone
-            FROM planned_sms p
-            LEFT JOIN officers o ON o.officer_id = p.officer_id
-            LEFT JOIN sectors z ON z.sector_id = o.sector_id
-            LEFT JOIN officer_arms a ON a.officer_id = p.officer_id
-            LEFT JOIN officer_consents c ON c.officer_id = p.officer_id
-            LEFT JOIN officer_statuses st ON st.officer_id = p.officer_id
+            {DueRowSelect}
             WHERE p.status = 'planned' AND p.due_at <= @now
             ORDER BY p.due_at LIMIT @batchSize {work.Dialect.SkipLocked(of: "p")}
             """, new { now, batchSize = options.Value.BatchSize }, ct);
@@ -101,12 +97,25 @@ public sealed class DueSmsDispatcher(
         return (dispatched.Count, skipped.Count, due.Count);
     }
 
+    /// <summary>A planned row with what deciding to send it needs: the officer's study facts and sector zone (replicas of Enrollment's).</summary>
+    internal const string DueRowSelect = """
+        SELECT p.sms_id AS SmsId, p.officer_id AS OfficerId, p.purpose AS Purpose, p.kind AS Kind, p.reminder_number AS ReminderNumber, p.body AS Body, p.due_at AS DueAt,
+               p.window_ends_at AS WindowEndsAt, p.cutoff_at AS CutoffAt, COALESCE(st.status, 'active') AS OfficerStatus, a.arm AS Arm,
+               c.consent AS Consent, z.time_zone AS TimeZone
+        FROM planned_sms p
+        LEFT JOIN officers o ON o.officer_id = p.officer_id
+        LEFT JOIN sectors z ON z.sector_id = o.sector_id
+        LEFT JOIN officer_arms a ON a.officer_id = p.officer_id
+        LEFT JOIN officer_consents c ON c.officer_id = p.officer_id
+        LEFT JOIN officer_statuses st ON st.officer_id = p.officer_id
+        """;
+
     /// <summary>Inside the sending window on <paramref name="zone"/>'s wall clock and not within <paramref name="margin"/> of its end.</summary>
     public static bool MaySendNow(SendingWindow window, DateTimeOffset now, TimeZoneInfo zone, TimeSpan margin) =>
         window.IsInside(now, zone) && window.WindowEnd(now, zone) - now > margin;
 
     /// <summary>Why a due row can no longer be sent, checked in the order a researcher would ask; null when it may go.</summary>
-    static string? SkipReason(DueRow row, DateTimeOffset now)
+    internal static string? SkipReason(DueRow row, DateTimeOffset now)
     {
         // The same officer rule as planning (a cross-arm transfer is settled when it arrives, not here).
         if (new ReminderBlocks.OfficerBlock { Status = row.OfficerStatus, Arm = row.Arm, Consent = row.Consent }.Reason is { } blocked) return blocked;
@@ -132,7 +141,7 @@ public sealed class DueSmsDispatcher(
         _ => null,
     };
 
-    sealed record DueRow
+    internal sealed record DueRow
     {
         public Guid SmsId { get; init; }
         public Guid OfficerId { get; init; }

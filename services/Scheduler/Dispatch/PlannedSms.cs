@@ -43,6 +43,10 @@ public sealed record PlannedSms
     public DateTimeOffset PlannedAt { get; init; }
     public DateTimeOffset? DispatchedAt { get; init; }
     public bool Late { get; init; }
+    /// <summary>What Messaging answered for it once dispatched (accepted, failed, refused...); null until the re-dispatch job has seen an answer.</summary>
+    public string? AnsweredState { get; init; }
+    /// <summary>Times it was sent again under the same id because Messaging never received it.</summary>
+    public int RedispatchCount { get; init; }
 }
 
 /// <summary>Writes and closes planned SMS rows inside the caller's unit of work.</summary>
@@ -96,6 +100,6 @@ public static class PlannedSmsStore
         sms_id AS SmsId, officer_id AS OfficerId, purpose AS Purpose, kind AS Kind, cohort_id AS CohortId, session_id AS SessionId,
         reminder_number AS ReminderNumber, body AS Body, due_at AS DueAt, window_ends_at AS WindowEndsAt, cutoff_at AS CutoffAt,
         protocol_version AS ProtocolVersion, status AS Status, reason AS Reason, planned_by AS PlannedBy, planned_at AS PlannedAt,
-        dispatched_at AS DispatchedAt, late AS Late
+        dispatched_at AS DispatchedAt, late AS Late, answered_state AS AnsweredState, redispatch_count AS RedispatchCount
         """;
 }
