@@ -49,7 +49,7 @@ public sealed class ErrorQueuePageTests(NoRetryConsoleFixture fixture) : IClassF
         await Assertions.Expect(row).ToContainTextAsync("la asistencia (servicio Attendance)");
         await Assertions.Expect(row).ToContainTextAsync("El sistema falló al procesarlo.");
         await Assertions.Expect(row).ToContainTextAsync($"Session {sessionId} cancelled before it was scheduled here.");
-        await Assertions.Expect(errors.GetByRole(AriaRole.Caption)).ToHaveTextAsync("1 mensaje espera.");
+        await Assertions.Expect(errors.GetByRole(AriaRole.Caption)).ToHaveTextAsync("1 mensaje en espera.");
         await page.CheckAsync("delivery-error-queue");
 
         // A researcher, meanwhile, gets no button (the monitor is the managers'), and the API refuses their key.
