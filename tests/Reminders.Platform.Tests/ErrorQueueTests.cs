@@ -17,6 +17,9 @@ using Reminders.Testing;
 
 namespace Reminders.Platform.Tests;
 
+/// <summary>A message the widgets endpoint has no consumer for.</summary>
+public sealed record Stray(Guid Id);
+
 /// <summary>A command whose consumer fails until told otherwise (a missing precondition that later arrives).</summary>
 public sealed record Explode(Guid Id);
 
@@ -126,6 +129,36 @@ public sealed class ErrorQueueTests
         Assert.Equal("Healthy", healthy.GetProperty("checks").GetProperty("error-queues").GetProperty("status").GetString());
         // Still once: the copy was the only delivery, and nothing went back to the error queue.
         Assert.Equal(1, consumed.Of(id));
+    }
+
+    [Theory]
+    [InlineData(BusTransport.RabbitMq)]
+    [InlineData(BusTransport.InMemory)]
+    public async Task A_message_no_consumer_takes_is_listed_and_counted_as_skipped(BusTransport transport)
+    {
+        await using var vhost = transport == BusTransport.RabbitMq ? await TestVirtualHost.CreateAsync("error-queues") : null;
+        var logs = new LogCapture();
+        await using var app = await StartAsync(vhost, logs, new Switch(), new Consumptions());
+        using var manager = Client(app, ManagerKey);
+
+        var messageId = NewId.NextGuid();
+        // To the endpoint's own exchange: the queue receives a type none of its consumers takes.
+        var endpoint = await app.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"exchange:{Endpoint}"));
+        await endpoint.Send(new Stray(Guid.NewGuid()), c => c.MessageId = messageId);
+
+        JsonElement listed = default;
+        await Eventually.UntilAsync(async () =>
+        {
+            listed = await manager.GetFromJsonAsync<JsonElement>($"/api/{Service}/error-queues");
+            return listed.GetProperty("messages").GetArrayLength() == 1;
+        }, TimeSpan.FromSeconds(30), "the skipped message is listed", () => logs.Tail());
+        var message = listed.GetProperty("messages")[0];
+        Assert.Equal(Endpoint + "_skipped", message.GetProperty("queue").GetString());
+        Assert.Equal("skipped", message.GetProperty("kind").GetString());
+        Assert.Equal(messageId.ToString(), message.GetProperty("messageId").GetString());
+        Assert.Equal(nameof(Stray), message.GetProperty("messageType").GetString());
+        var health = await manager.GetFromJsonAsync<JsonElement>("/health/ready");
+        Assert.Contains($"{Endpoint}_skipped (1)", health.GetProperty("checks").GetProperty("error-queues").GetProperty("description").GetString());
     }
 
     static async Task AssertNotFoundAsync(HttpResponseMessage response, string field)
