@@ -161,6 +161,35 @@ public sealed class ErrorQueueTests
         Assert.Contains($"{Endpoint}_skipped (1)", health.GetProperty("checks").GetProperty("error-queues").GetProperty("description").GetString());
     }
 
+    [Theory]
+    [InlineData(BusTransport.RabbitMq)]
+    [InlineData(BusTransport.InMemory)]
+    public async Task Re_driving_a_whole_queue_moves_every_message_back_once(BusTransport transport)
+    {
+        await using var vhost = transport == BusTransport.RabbitMq ? await TestVirtualHost.CreateAsync("error-queues") : null;
+        var logs = new LogCapture();
+        var failing = new Switch();
+        var consumed = new Consumptions();
+        await using var app = await StartAsync(vhost, logs, failing, consumed);
+        using var manager = Client(app, ManagerKey);
+
+        var ids = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid()).ToList();
+        var bus = app.Services.GetRequiredService<IBus>();
+        foreach (var id in ids) await bus.Publish(new Explode(id));
+        await Eventually.UntilAsync(async () =>
+            (await manager.GetFromJsonAsync<JsonElement>($"/api/{Service}/error-queues")).GetProperty("messages").GetArrayLength() == 3,
+            TimeSpan.FromSeconds(30), "the three failed messages are listed", () => logs.Tail());
+
+        failing.On = false;
+        var redriven = await manager.PostAsJsonAsync($"/api/{Service}/error-queues/{Endpoint}_error/redrive", new { });
+        Assert.Equal(HttpStatusCode.OK, redriven.StatusCode);
+        Assert.Equal(3, (await redriven.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("redriven").GetInt32());
+        await Eventually.UntilAsync(() => Task.FromResult(ids.All(id => consumed.Of(id) == 1)), TimeSpan.FromSeconds(30),
+            "every re-driven message is consumed", () => logs.Tail());
+        Assert.Equal(0, (await manager.GetFromJsonAsync<JsonElement>($"/api/{Service}/error-queues")).GetProperty("messages").GetArrayLength());
+        Assert.All(ids, id => Assert.Equal(1, consumed.Of(id)));
+    }
+
     static async Task AssertNotFoundAsync(HttpResponseMessage response, string field)
     {
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
