@@ -51,9 +51,10 @@ public sealed class InMemoryErrorQueues(BusEndpointNames endpoints, IServiceProv
                 if (Guid.TryParse(message.Message.MessageId, out var id)) context.MessageId = id;
                 foreach (var (key, value) in message.Headers) context.Headers.Set(key, value);
             }, ct);
-            // Removed only once the bus took the copy: a failed send leaves it parked.
+            // Removed only once the bus took the copy (a failed send leaves it parked), and by reference: if the copy already
+            // failed again, its new entry stays.
             lock (gate)
-                if (queues.TryGetValue(queue, out var parked)) parked.Remove(message);
+                if (queues.TryGetValue(queue, out var parked)) parked.RemoveAll(p => ReferenceEquals(p, message));
             redriven++;
         }
         return new RedriveResult(queue, destination, redriven);
