@@ -264,9 +264,9 @@ setup_postgres_objects() {
 DO \$\$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$DEV_USER') THEN
-        CREATE ROLE $DEV_USER LOGIN CREATEDB PASSWORD '$DEV_PASSWORD';
+        CREATE ROLE $DEV_USER LOGIN CREATEDB CREATEROLE PASSWORD '$DEV_PASSWORD';
     ELSE
-        ALTER ROLE $DEV_USER LOGIN CREATEDB PASSWORD '$DEV_PASSWORD';
+        ALTER ROLE $DEV_USER LOGIN CREATEDB CREATEROLE PASSWORD '$DEV_PASSWORD';
     END IF;
 END
 \$\$;
@@ -276,6 +276,7 @@ WHERE NOT EXISTS (SELECT 1 FROM pg_database WHERE datname = '$DEV_USER')
 ALTER DATABASE $DEV_USER OWNER TO $DEV_USER;
 -- DROP DATABASE ... WITH (FORCE) at the end of a test or benchmark must be allowed to end the backends still on it.
 GRANT pg_signal_backend TO $DEV_USER;
+-- The distributed tests give each service its own user limited to its schema (deploy/postgres/service-users.sh).
 SQL
 }
 

@@ -10,4 +10,4 @@ builder.AddReminderBus(bus => bus.AddAttendanceConsumers());
 var app = builder.Build();
 app.MapServiceDefaults();
 app.MapAttendanceApi();
-app.Run();
+await app.RunServiceAsync();

@@ -10,4 +10,4 @@ builder.AddReminderBus(bus => bus.AddEnrollmentConsumers());
 var app = builder.Build();
 app.MapServiceDefaults();
 app.MapEnrollmentApi();
-app.Run();
+await app.RunServiceAsync();

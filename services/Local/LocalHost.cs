@@ -104,7 +104,8 @@ public static class LocalHost
         return app;
     }
 
-    public static string Url(this WebApplication app) => app.Configuration["Urls"]!;
+    /// <summary>The API's address (the first of the host's addresses: a metrics port of its own comes after it).</summary>
+    public static string Url(this WebApplication app) => app.Configuration["Urls"]!.Split(';')[0];
 
     /// <summary>
     /// The console beside the services, on its own port (<c>Console:Urls</c>, default <see cref="ConsoleHost.DefaultUrl"/>),

@@ -30,6 +30,8 @@ public static class MessagingService
         builder.Services.AddStudyProtocol();
         builder.Services.Configure<TwilioOptions>(builder.Configuration.GetSection(TwilioOptions.Section));
         builder.Services.Configure<MessagingOptions>(builder.Configuration.GetSection(MessagingOptions.Section));
+        builder.Services.AddSingleton<DeliveryMetrics>();
+        builder.Services.AddSingleton(DeliveryMetrics.SmsByPurposeAndStatus);
         builder.Services.AddSingleton<TwilioSmsSender>();
         builder.Services.AddSingleton<InDoubtLookup>();
         builder.Services.AddSingleton<ProviderCredentials>();

@@ -10,4 +10,4 @@ builder.AddReminderBus(bus => bus.AddMessagingConsumers());
 var app = builder.Build();
 app.MapServiceDefaults();
 app.MapMessagingApi();
-app.Run();
+await app.RunServiceAsync();

@@ -10,4 +10,4 @@ builder.AddReminderBus(bus => bus.AddSchedulerConsumers());
 var app = builder.Build();
 app.MapServiceDefaults();
 app.MapSchedulerApi();
-app.Run();
+await app.RunServiceAsync();

@@ -41,6 +41,7 @@ public static class SchedulerService
     {
         builder.Services.Configure<DispatchOptions>(builder.Configuration.GetSection(DispatchOptions.Section));
         builder.Services.AddSingleton<DueSmsDispatcher>();
+        builder.Services.AddSingleton(DispatchMetrics.DueNotDispatched);
         var interval = TimeSpan.FromMilliseconds(Math.Max(50, builder.Configuration.GetValue($"{DispatchOptions.Section}:IntervalMilliseconds", 1000)));
         builder.AddServiceJobs(Name, q => q.ScheduleRecurring<DispatchDueSmsJob>(DispatchDueSmsJob.Key, interval));
     }

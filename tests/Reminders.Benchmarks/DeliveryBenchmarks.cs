@@ -107,7 +107,9 @@ public static class DeliveryBenchmarks
                 ["Auth:ApiKeys:0:Name"] = "bench", ["Auth:ApiKeys:0:Key"] = "bench-manager-key", ["Auth:ApiKeys:0:Roles:0"] = "manager",
                 ["Logging:LogLevel:Default"] = "Warning",
             };
-            foreach (var service in new[] { "Enrollment", "Scheduler", "Messaging", "Attendance" })
+            string[] services = ["Enrollment", "Scheduler", "Messaging", "Attendance"];
+            await ServiceProcess.DeployTopologyAsync(common, services);
+            foreach (var service in services)
             {
                 var settings = new Dictionary<string, string?>(common);
                 if (service == "Messaging")

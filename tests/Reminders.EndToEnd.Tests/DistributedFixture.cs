@@ -18,6 +18,9 @@ public class DistributedFixture : IAsyncLifetime
     protected virtual Dictionary<string, string?> Clock() =>
         StudyClockOptions.InsideSendingHours(ProtocolLoader.LoadDefault(), DateTimeOffset.UtcNow, TimeSpan.FromHours(2));
 
+    /// <summary>Services started only when a test calls <see cref="StartLaterAsync"/> (after another has published).</summary>
+    protected virtual IReadOnlyList<string> StartedLater => [];
+
     /// <summary>Settings every process gets on top of the fixture's own.</summary>
     protected virtual IReadOnlyDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
 
@@ -33,30 +36,32 @@ public class DistributedFixture : IAsyncLifetime
 
     public ServiceProcess? Simulator { get; private set; }
     public Dictionary<string, ServiceProcess> Services { get; } = [];
+    /// <summary>Each service's connection string (its own user, limited to its schema), by lower-case service name.</summary>
+    public IReadOnlyDictionary<string, string> ServiceConnectionStrings { get; private set; } = new Dictionary<string, string>();
     public ReminderClient Client { get; private set; } = null!;
-    public ServiceUrls Urls { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
         database = await TestDatabase.CreateAsync("e2e");
+        ServiceConnectionStrings = await database.CreateServiceUsersAsync();
         vhost = await TestVirtualHost.CreateAsync("e2e");
 
         var clock = Clock();
-        var messagingPort = ServiceProcess.FreePort();
-        var messagingUrl = $"http://127.0.0.1:{messagingPort}";
+        // Each service's first instance has its port from the start, so the client knows a service started later.
+        foreach (var service in AllServices) ports[service] = ServiceProcess.FreePort();
         var simulatorSettings = new Dictionary<string, string?>(clock)
         {
             ["Simulator:AccountSid"] = AccountSid,
             ["Simulator:AuthToken"] = AuthToken,
             ["Simulator:ControlKey"] = SimulatorKey,
-            ["Simulator:InboundWebhookUrl"] = $"{messagingUrl}/api/messaging/webhooks/twilio/inbound",
+            ["Simulator:InboundWebhookUrl"] = $"{MessagingUrl}/api/messaging/webhooks/twilio/inbound",
             ["Simulator:MessagesPerSecondPerSender"] = "100",
         };
         foreach (var (key, value) in ExtraSettings) simulatorSettings[key] = value;
         Simulator = new ServiceProcess("ProviderSimulator", simulatorSettings);
         Simulator.Start();
 
-        var common = new Dictionary<string, string?>(vhost.BusSettings().Concat(clock))
+        common = new Dictionary<string, string?>(vhost.BusSettings().Concat(clock))
         {
             ["Database:Provider"] = "Postgres",
             ["Database:Postgres"] = database.ConnectionString,
@@ -66,31 +71,53 @@ public class DistributedFixture : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Information",
         };
         foreach (var (key, value) in ExtraSettings) common[key] = value;
-        foreach (var service in new[] { "Enrollment", "Scheduler", "Messaging", "Attendance" })
+        // As docker-compose's init step: every queue and binding exists before any service publishes.
+        await ServiceProcess.DeployTopologyAsync(common, [.. AllServices]);
+        await StartAsync(AllServices.Where(s => !StartedLater.Contains(s)));
+
+        await Simulator.WaitReadyAsync(TimeSpan.FromSeconds(60), "/health/live");
+        Client = new ReminderClient(Urls, ManagerKey, ResearcherKey, SimulatorKey);
+    }
+
+    static readonly string[] AllServices = ["Enrollment", "Scheduler", "Messaging", "Attendance"];
+    Dictionary<string, string?> common = [];
+    readonly Dictionary<string, int> ports = [];
+
+    /// <summary>The services of <see cref="StartedLater"/>, started now and ready.</summary>
+    public Task StartLaterAsync() => StartAsync(StartedLater);
+
+    async Task StartAsync(IEnumerable<string> services)
+    {
+        var started = new List<ServiceProcess>();
+        foreach (var service in services)
         for (var instance = 1; instance <= Instances.GetValueOrDefault(service, 1); instance++)
         {
-            var settings = new Dictionary<string, string?>(common);
+            // Each service as its own database user, limited to its own schema, as in docker-compose.
+            var settings = new Dictionary<string, string?>(common) { ["Database:Postgres"] = ServiceConnectionStrings[service.ToLowerInvariant()] };
             if (service == "Messaging")
             {
-                settings["Messaging:PublicBaseUrl"] = messagingUrl;
+                settings["Messaging:PublicBaseUrl"] = MessagingUrl;
                 settings["Messaging:Twilio:AccountSid"] = AccountSid;
                 settings["Messaging:Twilio:AuthToken"] = AuthToken;
-                settings["Messaging:Twilio:BaseUrl"] = Simulator.Url;
+                settings["Messaging:Twilio:BaseUrl"] = Simulator!.Url;
                 settings["Messaging:Twilio:From"] = "+15005550006";
                 settings.TryAdd("Messaging:Twilio:MessagesPerSecondPerSender", "100");
             }
             var name = instance == 1 ? service : $"{service}#{instance}";
             // A second instance starts once the first has migrated its schema and provisioned Quartz's tables.
             if (instance > 1) await Services[service].WaitReadyAsync(TimeSpan.FromSeconds(90));
-            Services[name] = new ServiceProcess(service, settings, service == "Messaging" && instance == 1 ? messagingPort : null);
+            Services[name] = new ServiceProcess(service, settings, instance == 1 ? ports[service] : null);
             Services[name].Start();
+            started.Add(Services[name]);
         }
-
-        await Simulator.WaitReadyAsync(TimeSpan.FromSeconds(60), "/health/live");
-        await Task.WhenAll(Services.Values.Select(s => s.WaitReadyAsync(TimeSpan.FromSeconds(90))));
-        Urls = new ServiceUrls(Services["Enrollment"].Url, Services["Scheduler"].Url, Services["Messaging"].Url, Services["Attendance"].Url, Simulator.Url);
-        Client = new ReminderClient(Urls, ManagerKey, ResearcherKey, SimulatorKey);
+        await Task.WhenAll(started.Select(s => s.WaitReadyAsync(TimeSpan.FromSeconds(90))));
     }
+
+    string Url(string service) => $"http://127.0.0.1:{ports[service]}";
+    string MessagingUrl => Url("Messaging");
+
+    /// <summary>Each service's first instance (a service started later answers there once started).</summary>
+    public ServiceUrls Urls => new(Url("Enrollment"), Url("Scheduler"), MessagingUrl, Url("Attendance"), Simulator!.Url);
 
     public IEnumerable<string> AllOutput => Services.Values.SelectMany(s => s.Output);
 

@@ -51,6 +51,28 @@ public sealed partial class DistributedSkeletonFlowTests(DistributedFixture serv
         Assert.True(leaked.Count == 0, "Unmasked phone numbers in logs:\n" + string.Join('\n', leaked.Take(5)));
     }
 
+    /// <summary>Each service runs as its own database user (as in docker-compose): its own schema only, nothing of another's, nothing in public.</summary>
+    [Fact]
+    public async Task Each_service_reads_and_writes_its_own_schema_and_is_refused_every_other_schema()
+    {
+        string[] schemas = ["enrollment", "scheduler", "messaging", "attendance"];
+        foreach (var own in schemas)
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(services.ServiceConnectionStrings[own]);
+            await connection.OpenAsync();
+            await using (var ownJournal = new Npgsql.NpgsqlCommand($"SELECT count(*) FROM {own}.schema_migrations", connection))
+                Assert.True((long)(await ownJournal.ExecuteScalarAsync())! > 0, $"{own} migrated its schema as its own user");
+            foreach (var other in schemas.Where(s => s != own))
+            {
+                await using var read = new Npgsql.NpgsqlCommand($"SELECT count(*) FROM {other}.schema_migrations", connection);
+                var refused = await Assert.ThrowsAsync<Npgsql.PostgresException>(() => read.ExecuteScalarAsync());
+                Assert.Equal("42501", refused.SqlState);
+            }
+            await using var create = new Npgsql.NpgsqlCommand("CREATE TABLE public.not_mine (id int)", connection);
+            Assert.Equal("42501", (await Assert.ThrowsAsync<Npgsql.PostgresException>(() => create.ExecuteNonQueryAsync())).SqlState);
+        }
+    }
+
     /// <summary>The console's Messaging routes on PostgreSQL: a reply for a person marked handled, the audit runs, SMS to control officers.</summary>
     [Fact]
     public async Task A_reply_from_an_unknown_number_is_marked_handled_and_the_summary_and_audit_runs_answer_on_postgres()

@@ -102,6 +102,36 @@ public sealed class ServiceProcess : IAsyncDisposable
         throw new TimeoutException($"{project} not ready after {timeout}:\n{string.Join('\n', output.TakeLast(40))}");
     }
 
+    /// <summary>
+    /// The deployment's init step (as docker-compose runs it): each service declares its queues, exchanges and bindings
+    /// (<c>Bus:DeployTopologyOnly</c>) and exits, so no event published before a subscriber starts is lost.
+    /// </summary>
+    public static async Task DeployTopologyAsync(IReadOnlyDictionary<string, string?> busSettings, params string[] services)
+    {
+        var deployers = services.Select(service => new ServiceProcess(service,
+            new Dictionary<string, string?>(busSettings) { ["Bus:DeployTopologyOnly"] = "true" })).ToList();
+        try
+        {
+            foreach (var deployer in deployers) deployer.Start();
+            await Task.WhenAll(deployers.Select(d => d.WaitForExitAsync(TimeSpan.FromSeconds(90))));
+        }
+        finally
+        {
+            foreach (var deployer in deployers) await deployer.DisposeAsync();
+        }
+    }
+
+    /// <summary>Waits for a process that is meant to end (an init step), and fails with its output unless it ended with 0.</summary>
+    public async Task WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try { await process!.WaitForExitAsync(cancel.Token); }
+        catch (OperationCanceledException) { throw new TimeoutException($"{project} did not exit after {timeout}:\n{string.Join('\n', output.TakeLast(40))}"); }
+        // The asynchronous output readers finish after the exit; the parameterless wait lets them drain.
+        process.WaitForExit();
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{project} exited with {process.ExitCode}:\n{string.Join('\n', output.TakeLast(40))}");
+    }
+
     /// <summary>SIGKILL: no graceful shutdown, as in a crash.</summary>
     public void Kill()
     {

@@ -44,12 +44,17 @@ public static class SkeletonFlow
         JsonElement RosterReport, JsonElement Randomization, IReadOnlyList<JsonElement> Officers, IReadOnlyDictionary<string, string> ArmBySector,
         IReadOnlyList<SmsTrace> Delivered, IReadOnlyList<(string Badge, int Status)> ControlAttempts, IReadOnlyDictionary<Guid, JsonElement> Dosage);
 
-    public static async Task<Result> RunAsync(ReminderClient client, TextWriter log, TimeSpan timeout)
+    /// <param name="alreadyLoaded">The sectors and roster are loaded and randomized already (with <see cref="Seed"/>): only the sending part runs.</param>
+    public static async Task<Result> RunAsync(ReminderClient client, TextWriter log, TimeSpan timeout, bool alreadyLoaded = false)
     {
-        var sectorReport = await client.LoadSectorsAsync(Sectors);
-        var rosterReport = await client.ImportRosterAsync(Roster);
-        log.WriteLine($"Sectors: {sectorReport.GetProperty("created").GetInt32()} loaded; roster: {rosterReport.GetProperty("imported").GetInt32()} officers imported.");
-        var randomization = await client.RandomizeAsync(Seed, ["alcaldia"]);
+        JsonElement rosterReport = default, randomization = default;
+        if (!alreadyLoaded)
+        {
+            var sectorReport = await client.LoadSectorsAsync(Sectors);
+            rosterReport = await client.ImportRosterAsync(Roster);
+            log.WriteLine($"Sectors: {sectorReport.GetProperty("created").GetInt32()} loaded; roster: {rosterReport.GetProperty("imported").GetInt32()} officers imported.");
+            randomization = await client.RandomizeAsync(Seed, ["alcaldia"]);
+        }
         var arms = (await client.SectorsAsync()).EnumerateArray()
             .ToDictionary(s => s.GetProperty("code").GetString()!, s => s.GetProperty("arm").GetString()!);
         log.WriteLine($"Randomized by alcaldía with seed {Seed}: {string.Join(", ", arms.Select(a => $"{a.Key}={a.Value}"))}.");

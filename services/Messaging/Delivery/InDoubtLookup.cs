@@ -16,12 +16,20 @@ public abstract record DoubtResolution
 /// Resolves a send in doubt (Twilio has no idempotency key) by listing the provider's messages to the number: only those with
 /// the SMS's text created inside its own request's time window count, and none already attributed to another SMS.
 /// </summary>
-public sealed class InDoubtLookup(TwilioSmsSender sender, IOptions<TwilioOptions> options)
+public sealed class InDoubtLookup(TwilioSmsSender sender, IOptions<TwilioOptions> options, DeliveryMetrics metrics)
 {
     /// <param name="work">The caller's transaction, where attributions are read (SQLite has one writer: a second one would wait on it).</param>
     /// <param name="requestLeft">When the request in doubt left.</param>
     /// <param name="answeredBy">When it had its answer, or could have had it at the latest.</param>
     public async Task<DoubtResolution> ResolveAsync(UnitOfWork work, Guid smsId, string to, string body, DateTimeOffset requestLeft, DateTimeOffset answeredBy,
+        CancellationToken ct)
+    {
+        var resolution = await LookUpAsync(work, smsId, to, body, requestLeft, answeredBy, ct);
+        metrics.LookedUp(resolution);
+        return resolution;
+    }
+
+    async Task<DoubtResolution> LookUpAsync(UnitOfWork work, Guid smsId, string to, string body, DateTimeOffset requestLeft, DateTimeOffset answeredBy,
         CancellationToken ct)
     {
         // Twilio's times are whole seconds, and its clock is not ours.

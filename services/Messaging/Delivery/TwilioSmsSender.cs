@@ -32,10 +32,12 @@ public sealed class TwilioSmsSender
 {
     readonly TwilioOptions options;
     readonly TwilioRestClient client;
+    readonly DeliveryMetrics metrics;
 
-    public TwilioSmsSender(IOptions<TwilioOptions> options)
+    public TwilioSmsSender(IOptions<TwilioOptions> options, DeliveryMetrics metrics)
     {
         this.options = options.Value;
+        this.metrics = metrics;
         if (string.IsNullOrEmpty(this.options.AccountSid) || string.IsNullOrEmpty(this.options.AuthToken))
             throw new InvalidOperationException("Messaging:Twilio:AccountSid and Messaging:Twilio:AuthToken must be configured.");
         HttpMessageHandler handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), MaxConnectionsPerServer = 64 };
@@ -52,6 +54,13 @@ public sealed class TwilioSmsSender
     /// <param name="validFor">Set as ValidityPeriod (whole seconds, 1 to 36,000): the provider drops the message rather than deliver it later.</param>
     /// <param name="from">The sender (number or Messaging Service sid) <see cref="SenderPacer"/> gave a slot to.</param>
     public async Task<SendOutcome> SendAsync(string to, string body, Uri statusCallback, string from, TimeSpan? validFor = null)
+    {
+        var outcome = await CreateMessageAsync(to, body, statusCallback, from, validFor);
+        metrics.ProviderAnswered(outcome);
+        return outcome;
+    }
+
+    async Task<SendOutcome> CreateMessageAsync(string to, string body, Uri statusCallback, string from, TimeSpan? validFor)
     {
         try
         {

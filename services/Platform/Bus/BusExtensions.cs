@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -57,6 +58,7 @@ public static class BusExtensions
                         h.Password(rabbit.Password);
                         h.PublisherConfirmation = true;
                     });
+                    cfg.DeployTopologyOnly = options.DeployTopologyOnly;
                     cfg.ConfigureEndpoints(context);
                 });
             }
@@ -87,6 +89,25 @@ public static class BusExtensions
         services.AddHealthChecks().Add(new HealthCheckRegistration("error-queues",
             sp => sp.GetRequiredService<ErrorQueueMonitor>(), HealthStatus.Degraded, ["ready"]));
         services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ErrorQueueMonitor.MeterName));
+    }
+
+    /// <summary>
+    /// Runs the service, or with <c>Bus:DeployTopologyOnly</c> declares its topology on the broker and returns: a service
+    /// started after another has published still finds its events in its queues, because the queues existed first.
+    /// </summary>
+    public static async Task RunServiceAsync(this WebApplication app)
+    {
+        var options = app.Configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions();
+        if (!options.DeployTopologyOnly)
+        {
+            await app.RunAsync();
+            return;
+        }
+        if (options.Transport != BusTransport.RabbitMq)
+            throw new InvalidOperationException("Bus:DeployTopologyOnly needs Bus:Transport=RabbitMq: the in-memory bus has no topology to deploy.");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await app.Services.GetRequiredService<IBusControl>().DeployAsync(timeout.Token);
+        app.Logger.LogInformation("Deployed the bus topology of {Service} on {VirtualHost}", app.Environment.ApplicationName, options.RabbitMq.VirtualHost);
     }
 
     /// <summary>

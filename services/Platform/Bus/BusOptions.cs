@@ -21,6 +21,12 @@ public sealed class BusOptions
 
     /// <summary>How often the error and skipped queues are counted for the metric (health checks count on demand).</summary>
     public int ErrorQueuePollSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// Declare this service's queues, exchanges and bindings on the broker, then exit without consuming (compose's and the
+    /// distributed tests' init step: every subscriber's queue exists before anything is published).
+    /// </summary>
+    public bool DeployTopologyOnly { get; set; }
 }
 
 public sealed class RabbitMqOptions

@@ -25,7 +25,12 @@ public sealed partial class Migrator(ServiceDatabase database, IReadOnlyList<Ass
         if (postgres)
         {
             await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@lockKey)", new { lockKey }, cancellationToken: ct));
-            await connection.ExecuteAsync(new CommandDefinition($"CREATE SCHEMA IF NOT EXISTS \"{database.Service}\"", cancellationToken: ct));
+            // Created only when missing: a service user limited to its schema (deploy/postgres/service-users.sh) may not create
+            // schemas, and PostgreSQL refuses even CREATE SCHEMA IF NOT EXISTS to it.
+            var schemaExists = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(
+                "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = @schema)", new { schema = database.Service }, cancellationToken: ct));
+            if (!schemaExists)
+                await connection.ExecuteAsync(new CommandDefinition($"CREATE SCHEMA IF NOT EXISTS \"{database.Service}\"", cancellationToken: ct));
         }
         try
         {

@@ -5,6 +5,7 @@ using MassTransit;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc;
@@ -63,7 +64,15 @@ public static class ServiceDefaults
             .WithMetrics(m => m
             .AddMeter("MassTransit")
             .AddMeter("Microsoft.AspNetCore.Hosting")
+            .AddMeter(DatabaseGaugeSampler.MeterName)
             .AddPrometheusExporter());
+        services.Configure<MetricsOptions>(builder.Configuration.GetSection(MetricsOptions.Section));
+        // A port of its own for the scraper: the host listens there too, and /metrics answers only there (without a key).
+        if (builder.Configuration.GetSection(MetricsOptions.Section).Get<MetricsOptions>()?.Port is { } metricsPort)
+        {
+            var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey] is { Length: > 0 } configured ? configured : "http://localhost:5000";
+            builder.WebHost.UseUrls([.. urls.Split(';', StringSplitOptions.RemoveEmptyEntries), $"http://*:{metricsPort}"]);
+        }
         return builder;
     }
 
@@ -92,6 +101,7 @@ public static class ServiceDefaults
             sp.GetRequiredService<ILogger<Migrator>>())));
         services.AddSingleton<IHostedService>(sp => new OutboxRelay(
             sp.GetRequiredKeyedService<ServiceDatabase>(service), sp.GetRequiredService<IBus>(), sp.GetRequiredService<ILogger<OutboxRelay>>()));
+        DatabaseGaugeSampler.AddOutboxGauges(services, service);
         services.AddHealthChecks().Add(new HealthCheckRegistration($"database-{service}",
             sp => new DatabaseHealthCheck(sp.GetRequiredKeyedService<ServiceDatabase>(service)), HealthStatus.Unhealthy, ["ready"]));
         return builder;
@@ -111,7 +121,12 @@ public static class ServiceDefaults
             ResponseWriter = WriteHealthReport,
         });
         app.MapOpenApi();
-        app.MapPrometheusScrapingEndpoint();
+        // Metrics say how much is sent and to whom it failed: never anonymous on the API port.
+        var scrape = app.MapPrometheusScrapingEndpoint();
+        if (app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value.Port is { } metricsPort)
+            scrape.RequireHost($"*:{metricsPort}").AllowAnonymous();
+        else
+            scrape.RequireAuthorization();
         return app;
     }
 

@@ -77,6 +77,7 @@ public sealed class ChaosSystem : IAsyncDisposable
         };
         try
         {
+            await ServiceProcess.DeployTopologyAsync(common, ServiceNames);
             // The first instance of each migrates its schema and provisions Quartz's tables; the second starts after it.
             foreach (var instance in new[] { 1, 2 })
             {
