@@ -61,6 +61,7 @@ public static class AttendanceService
         app.MapCohortClosing();
         app.MapAttendanceSummaries();
         app.MapRollCallApi();
+        app.MapErrorQueuesApi(Name);
         return app;
     }
 }

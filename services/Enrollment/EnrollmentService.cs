@@ -43,6 +43,7 @@ public static class EnrollmentService
         app.MapOfficersApi();
         app.MapRandomizationApi();
         app.MapEnrollmentSummaryApi();
+        app.MapErrorQueuesApi(Name);
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using Reminders.Local;
 using Reminders.Local.Audit;
 using Reminders.Local.Demo;
+using Reminders.Local.ErrorQueues;
 using Reminders.Local.Sample;
 using Reminders.Web.Users;
 
@@ -8,6 +9,8 @@ if (args.Length > 0 && args[0] == "demo")
     return await DemoCommand.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "audit")
     return await AuditCommand.RunAsync(args[1..]);
+if (args.Length > 0 && args[0] == "errors")
+    return await ErrorQueuesCommand.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "sample")
     return await SampleCommand.RunAsync(args[1..]);
 if (args.Length > 0 && args[0] == "users")

@@ -73,6 +73,7 @@ public static class MessagingService
         app.MapSmsApi();
         app.MapAuditApi();
         app.MapSendersApi();
+        app.MapErrorQueuesApi(Name);
         return app;
     }
 }

@@ -83,6 +83,7 @@ public static class SchedulerService
         app.MapPlanFeeds();
         app.MapFeedLinksApi();
         app.MapSessionsApi();
+        app.MapErrorQueuesApi(Name);
         return app;
     }
 }

@@ -17,7 +17,7 @@ namespace Reminders.Console.Tests;
 /// The real local host (four services, simulator, SQLite, in-memory bus) and its console, each on a free port, one user per
 /// role, and Debian's Chromium driven by Playwright (never a downloaded browser). One per test class.
 /// </summary>
-public sealed partial class ConsoleFixture : IAsyncLifetime
+public partial class ConsoleFixture : IAsyncLifetime
 {
     public const string Password = "contrasena-de-prueba-1";
     public WebApplication Services { get; private set; } = null!;
@@ -37,6 +37,7 @@ public sealed partial class ConsoleFixture : IAsyncLifetime
         settings["Urls"] = "http://127.0.0.1:0";
         settings["Database:SqliteFolder"] = DataFolder;
         settings["Logging:LogLevel:Default"] = "Warning";
+        Configure(settings);
         Services = LocalHost.Build([], settings);
         Console = LocalHost.BuildConsole(Services, [], new Dictionary<string, string?>
         {
@@ -61,6 +62,9 @@ public sealed partial class ConsoleFixture : IAsyncLifetime
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true });
     }
+
+    /// <summary>Settings a test class's own fixture adds to the local host's (before it is built).</summary>
+    protected virtual void Configure(IDictionary<string, string?> settings) { }
 
     /// <summary>A fresh browser context as a person in Mexico City (es-MX, the city's zone); desktop unless a phone is asked for.</summary>
     public async Task<ConsolePage> OpenAsync(bool phone = false)

@@ -8,7 +8,7 @@ namespace Reminders.Web.Services;
 /// One service's HTTP API, called as the signed-in person (a bearer token made per call). Every answer comes back as an
 /// <see cref="ApiResult{T}"/>: a refusal is shown to the person with its reason, never thrown as a 500.
 /// </summary>
-public abstract class ServiceClient(HttpClient http, PersonTokenSource tokens, string service)
+public abstract partial class ServiceClient(HttpClient http, PersonTokenSource tokens, string service)
 {
     protected async Task<ApiResult<T>> GetAsync<T>(string path, CancellationToken ct = default) =>
         await SendAsync<T>(new HttpRequestMessage(HttpMethod.Get, path), ct);

@@ -2,8 +2,10 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
 
 namespace Reminders.Platform.Bus;
 
@@ -16,14 +18,27 @@ public static class BusExtensions
     public static IHostApplicationBuilder AddReminderBus(this IHostApplicationBuilder builder, Action<IBusRegistrationConfigurator> addConsumers)
     {
         var options = builder.Configuration.GetSection(BusOptions.Section).Get<BusOptions>() ?? new BusOptions();
+        builder.AddErrorQueues(options);
         builder.Services.AddMassTransit(x =>
         {
             x.SetKebabCaseEndpointNameFormatter();
             addConsumers(x);
-            x.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            x.AddConfigureEndpointsCallback((context, name, endpoint) =>
             {
+                context.GetRequiredService<BusEndpointNames>().Add(name);
                 // Our consumers are idempotent (inbox), so retrying after a transient failure is safe; ~2.5 minutes in all.
-                endpoint.UseMessageRetry(r => r.Exponential(10, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500)));
+                if (options.RetryLimit > 0)
+                    endpoint.UseMessageRetry(r => r.Exponential(options.RetryLimit, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(500)));
+                if (context.GetService<InMemoryErrorQueues>() is { } parked)
+                {
+                    // Fault events are still published, as by MassTransit's default error pipe; the message is parked instead of moved.
+                    endpoint.ConfigureError(e =>
+                    {
+                        e.UseFilter(new MassTransit.Middleware.GenerateFaultFilter());
+                        e.UseFilter(new ParkFaultedFilter(parked, name));
+                    });
+                    endpoint.ConfigureDeadLetter(e => e.UseFilter(new ParkSkippedFilter(parked, name)));
+                }
                 if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
                 {
                     if (options.RabbitMq.QuorumQueues) rabbit.SetQuorumQueue();
@@ -53,6 +68,27 @@ public static class BusExtensions
             }
         });
         return builder;
+    }
+
+    /// <summary>The error queues of this process's endpoints (broker queues, or parked in memory), their metric and readiness check.</summary>
+    static void AddErrorQueues(this IHostApplicationBuilder builder, BusOptions options)
+    {
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton<BusEndpointNames>();
+        if (options.Transport == BusTransport.RabbitMq)
+            services.AddSingleton<ErrorQueues>(sp => new RabbitMqErrorQueues(sp.GetRequiredService<BusEndpointNames>(), options,
+                sp.GetRequiredService<ILogger<RabbitMqErrorQueues>>()));
+        else
+        {
+            services.AddSingleton<InMemoryErrorQueues>();
+            services.AddSingleton<ErrorQueues>(sp => sp.GetRequiredService<InMemoryErrorQueues>());
+        }
+        services.AddSingleton<ErrorQueueMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<ErrorQueueMonitor>());
+        services.AddHealthChecks().Add(new HealthCheckRegistration("error-queues",
+            sp => sp.GetRequiredService<ErrorQueueMonitor>(), HealthStatus.Degraded, ["ready"]));
+        services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ErrorQueueMonitor.MeterName));
     }
 
     /// <summary>

@@ -16,6 +16,12 @@ public sealed class BusOptions
 
     public RabbitMqOptions RabbitMq { get; set; } = new();
 
+    /// <summary>Retries of a failed consumer before its message goes to the endpoint's <c>_error</c> queue (exponential, ~2.5 minutes at 10).</summary>
+    public int RetryLimit { get; set; } = 10;
+
+    /// <summary>How often the error and skipped queues are counted for the metric (health checks count on demand).</summary>
+    public int ErrorQueuePollSeconds { get; set; } = 30;
+
     /// <summary>
     /// Declare this service's queues, exchanges and bindings on the broker, then exit without consuming (compose's and the
     /// distributed tests' init step: every subscriber's queue exists before anything is published).
