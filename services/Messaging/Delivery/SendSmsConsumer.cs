@@ -38,7 +38,13 @@ public sealed class SendSmsConsumer(
         var claim = await ClaimAsync(sms, slot?.At, ct);
         if (claim is null || slot is null) return;
         if (await credentials.StillPausedAsync()) await WaitForCredentialsAsync(sms, claim, requestLeft: false, ct);
-        await pacer.WaitAsync(slot, ct);
+        while (!await pacer.WaitAsync(slot, ct))
+        {
+            // The slot passed while the claim was made: a later one, and the lease stretched to cover the wait for it.
+            logger.LogDebug("SMS {SmsId} missed its sending slot at {SlotAt:O}; reserving another", sms.SmsId, slot.At);
+            slot = await pacer.ReserveAsync(ct);
+            await KeepLeaseAsync(sms.SmsId, slot.At, ct);
+        }
         var from = slot.Sender;
 
         SendOutcome outcome;
@@ -85,6 +91,17 @@ public sealed class SendSmsConsumer(
         if (outcome is SendOutcome.NotTaken or SendOutcome.InDoubt)
             throw new SmsNotSentException($"SMS {sms.SmsId} not sent yet: {outcome}");
     }
+
+    /// <summary>Stretches the sending lease over a new slot (as the claim computed it), so no other attempt takes the SMS meanwhile.</summary>
+    async Task KeepLeaseAsync(Guid smsId, DateTimeOffset slotAt, CancellationToken ct)
+    {
+        await using var work = await database.BeginAsync(ct);
+        await work.ExecuteAsync("UPDATE outbound_sms SET sending_lease_until = @lease WHERE sms_id = @smsId AND state = 'sending'",
+            new { smsId, lease = Max(slotAt, clock.GetUtcNow()) + sender.RequestTimeout + TimeSpan.FromSeconds(5) }, ct);
+        await work.CommitAsync(ct);
+    }
+
+    static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 
     /// <summary>The provider's message this send in doubt became, Ambiguous when more than one could be it, or null when none.</summary>
     async Task<SendOutcome?> LookUpAsync(SendSms sms, string phone, DateTimeOffset requestLeft, DateTimeOffset answeredBy, CancellationToken ct)

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Reminders.Platform.Data;
 
@@ -48,48 +47,20 @@ public sealed class SenderPacer(
     }
 
     /// <summary>
-    /// Waits for the slot, then for this instance's own departures from the sender to leave room in the sliding second the
-    /// provider counts: a request that left late (its claim took long) must not be followed within one second by the
-    /// sender's full rate of on-time requests, or the last is refused with a 429 and its slot is lost.
+    /// Waits for the slot and says whether the request may leave now: true within half a spacing of the slot; false when the
+    /// slot has passed (the claim or a lookup took long, the process stalled). A late request must not go in slots other
+    /// requests, of this instance or another, hold: it would land in the same second as theirs and the provider would refuse
+    /// one with 429. The caller reserves a new slot instead; the missed one stays unused.
     /// </summary>
-    public async Task WaitAsync(Slot slot, CancellationToken ct)
+    public async Task<bool> WaitAsync(Slot slot, CancellationToken ct)
     {
         var wait = slot.At - clock.GetUtcNow();
         if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, ct);
-        if (!Enabled) return;
-        var log = departures.GetOrAdd(slot.Sender, _ => new Departures((int)Math.Ceiling(options.Value.MessagesPerSecondPerSender)));
-        await log.Gate.WaitAsync(ct);
-        try
-        {
-            if (log.Times.Count == log.Capacity)
-            {
-                // The slots' own span (the rate's worth of slots) when it is wider than the provider's second: a request
-                // that left late delays the one a full window after it by as much, so the margin under the limit is kept
-                // between actual departures, not only between planned slots.
-                var window = Spacing * log.Capacity > ProviderWindow ? Spacing * log.Capacity : ProviderWindow;
-                var hold = log.Times.Dequeue() + window - clock.GetUtcNow();
-                if (hold > TimeSpan.Zero) await Task.Delay(hold, clock, ct);
-            }
-            log.Times.Enqueue(clock.GetUtcNow());
-        }
-        finally
-        {
-            log.Gate.Release();
-        }
+        return !Enabled || clock.GetUtcNow() - slot.At <= MissedAfter;
     }
 
-    /// <summary>The provider's window, and a little more for the request's way there.</summary>
-    static readonly TimeSpan ProviderWindow = TimeSpan.FromSeconds(1) + TimeSpan.FromMilliseconds(3);
-
-    readonly ConcurrentDictionary<string, Departures> departures = new(StringComparer.Ordinal);
-
-    /// <summary>The last <see cref="Capacity"/> departures of one sender from this instance, oldest first.</summary>
-    sealed class Departures(int capacity)
-    {
-        public int Capacity { get; } = Math.Max(1, capacity);
-        public Queue<DateTimeOffset> Times { get; } = new(Math.Max(1, capacity));
-        public SemaphoreSlim Gate { get; } = new(1, 1);
-    }
+    /// <summary>How late after its slot a request may still leave: half a spacing, so it never reaches the next slot's half.</summary>
+    public TimeSpan MissedAfter => Spacing / 2;
 
     sealed record SlotRow
     {
