@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fault injection (issue 7), in Release: 20,000 reminders fall due over two minutes while two instances of every service
 # are killed (SIGKILL) and restarted at moments drawn from a seed, RabbitMQ and PostgreSQL restart once each, and the
-# provider simulator answers with 429s, 500s, slow answers and accept-then-timeout. Then it counts, from the simulator's
+# provider simulator answers with 429s, 500s, slow answers, accept-then-timeout, 502 after accepting, unreadable 2xx bodies,
+# statuses it does not know and 30 s of refused credentials. Then it counts, from the simulator's
 # log and every service's tables and queues: lost, duplicated, sent to control, ledger vs provider, anything stuck.
 #   deploy/chaos.sh [--seed N] [--reminders N] [--no-restarts]
 # Prints the seed first and the counts last; exits non-zero on any difference. Restarting RabbitMQ and PostgreSQL breaks

@@ -24,6 +24,12 @@ public sealed record KillMessagingInFlight(TimeSpan At, string Target, TimeSpan 
     public override string ToString() => $"hold the provider's answers, kill {Target} with sends in flight, restart it {DownFor.TotalSeconds:F1} s later";
 }
 
+/// <summary>The provider refuses Messaging's credentials (401/20003 on every request) for <paramref name="For"/>, as during a rotation.</summary>
+public sealed record RefuseCredentials(TimeSpan At, TimeSpan For) : ChaosAction(At)
+{
+    public override string ToString() => $"the provider refuses the credentials for {For.TotalSeconds:F0} s";
+}
+
 public sealed record RestartBroker(TimeSpan At) : ChaosAction(At)
 {
     public override string ToString() => "restart RabbitMQ";
@@ -68,6 +74,9 @@ public static class ChaosPlan
         }
 
         var (early, late) = (window * 0.15, window * 0.85);
+        // Thirty seconds of refused credentials, inside the window so sending must resume by itself before the faults stop.
+        var credentialsFor = TimeSpan.FromSeconds(30);
+        actions.Add(new RefuseCredentials(Between(early, late - credentialsFor > early ? late - credentialsFor : early), credentialsFor));
         if (options.RestartBroker && options.RestartDatabase)
         {
             var broker = Between(early, late);

@@ -101,6 +101,12 @@ public sealed class ChaosRun
             new { kind = "slow", probability = 0.02, delayMs = 1000, seed = random.Next() },
             // Held longer than Messaging's 2 s request timeout: the provider has the SMS, Messaging does not know.
             new { kind = "acceptThenTimeout", probability = 0.005, delayMs = 3000, seed = random.Next() },
+            // The provider accepted, then a gateway in front of it answers 502; or it answers 2xx with a body nobody can read
+            // (HTML, JSON cut short); or with a status Messaging does not know. Each is a send in doubt, looked up, never failed.
+            new { kind = "acceptThenBadGateway", probability = 0.005, seed = random.Next() },
+            new { kind = "acceptThenHtml", probability = 0.003, seed = random.Next() },
+            new { kind = "acceptThenTruncatedJson", probability = 0.002, seed = random.Next() },
+            new { kind = "unknownStatus", probability = 0.005, seed = random.Next() },
             new { kind = "callbacksOutOfOrder", probability = 0.02, seed = random.Next() },
             new { kind = "duplicateCallbacks", probability = 0.02, seed = random.Next() },
         };
@@ -125,6 +131,11 @@ public sealed class ChaosRun
                 var held = (await simulator.GetFromJsonAsync<JsonElement>("/simulator/faults")).EnumerateArray()
                     .Where(f => f.GetProperty("id").GetInt32() == rule).Select(f => f.GetProperty("applied").GetInt64()).DefaultIfEmpty(40).Single();
                 await KillAndRestartAsync(system, inFlight.Target, inFlight.DownFor, $"provider holding the answers to {held} accepted sends (both Messaging instances): kill");
+                break;
+            case RefuseCredentials refuse:
+                Say($"the provider refuses Messaging's credentials for {refuse.For.TotalSeconds:F0} s (401/20003)");
+                (await simulator.PostAsJsonAsync("/simulator/faults", new { kind = "credentialsRefused", forMs = (int)refuse.For.TotalMilliseconds }))
+                    .EnsureSuccessStatusCode();
                 break;
             case RestartBroker:
                 Say("restart RabbitMQ (stop_app, start_app)");
