@@ -38,7 +38,7 @@ public sealed class SendSmsConsumer(
         var claim = await ClaimAsync(sms, slot?.At, ct);
         if (claim is null || slot is null) return;
         if (await credentials.StillPausedAsync()) await WaitForCredentialsAsync(sms, claim, requestLeft: false, ct);
-        while (!await pacer.WaitAsync(slot, ct))
+        for (var missed = 0; !await pacer.WaitAsync(slot, ct) && missed < SenderPacer.MaxMissedSlots; missed++)
         {
             // The slot passed while the claim was made: a later one, and the lease stretched to cover the wait for it.
             logger.LogDebug("SMS {SmsId} missed its sending slot at {SlotAt:O}; reserving another", sms.SmsId, slot.At);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Reminders.Platform.Data;
+using Reminders.Platform.Hosting;
 
 namespace Reminders.Messaging.Delivery;
 
@@ -47,7 +48,7 @@ public sealed class SenderPacer(
     }
 
     /// <summary>
-    /// Waits for the slot and says whether the request may leave now: true within half a spacing of the slot; false when the
+    /// Waits for the slot and says whether the request may leave now: true within <see cref="MissedAfter"/> of it; false when the
     /// slot has passed (the claim or a lookup took long, the process stalled). A late request must not go in slots other
     /// requests, of this instance or another, hold: it would land in the same second as theirs and the provider would refuse
     /// one with 429. The caller reserves a new slot instead; the missed one stays unused.
@@ -56,11 +57,19 @@ public sealed class SenderPacer(
     {
         var wait = slot.At - clock.GetUtcNow();
         if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, ct);
-        return !Enabled || clock.GetUtcNow() - slot.At <= MissedAfter;
+        // Lateness is real time: a study clock running faster stretches the tolerance in its own time.
+        return !Enabled || clock.GetUtcNow() - slot.At <= (clock is StudyClock study ? MissedAfter * study.Speed : MissedAfter);
     }
 
-    /// <summary>How late after its slot a request may still leave: half a spacing, so it never reaches the next slot's half.</summary>
-    public TimeSpan MissedAfter => Spacing / 2;
+    /// <summary>
+    /// How late after its slot a request may still leave: the jitter of a timer and a thread under load. Any rate stays
+    /// under the provider's within a 5 % margin (r × 1.025 requests at most in a second); far less, and at hundreds a
+    /// second nearly every request would miss its slot and queue for another.
+    /// </summary>
+    public static readonly TimeSpan MissedAfter = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>After this many missed slots a request leaves anyway: a process that lags behind every slot must still send.</summary>
+    public const int MaxMissedSlots = 3;
 
     sealed record SlotRow
     {
