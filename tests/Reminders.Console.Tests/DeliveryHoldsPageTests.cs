@@ -73,8 +73,9 @@ public sealed class DeliveryHoldsPageTests(ConsoleFixture fixture) : IClassFixtu
 
         var alert = p.GetByRole(AriaRole.Alert).Filter(new() { HasText = "El envío está en pausa" });
         await Assertions.Expect(alert).ToContainTextAsync(
-            $"El envío está en pausa: el proveedor rechaza las credenciales desde las {ZoneClock.Time(since, ZoneClock.DefaultZone)}, hora de Ciudad de México (20003");
-        await Assertions.Expect(alert).ToContainTextAsync("Ningún SMS se pierde; el envío sigue solo cuando las credenciales funcionen.");
+            $"El envío está en pausa: el proveedor rechaza las credenciales desde las {ZoneClock.Time(since, ZoneClock.DefaultZone)}, hora de Ciudad de México " +
+            "(motivo: no acepta la cuenta o la clave de acceso). Ningún SMS se pierde; el envío sigue solo cuando las credenciales funcionen.");
+        await Assertions.Expect(alert).ToContainTextAsync("Detalle técnico: 20003");
         await Assertions.Expect(alert).ToContainTextAsync("avise al equipo técnico");
         // Prominent: above the page's sections, right under the title.
         var alertTop = (await alert.BoundingBoxAsync())!.Y;
