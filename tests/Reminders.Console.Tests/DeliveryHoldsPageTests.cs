@@ -93,7 +93,7 @@ public sealed class DeliveryHoldsPageTests(ConsoleFixture fixture) : IClassFixtu
         await Assertions.Expect(heldRow.GetByRole(AriaRole.Link, new() { Name = "ver al policía" })).ToHaveAttributeAsync("href", $"/officers/{held.Id}");
 
         var doubt = p.GetByRole(AriaRole.Region, new() { Name = "SMS en duda" });
-        await Assertions.Expect(doubt).ToContainTextAsync("el proveedor tiene varios mensajes que podrían ser este; una persona debe decidir cuál");
+        await Assertions.Expect(doubt).ToContainTextAsync("El proveedor tiene varios mensajes que podrían ser este; una persona debe decidir cuál.");
         await Assertions.Expect(doubt.GetByRole(AriaRole.Caption)).ToHaveTextAsync("1 SMS espera a que una persona decida.");
         var doubtRow = doubt.GetByRole(AriaRole.Row).Filter(new() { HasText = "Mensaje manual" });
         foreach (var sid in sids) await Assertions.Expect(doubtRow).ToContainTextAsync(sid);
