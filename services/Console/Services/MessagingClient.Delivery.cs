@@ -16,6 +16,10 @@ public sealed partial class MessagingClient
     public Task<ApiResult<InboundReplyView>> MarkReplyHandledAsync(long replyId, string? note, CancellationToken ct = default) =>
         PostJsonAsync<InboundReplyView>($"/api/messaging/inbound/{replyId}/handled", new { note }, ct);
 
+    /// <summary>SMS in doubt a person must resolve: the provider has more than one message that could be each.</summary>
+    public Task<ApiResult<List<AmbiguousSmsView>>> AmbiguousSmsAsync(CancellationToken ct = default) =>
+        GetAsync<List<AmbiguousSmsView>>("/api/messaging/sms/ambiguous", ct);
+
     public Task<ApiResult<SendingPaceView>> SendingPaceAsync(CancellationToken ct = default) =>
         GetAsync<SendingPaceView>("/api/messaging/senders", ct);
 
@@ -29,7 +33,18 @@ public sealed partial class MessagingClient
 
 /// <param name="InFlight">SMS not settled yet: being sent, retried, or accepted with no final provider status.</param>
 /// <param name="ToControlOfficers">SMS the provider accepted for officers randomized to control, by Messaging's records (null: a service that does not count them yet).</param>
-public sealed record SmsSummaryView(long InFlight, IReadOnlyList<OutboundCountView> Outbound, IReadOnlyList<InboundCountView> Inbound, long? ToControlOfficers = null);
+/// <param name="Deferred">SMS Messaging received and holds by quiet hours until the sending window opens.</param>
+/// <param name="DeferredSends">The held SMS released soonest (at most 100).</param>
+public sealed record SmsSummaryView(long InFlight, IReadOnlyList<OutboundCountView> Outbound, IReadOnlyList<InboundCountView> Inbound, long? ToControlOfficers = null,
+    long Deferred = 0, IReadOnlyList<DeferredSmsView>? DeferredSends = null);
+
+/// <param name="DeferredUntil">When it goes (the window opens in <paramref name="TimeZone"/>); skipped if that is after <paramref name="SendBy"/>.</param>
+public sealed record DeferredSmsView(Guid SmsId, Guid OfficerId, string Purpose, DateTimeOffset RequestedAt, DateTimeOffset DeferredUntil,
+    DateTimeOffset? SendBy, string? TimeZone = null);
+
+/// <param name="CandidateSids">The provider's messages that could each be this SMS.</param>
+public sealed record AmbiguousSmsView(Guid SmsId, Guid OfficerId, string Purpose, DateTimeOffset RequestedAt, DateTimeOffset? LastAttemptAt,
+    IReadOnlyList<string> CandidateSids);
 
 /// <param name="State">Messaging's send state (accepted, failed, refused, retrying...).</param>
 /// <param name="Status">The provider's status (sent, delivered, undelivered, failed...).</param>
@@ -42,7 +57,11 @@ public sealed record InboundReplyView(
     long Id, Guid? OfficerId, string FromMasked, string Body, string? Category, DateTimeOffset ReceivedAt,
     DateTimeOffset? HandledAt = null, string? HandledBy = null, string? HandledNote = null);
 
-public sealed record SendingPaceView(DateTimeOffset Now, double MessagesPerSecondPerSender, IReadOnlyList<SenderPaceView> Senders, long AcceptedLastMinute, long AcceptedLastHour);
+/// <param name="CredentialsPaused">Set while sending is paused because the provider refuses the credentials.</param>
+public sealed record SendingPaceView(DateTimeOffset Now, double MessagesPerSecondPerSender, IReadOnlyList<SenderPaceView> Senders, long AcceptedLastMinute, long AcceptedLastHour,
+    CredentialsPauseView? CredentialsPaused = null);
+
+public sealed record CredentialsPauseView(DateTimeOffset Since, string? Reason);
 
 public sealed record SenderPaceView(string Sender, DateTimeOffset? NextSlotAt, double BookedSeconds);
 

@@ -45,6 +45,15 @@ public sealed class ProviderCredentials : IHealthCheck
         }
     }
 
+    /// <summary>Since when sending is paused and the provider's last refusal ("20003: Authenticate"); null while it is not.</summary>
+    public (DateTimeOffset Since, string? Reason)? Pause
+    {
+        get
+        {
+            lock (gate) return pausedSince is { } since ? (since, lastReason) : null;
+        }
+    }
+
     /// <summary>The provider refused the credentials: sending pauses (once, logged), and the refusal is counted.</summary>
     public void Refused(int code, string reason)
     {

@@ -16,19 +16,26 @@ public static class SendersApi
 
     /// <param name="MessagesPerSecondPerSender">The configured rate per sender (0: pacing off).</param>
     /// <param name="AcceptedLastMinute">SMS the provider accepted in the last minute, from every sender.</param>
+    /// <param name="CredentialsPaused">Set while sending is paused because the provider refuses the credentials (null: sending goes on).</param>
     public sealed record SendingPace(
-        DateTimeOffset Now, double MessagesPerSecondPerSender, IReadOnlyList<SenderPace> Senders, long AcceptedLastMinute, long AcceptedLastHour);
+        DateTimeOffset Now, double MessagesPerSecondPerSender, IReadOnlyList<SenderPace> Senders, long AcceptedLastMinute, long AcceptedLastHour,
+        CredentialsPause? CredentialsPaused = null);
+
+    /// <param name="Since">When the provider first refused the credentials.</param>
+    /// <param name="Reason">Its last refusal, code and text ("20003: Authenticate"); no SMS fails for it, each waits.</param>
+    public sealed record CredentialsPause(DateTimeOffset Since, string? Reason);
 
     public static IEndpointRouteBuilder MapSendersApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/messaging").WithTags("Messaging")
             .MapGet("/senders", Pace).RequireAuthorization(Roles.Manager)
-            .WithSummary("Sender pacing: the rate per sender, each sender's next free slot and wait, and SMS accepted in the last minute and hour.");
+            .WithSummary("Sender pacing: the rate per sender, each sender's next free slot and wait, SMS accepted in the last minute and hour, " +
+                         "and whether sending is paused because the provider refuses the credentials (since when, and why).");
         return app;
     }
 
     static async Task<Ok<SendingPace>> Pace([FromKeyedServices(MessagingService.Name)] ServiceDatabase database, IOptions<TwilioOptions> options,
-        TimeProvider clock, CancellationToken ct)
+        ProviderCredentials credentials, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
@@ -43,7 +50,8 @@ public static class SendersApi
             SELECT COALESCE(SUM(CASE WHEN accepted_at >= @minute THEN 1 ELSE 0 END), 0) AS LastMinute, COUNT(*) AS LastHour
             FROM outbound_sms WHERE accepted_at >= @hour
             """, new { minute = now.AddMinutes(-1), hour = now.AddHours(-1) }, cancellationToken: ct));
-        return TypedResults.Ok(new SendingPace(now, options.Value.MessagesPerSecondPerSender, senders, accepted.LastMinute, accepted.LastHour));
+        var paused = credentials.Pause is { } pause ? new CredentialsPause(pause.Since, pause.Reason) : null;
+        return TypedResults.Ok(new SendingPace(now, options.Value.MessagesPerSecondPerSender, senders, accepted.LastMinute, accepted.LastHour, paused));
     }
 
     sealed record SlotRow

@@ -57,9 +57,28 @@ public static class SmsApi
         public DateTimeOffset RequestedAt { get; init; }
         public DateTimeOffset DeferredUntil { get; init; }
         public DateTimeOffset? SendBy { get; init; }
+        /// <summary>The IANA zone whose sending window it waits for (null: the protocol's).</summary>
+        public string? TimeZone { get; init; }
     }
 
     const int MaxListedDeferred = 100;
+
+    /// <summary>
+    /// An SMS in doubt that the provider may hold more than once: each of <see cref="CandidateSids"/> could be it (same number,
+    /// same text, inside the request's own time window), so none was guessed; it is never sent again automatically.
+    /// </summary>
+    public sealed record AmbiguousSms
+    {
+        public Guid SmsId { get; init; }
+        public Guid OfficerId { get; init; }
+        public string Purpose { get; init; } = "";
+        public DateTimeOffset RequestedAt { get; init; }
+        /// <summary>When the request in doubt left for the provider.</summary>
+        public DateTimeOffset? LastAttemptAt { get; init; }
+        public IReadOnlyList<string> CandidateSids { get; init; } = [];
+    }
+
+    const int MaxListedAmbiguous = 100;
 
     public sealed record InboundView
     {
@@ -83,6 +102,9 @@ public static class SmsApi
             .WithSummary("One SMS: its send state, provider status and every status callback received.");
         api.MapGet("/sms/summary", Summary).RequireAnyRole(Roles.Manager, Roles.Researcher)
             .WithSummary("Outbound SMS by purpose, state, provider status and reason (with segments), inbound replies by category, how many are not settled yet, and the SMS held by quiet hours (when each goes, and its deadline).");
+        api.MapGet("/sms/ambiguous", Ambiguous).RequireAuthorization(Roles.Manager)
+            .WithSummary($"SMS in doubt that a person must resolve (state in_doubt_ambiguous): the provider has more than one message that could be each, " +
+                         $"listed by provider sid; oldest first, at most {MaxListedAmbiguous}. None is sent again automatically.");
         api.MapPost("/sms/states", States).RequireAnyRole(Roles.Manager, Roles.Researcher)
             .WithSummary($"Where each of the SMS ids given stands (send state and provider status), at most {MaxStatesAsked} per call; ids never received are left out. " +
                          "The Scheduler's re-dispatch job asks it about the SMS it dispatched.");
@@ -134,10 +156,36 @@ public static class SmsApi
         var deferred = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM outbound_sms WHERE state = 'deferred'", cancellationToken: ct));
         var deferredSends = await connection.QueryAsync<DeferredSms>(new CommandDefinition("""
-            SELECT sms_id AS SmsId, officer_id AS OfficerId, purpose AS Purpose, requested_at AS RequestedAt, deferred_until AS DeferredUntil, send_by AS SendBy
+            SELECT sms_id AS SmsId, officer_id AS OfficerId, purpose AS Purpose, requested_at AS RequestedAt, deferred_until AS DeferredUntil, send_by AS SendBy,
+                   time_zone AS TimeZone
             FROM outbound_sms WHERE state = 'deferred' ORDER BY deferred_until, sms_id LIMIT @limit
             """, new { limit = MaxListedDeferred }, cancellationToken: ct));
         return TypedResults.Ok(new SmsSummary(inFlight, outbound.ToList(), inbound.ToList(), toControl, deferred, deferredSends.ToList()));
+    }
+
+    static async Task<Ok<IReadOnlyList<AmbiguousSms>>> Ambiguous([FromKeyedServices(MessagingService.Name)] ServiceDatabase database, CancellationToken ct)
+    {
+        await using var connection = await database.OpenAsync(ct);
+        var rows = await connection.QueryAsync<AmbiguousRow>(new CommandDefinition("""
+            SELECT sms_id AS SmsId, officer_id AS OfficerId, purpose AS Purpose, requested_at AS RequestedAt, last_attempt_at AS LastAttemptAt,
+                   in_doubt_candidates AS Candidates
+            FROM outbound_sms WHERE state = 'in_doubt_ambiguous' ORDER BY requested_at, sms_id LIMIT @limit
+            """, new { limit = MaxListedAmbiguous }, cancellationToken: ct));
+        return TypedResults.Ok<IReadOnlyList<AmbiguousSms>>(rows.Select(r => new AmbiguousSms
+        {
+            SmsId = r.SmsId, OfficerId = r.OfficerId, Purpose = r.Purpose, RequestedAt = r.RequestedAt, LastAttemptAt = r.LastAttemptAt,
+            CandidateSids = (r.Candidates ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        }).ToList());
+    }
+
+    sealed record AmbiguousRow
+    {
+        public Guid SmsId { get; init; }
+        public Guid OfficerId { get; init; }
+        public string Purpose { get; init; } = "";
+        public DateTimeOffset RequestedAt { get; init; }
+        public DateTimeOffset? LastAttemptAt { get; init; }
+        public string? Candidates { get; init; }
     }
 
     const string InboundSelect = """
