@@ -56,7 +56,10 @@ public sealed class DatabaseGaugeSampler : BackgroundService
     {
         if (!services.Any(d => d.ServiceType == typeof(DatabaseGaugeSampler)))
         {
-            services.AddSingleton<DatabaseGaugeSampler>();
+            // A host without the service defaults (a test's, a tool's) has no TimeProvider of its own: the system clock then.
+            services.AddSingleton(sp => new DatabaseGaugeSampler(sp.GetServices<DatabaseGauge>(), sp, sp.GetRequiredService<IMeterFactory>(),
+                sp.GetService<TimeProvider>() ?? TimeProvider.System, sp.GetRequiredService<IOptions<MetricsOptions>>(),
+                sp.GetRequiredService<ILogger<DatabaseGaugeSampler>>()));
             services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<DatabaseGaugeSampler>());
         }
         services.AddSingleton(DatabaseGauge.Single(service, "reminders.outbox.backlog", "{message}",
