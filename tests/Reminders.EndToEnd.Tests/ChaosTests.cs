@@ -37,6 +37,7 @@ public sealed class ChaosTests(ITestOutputHelper output)
             DueSpread = TimeSpan.FromSeconds(30),
             FaultWindow = TimeSpan.FromSeconds(45),
             ExtraKills = 0,
+            CredentialsRefusedFor = TimeSpan.FromSeconds(10),
             RestartBroker = restarts,
             RestartDatabase = restarts,
             SettleBound = TimeSpan.FromMinutes(3),

@@ -11,7 +11,7 @@ using Xunit.Abstractions;
 
 namespace Reminders.EndToEnd.Tests;
 
-/// <summary>The four services on a clock two minutes before the sending window opens (08:58 in the protocol's zone), releasing held sends every second.</summary>
+/// <summary>The four services on a clock two minutes before the sending window opens (08:58 in the protocol's zone, running twice as fast), releasing held sends every second.</summary>
 public sealed class BeforeTheWindowOpensFixture : DistributedFixture
 {
     public static readonly TimeZoneInfo Zone = ProtocolLoader.LoadDefault().TimeZone;
@@ -27,6 +27,8 @@ public sealed class BeforeTheWindowOpensFixture : DistributedFixture
         {
             [$"{StudyClockOptions.Section}:{nameof(StudyClockOptions.StudyStart)}"] = at.ToString("O", CultureInfo.InvariantCulture),
             [$"{StudyClockOptions.Section}:{nameof(StudyClockOptions.RealStart)}"] = realNow.ToString("O", CultureInfo.InvariantCulture),
+            // Twice real time: the window opens 60 s after the start instead of 120 (the set-up takes about 25 s).
+            [$"{StudyClockOptions.Section}:{nameof(StudyClockOptions.Speed)}"] = "2",
         };
     }
 

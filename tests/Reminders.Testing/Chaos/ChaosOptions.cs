@@ -23,6 +23,9 @@ public sealed record ChaosOptions
     public int ExtraKills { get; init; } = 6;
 
     /// <summary>Restart RabbitMQ once and PostgreSQL once during the window (they are shared with every other test: off while developing).</summary>
+    /// <summary>How long the provider refuses Messaging's credentials, once, inside the fault window.</summary>
+    public TimeSpan CredentialsRefusedFor { get; init; } = TimeSpan.FromSeconds(30);
+
     public bool RestartBroker { get; init; } = true;
     public bool RestartDatabase { get; init; } = true;
 

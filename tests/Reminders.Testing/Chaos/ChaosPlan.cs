@@ -74,8 +74,8 @@ public static class ChaosPlan
         }
 
         var (early, late) = (window * 0.15, window * 0.85);
-        // Thirty seconds of refused credentials, inside the window so sending must resume by itself before the faults stop.
-        var credentialsFor = TimeSpan.FromSeconds(30);
+        // Refused credentials inside the window, so sending must resume by itself before the faults stop.
+        var credentialsFor = options.CredentialsRefusedFor;
         actions.Add(new RefuseCredentials(Between(early, late - credentialsFor > early ? late - credentialsFor : early), credentialsFor));
         if (options.RestartBroker && options.RestartDatabase)
         {
