@@ -1,5 +1,6 @@
 using Reminders.Local.Demo;
 using Reminders.Testing;
+using Reminders.Platform.Bus;
 using Reminders.Platform.Hosting;
 using Reminders.Platform.Protocol;
 
@@ -17,6 +18,25 @@ public class DistributedFixture : IAsyncLifetime
     /// <summary>The study clock all processes share.</summary>
     protected virtual Dictionary<string, string?> Clock() =>
         StudyClockOptions.InsideSendingHours(ProtocolLoader.LoadDefault(), DateTimeOffset.UtcNow, TimeSpan.FromHours(2));
+
+    /// <summary>
+    /// Deploy the topology as compose does, each service's own process (four more processes starting at once); otherwise the
+    /// one-process host's registrations of the same consumers declare the same queues from the test process, which is cheaper
+    /// when several fixtures start together.
+    /// </summary>
+    protected virtual bool DeployTopologyPerService => false;
+
+    static async Task DeployTopologyInProcessAsync(IReadOnlyDictionary<string, string?> busSettings)
+    {
+        var settings = new Dictionary<string, string?>(busSettings)
+        {
+            ["Bus:DeployTopologyOnly"] = "true",
+            ["Urls"] = "http://127.0.0.1:0",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        await using var app = Reminders.Local.LocalHost.Build([], settings);
+        await app.RunServiceAsync();
+    }
 
     /// <summary>Services started only when a test calls <see cref="StartLaterAsync"/> (after another has published).</summary>
     protected virtual IReadOnlyList<string> StartedLater => [];
@@ -74,7 +94,8 @@ public class DistributedFixture : IAsyncLifetime
         };
         foreach (var (key, value) in ExtraSettings) common[key] = value;
         // As docker-compose's init step: every queue and binding exists before any service publishes.
-        await ServiceProcess.DeployTopologyAsync(common, [.. AllServices]);
+        if (DeployTopologyPerService) await ServiceProcess.DeployTopologyAsync(common, [.. AllServices]);
+        else await DeployTopologyInProcessAsync(common);
         await StartAsync(AllServices.Where(s => !StartedLater.Contains(s)));
 
         await Simulator.WaitReadyAsync(TimeSpan.FromSeconds(60), "/health/live");
@@ -113,12 +134,12 @@ public class DistributedFixture : IAsyncLifetime
             }
             var name = instance == 1 ? service : $"{service}#{instance}";
             // A second instance starts once the first has migrated its schema and provisioned Quartz's tables.
-            if (instance > 1) await Services[service].WaitReadyAsync(TimeSpan.FromSeconds(90));
+            if (instance > 1) await Services[service].WaitReadyAsync(TimeSpan.FromSeconds(180));
             Services[name] = new ServiceProcess(service, settings, instance == 1 ? ports[service] : null);
             Services[name].Start();
             started.Add(Services[name]);
         }
-        await Task.WhenAll(started.Select(s => s.WaitReadyAsync(TimeSpan.FromSeconds(90))));
+        await Task.WhenAll(started.Select(s => s.WaitReadyAsync(TimeSpan.FromSeconds(180))));
     }
 
     string Url(string service) => $"http://127.0.0.1:{ports[service]}";
@@ -137,4 +158,14 @@ public class DistributedFixture : IAsyncLifetime
         if (vhost is not null) await vhost.DisposeAsync();
         if (database is not null) await database.DisposeAsync();
     }
+}
+
+/// <summary>
+/// The test classes that start the four services as processes run one after another: two such fixtures starting together
+/// took minutes to become ready here (each service's bus waited), while one alone is ready in seconds.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class DistributedCollection
+{
+    public const string Name = "distributed services";
 }

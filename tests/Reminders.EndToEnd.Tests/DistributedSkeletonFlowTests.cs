@@ -8,6 +8,7 @@ using Xunit.Abstractions;
 namespace Reminders.EndToEnd.Tests;
 
 /// <summary>The skeleton flow across four OS processes over the real RabbitMQ and PostgreSQL.</summary>
+[Collection(DistributedCollection.Name)]
 public sealed partial class DistributedSkeletonFlowTests(DistributedFixture services, ITestOutputHelper output) : IClassFixture<DistributedFixture>, IDisposable
 {
     /// <summary>Each service's console output goes to the test's output, so a failure shows what the processes said.</summary>

@@ -45,6 +45,7 @@ public sealed class BeforeTheWindowOpensFixture : DistributedFixture
 /// (through the Scheduler's outbox, as a late dispatch would be) are held; the one whose late window is still open at 09:00
 /// reaches the provider once then, the other is skipped missed_window at once and the Scheduler closes its row so.
 /// </summary>
+[Collection(DistributedCollection.Name)]
 public sealed class QuietHoursOnPostgresTests(BeforeTheWindowOpensFixture services, ITestOutputHelper output)
     : IClassFixture<BeforeTheWindowOpensFixture>, IDisposable
 {

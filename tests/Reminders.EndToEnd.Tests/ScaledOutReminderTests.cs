@@ -40,6 +40,7 @@ public sealed class ScaledOutFixture : DistributedFixture
     };
 }
 
+[Collection(DistributedCollection.Name)]
 public sealed class ScaledOutReminderTests(ScaledOutFixture services, ITestOutputHelper output) : IClassFixture<ScaledOutFixture>, IDisposable
 {
     public void Dispose()

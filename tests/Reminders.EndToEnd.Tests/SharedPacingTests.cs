@@ -85,8 +85,10 @@ public sealed class SharedPacingTests(SharedPacingFixture services, ITestOutputH
         var busiest = BusiestSecond(requests);
         output.WriteLine($"{requests.Count} requests over {(requests[^1] - requests[0]).TotalSeconds:F2} s; busiest second {busiest}; ms after the first: "
             + string.Join(' ', requests.Select(r => ((r - requests[0]).TotalMilliseconds).ToString("F0", System.Globalization.CultureInfo.InvariantCulture))));
-        // Paced apart, two instances would send up to twice the rate; together they stay within it.
-        Assert.InRange(busiest, 1, SharedPacingFixture.ProviderRate);
+        // Paced apart, two instances would send up to twice the rate (about 38 a second here); together they stay within it.
+        // The times are the provider's receipts: when the simulator itself stalls on a loaded machine, a few requests that left
+        // on their slots are received together (seen: 4 within 15 ms after a 170 ms gap), hence a margin of 3.
+        Assert.InRange(busiest, 1, SharedPacingFixture.ProviderRate + 3);
         Assert.True(requests[^1] - requests[0] >= TimeSpan.FromSeconds((count - 1) / (SharedPacingFixture.ProviderRate * 0.95) - 0.2),
             $"{count} requests in {(requests[^1] - requests[0]).TotalSeconds:F2} s");
     }

@@ -7,9 +7,13 @@ namespace Reminders.EndToEnd.Tests;
 public sealed class EnrollmentFirstFixture : DistributedFixture
 {
     protected override IReadOnlyList<string> StartedLater => ["Scheduler", "Messaging", "Attendance"];
+
+    /// <summary>Exactly as compose's init containers: each service's own process declares its topology.</summary>
+    protected override bool DeployTopologyPerService => true;
 }
 
 /// <summary>On a new broker, no event is lost because its subscriber's queue did not exist yet (the topology is deployed first).</summary>
+[Collection(DistributedCollection.Name)]
 public sealed class TopologyTests(EnrollmentFirstFixture services, ITestOutputHelper output) : IClassFixture<EnrollmentFirstFixture>, IDisposable
 {
     public void Dispose()

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Reminders.Platform.Data;
 using Reminders.Platform.Hosting;
@@ -57,8 +58,50 @@ public sealed class SenderPacer(
     {
         var wait = slot.At - clock.GetUtcNow();
         if (wait > TimeSpan.Zero) await Task.Delay(wait, clock, ct);
+        if (!Enabled) return true;
         // Lateness is real time: a study clock running faster stretches the tolerance in its own time.
-        return !Enabled || clock.GetUtcNow() - slot.At <= (clock is StudyClock study ? MissedAfter * study.Speed : MissedAfter);
+        if (clock.GetUtcNow() - slot.At > (clock is StudyClock study ? MissedAfter * study.Speed : MissedAfter)) return false;
+        await LeaveRoomInTheProvidersSecondAsync(slot.Sender, ct);
+        return true;
+    }
+
+    /// <summary>
+    /// Then waits for this instance's own departures from the sender to leave room in the sliding second the provider counts:
+    /// a request that left a little late must not be followed within one second by the sender's full rate of on-time
+    /// requests, or the last is refused with a 429 and its slot is lost (the slots alone allow a few milliseconds over).
+    /// </summary>
+    async Task LeaveRoomInTheProvidersSecondAsync(string sender, CancellationToken ct)
+    {
+        var log = departures.GetOrAdd(sender, _ => new Departures((int)Math.Ceiling(options.Value.MessagesPerSecondPerSender)));
+        await log.Gate.WaitAsync(ct);
+        try
+        {
+            if (log.Times.Count == log.Capacity)
+            {
+                // The slots' own span (the rate's worth of slots) when it is wider than the provider's second.
+                var window = Spacing * log.Capacity > ProviderWindow ? Spacing * log.Capacity : ProviderWindow;
+                var hold = log.Times.Dequeue() + window - clock.GetUtcNow();
+                if (hold > TimeSpan.Zero) await Task.Delay(hold, clock, ct);
+            }
+            log.Times.Enqueue(clock.GetUtcNow());
+        }
+        finally
+        {
+            log.Gate.Release();
+        }
+    }
+
+    /// <summary>The provider's window, and a little more for the request's way there.</summary>
+    static readonly TimeSpan ProviderWindow = TimeSpan.FromSeconds(1) + TimeSpan.FromMilliseconds(3);
+
+    readonly ConcurrentDictionary<string, Departures> departures = new(StringComparer.Ordinal);
+
+    /// <summary>The last <see cref="Capacity"/> departures of one sender from this instance, oldest first.</summary>
+    sealed class Departures(int capacity)
+    {
+        public int Capacity { get; } = Math.Max(1, capacity);
+        public Queue<DateTimeOffset> Times { get; } = new(Math.Max(1, capacity));
+        public SemaphoreSlim Gate { get; } = new(1, 1);
     }
 
     /// <summary>
