@@ -74,12 +74,14 @@ public sealed class ServiceProcess : IAsyncDisposable
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["DOTNET_gcServer"] = "0";
         foreach (var (key, value) in settings) info.Environment[key.Replace(":", "__")] = value;
-        process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var started = new Process { StartInfo = info, EnableRaisingEvents = true };
+        started.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        started.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        started.Start();
+        started.BeginOutputReadLine();
+        started.BeginErrorReadLine();
+        // Published only once running: a watcher asking HasExited meanwhile would meet a process not yet started.
+        process = started;
     }
 
     /// <summary>Waits until <c>/health/ready</c> answers 200 (database and bus up), or fails with the process's output.</summary>
@@ -143,9 +145,11 @@ public sealed class ServiceProcess : IAsyncDisposable
     public void Restart()
     {
         Kill();
-        process?.Dispose();
         output.Enqueue($"--- {project} restarted");
+        // The killed process stays readable (HasExited) until its successor replaces it; disposed, it would throw.
+        var killed = process;
         Start();
+        killed?.Dispose();
     }
 
     public ValueTask DisposeAsync()
