@@ -101,6 +101,40 @@ public sealed class ProviderFaultTests(SeededLocalHostFixture seeded) : IClassFi
         Assert.Equal(2, ProviderMessagesWithBody(body));
     }
 
+    /// <summary>
+    /// The provider took the SMS, its answer was unreadable, and the lookups that followed failed twice (the provider's list
+    /// unreadable, as a database outage or a crash mid-lookup would leave it): the third attempt, a couple of minutes on, still
+    /// looks the SMS up from the first request's time, finds it, and never sends it again (the chaos run with seed 20261207
+    /// sent one twice because each attempt's claim moved the doubt's start to its own time).
+    /// </summary>
+    [Fact]
+    public async Task A_send_in_doubt_whose_lookups_fail_is_still_looked_up_from_its_first_request_and_never_sent_twice()
+    {
+        var officerId = seeded.Flow.Delivered[1].OfficerId;
+        var body = $"Prueba: consultas fallidas {Guid.NewGuid():N}";
+        var clock = (Reminders.Platform.Hosting.StudyClock)host.App.Services.GetRequiredService<TimeProvider>();
+        Faults.Add(new FaultSpec(FaultKind.AcceptThenBadGateway, Count: 1));
+        var unreadableList = Faults.Add(new FaultSpec(FaultKind.ListUnreadable, Count: 2));
+        int ListFaultsLeft() => Faults.Active().SingleOrDefault(f => f.Id == unreadableList.Id)?.Remaining ?? 0;
+        var command = new SendSms(Guid.NewGuid(), officerId, SmsPurposes.Manual, body, host.Now());
+        var endpoint = await host.App.Services.GetRequiredService<IBus>().GetSendEndpoint(new Uri($"queue:{QueueNames.SendSms}"));
+
+        await endpoint.Send(command);
+        // First attempt: the provider has it, the answer is a gateway's 502 and the lookup cannot read the list.
+        await SmsSteps.WaitForAsync(() => Task.FromResult(ListFaultsLeft()), left => left == 1, "The first lookup never ran");
+        Assert.Equal(1, ProviderMessagesWithBody(body));
+        // Second attempt, once the first one's lease has lapsed: its lookup of the first request fails too.
+        clock.JumpTo(host.Now().AddMinutes(1));
+        await SmsSteps.WaitForAsync(() => Task.FromResult(ListFaultsLeft()), left => left == 0, "The second lookup never ran", seconds: 60);
+        // Third attempt: the list reads again.
+        clock.JumpTo(host.Now().AddMinutes(1));
+
+        var (state, providerSid, _) = await SmsSteps.WaitForAsync(() => OutboundAsync(command.SmsId), r => r.State is "accepted" or "failed" or "in_doubt_ambiguous",
+            "The SMS was never settled", seconds: 60);
+        var atProvider = Assert.Single(host.App.Services.GetRequiredService<SimulatorLog>().Snapshot(null), m => m.Body == body);
+        Assert.Equal(("accepted", atProvider.Sid), (state, providerSid));
+    }
+
     [Fact]
     public async Task A_send_in_doubt_never_claims_a_provider_message_from_before_its_own_request()
     {

@@ -236,8 +236,11 @@ public sealed class SendSmsConsumer(
             throw new SmsNotSentException($"SMS {sms.SmsId}: the sending window opened while it was checked; retried with a sender slot.");
         // A lapsed "sending" lease means an earlier attempt crashed or timed out after its request left.
         var (inDoubtSince, inDoubtUntil) = row is { State: "sending" } ? (row.LastAttemptAt, row.LeaseUntil) : (null, null);
+        // A send in doubt keeps the time its first request left until a lookup settles it: if this attempt dies before its
+        // lookup does (a crash, a database outage, a list it cannot read), the next one still searches from there.
         await work.ExecuteAsync("""
-            UPDATE outbound_sms SET state = 'sending', to_phone = @Phone, attempts = attempts + 1, sending_lease_until = @lease, last_attempt_at = @now
+            UPDATE outbound_sms SET state = 'sending', to_phone = @Phone, attempts = attempts + 1, sending_lease_until = @lease,
+                last_attempt_at = CASE WHEN state = 'sending' THEN COALESCE(last_attempt_at, @now) ELSE @now END
             WHERE sms_id = @SmsId
             """, new { sms.SmsId, guard.Phone, lease, now }, ct);
         await work.CommitAsync(ct);
