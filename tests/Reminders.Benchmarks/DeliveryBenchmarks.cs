@@ -23,10 +23,15 @@ public static class DeliveryBenchmarks
     const string AccountSid = "ACbench00000000000000000000000000";
     const string AuthToken = "bench-fake-auth-token";
     const string SimulatorKey = "bench-fake-simulator-key";
+    const string ManagerKey = "bench-manager-key";
 
     public static async Task RunAsync(BenchmarkTable table, TextWriter log, int reminders, bool burst = true, bool rateLimited = true)
     {
-        if (burst) await BurstAsync(table, log, reminders);
+        if (burst)
+        {
+            await BurstAsync(table, log, reminders);
+            await SpreadAsync(table, log);
+        }
         if (rateLimited) await RateLimitedAsync(table, log);
     }
 
@@ -36,21 +41,49 @@ public static class DeliveryBenchmarks
         var provider = await ProviderRoundTrip.RateAsync(log, messages: 20_000, AccountSid, AuthToken);
 
         var burst = await DeliverAsync(log, reminders, providerRate: 0);
-        var lateness = burst.AcceptedAt.Select(a => (a - burst.DueAt).TotalMilliseconds).Order().ToList();
         var accepted = reminders / (burst.AcceptedAt.Max() - burst.DueAt).TotalSeconds;
         var endToEnd = reminders / burst.LedgerAfter.TotalSeconds;
+        var ratio = endToEnd / provider.Rate;
+        var lateness = burst.LatenessMilliseconds;
         log.WriteLine($"delivery: {reminders:N0} due at once → accepted at {accepted:F0}/s, in the ledger at {endToEnd:F0}/s; " +
-                      $"lateness p50 {Percentile(lateness, 0.5) / 1000:F1} s, p99 {Percentile(lateness, 0.99) / 1000:F1} s; raw bus {raw:F0}/s");
+                      $"lateness p50 {Percentile(lateness, 0.5) / 1000:F1} s, p99 {Percentile(lateness, 0.99) / 1000:F1} s");
+        log.WriteLine($"end-to-end / provider round trip: {ratio:F2}");
+        log.WriteLine($"  {burst.Counters.Describe(reminders)}");
         table.Add($"{reminders:N0} due reminders, due → provider acceptance → delivered in the ledger (4 services + simulator, RabbitMQ, PostgreSQL)",
-            "≥ half the raw bus rate", $"{endToEnd:F0} SMS/s end to end ({accepted:F0}/s accepted); lateness p50 {Percentile(lateness, 0.5) / 1000:F1} s, p99 {Percentile(lateness, 0.99) / 1000:F1} s; {burst.CpuPerSms(reminders)}",
-            $"raw MassTransit publish→consume {raw:F0} msg/s (half: {raw / 2:F0}); the provider's round trip alone (SDK create + 2 signed callbacks, no bus, no database) {provider:F0} SMS/s",
-            endToEnd >= raw / 2);
+            "≥ 0.4 × the provider round trip", $"{endToEnd:F0} SMS/s end to end ({accepted:F0}/s accepted), {ratio:F2} × the provider round trip",
+            $"the provider's round trip alone (SDK create + 2 signed callbacks, no bus, no database) {provider.Rate:F0} SMS/s at {provider.CpuMilliseconds:F2} ms CPU per SMS; " +
+            $"raw MassTransit publish→consume {raw.Rate:F0} msg/s at {raw.CpuMilliseconds:F2} ms CPU per message",
+            ratio >= 0.4);
+        var cpuTotal = burst.CpuMilliseconds(reminders);
+        var cpuWithoutSimulator = burst.CpuMilliseconds(reminders, withoutSimulator: true);
+        table.Add($"CPU per SMS over every process, same run", "≤ 1.7 ms in total, ≤ 1.2 ms without the simulator",
+            $"{cpuTotal:F2} ms in total, {cpuWithoutSimulator:F2} ms without the simulator ({burst.CpuPerProcess(reminders)})",
+            $"the provider round trip alone: {provider.CpuMilliseconds:F2} ms per SMS", cpuTotal <= 1.7 && cpuWithoutSimulator <= 1.2);
+        var counters = burst.Counters;
+        table.Add("database round trips and bus deliveries per SMS, same run", "≤ 1.5 round trips, ≤ 1.2 deliveries",
+            $"{counters.Per(counters.RoundTrips, reminders):F1} round trips ({counters.Per(counters.Commits, reminders):F1} commits), " +
+            $"{counters.Per(counters.Delivered, reminders):F1} deliveries ({counters.Per(counters.Published, reminders):F1} publishes), " +
+            $"{counters.Per(counters.HttpServed + counters.ProviderRequests, reminders):F1} HTTP calls",
+            "—", counters.Per(counters.RoundTrips, reminders) <= 1.5 && counters.Per(counters.Delivered, reminders) <= 1.2);
 
         const double memoryTargetMegabytes = 250;
         var services = burst.ResidentMegabytes.Where(r => r.Key is "Enrollment" or "Scheduler" or "Messaging" or "Attendance").ToList();
         table.Add($"resident memory of each service at the end of the {reminders:N0}-reminder run", $"< {memoryTargetMegabytes:F0} MB each",
             string.Join(", ", burst.ResidentMegabytes.Where(r => r.Key is not ("RabbitMQ" or "PostgreSQL")).Select(r => $"{r.Key} {r.Value:F0} MB")), "—",
             services.Count == 4 && services.All(r => r.Value < memoryTargetMegabytes));
+    }
+
+    /// <summary>20,000 reminders falling due evenly over two minutes: how late each reached the provider after its own due time.</summary>
+    static async Task SpreadAsync(BenchmarkTable table, TextWriter log)
+    {
+        const int reminders = 20_000;
+        var spread = TimeSpan.FromMinutes(2);
+        var run = await DeliverAsync(log, reminders, providerRate: 0, spread);
+        var lateness = run.LatenessMilliseconds;
+        var (p50, p99, max) = (Percentile(lateness, 0.5) / 1000, Percentile(lateness, 0.99) / 1000, lateness[^1] / 1000);
+        log.WriteLine($"spread: {reminders:N0} due over {spread.TotalMinutes:F0} minutes, lateness p50 {p50:F2} s, p99 {p99:F2} s, max {max:F2} s");
+        table.Add($"{reminders:N0} reminders falling due evenly over {spread.TotalMinutes:F0} minutes: due → provider acceptance", "lateness p99 ≤ 2 s",
+            $"p50 {p50:F2} s, p99 {p99:F2} s, max {max:F2} s", "—", p99 <= 2);
     }
 
     static async Task RateLimitedAsync(BenchmarkTable table, TextWriter log)
@@ -66,17 +99,24 @@ public static class DeliveryBenchmarks
             Math.Abs(achieved - perSecond) <= perSecond * 0.02 && busiest <= perSecond);
     }
 
+    /// <param name="LatenessMilliseconds">Each SMS's acceptance at the provider after its own due time, sorted.</param>
     /// <param name="CpuSeconds">CPU each process group used from due to the last delivery in the ledger.</param>
     /// <param name="ResidentMegabytes">Each process group's resident memory at the end.</param>
-    sealed record DeliveryRun(DateTimeOffset DueAt, IReadOnlyList<DateTimeOffset> AcceptedAt, TimeSpan LedgerAfter,
-        IReadOnlyDictionary<string, double> CpuSeconds, IReadOnlyDictionary<string, double> ResidentMegabytes)
+    /// <param name="Counters">Commits, round trips, bus messages, HTTP calls and batches over the same span.</param>
+    sealed record DeliveryRun(DateTimeOffset DueAt, IReadOnlyList<DateTimeOffset> AcceptedAt, IReadOnlyList<double> LatenessMilliseconds, TimeSpan LedgerAfter,
+        IReadOnlyDictionary<string, double> CpuSeconds, IReadOnlyDictionary<string, double> ResidentMegabytes, DeliveryCounters Counters)
     {
-        public string CpuPerSms(int count) =>
-            $"{CpuSeconds.Values.Sum() * 1000 / count:F1} ms CPU per SMS ({string.Join(", ", CpuSeconds.Select(c => $"{c.Key} {c.Value * 1000 / count:F1}"))})";
+        public double CpuMilliseconds(int count, bool withoutSimulator = false) =>
+            CpuSeconds.Where(c => !withoutSimulator || c.Key != "ProviderSimulator").Sum(c => c.Value) * 1000 / count;
+
+        public string CpuPerProcess(int count) => string.Join(", ", CpuSeconds.Select(c => $"{c.Key} {c.Value * 1000 / count:F2}"));
     }
 
-    /// <summary>Starts the system, seeds <paramref name="count"/> officers and one due reminder each, and waits until the ledger has them all delivered.</summary>
-    static async Task<DeliveryRun> DeliverAsync(TextWriter log, int count, int providerRate)
+    /// <summary>
+    /// Starts the system, seeds <paramref name="count"/> officers and one reminder each, due at once or evenly over
+    /// <paramref name="spread"/>, and waits until the ledger has them all delivered.
+    /// </summary>
+    static async Task<DeliveryRun> DeliverAsync(TextWriter log, int count, int providerRate, TimeSpan spread = default)
     {
         await using var database = await TestDatabase.CreateAsync("bench");
         await using var vhost = await TestVirtualHost.CreateAsync("bench");
@@ -104,7 +144,7 @@ public static class DeliveryBenchmarks
             {
                 ["Database:Provider"] = "Postgres",
                 ["Database:Postgres"] = database.ConnectionString,
-                ["Auth:ApiKeys:0:Name"] = "bench", ["Auth:ApiKeys:0:Key"] = "bench-manager-key", ["Auth:ApiKeys:0:Roles:0"] = "manager",
+                ["Auth:ApiKeys:0:Name"] = "bench", ["Auth:ApiKeys:0:Key"] = ManagerKey, ["Auth:ApiKeys:0:Roles:0"] = "manager",
                 ["Logging:LogLevel:Default"] = "Warning",
             };
             string[] services = ["Enrollment", "Scheduler", "Messaging", "Attendance"];
@@ -132,10 +172,21 @@ public static class DeliveryBenchmarks
             var cpu = new ProcessCpu();
             foreach (var process in processes) cpu.Add(process.Project, () => process.ProcessId is { } pid ? [pid] : []);
             cpu.AddByName("RabbitMQ", "beam.smp").AddByName("PostgreSQL", "postgres");
+            using var simulatorControl = new HttpClient { BaseAddress = new Uri(simulator.Url), Timeout = TimeSpan.FromMinutes(2) };
+            simulatorControl.DefaultRequestHeaders.Add("X-Simulator-Key", SimulatorKey);
+            async Task<long> ProviderRequestsAsync()
+            {
+                var stats = await simulatorControl.GetFromJsonAsync<JsonElement>("/simulator/stats");
+                return stats.GetProperty("accepted").GetInt64() + stats.GetProperty("rejected").GetInt64();
+            }
+            var serviceUrls = processes.Where(p => p != simulator).Select(p => p.Url).ToList();
+            Task<DeliveryCounters> CountersAsync() => DeliveryCounters.ReadAsync(database.ConnectionString, vhost, serviceUrls, ManagerKey, ProviderRequestsAsync);
+            var countersBefore = await CountersAsync();
             var cpuBefore = cpu.Snapshot();
             var dueAt = clock.GetUtcNow();
             var stopwatch = Stopwatch.StartNew();
-            await PlanDueRemindersAsync(database.ConnectionString, officers, protocol, dueAt);
+            var dueTimes = officers.Select((_, i) => dueAt + spread * i / count).ToArray();
+            await PlanDueRemindersAsync(database.ConnectionString, officers, protocol, dueTimes);
 
             await using var connection = new NpgsqlConnection(database.ConnectionString);
             await connection.OpenAsync();
@@ -158,17 +209,22 @@ public static class DeliveryBenchmarks
             var ledgerAfter = stopwatch.Elapsed;
             var cpuUsed = ProcessCpu.Between(cpuBefore, cpu.Snapshot());
             var resident = cpu.ResidentMegabytes();
+            // PostgreSQL's backends flush their statistics when idle for 10 s at the latest, RabbitMQ's every 5 s.
+            await Task.Delay(TimeSpan.FromSeconds(11));
+            var counters = (await CountersAsync()).Minus(countersBefore);
 
-            using var http = new HttpClient { BaseAddress = new Uri(simulator.Url), Timeout = TimeSpan.FromMinutes(2) };
-            http.DefaultRequestHeaders.Add("X-Simulator-Key", SimulatorKey);
-            var messages = await http.GetFromJsonAsync<List<JsonElement>>("/simulator/messages");
+            var messages = await simulatorControl.GetFromJsonAsync<List<JsonElement>>("/simulator/messages");
             var acceptedAt = messages!.Select(m => m.GetProperty("acceptedAt").GetDateTimeOffset()).ToList();
-            var stats = await http.GetFromJsonAsync<JsonElement>("/simulator/stats");
+            var dueByPhone = PhonesOf(count).Select((phone, i) => (phone, i)).ToDictionary(p => p.phone, p => dueTimes[p.i]);
+            var lateness = messages!.Select(m => (m.GetProperty("acceptedAt").GetDateTimeOffset() - dueByPhone[m.GetProperty("to").GetString()!]).TotalMilliseconds)
+                .Order().ToList();
+            var stats = await simulatorControl.GetFromJsonAsync<JsonElement>("/simulator/stats");
             log.WriteLine($"  the provider accepted {stats.GetProperty("accepted")} and refused {stats.GetProperty("rejected")} (retried)");
             if (acceptedAt.Count != count) throw new InvalidOperationException($"The provider accepted {acceptedAt.Count:N0} SMS for {count:N0} reminders.");
-            var run = new DeliveryRun(dueAt, acceptedAt, ledgerAfter, cpuUsed, resident);
+            var run = new DeliveryRun(dueAt, acceptedAt, lateness, ledgerAfter, cpuUsed, resident, counters);
             // PostgreSQL's processes share their buffers, so their summed resident size means nothing: services and broker only.
-            log.WriteLine($"  {run.CpuPerSms(count)}; resident memory at the end: {string.Join(", ", resident.Where(r => r.Key != "PostgreSQL").Select(r => $"{r.Key} {r.Value:F0} MB"))}");
+            log.WriteLine($"  {run.CpuMilliseconds(count):F2} ms CPU per SMS ({run.CpuPerProcess(count)}), {run.CpuMilliseconds(count, withoutSimulator: true):F2} ms without the simulator; " +
+                          $"resident memory at the end: {string.Join(", ", resident.Where(r => r.Key != "PostgreSQL").Select(r => $"{r.Key} {r.Value:F0} MB"))}");
             return run;
         }
         finally
@@ -177,6 +233,9 @@ public static class DeliveryBenchmarks
         }
     }
 
+    /// <summary>The phone of the i-th seeded officer.</summary>
+    static string[] PhonesOf(int count) => Enumerable.Range(0, count).Select(i => $"+52551{i:D7}").ToArray();
+
     /// <summary>Treatment sectors, their officers with a phone each, in the Scheduler's and Messaging's replicas.</summary>
     static async Task<Guid[]> SeedAsync(string connectionString, int count, TimeProvider clock)
     {
@@ -184,7 +243,7 @@ public static class DeliveryBenchmarks
         var sectors = Enumerable.Range(0, Math.Max(1, count / 100)).Select(_ => Guid.CreateVersion7()).ToArray();
         var officers = Enumerable.Range(0, count).Select(_ => Guid.CreateVersion7()).ToArray();
         var officerSectors = officers.Select((_, i) => sectors[i % sectors.Length]).ToArray();
-        var phones = officers.Select((_, i) => $"+52551{i:D7}").ToArray();
+        var phones = PhonesOf(count);
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         async Task RunAsync(string sql, params object[] parameters)
@@ -214,18 +273,19 @@ public static class DeliveryBenchmarks
         return officers;
     }
 
-    /// <summary>Reminder 1 of every seeded officer, all due at <paramref name="dueAt"/>, as the Scheduler plans them.</summary>
-    static async Task PlanDueRemindersAsync(string connectionString, Guid[] officers, StudyProtocol protocol, DateTimeOffset dueAt)
+    /// <summary>Reminder 1 of every seeded officer, due at its own time in <paramref name="dueTimes"/>, as the Scheduler plans them.</summary>
+    static async Task PlanDueRemindersAsync(string connectionString, Guid[] officers, StudyProtocol protocol, DateTimeOffset[] dueTimes)
     {
         var body = protocol.Reminders!.Schedule[0].Template.Officer.Render();
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("""
             INSERT INTO scheduler.planned_sms (sms_id, officer_id, purpose, kind, reminder_number, body, due_at, window_ends_at, protocol_version, status, planned_by, planned_at)
-            SELECT gen_random_uuid(), o, 'reminder', 'reminder', 1, @body, @due, @due + interval '1 day', @version, 'planned', 'benchmark', @due FROM unnest(@officers) o
+            SELECT gen_random_uuid(), o, 'reminder', 'reminder', 1, @body, d, d + interval '1 day', @version, 'planned', 'benchmark', @planned FROM unnest(@officers, @due) AS t(o, d)
             """, connection);
         command.Parameters.AddWithValue("body", body);
-        command.Parameters.AddWithValue("due", dueAt);
+        command.Parameters.AddWithValue("planned", dueTimes[0]);
+        command.Parameters.AddWithValue("due", dueTimes);
         command.Parameters.AddWithValue("version", protocol.Version);
         command.Parameters.AddWithValue("officers", officers);
         await command.ExecuteNonQueryAsync();
@@ -253,7 +313,7 @@ public static class DeliveryBenchmarks
     }
 
     /// <summary>MassTransit alone on the same broker: concurrent publishes (confirms on) to a quorum queue, one consumer endpoint.</summary>
-    static async Task<double> RawBusRateAsync(TextWriter log, int messages)
+    static async Task<Baseline> RawBusRateAsync(TextWriter log, int messages)
     {
         await using var vhost = await TestVirtualHost.CreateAsync("bench-raw");
         var counter = new Counter(messages);
@@ -275,13 +335,17 @@ public static class DeliveryBenchmarks
         await bus.StartAsync();
         try
         {
+            var cpu = new ProcessCpu().AddSelf().AddByName("RabbitMQ", "beam.smp");
+            var cpuBefore = cpu.Snapshot();
             var stopwatch = Stopwatch.StartNew();
             foreach (var chunk in Enumerable.Range(0, messages).Chunk(500))
                 await Task.WhenAll(chunk.Select(i => bus.Publish(new Ping(i))));
             await counter.Done.Task.WaitAsync(TimeSpan.FromMinutes(5));
             var rate = messages / stopwatch.Elapsed.TotalSeconds;
-            log.WriteLine($"raw bus: {messages:N0} published and consumed in {stopwatch.Elapsed.TotalSeconds:F1} s = {rate:F0}/s");
-            return rate;
+            var cpuMilliseconds = ProcessCpu.MillisecondsPer(messages, cpuBefore, cpu.Snapshot());
+            log.WriteLine($"raw bus: {messages:N0} published and consumed in {stopwatch.Elapsed.TotalSeconds:F1} s = {rate:F0}/s, " +
+                          $"{cpuMilliseconds:F2} ms CPU per message (this process and RabbitMQ)");
+            return new Baseline(rate, cpuMilliseconds);
         }
         finally
         {

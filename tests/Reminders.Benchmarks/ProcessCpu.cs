@@ -2,6 +2,11 @@ using System.Globalization;
 
 namespace Reminders.Benchmarks;
 
+/// <summary>A same-run baseline: how fast the simpler thing ran, and the CPU it took per unit.</summary>
+/// <param name="Rate">Units a second.</param>
+/// <param name="CpuMilliseconds">CPU per unit over the processes the baseline runs on.</param>
+public sealed record Baseline(double Rate, double CpuMilliseconds);
+
 /// <summary>
 /// CPU time and resident memory of the processes a benchmark runs on, read from /proc: the services, RabbitMQ
 /// (beam.smp) and every PostgreSQL process. CPU per SMS is what a saturated 2-core machine turns into a rate, so it is
@@ -9,6 +14,13 @@ namespace Reminders.Benchmarks;
 /// </summary>
 public sealed class ProcessCpu
 {
+    /// <summary>This process (the benchmark's own driver: the bus client, the SDK caller).</summary>
+    public ProcessCpu AddSelf() => Add("benchmark", () => [Environment.ProcessId]);
+
+    /// <summary>CPU milliseconds per unit that every group used between two snapshots.</summary>
+    public static double MillisecondsPer(int units, Dictionary<string, Dictionary<int, double>> before, Dictionary<string, Dictionary<int, double>> after) =>
+        Between(before, after).Values.Sum() * 1000 / units;
+
     static readonly double TicksPerSecond = 100; // USER_HZ on Linux
 
     readonly Dictionary<string, Func<IEnumerable<int>>> groups = [];

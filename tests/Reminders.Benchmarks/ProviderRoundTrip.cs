@@ -21,7 +21,7 @@ namespace Reminders.Benchmarks;
 /// </summary>
 public static class ProviderRoundTrip
 {
-    public static async Task<double> RateAsync(TextWriter log, int messages, string accountSid, string authToken)
+    public static async Task<Baseline> RateAsync(TextWriter log, int messages, string accountSid, string authToken)
     {
         var delivered = 0;
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -57,6 +57,8 @@ public static class ProviderRoundTrip
             await simulator.WaitReadyAsync(TimeSpan.FromSeconds(60), "/health/live");
             var http = new System.Net.Http.HttpClient(new TwilioBaseUrlHandler(new Uri(simulator.Url), new SocketsHttpHandler { MaxConnectionsPerServer = 64 }));
             var client = new TwilioRestClient(accountSid, authToken, httpClient: new SystemNetHttpClient(http));
+            var cpu = new ProcessCpu().AddSelf().Add("ProviderSimulator", () => simulator.ProcessId is { } pid ? [pid] : []);
+            var cpuBefore = cpu.Snapshot();
             var stopwatch = Stopwatch.StartNew();
             using var concurrency = new SemaphoreSlim(64);
             await Task.WhenAll(Enumerable.Range(0, messages).Select(async n =>
@@ -75,8 +77,10 @@ public static class ProviderRoundTrip
             }));
             await done.Task.WaitAsync(TimeSpan.FromMinutes(10));
             var rate = messages / stopwatch.Elapsed.TotalSeconds;
-            log.WriteLine($"provider round trip alone: {messages:N0} created and called back as delivered in {stopwatch.Elapsed.TotalSeconds:F1} s = {rate:F0}/s");
-            return rate;
+            var cpuMilliseconds = ProcessCpu.MillisecondsPer(messages, cpuBefore, cpu.Snapshot());
+            log.WriteLine($"provider round trip alone: {messages:N0} created and called back as delivered in {stopwatch.Elapsed.TotalSeconds:F1} s = {rate:F0}/s, " +
+                          $"{cpuMilliseconds:F2} ms CPU per SMS (this process and the simulator)");
+            return new Baseline(rate, cpuMilliseconds);
         }
         finally
         {

@@ -64,6 +64,20 @@ public sealed class TestVirtualHost : IAsyncDisposable
         return json.RootElement.TryGetProperty("consumers", out var c) ? c.GetInt64() : 0;
     }
 
+    /// <summary>
+    /// The vhost's message counts since it was created (management API <c>message_stats</c>): messages published into it and
+    /// delivered out of it to consumers. The broker refreshes them every few seconds (collect_statistics_interval).
+    /// </summary>
+    public async Task<(long Published, long Delivered)> MessageCountsAsync()
+    {
+        using var response = await management.GetAsync($"api/vhosts/{Uri.EscapeDataString(Name)}");
+        response.EnsureSuccessStatusCode();
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        if (!json.RootElement.TryGetProperty("message_stats", out var stats)) return (0, 0);
+        long Count(string name) => stats.TryGetProperty(name, out var v) ? v.GetInt64() : 0;
+        return (Count("publish"), Count("deliver_get"));
+    }
+
     public async ValueTask DisposeAsync()
     {
         using var _ = await management.DeleteAsync($"api/vhosts/{Uri.EscapeDataString(Name)}");

@@ -64,6 +64,8 @@ public static class ServiceDefaults
             .WithMetrics(m => m
             .AddMeter("MassTransit")
             .AddMeter("Microsoft.AspNetCore.Hosting")
+            // The driver's own: database round trips (db.client.operation.duration) and the connection pool.
+            .AddMeter("Npgsql")
             .AddMeter(DatabaseGaugeSampler.MeterName)
             .AddPrometheusExporter());
         services.Configure<MetricsOptions>(builder.Configuration.GetSection(MetricsOptions.Section));
@@ -100,7 +102,8 @@ public static class ServiceDefaults
             [typeof(Migrator).Assembly, migrations],
             sp.GetRequiredService<ILogger<Migrator>>())));
         services.AddSingleton<IHostedService>(sp => new OutboxRelay(
-            sp.GetRequiredKeyedService<ServiceDatabase>(service), sp.GetRequiredService<IBus>(), sp.GetRequiredService<ILogger<OutboxRelay>>()));
+            sp.GetRequiredKeyedService<ServiceDatabase>(service), sp.GetRequiredService<IBus>(), sp.GetRequiredService<ILogger<OutboxRelay>>(),
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         DatabaseGaugeSampler.AddOutboxGauges(services, service);
         services.AddHealthChecks().Add(new HealthCheckRegistration($"database-{service}",
             sp => new DatabaseHealthCheck(sp.GetRequiredKeyedService<ServiceDatabase>(service)), HealthStatus.Unhealthy, ["ready"]));
