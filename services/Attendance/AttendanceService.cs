@@ -4,7 +4,7 @@ using Reminders.Attendance.Recording;
 using Reminders.Platform.Bus;
 using Reminders.Platform.Replica;
 using Reminders.Platform.Hosting;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 
 namespace Reminders.Attendance;
 

@@ -6,7 +6,7 @@ using Reminders.Enrollment.Sectors;
 using Reminders.Enrollment.Summary;
 using Reminders.Platform.Bus;
 using Reminders.Platform.Hosting;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 
 namespace Reminders.Enrollment;
 

@@ -9,7 +9,7 @@ using Reminders.Messaging.Webhooks;
 using Reminders.Platform.Bus;
 using Reminders.Platform.Replica;
 using Reminders.Platform.Hosting;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 
 namespace Reminders.Messaging;
 

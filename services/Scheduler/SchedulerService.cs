@@ -2,7 +2,7 @@ using MassTransit;
 using Reminders.Platform.Bus;
 using Reminders.Platform.Replica;
 using Reminders.Platform.Hosting;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 using Reminders.Scheduler.Dispatch;
 using Reminders.Scheduler.ManualMessages;
 using Reminders.Scheduler.Reminders;

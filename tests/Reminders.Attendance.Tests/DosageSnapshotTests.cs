@@ -14,7 +14,7 @@ using Reminders.Contracts;
 using Reminders.Platform.Bus;
 using Reminders.Platform.Data;
 using Reminders.Platform.Hosting;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 
 namespace Reminders.Attendance.Tests;
 

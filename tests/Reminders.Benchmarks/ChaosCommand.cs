@@ -1,6 +1,6 @@
 using System.Globalization;
 using Reminders.Platform.Hosting;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 using Reminders.Testing.Chaos;
 
 namespace Reminders.Benchmarks;

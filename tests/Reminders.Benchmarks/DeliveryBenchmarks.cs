@@ -5,7 +5,7 @@ using System.Text.Json;
 using MassTransit;
 using Npgsql;
 using Reminders.Platform.Hosting;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 using Reminders.Testing;
 
 namespace Reminders.Benchmarks;

@@ -13,7 +13,7 @@ using Reminders.Local.Sample;
 using Reminders.Platform.Csv;
 using Reminders.Platform.Data;
 using Reminders.Platform.Hosting;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 using Reminders.Web.Components.Shared;
 
 namespace Reminders.Console.Tests;

@@ -8,7 +8,7 @@ using Microsoft.Playwright;
 using Reminders.Enrollment.Roster;
 using Reminders.Local.Sample;
 using Reminders.Platform.Csv;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 
 namespace Reminders.Console.Tests;
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 using Reminders.Local;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Hosting;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 
 namespace Reminders.EndToEnd.Tests;
 

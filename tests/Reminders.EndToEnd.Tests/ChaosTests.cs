@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Reminders.Platform.Hosting;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 using Reminders.Testing.Chaos;
 using Xunit.Abstractions;
 

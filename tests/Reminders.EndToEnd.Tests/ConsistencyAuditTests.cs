@@ -11,7 +11,7 @@ using Reminders.Messaging.Audit;
 using Reminders.Messaging.Delivery;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Hosting;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 using Reminders.ProviderSimulator.Log;
 using Twilio.Clients;
 using Twilio.Rest.Api.V2010.Account;

@@ -6,7 +6,7 @@ using Reminders.Enrollment.Roster;
 using Reminders.Local.Demo;
 using Reminders.Local.Sample;
 using Reminders.Platform.Csv;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 
 namespace Reminders.EndToEnd.Tests;
 

@@ -2,7 +2,7 @@ using Reminders.Local.Demo;
 using Reminders.Testing;
 using Reminders.Platform.Bus;
 using Reminders.Platform.Hosting;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 
 namespace Reminders.EndToEnd.Tests;
 

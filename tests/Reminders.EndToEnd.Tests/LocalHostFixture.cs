@@ -5,7 +5,7 @@ using Reminders.Local;
 using Reminders.Local.Demo;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Hosting;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Reminders.EndToEnd.Tests;

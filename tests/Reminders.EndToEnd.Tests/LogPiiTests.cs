@@ -14,7 +14,7 @@ using Reminders.Local.Sample;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Hosting;
 using Reminders.Platform.Logging;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 using Xunit.Abstractions;
 
 namespace Reminders.EndToEnd.Tests;

@@ -3,7 +3,7 @@ using Reminders.Local;
 using Reminders.Local.Demo;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Hosting;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 using Reminders.Testing;
 
 namespace Reminders.EndToEnd.Tests;

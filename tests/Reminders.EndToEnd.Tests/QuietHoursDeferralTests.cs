@@ -11,7 +11,7 @@ using Reminders.Messaging.Delivery;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Data;
 using Reminders.Platform.Hosting;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 using Reminders.ProviderSimulator.Faults;
 using Reminders.ProviderSimulator.Log;
 

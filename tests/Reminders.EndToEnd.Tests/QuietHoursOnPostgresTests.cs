@@ -6,7 +6,7 @@ using Reminders.Contracts;
 using Reminders.Local.Demo;
 using Reminders.Messaging.Delivery;
 using Reminders.Platform.Hosting;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 using Xunit.Abstractions;
 
 namespace Reminders.EndToEnd.Tests;

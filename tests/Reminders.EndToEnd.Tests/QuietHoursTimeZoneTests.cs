@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Reminders.Contracts;
 using Reminders.Local;
 using Reminders.Platform.Hosting;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 using Reminders.ProviderSimulator.Log;
 
 namespace Reminders.EndToEnd.Tests;

@@ -9,7 +9,7 @@ using Reminders.Messaging.Audit;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Bus;
 using Reminders.Platform.Hosting;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 using Reminders.ProviderSimulator.Log;
 
 namespace Reminders.EndToEnd.Tests;

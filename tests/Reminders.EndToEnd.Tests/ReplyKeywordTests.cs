@@ -13,7 +13,7 @@ using Reminders.Contracts;
 using Reminders.Local;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Data;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 using Reminders.ProviderSimulator.Log;
 
 namespace Reminders.EndToEnd.Tests;

@@ -8,7 +8,7 @@ using Reminders.Messaging;
 using Reminders.Messaging.Delivery;
 using Reminders.Platform.Data;
 using Reminders.Platform.Hosting;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 using Reminders.ProviderSimulator.Log;
 
 namespace Reminders.EndToEnd.Tests;

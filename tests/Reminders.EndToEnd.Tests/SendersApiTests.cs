@@ -5,7 +5,7 @@ using Reminders.Contracts;
 using Reminders.Local;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Hosting;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 
 namespace Reminders.EndToEnd.Tests;
 

@@ -10,7 +10,7 @@ using Reminders.Local;
 using Reminders.Messaging.Delivery;
 using Reminders.Platform.Data;
 using Reminders.Platform.Hosting;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 using Reminders.ProviderSimulator.Faults;
 using Reminders.ProviderSimulator.Log;
 

@@ -10,7 +10,7 @@ using Reminders.Local;
 using Reminders.Messaging.Audit;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Hosting;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 using Reminders.ProviderSimulator.Log;
 
 namespace Reminders.EndToEnd.Tests;

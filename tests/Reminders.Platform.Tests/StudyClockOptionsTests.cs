@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Reminders.Platform.Hosting;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 
 namespace Reminders.Platform.Tests;
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 using Reminders.Scheduler.Training;
 
 namespace Reminders.Scheduler.Tests;

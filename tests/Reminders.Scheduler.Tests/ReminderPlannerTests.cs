@@ -1,5 +1,5 @@
 using System.Globalization;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 using Reminders.Scheduler.Reminders;
 
 namespace Reminders.Scheduler.Tests;

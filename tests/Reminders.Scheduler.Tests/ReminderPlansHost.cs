@@ -8,7 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Quartz;
 using Reminders.Contracts;
 using Reminders.Platform.Data;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 using Reminders.Scheduler.Training;
 
 namespace Reminders.Scheduler.Tests;

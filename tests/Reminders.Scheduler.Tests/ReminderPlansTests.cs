@@ -1,5 +1,5 @@
 using Reminders.Contracts;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 using Reminders.Scheduler.Dispatch;
 using Reminders.Scheduler.Reminders;
 

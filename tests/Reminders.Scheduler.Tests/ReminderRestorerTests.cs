@@ -3,7 +3,7 @@ using Dapper;
 using Reminders.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Reminders.Platform.Data;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 using Reminders.Scheduler.Dispatch;
 using Reminders.Scheduler.Reminders;
 using Reminders.Scheduler.Tests.Infrastructure;

@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Data;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 
 namespace Reminders.Attendance.Dosage;
 

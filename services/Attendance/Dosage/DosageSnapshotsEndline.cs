@@ -2,7 +2,7 @@ using Dapper;
 using Quartz;
 using Reminders.Platform.Data;
 using Reminders.Platform.Hosting;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 
 namespace Reminders.Attendance.Dosage;
 

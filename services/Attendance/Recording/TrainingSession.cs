@@ -5,7 +5,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Data;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 
 namespace Reminders.Attendance.Recording;
 

@@ -1,5 +1,5 @@
 using Reminders.Contracts;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 
 namespace Reminders.Enrollment.Officers;
 

@@ -6,7 +6,7 @@ using Reminders.Contracts;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Data;
 using Reminders.Platform.Logging;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 
 namespace Reminders.Enrollment.Officers;
 

@@ -5,7 +5,7 @@ using Reminders.Local.Sample;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Csv;
 using Reminders.Platform.Hosting;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 using Reminders.Web;
 using Reminders.Web.Users;
 

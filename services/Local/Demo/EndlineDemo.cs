@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Reminders.Messaging.Audit;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 
 namespace Reminders.Local.Demo;
 

@@ -15,7 +15,7 @@ namespace Reminders.Local.Demo;
 /// </summary>
 static class TrainingDemo
 {
-    static readonly TimeZoneInfo Zone = Reminders.Platform.Protocol.ProtocolLoader.LoadDefault().TimeZone;
+    static readonly TimeZoneInfo Zone = Reminders.Protocol.ProtocolLoader.LoadDefault().TimeZone;
 
     /// <summary>The trainings are planned in the weeks from a week after <paramref name="today"/>.</summary>
     public static DateOnly PlanFrom(DateOnly today) => today.AddDays(7);

@@ -5,7 +5,7 @@ using Reminders.Messaging.Webhooks;
 using Reminders.Platform;
 using Reminders.Platform.Data;
 using Reminders.Platform.Logging;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 
 namespace Reminders.Messaging.Delivery;
 

@@ -4,7 +4,7 @@ using Quartz;
 using Reminders.Contracts;
 using Reminders.Platform;
 using Reminders.Platform.Data;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 
 namespace Reminders.Messaging.Delivery;
 

@@ -1,6 +1,6 @@
 using Reminders.Contracts;
 using Reminders.Platform.Data;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 
 namespace Reminders.Messaging.Replies;
 

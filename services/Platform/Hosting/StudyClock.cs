@@ -1,4 +1,5 @@
 using System.Globalization;
+using Reminders.Protocol;
 
 namespace Reminders.Platform.Hosting;
 
@@ -18,7 +19,7 @@ public sealed class StudyClockOptions
     /// clock, so a command stamped with real time is never from the future. For the demo and tests, which must not
     /// depend on the hour they run at.
     /// </summary>
-    public static Dictionary<string, string?> InsideSendingHours(Protocol.StudyProtocol protocol, DateTimeOffset realNow, TimeSpan margin)
+    public static Dictionary<string, string?> InsideSendingHours(StudyProtocol protocol, DateTimeOffset realNow, TimeSpan margin)
     {
         var (window, zone) = (protocol.QuietHours, protocol.TimeZone);
         var studyStart = !window.IsInside(realNow, zone) ? window.NextAllowed(realNow, zone)

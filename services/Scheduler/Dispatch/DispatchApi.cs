@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Csv;
 using Reminders.Platform.Data;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 using Microsoft.Extensions.Options;
 
 namespace Reminders.Scheduler.Dispatch;

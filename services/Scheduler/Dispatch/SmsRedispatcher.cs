@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Reminders.Contracts;
 using Reminders.Platform.Data;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 
 namespace Reminders.Scheduler.Dispatch;
 

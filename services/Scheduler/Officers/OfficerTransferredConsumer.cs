@@ -2,7 +2,7 @@ using MassTransit;
 using Reminders.Contracts;
 using Reminders.Platform.Data;
 using Reminders.Platform.Replica;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 using Reminders.Scheduler.Dispatch;
 
 namespace Reminders.Scheduler.Officers;

@@ -2,7 +2,7 @@ using System.Data.Common;
 using Dapper;
 using Reminders.Contracts;
 using Reminders.Platform.Data;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 using Reminders.Scheduler.Dispatch;
 
 namespace Reminders.Scheduler.Reminders;

@@ -1,4 +1,4 @@
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 
 namespace Reminders.Scheduler.Reminders;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Dapper;
 using Reminders.Platform.Data;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 
 namespace Reminders.Scheduler.Training;
 

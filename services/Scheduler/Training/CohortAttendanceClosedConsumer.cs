@@ -1,7 +1,7 @@
 using MassTransit;
 using Reminders.Contracts;
 using Reminders.Platform.Data;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 using Reminders.Scheduler.Reminders;
 
 namespace Reminders.Scheduler.Training;

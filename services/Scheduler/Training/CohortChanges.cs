@@ -1,6 +1,6 @@
 using Reminders.Contracts;
 using Reminders.Platform.Data;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 using Reminders.Scheduler.Dispatch;
 
 namespace Reminders.Scheduler.Training;

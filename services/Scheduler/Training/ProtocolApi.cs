@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Reminders.Platform.Auth;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 
 namespace Reminders.Scheduler.Training;
 

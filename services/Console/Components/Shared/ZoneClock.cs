@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Resources;
-using Reminders.Platform.Protocol;
+using Reminders.Protocol;
 
 namespace Reminders.Web.Components.Shared;
 

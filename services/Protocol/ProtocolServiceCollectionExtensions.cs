@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Reminders.Platform.Protocol;
+namespace Reminders.Protocol;
 
 public static class ProtocolServiceCollectionExtensions
 {

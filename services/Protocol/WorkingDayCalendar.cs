@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 
-namespace Reminders.Platform.Protocol;
+namespace Reminders.Protocol;
 
 /// <summary>
 /// The protocol's working days. A date is a working day when it is one of <c>calendar.weekdays</c>, not a holiday of

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Reminders.Platform.Protocol;
+namespace Reminders.Protocol;
 
 public sealed record Holiday(DateOnly Date, string Name);
 

@@ -1,4 +1,4 @@
-namespace Reminders.Platform.Protocol;
+namespace Reminders.Protocol;
 
 /// <summary>
 /// The daily sending window [start, end) in a zone's local wall-clock time; outside it is quiet. Pure: no clock, no

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 
-namespace Reminders.Platform.Protocol;
+namespace Reminders.Protocol;
 
 /// <summary>
 /// Reads and validates the study protocol. A service loads it once at start-up from the file named by
@@ -16,7 +16,7 @@ public static class ProtocolLoader
     public const string EmbeddedSource = "embedded default";
     /// <summary>Where the default file lands in a host's output folder.</summary>
     public const string DefaultRelativePath = "Protocol/study-protocol.json";
-    const string ResourceName = "Reminders.Platform.Protocol.study-protocol.json";
+    const string ResourceName = "Reminders.Protocol.study-protocol.json";
 
     static readonly Lazy<StudyProtocol> Default = new(() => Load(DefaultJson(), EmbeddedSource));
 

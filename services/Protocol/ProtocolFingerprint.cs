@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-namespace Reminders.Platform.Protocol;
+namespace Reminders.Protocol;
 
 /// <summary>
 /// Which file exactly: lowercase hex SHA-256 over the UTF-8 bytes of the file's canonical JSON — object keys sorted by

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
-namespace Reminders.Platform.Protocol;
+namespace Reminders.Protocol;
 
 /// <summary>
 /// Turns the file's JSON into a <see cref="StudyProtocol"/>, reporting every error at once with the field's path.

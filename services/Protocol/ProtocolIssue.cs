@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Reminders.Platform.Protocol;
+namespace Reminders.Protocol;
 
 /// <summary>One finding about a protocol file: the field's JSON path ("training.officer.hoursPerDay", "$" for the whole file) and what is wrong.</summary>
 public sealed record ProtocolIssue(string Path, string Message)

@@ -1,4 +1,4 @@
-namespace Reminders.Platform.Protocol;
+namespace Reminders.Protocol;
 
 /// <summary>
 /// The city a zone is called by, as people in the field say it ("hora de Ciudad de México", never "America/Mexico_City"):

@@ -1,7 +1,7 @@
 using System.Collections.Immutable;
 using System.Text;
 
-namespace Reminders.Platform.Protocol;
+namespace Reminders.Protocol;
 
 public enum SmsTemplateKind { Invitation, DayBefore, ChangeNotice, Cancellation, Reminder, HelpReply, OptOutConfirmation }
 

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace Reminders.Platform.Protocol;
+namespace Reminders.Protocol;
 
 /// <summary>
 /// The study protocol in force: one versioned file (<c>study-protocol.json</c>) read by <see cref="ProtocolLoader"/>.

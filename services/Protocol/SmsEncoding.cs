@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Reminders.Platform.Protocol;
+namespace Reminders.Protocol;
 
 public enum SmsEncodingKind { Gsm7, Ucs2 }
 

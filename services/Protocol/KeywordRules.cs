@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 
-namespace Reminders.Platform.Protocol;
+namespace Reminders.Protocol;
 
 public enum KeywordCategory { None, Acknowledge, OptOut, OptIn, Help }
 
