@@ -9,14 +9,14 @@ public sealed class ReminderAcknowledgedConsumer([FromKeyedServices(AttendanceSe
 {
     public async Task Consume(ConsumeContext<ReminderAcknowledged> context)
     {
-        var (m, ct) = (context.Message, context.CancellationToken);
-        await using var work = await database.BeginAsync(ct);
-        if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(ReminderAcknowledgedConsumer), ct)) return;
-        await work.ExecuteAsync("""
-            INSERT INTO reminder_ledger (sms_id, officer_id, acknowledged_at, acknowledgment_reply) VALUES (@SmsId, @OfficerId, @ReceivedAt, @Reply)
-            ON CONFLICT (sms_id) DO UPDATE SET acknowledged_at = excluded.acknowledged_at, acknowledgment_reply = excluded.acknowledgment_reply
-            WHERE reminder_ledger.acknowledged_at IS NULL OR excluded.acknowledged_at < reminder_ledger.acknowledged_at
-            """, new { m.SmsId, m.OfficerId, m.ReceivedAt, m.Reply }, ct);
-        await work.CommitAsync(ct);
+        var m = context.Message;
+        await database.ConsumeOnceAsync(context, nameof(ReminderAcknowledgedConsumer), async (work, ct) =>
+        {
+            await work.ExecuteAsync("""
+                INSERT INTO reminder_ledger (sms_id, officer_id, acknowledged_at, acknowledgment_reply) VALUES (@SmsId, @OfficerId, @ReceivedAt, @Reply)
+                ON CONFLICT (sms_id) DO UPDATE SET acknowledged_at = excluded.acknowledged_at, acknowledgment_reply = excluded.acknowledgment_reply
+                WHERE reminder_ledger.acknowledged_at IS NULL OR excluded.acknowledged_at < reminder_ledger.acknowledged_at
+                """, new { m.SmsId, m.OfficerId, m.ReceivedAt, m.Reply }, ct);
+        });
     }
 }

@@ -12,16 +12,16 @@ public sealed class ReminderRestoredConsumer([FromKeyedServices(AttendanceServic
 {
     public async Task Consume(ConsumeContext<ReminderRestored> context)
     {
-        var (m, ct) = (context.Message, context.CancellationToken);
-        await using var work = await database.BeginAsync(ct);
-        if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(ReminderRestoredConsumer), ct)) return;
-        await work.ExecuteAsync($$"""
-            INSERT INTO reminder_ledger (sms_id, officer_id, number, due_at, plan_state_at) VALUES (@SmsId, @OfficerId, @Number, @DueAt, @RestoredAt)
-            ON CONFLICT (sms_id) DO UPDATE SET number = COALESCE(reminder_ledger.number, excluded.number), due_at = COALESCE(reminder_ledger.due_at, excluded.due_at),
-                skip_reason = CASE WHEN {{ReminderSkippedConsumer.Newer}} THEN NULL ELSE reminder_ledger.skip_reason END,
-                skipped_at = CASE WHEN {{ReminderSkippedConsumer.Newer}} THEN NULL ELSE reminder_ledger.skipped_at END,
-                plan_state_at = CASE WHEN {{ReminderSkippedConsumer.Newer}} THEN excluded.plan_state_at ELSE reminder_ledger.plan_state_at END
-            """, new { m.SmsId, m.OfficerId, m.Number, m.DueAt, m.RestoredAt }, ct);
-        await work.CommitAsync(ct);
+        var m = context.Message;
+        await database.ConsumeOnceAsync(context, nameof(ReminderRestoredConsumer), async (work, ct) =>
+        {
+            await work.ExecuteAsync($$"""
+                INSERT INTO reminder_ledger (sms_id, officer_id, number, due_at, plan_state_at) VALUES (@SmsId, @OfficerId, @Number, @DueAt, @RestoredAt)
+                ON CONFLICT (sms_id) DO UPDATE SET number = COALESCE(reminder_ledger.number, excluded.number), due_at = COALESCE(reminder_ledger.due_at, excluded.due_at),
+                    skip_reason = CASE WHEN {{ReminderSkippedConsumer.Newer}} THEN NULL ELSE reminder_ledger.skip_reason END,
+                    skipped_at = CASE WHEN {{ReminderSkippedConsumer.Newer}} THEN NULL ELSE reminder_ledger.skipped_at END,
+                    plan_state_at = CASE WHEN {{ReminderSkippedConsumer.Newer}} THEN excluded.plan_state_at ELSE reminder_ledger.plan_state_at END
+                """, new { m.SmsId, m.OfficerId, m.Number, m.DueAt, m.RestoredAt }, ct);
+        });
     }
 }

@@ -12,18 +12,18 @@ public sealed class ReminderSkippedConsumer([FromKeyedServices(AttendanceService
 {
     public async Task Consume(ConsumeContext<ReminderSkipped> context)
     {
-        var (m, ct) = (context.Message, context.CancellationToken);
-        await using var work = await database.BeginAsync(ct);
-        if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(ReminderSkippedConsumer), ct)) return;
-        await work.ExecuteAsync($$"""
-            INSERT INTO reminder_ledger (sms_id, officer_id, number, skip_reason, skipped_at, plan_state_at)
-            VALUES (@SmsId, @OfficerId, @Number, @Reason, @SkippedAt, @SkippedAt)
-            ON CONFLICT (sms_id) DO UPDATE SET number = COALESCE(reminder_ledger.number, excluded.number),
-                skip_reason = CASE WHEN {{Newer}} THEN excluded.skip_reason ELSE reminder_ledger.skip_reason END,
-                skipped_at = CASE WHEN {{Newer}} THEN excluded.skipped_at ELSE reminder_ledger.skipped_at END,
-                plan_state_at = CASE WHEN {{Newer}} THEN excluded.plan_state_at ELSE reminder_ledger.plan_state_at END
-            """, new { m.SmsId, m.OfficerId, m.Number, m.Reason, m.SkippedAt }, ct);
-        await work.CommitAsync(ct);
+        var m = context.Message;
+        await database.ConsumeOnceAsync(context, nameof(ReminderSkippedConsumer), async (work, ct) =>
+        {
+            await work.ExecuteAsync($$"""
+                INSERT INTO reminder_ledger (sms_id, officer_id, number, skip_reason, skipped_at, plan_state_at)
+                VALUES (@SmsId, @OfficerId, @Number, @Reason, @SkippedAt, @SkippedAt)
+                ON CONFLICT (sms_id) DO UPDATE SET number = COALESCE(reminder_ledger.number, excluded.number),
+                    skip_reason = CASE WHEN {{Newer}} THEN excluded.skip_reason ELSE reminder_ledger.skip_reason END,
+                    skipped_at = CASE WHEN {{Newer}} THEN excluded.skipped_at ELSE reminder_ledger.skipped_at END,
+                    plan_state_at = CASE WHEN {{Newer}} THEN excluded.plan_state_at ELSE reminder_ledger.plan_state_at END
+                """, new { m.SmsId, m.OfficerId, m.Number, m.Reason, m.SkippedAt }, ct);
+        });
     }
 
     /// <summary>At or after the row's latest plan state: a skip wins a tie with the plan it skips.</summary>

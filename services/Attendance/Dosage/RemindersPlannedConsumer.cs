@@ -13,24 +13,24 @@ public sealed class RemindersPlannedConsumer([FromKeyedServices(AttendanceServic
 {
     public async Task Consume(ConsumeContext<RemindersPlanned> context)
     {
-        var (m, ct) = (context.Message, context.CancellationToken);
-        await using var work = await database.BeginAsync(ct);
-        if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(RemindersPlannedConsumer), ct)) return;
-        await work.ExecuteAsync($$"""
-            INSERT INTO reminder_ledger (sms_id, officer_id, cohort_id, number, due_at, protocol_version, planned_at, skip_reason, skipped_at, plan_state_at)
-            VALUES (@SmsId, @OfficerId, @CohortId, @Number, @DueAt, @ProtocolVersion, @PlannedAt, @skipReason, @skippedAt, @PlannedAt)
-            ON CONFLICT (sms_id) DO UPDATE SET cohort_id = excluded.cohort_id, number = excluded.number, due_at = excluded.due_at,
-                protocol_version = excluded.protocol_version, planned_at = excluded.planned_at,
-                skip_reason = CASE WHEN {{Newer}} THEN excluded.skip_reason ELSE reminder_ledger.skip_reason END,
-                skipped_at = CASE WHEN {{Newer}} THEN excluded.skipped_at ELSE reminder_ledger.skipped_at END,
-                plan_state_at = CASE WHEN {{Newer}} THEN excluded.plan_state_at ELSE reminder_ledger.plan_state_at END
-            """, m.Reminders.Select(r => new
-            {
-                r.SmsId, r.OfficerId, m.CohortId, r.Number, r.DueAt, m.ProtocolVersion, m.PlannedAt,
-                skipReason = r.Status == "planned" ? null : r.Reason ?? r.Status,
-                skippedAt = r.Status == "planned" ? (DateTimeOffset?)null : m.PlannedAt,
-            }), ct);
-        await work.CommitAsync(ct);
+        var m = context.Message;
+        await database.ConsumeOnceAsync(context, nameof(RemindersPlannedConsumer), async (work, ct) =>
+        {
+            await work.ExecuteAsync($$"""
+                INSERT INTO reminder_ledger (sms_id, officer_id, cohort_id, number, due_at, protocol_version, planned_at, skip_reason, skipped_at, plan_state_at)
+                VALUES (@SmsId, @OfficerId, @CohortId, @Number, @DueAt, @ProtocolVersion, @PlannedAt, @skipReason, @skippedAt, @PlannedAt)
+                ON CONFLICT (sms_id) DO UPDATE SET cohort_id = excluded.cohort_id, number = excluded.number, due_at = excluded.due_at,
+                    protocol_version = excluded.protocol_version, planned_at = excluded.planned_at,
+                    skip_reason = CASE WHEN {{Newer}} THEN excluded.skip_reason ELSE reminder_ledger.skip_reason END,
+                    skipped_at = CASE WHEN {{Newer}} THEN excluded.skipped_at ELSE reminder_ledger.skipped_at END,
+                    plan_state_at = CASE WHEN {{Newer}} THEN excluded.plan_state_at ELSE reminder_ledger.plan_state_at END
+                """, m.Reminders.Select(r => new
+                {
+                    r.SmsId, r.OfficerId, m.CohortId, r.Number, r.DueAt, m.ProtocolVersion, m.PlannedAt,
+                    skipReason = r.Status == "planned" ? null : r.Reason ?? r.Status,
+                    skippedAt = r.Status == "planned" ? (DateTimeOffset?)null : m.PlannedAt,
+                }), ct);
+        });
     }
 
     /// <summary>The plan decides the row's state only when nothing later did (a skip or a restore at the same instant wins).</summary>

@@ -24,21 +24,18 @@ static class SmsLedger
         VALUES (@e_sms_id, @h_event, @h_status, @h_error_code, @h_detail, @h_occurred_at)
         """;
 
-    public static async Task FoldAsync(ServiceDatabase database, ConsumeContext context, string consumer, Guid smsId, Guid officerId, string purpose,
-        SmsHistoryEntry history, string sql, object param)
-    {
-        var ct = context.CancellationToken;
-        await using var work = await database.BeginAsync(ct);
-        if (!await work.TryRecordInboxAsync(context.MessageId!.Value, consumer, ct)) return;
-        // The row, the event's fold and its history entry in one round trip (every SMS brings three events here); the
-        // ensure and history parameters are prefixed so they never collide with the fold's own.
-        var parameters = new DynamicParameters(param);
-        parameters.AddDynamicParams(new
+    public static Task FoldAsync(ServiceDatabase database, ConsumeContext context, string consumer, Guid smsId, Guid officerId, string purpose,
+        SmsHistoryEntry history, string sql, object param) =>
+        database.ConsumeOnceAsync(context, consumer, async (work, ct) =>
         {
-            e_sms_id = smsId, e_officer_id = officerId, e_purpose = purpose, e_now = DateTimeOffset.UtcNow,
-            h_event = history.Event, h_status = history.Status, h_error_code = history.ErrorCode, h_detail = history.Detail, h_occurred_at = history.OccurredAt,
+            // The row, the event's fold and its history entry in one round trip (every SMS brings three events here); the
+            // ensure and history parameters are prefixed so they never collide with the fold's own.
+            var parameters = new DynamicParameters(param);
+            parameters.AddDynamicParams(new
+            {
+                e_sms_id = smsId, e_officer_id = officerId, e_purpose = purpose, e_now = DateTimeOffset.UtcNow,
+                h_event = history.Event, h_status = history.Status, h_error_code = history.ErrorCode, h_detail = history.Detail, h_occurred_at = history.OccurredAt,
+            });
+            await work.ExecuteAsync($"{EnsureRow};\n{sql};\n{AppendHistory};", parameters, ct);
         });
-        await work.ExecuteAsync($"{EnsureRow};\n{sql};\n{AppendHistory};", parameters, ct);
-        await work.CommitAsync(ct);
-    }
 }

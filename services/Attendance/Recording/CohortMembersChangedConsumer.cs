@@ -9,19 +9,19 @@ public sealed class CohortMembersChangedConsumer([FromKeyedServices(AttendanceSe
 {
     public async Task Consume(ConsumeContext<CohortMembersChanged> context)
     {
-        var (m, ct) = (context.Message, context.CancellationToken);
-        await using var work = await database.BeginAsync(ct);
-        if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(CohortMembersChangedConsumer), ct)) return;
-        var newer = await work.ExecuteAsync("""
-            INSERT INTO cohort_member_lists (cohort_id, changed_at) VALUES (@CohortId, @ChangedAt)
-            ON CONFLICT (cohort_id) DO UPDATE SET changed_at = excluded.changed_at WHERE cohort_member_lists.changed_at < excluded.changed_at
-            """, m, ct);
-        if (newer == 1)
+        var m = context.Message;
+        await database.ConsumeOnceAsync(context, nameof(CohortMembersChangedConsumer), async (work, ct) =>
         {
-            await work.ExecuteAsync("DELETE FROM cohort_members WHERE cohort_id = @CohortId", m, ct);
-            await work.ExecuteAsync("INSERT INTO cohort_members (cohort_id, officer_id) VALUES (@CohortId, @officerId)",
-                m.OfficerIds.Select(officerId => new { m.CohortId, officerId }), ct);
-        }
-        await work.CommitAsync(ct);
+            var newer = await work.ExecuteAsync("""
+                INSERT INTO cohort_member_lists (cohort_id, changed_at) VALUES (@CohortId, @ChangedAt)
+                ON CONFLICT (cohort_id) DO UPDATE SET changed_at = excluded.changed_at WHERE cohort_member_lists.changed_at < excluded.changed_at
+                """, m, ct);
+            if (newer == 1)
+            {
+                await work.ExecuteAsync("DELETE FROM cohort_members WHERE cohort_id = @CohortId", m, ct);
+                await work.ExecuteAsync("INSERT INTO cohort_members (cohort_id, officer_id) VALUES (@CohortId, @officerId)",
+                    m.OfficerIds.Select(officerId => new { m.CohortId, officerId }), ct);
+            }
+        });
     }
 }

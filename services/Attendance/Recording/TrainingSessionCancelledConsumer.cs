@@ -8,12 +8,12 @@ public sealed class TrainingSessionCancelledConsumer([FromKeyedServices(Attendan
 {
     public async Task Consume(ConsumeContext<TrainingSessionCancelled> context)
     {
-        var (m, ct) = (context.Message, context.CancellationToken);
-        await using var work = await database.BeginAsync(ct);
-        if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(TrainingSessionCancelledConsumer), ct)) return;
-        var updated = await work.ExecuteAsync("UPDATE sessions SET status = 'cancelled' WHERE session_id = @SessionId", m, ct);
-        // Cancelled before its scheduling arrived: fail so the bus retries once it has.
-        if (updated == 0) throw new InvalidOperationException($"Session {m.SessionId} cancelled before it was scheduled here.");
-        await work.CommitAsync(ct);
+        var m = context.Message;
+        await database.ConsumeOnceAsync(context, nameof(TrainingSessionCancelledConsumer), async (work, ct) =>
+        {
+            var updated = await work.ExecuteAsync("UPDATE sessions SET status = 'cancelled' WHERE session_id = @SessionId", m, ct);
+            // Cancelled before its scheduling arrived: fail so the bus retries once it has.
+            if (updated == 0) throw new InvalidOperationException($"Session {m.SessionId} cancelled before it was scheduled here.");
+        });
     }
 }

@@ -14,20 +14,20 @@ public sealed class SmsNumberRejectedConsumer([FromKeyedServices(EnrollmentServi
 
     public async Task Consume(ConsumeContext<SmsNumberRejected> context)
     {
-        var (message, ct) = (context.Message, context.CancellationToken);
-        await using var work = await database.BeginAsync(ct);
-        if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(SmsNumberRejectedConsumer), ct)) return;
-        var current = (await ProviderBlocks.ReadForUpdateAsync(work, message.OfficerId, ct))?.Status;
-        // The provider refuses every SMS to the number until START, UNSTOP or YES comes from it; a refusal from before a
-        // START that reached us first is history, not the number's state.
-        if (current is not null && message.ErrorCode == CarrierOptOut && !await ProviderBlocks.RecordAsync(work, message.OfficerId, true, message.RejectedAt, ct))
-            current = null;
-        // 21610: the number opted out at the carrier (it sent STOP to our sender); anything else: the number cannot take SMS.
-        var (status, reason, from) = message.ErrorCode == CarrierOptOut
-            ? (OfficerStatuses.SmsOptedOut, $"the provider reports the number opted out ({message.ErrorCode})", new[] { OfficerStatuses.Active, OfficerStatuses.WrongNumber })
-            : (OfficerStatuses.WrongNumber, $"the provider refused the number ({message.ErrorCode})", new[] { OfficerStatuses.Active });
-        if (current is not null && from.Contains(current))
-            await OfficerStatusChanges.ChangeAsync(work, message.OfficerId, current, status, StatusSources.Provider, "sms", reason, message.RejectedAt, ct);
-        await work.CommitAsync(ct);
+        var message = context.Message;
+        await database.ConsumeOnceAsync(context, nameof(SmsNumberRejectedConsumer), async (work, ct) =>
+        {
+            var current = (await ProviderBlocks.ReadForUpdateAsync(work, message.OfficerId, ct))?.Status;
+            // The provider refuses every SMS to the number until START, UNSTOP or YES comes from it; a refusal from before a
+            // START that reached us first is history, not the number's state.
+            if (current is not null && message.ErrorCode == CarrierOptOut && !await ProviderBlocks.RecordAsync(work, message.OfficerId, true, message.RejectedAt, ct))
+                current = null;
+            // 21610: the number opted out at the carrier (it sent STOP to our sender); anything else: the number cannot take SMS.
+            var (status, reason, from) = message.ErrorCode == CarrierOptOut
+                ? (OfficerStatuses.SmsOptedOut, $"the provider reports the number opted out ({message.ErrorCode})", new[] { OfficerStatuses.Active, OfficerStatuses.WrongNumber })
+                : (OfficerStatuses.WrongNumber, $"the provider refused the number ({message.ErrorCode})", new[] { OfficerStatuses.Active });
+            if (current is not null && from.Contains(current))
+                await OfficerStatusChanges.ChangeAsync(work, message.OfficerId, current, status, StatusSources.Provider, "sms", reason, message.RejectedAt, ct);
+        });
     }
 }

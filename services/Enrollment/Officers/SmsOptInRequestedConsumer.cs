@@ -13,17 +13,17 @@ public sealed class SmsOptInRequestedConsumer([FromKeyedServices(EnrollmentServi
 {
     public async Task Consume(ConsumeContext<SmsOptInRequested> context)
     {
-        var (message, ct) = (context.Message, context.CancellationToken);
-        await using var work = await database.BeginAsync(ct);
-        if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(SmsOptInRequestedConsumer), ct)) return;
-        var officer = await ProviderBlocks.ReadForUpdateAsync(work, message.OfficerId, ct);
-        if (officer is null) { await work.CommitAsync(ct); return; }
-        var blocked = message.UnblockedAtProvider
-            ? await ProviderBlocks.RecordAsync(work, message.OfficerId, false, message.ReceivedAt, ct)
-            : officer.BlockedAtProvider;
-        if (officer.Status == OfficerStatuses.SmsOptedOut && !blocked)
-            await OfficerStatusChanges.ChangeAsync(work, message.OfficerId, officer.Status, OfficerStatuses.Active, StatusSources.Keyword,
-                "sms", $"replied {message.Keyword}", message.ReceivedAt, ct);
-        await work.CommitAsync(ct);
+        var message = context.Message;
+        await database.ConsumeOnceAsync(context, nameof(SmsOptInRequestedConsumer), async (work, ct) =>
+        {
+            var officer = await ProviderBlocks.ReadForUpdateAsync(work, message.OfficerId, ct);
+            if (officer is null) return;
+            var blocked = message.UnblockedAtProvider
+                ? await ProviderBlocks.RecordAsync(work, message.OfficerId, false, message.ReceivedAt, ct)
+                : officer.BlockedAtProvider;
+            if (officer.Status == OfficerStatuses.SmsOptedOut && !blocked)
+                await OfficerStatusChanges.ChangeAsync(work, message.OfficerId, officer.Status, OfficerStatuses.Active, StatusSources.Keyword,
+                    "sms", $"replied {message.Keyword}", message.ReceivedAt, ct);
+        });
     }
 }

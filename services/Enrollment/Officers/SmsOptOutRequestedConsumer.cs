@@ -12,15 +12,15 @@ public sealed class SmsOptOutRequestedConsumer([FromKeyedServices(EnrollmentServ
 {
     public async Task Consume(ConsumeContext<SmsOptOutRequested> context)
     {
-        var (message, ct) = (context.Message, context.CancellationToken);
-        await using var work = await database.BeginAsync(ct);
-        if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(SmsOptOutRequestedConsumer), ct)) return;
-        var officer = await ProviderBlocks.ReadForUpdateAsync(work, message.OfficerId, ct);
-        if (officer is not null && message.BlockedAtProvider) await ProviderBlocks.RecordAsync(work, message.OfficerId, true, message.ReceivedAt, ct);
-        if (officer?.Status is OfficerStatuses.Active or OfficerStatuses.WrongNumber)
-            await OfficerStatusChanges.ChangeAsync(work, message.OfficerId, officer.Status, OfficerStatuses.SmsOptedOut, StatusSources.Keyword, "sms",
-                message.BlockedAtProvider ? $"replied {message.Keyword} (blocked at the provider until START)" : $"replied {message.Keyword}",
-                message.ReceivedAt, ct);
-        await work.CommitAsync(ct);
+        var message = context.Message;
+        await database.ConsumeOnceAsync(context, nameof(SmsOptOutRequestedConsumer), async (work, ct) =>
+        {
+            var officer = await ProviderBlocks.ReadForUpdateAsync(work, message.OfficerId, ct);
+            if (officer is not null && message.BlockedAtProvider) await ProviderBlocks.RecordAsync(work, message.OfficerId, true, message.ReceivedAt, ct);
+            if (officer?.Status is OfficerStatuses.Active or OfficerStatuses.WrongNumber)
+                await OfficerStatusChanges.ChangeAsync(work, message.OfficerId, officer.Status, OfficerStatuses.SmsOptedOut, StatusSources.Keyword, "sms",
+                    message.BlockedAtProvider ? $"replied {message.Keyword} (blocked at the provider until START)" : $"replied {message.Keyword}",
+                    message.ReceivedAt, ct);
+        });
     }
 }

@@ -9,13 +9,13 @@ public sealed class TrainingSessionScheduledConsumer([FromKeyedServices(Enrollme
 {
     public async Task Consume(ConsumeContext<TrainingSessionScheduled> context)
     {
-        var (message, ct) = (context.Message, context.CancellationToken);
-        await using var work = await database.BeginAsync(ct);
-        if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(TrainingSessionScheduledConsumer), ct)) return;
-        await work.ExecuteAsync("""
-            INSERT INTO study_activity (kind, first_seen_at) VALUES ('training_scheduled', @ScheduledAt)
-            ON CONFLICT (kind) DO UPDATE SET first_seen_at = excluded.first_seen_at WHERE excluded.first_seen_at < study_activity.first_seen_at
-            """, new { message.ScheduledAt }, ct);
-        await work.CommitAsync(ct);
+        var message = context.Message;
+        await database.ConsumeOnceAsync(context, nameof(TrainingSessionScheduledConsumer), async (work, ct) =>
+        {
+            await work.ExecuteAsync("""
+                INSERT INTO study_activity (kind, first_seen_at) VALUES ('training_scheduled', @ScheduledAt)
+                ON CONFLICT (kind) DO UPDATE SET first_seen_at = excluded.first_seen_at WHERE excluded.first_seen_at < study_activity.first_seen_at
+                """, new { message.ScheduledAt }, ct);
+        });
     }
 }

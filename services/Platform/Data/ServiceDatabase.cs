@@ -1,4 +1,5 @@
 using System.Data.Common;
+using MassTransit;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -76,6 +77,22 @@ public sealed class ServiceDatabase : IAsyncDisposable
             await connection.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Handles a bus message once per consumer, as every consumer of ours must, since the bus may deliver a message again:
+    /// begins a unit of work, records <paramref name="consumer"/> and the message's id in the inbox (a redelivery finds them
+    /// there and returns without running <paramref name="body"/>, so it has no second effect), runs the body and commits.
+    /// A body that throws commits nothing, its inbox row included, so the retry runs it again. The consumer name is stored:
+    /// it must stay the one the consumer has always used, or a message redelivered after an upgrade runs twice.
+    /// </summary>
+    public async Task ConsumeOnceAsync(ConsumeContext context, string consumer, Func<UnitOfWork, CancellationToken, Task> body)
+    {
+        var ct = context.CancellationToken;
+        await using var work = await BeginAsync(ct);
+        if (!await work.TryRecordInboxAsync(context.MessageId!.Value, consumer, ct)) return;
+        await body(work, ct);
+        await work.CommitAsync(ct);
     }
 
     public async ValueTask DisposeAsync()

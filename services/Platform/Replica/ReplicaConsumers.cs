@@ -21,13 +21,8 @@ public abstract class ReplicaConsumer<TService, TMessage>(IServiceProvider servi
 {
     readonly ServiceDatabase database = services.GetRequiredKeyedService<ServiceDatabase>(TService.ServiceName);
 
-    public async Task Consume(ConsumeContext<TMessage> context)
-    {
-        await using var work = await database.BeginAsync(context.CancellationToken);
-        if (!await work.TryRecordInboxAsync(context.MessageId!.Value, inboxKey, context.CancellationToken)) return;
-        await apply(work, context.Message, context.CancellationToken);
-        await work.CommitAsync(context.CancellationToken);
-    }
+    public Task Consume(ConsumeContext<TMessage> context) =>
+        database.ConsumeOnceAsync(context, inboxKey, (work, ct) => apply(work, context.Message, ct));
 }
 
 /// <summary>Each replicating service's copy of the officers' arms of randomization.</summary>

@@ -13,13 +13,13 @@ public sealed class SmsRefusedConsumer([FromKeyedServices(SchedulerService.Name)
 {
     public async Task Consume(ConsumeContext<SmsRefused> context)
     {
-        var (m, ct) = (context.Message, context.CancellationToken);
+        var m = context.Message;
         if (m.Reason != SmsSkipReasons.MissedWindow) return;
-        await using var work = await database.BeginAsync(ct);
-        if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(SmsRefusedConsumer), ct)) return;
-        await work.ExecuteAsync("""
-            UPDATE planned_sms SET status = 'skipped', reason = @Reason, closed_at = @RefusedAt WHERE sms_id = @SmsId AND status = 'dispatched'
-            """, new { m.SmsId, m.Reason, m.RefusedAt }, ct);
-        await work.CommitAsync(ct);
+        await database.ConsumeOnceAsync(context, nameof(SmsRefusedConsumer), async (work, ct) =>
+        {
+            await work.ExecuteAsync("""
+                UPDATE planned_sms SET status = 'skipped', reason = @Reason, closed_at = @RefusedAt WHERE sms_id = @SmsId AND status = 'dispatched'
+                """, new { m.SmsId, m.Reason, m.RefusedAt }, ct);
+        });
     }
 }

@@ -12,11 +12,11 @@ public sealed class OfficerChangedConsumer([FromKeyedServices(SchedulerService.N
 {
     public async Task Consume(ConsumeContext<OfficerChanged> context)
     {
-        var (message, ct) = (context.Message, context.CancellationToken);
-        await using var work = await database.BeginAsync(ct);
-        if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(OfficerChangedConsumer), ct)) return;
-        await OfficerReplica.ChangeRoleAsync(work, message, ct);
-        await roleChanges.PlaceAfterRoleChangeAsync(work, message.OfficerId, ct);
-        await work.CommitAsync(ct);
+        var message = context.Message;
+        await database.ConsumeOnceAsync(context, nameof(OfficerChangedConsumer), async (work, ct) =>
+        {
+            await OfficerReplica.ChangeRoleAsync(work, message, ct);
+            await roleChanges.PlaceAfterRoleChangeAsync(work, message.OfficerId, ct);
+        });
     }
 }

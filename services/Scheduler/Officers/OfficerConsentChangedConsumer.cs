@@ -20,14 +20,14 @@ public sealed class OfficerConsentChangedConsumer(
 
     public async Task Consume(ConsumeContext<OfficerConsentChanged> context)
     {
-        var (message, ct) = (context.Message, context.CancellationToken);
-        await using var work = await database.BeginAsync(ct);
-        if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(OfficerConsentChangedConsumer), ct)) return;
-        var applied = await OfficerStudyFacts.ApplyConsentAsync(work, message.OfficerId, message.Consent, message.ChangedAt, ct);
-        if (applied && !message.Consent)
-            await work.ClosePendingForOfficerAsync(message.OfficerId, PlannedSmsStatuses.Skipped, SmsSkipReasons.NoConsent, message.ChangedAt, ct);
-        else if (applied)
-            await ReminderRestorer.RestoreAsync(work, [message.OfficerId], LiftedByConsent, protocol, clock.GetUtcNow(), ct);
-        await work.CommitAsync(ct);
+        var message = context.Message;
+        await database.ConsumeOnceAsync(context, nameof(OfficerConsentChangedConsumer), async (work, ct) =>
+        {
+            var applied = await OfficerStudyFacts.ApplyConsentAsync(work, message.OfficerId, message.Consent, message.ChangedAt, ct);
+            if (applied && !message.Consent)
+                await work.ClosePendingForOfficerAsync(message.OfficerId, PlannedSmsStatuses.Skipped, SmsSkipReasons.NoConsent, message.ChangedAt, ct);
+            else if (applied)
+                await ReminderRestorer.RestoreAsync(work, [message.OfficerId], LiftedByConsent, protocol, clock.GetUtcNow(), ct);
+        });
     }
 }

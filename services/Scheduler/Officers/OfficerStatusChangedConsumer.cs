@@ -21,15 +21,15 @@ public sealed class OfficerStatusChangedConsumer(
 
     public async Task Consume(ConsumeContext<OfficerStatusChanged> context)
     {
-        var (message, ct) = (context.Message, context.CancellationToken);
-        await using var work = await database.BeginAsync(ct);
-        if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(OfficerStatusChangedConsumer), ct)) return;
-        // Two quick changes may arrive in either order: the later change wins.
-        var applied = await OfficerReplica.ChangeStatusAsync(work, message, ct);
-        if (applied && DueSmsDispatcher.StatusSkipReason(message.Status) is { } reason)
-            await work.ClosePendingForOfficerAsync(message.OfficerId, PlannedSmsStatuses.Skipped, reason, message.ChangedAt, ct);
-        else if (applied && message.Status == OfficerStatuses.Active)
-            await ReminderRestorer.RestoreAsync(work, [message.OfficerId], LiftedByActive, protocol, clock.GetUtcNow(), ct);
-        await work.CommitAsync(ct);
+        var message = context.Message;
+        await database.ConsumeOnceAsync(context, nameof(OfficerStatusChangedConsumer), async (work, ct) =>
+        {
+            // Two quick changes may arrive in either order: the later change wins.
+            var applied = await OfficerReplica.ChangeStatusAsync(work, message, ct);
+            if (applied && DueSmsDispatcher.StatusSkipReason(message.Status) is { } reason)
+                await work.ClosePendingForOfficerAsync(message.OfficerId, PlannedSmsStatuses.Skipped, reason, message.ChangedAt, ct);
+            else if (applied && message.Status == OfficerStatuses.Active)
+                await ReminderRestorer.RestoreAsync(work, [message.OfficerId], LiftedByActive, protocol, clock.GetUtcNow(), ct);
+        });
     }
 }

@@ -17,22 +17,22 @@ public sealed class OfficerTransferredConsumer([FromKeyedServices(SchedulerServi
 {
     public async Task Consume(ConsumeContext<OfficerTransferred> context)
     {
-        var (message, ct) = (context.Message, context.CancellationToken);
-        await using var work = await database.BeginAsync(ct);
-        if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(OfficerTransferredConsumer), ct)) return;
-        if (await OfficerReplica.TransferAsync(work, message, ct))
+        var message = context.Message;
+        await database.ConsumeOnceAsync(context, nameof(OfficerTransferredConsumer), async (work, ct) =>
         {
-            var pending = await work.QueryAsync<PlannedSms>(
-                $"SELECT {PlannedSmsStore.Columns} FROM planned_sms WHERE officer_id = @OfficerId AND status = 'planned'", message, ct);
-            await work.CloseAsync(pending.Where(p => p.Kind != PlannedSmsKinds.Reminder).Select(p => p.SmsId),
-                PlannedSmsStatuses.Cancelled, SmsSkipReasons.Transferred, message.RecordedAt, ct);
-            if (message.CrossArm && protocol.Transfers.CrossArm == CrossArmTransfer.Stop)
+            if (await OfficerReplica.TransferAsync(work, message, ct))
             {
-                var reminders = pending.Where(p => p.Kind == PlannedSmsKinds.Reminder).ToList();
-                await work.CloseAsync(reminders.Select(p => p.SmsId), PlannedSmsStatuses.Skipped, SmsSkipReasons.TransferredCrossArm, message.RecordedAt, ct);
-                work.PublishSkippedReminders(reminders, SmsSkipReasons.TransferredCrossArm, message.RecordedAt);
+                var pending = await work.QueryAsync<PlannedSms>(
+                    $"SELECT {PlannedSmsStore.Columns} FROM planned_sms WHERE officer_id = @OfficerId AND status = 'planned'", message, ct);
+                await work.CloseAsync(pending.Where(p => p.Kind != PlannedSmsKinds.Reminder).Select(p => p.SmsId),
+                    PlannedSmsStatuses.Cancelled, SmsSkipReasons.Transferred, message.RecordedAt, ct);
+                if (message.CrossArm && protocol.Transfers.CrossArm == CrossArmTransfer.Stop)
+                {
+                    var reminders = pending.Where(p => p.Kind == PlannedSmsKinds.Reminder).ToList();
+                    await work.CloseAsync(reminders.Select(p => p.SmsId), PlannedSmsStatuses.Skipped, SmsSkipReasons.TransferredCrossArm, message.RecordedAt, ct);
+                    work.PublishSkippedReminders(reminders, SmsSkipReasons.TransferredCrossArm, message.RecordedAt);
+                }
             }
-        }
-        await work.CommitAsync(ct);
+        });
     }
 }

@@ -18,32 +18,31 @@ public sealed class CohortAttendanceClosedConsumer(
 {
     public async Task Consume(ConsumeContext<CohortAttendanceClosed> context)
     {
-        var (m, ct) = (context.Message, context.CancellationToken);
+        var m = context.Message;
         var rule = protocol.Training.For(m.Role).Eligibility;
-        await using var work = await database.BeginAsync(ct);
-        if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(CohortAttendanceClosedConsumer), ct)) return;
-        await work.LockAsync($"cohort-{m.CohortId}", ct);
-        var applied = await work.QuerySingleOrDefaultAsync<DateTimeOffset?>(
-            "SELECT closed_at FROM training_outcomes WHERE cohort_id = @CohortId ORDER BY closed_at DESC LIMIT 1", new { m.CohortId }, ct);
-        if (applied > m.ClosedAt)
+        await database.ConsumeOnceAsync(context, nameof(CohortAttendanceClosedConsumer), async (work, ct) =>
         {
-            logger.LogWarning("Closing of cohort {CohortId} at {ClosedAt} ignored: the one at {Applied} is already applied", m.CohortId, m.ClosedAt, applied);
-            await work.CommitAsync(ct);
-            return;
-        }
-        var outcomes = m.Officers.Select(o => new
-        {
-            o.OfficerId, m.CohortId, o.MinutesAttended, o.MinutesPlanned, o.SessionsAttended, o.Sessions, o.WalkIn,
-            eligible = !o.WalkIn && rule.IsEligible(o.SessionsAttended), version = protocol.Version, m.ClosedAt,
-        }).ToList();
-        await work.ExecuteAsync("""
-            INSERT INTO training_outcomes (officer_id, cohort_id, minutes_attended, minutes_planned, sessions_attended, sessions, walk_in, eligible, protocol_version, closed_at)
-            VALUES (@OfficerId, @CohortId, @MinutesAttended, @MinutesPlanned, @SessionsAttended, @Sessions, @WalkIn, @eligible, @version, @ClosedAt)
-            ON CONFLICT (officer_id, cohort_id) DO UPDATE SET minutes_attended = excluded.minutes_attended, minutes_planned = excluded.minutes_planned,
-                sessions_attended = excluded.sessions_attended, sessions = excluded.sessions, walk_in = excluded.walk_in, eligible = excluded.eligible,
-                protocol_version = excluded.protocol_version, closed_at = excluded.closed_at
-            """, outcomes, ct);
-        await reminders.PlanAsync(work, m.CohortId, outcomes.Where(o => !o.WalkIn).ToDictionary(o => o.OfficerId, o => o.eligible), ct);
-        await work.CommitAsync(ct);
+            await work.LockAsync($"cohort-{m.CohortId}", ct);
+            var applied = await work.QuerySingleOrDefaultAsync<DateTimeOffset?>(
+                "SELECT closed_at FROM training_outcomes WHERE cohort_id = @CohortId ORDER BY closed_at DESC LIMIT 1", new { m.CohortId }, ct);
+            if (applied > m.ClosedAt)
+            {
+                logger.LogWarning("Closing of cohort {CohortId} at {ClosedAt} ignored: the one at {Applied} is already applied", m.CohortId, m.ClosedAt, applied);
+                return;
+            }
+            var outcomes = m.Officers.Select(o => new
+            {
+                o.OfficerId, m.CohortId, o.MinutesAttended, o.MinutesPlanned, o.SessionsAttended, o.Sessions, o.WalkIn,
+                eligible = !o.WalkIn && rule.IsEligible(o.SessionsAttended), version = protocol.Version, m.ClosedAt,
+            }).ToList();
+            await work.ExecuteAsync("""
+                INSERT INTO training_outcomes (officer_id, cohort_id, minutes_attended, minutes_planned, sessions_attended, sessions, walk_in, eligible, protocol_version, closed_at)
+                VALUES (@OfficerId, @CohortId, @MinutesAttended, @MinutesPlanned, @SessionsAttended, @Sessions, @WalkIn, @eligible, @version, @ClosedAt)
+                ON CONFLICT (officer_id, cohort_id) DO UPDATE SET minutes_attended = excluded.minutes_attended, minutes_planned = excluded.minutes_planned,
+                    sessions_attended = excluded.sessions_attended, sessions = excluded.sessions, walk_in = excluded.walk_in, eligible = excluded.eligible,
+                    protocol_version = excluded.protocol_version, closed_at = excluded.closed_at
+                """, outcomes, ct);
+            await reminders.PlanAsync(work, m.CohortId, outcomes.Where(o => !o.WalkIn).ToDictionary(o => o.OfficerId, o => o.eligible), ct);
+        });
     }
 }

@@ -12,16 +12,16 @@ public sealed class LogisticsSmsAcknowledgedConsumer([FromKeyedServices(Schedule
 {
     public async Task Consume(ConsumeContext<LogisticsSmsAcknowledged> context)
     {
-        var (message, ct) = (context.Message, context.CancellationToken);
-        await using var work = await database.BeginAsync(ct);
-        if (!await work.TryRecordInboxAsync(context.MessageId!.Value, nameof(LogisticsSmsAcknowledgedConsumer), ct)) return;
-        await work.ExecuteAsync("""
-            INSERT INTO cohort_confirmations (cohort_id, officer_id, sms_id, kind, reply, confirmed_at)
-            SELECT cohort_id, officer_id, sms_id, kind, @Reply, @ReceivedAt FROM planned_sms
-            WHERE sms_id = @SmsId AND officer_id = @OfficerId AND cohort_id IS NOT NULL AND kind IN @kinds
-            ON CONFLICT (cohort_id, officer_id) DO NOTHING
-            """, new { message.SmsId, message.OfficerId, message.Reply, message.ReceivedAt, kinds = ConfirmingKinds }, ct);
-        await work.CommitAsync(ct);
+        var message = context.Message;
+        await database.ConsumeOnceAsync(context, nameof(LogisticsSmsAcknowledgedConsumer), async (work, ct) =>
+        {
+            await work.ExecuteAsync("""
+                INSERT INTO cohort_confirmations (cohort_id, officer_id, sms_id, kind, reply, confirmed_at)
+                SELECT cohort_id, officer_id, sms_id, kind, @Reply, @ReceivedAt FROM planned_sms
+                WHERE sms_id = @SmsId AND officer_id = @OfficerId AND cohort_id IS NOT NULL AND kind IN @kinds
+                ON CONFLICT (cohort_id, officer_id) DO NOTHING
+                """, new { message.SmsId, message.OfficerId, message.Reply, message.ReceivedAt, kinds = ConfirmingKinds }, ct);
+        });
     }
 
     static readonly string[] ConfirmingKinds = [Dispatch.PlannedSmsKinds.Invitation, Dispatch.PlannedSmsKinds.ChangeNotice, Dispatch.PlannedSmsKinds.DayBefore];
