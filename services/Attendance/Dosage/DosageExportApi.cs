@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Data;
+using Reminders.Platform.Hosting;
 using Reminders.Protocol;
 
 namespace Reminders.Attendance.Dosage;
@@ -90,17 +91,15 @@ public static class DosageExportApi
         FreezeRequest request, ClaimsPrincipal user, EndlineFreeze freeze, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Reason))
-            return TypedResults.Problem(title: "Invalid request", detail: "Say why the ledger is being frozen.", statusCode: 400,
-                extensions: new Dictionary<string, object?> { ["field"] = "reason" });
+            return Refusals.Invalid("reason", "Say why the ledger is being frozen.");
         var snapshot = await freeze.FreezeStudyAsync(user.Identity?.Name ?? "", request.Reason.Trim(), ct);
         return TypedResults.Created($"/api/attendance/dosage/snapshots/{snapshot.Version}", snapshot);
     }
 
     static ProblemHttpResult InvalidSnapshot(string? value) =>
-        TypedResults.Problem(title: "Invalid request", detail: $"snapshot must be latest, live or a version number (1, 2, ...), not \"{value}\".",
-            statusCode: 400, extensions: new Dictionary<string, object?> { ["field"] = "snapshot" });
+        Refusals.Invalid("snapshot", $"snapshot must be latest, live or a version number (1, 2, ...), not \"{value}\".");
 
     static ProblemHttpResult UnknownSnapshot(string? value) =>
-        TypedResults.Problem(title: "Unknown snapshot", statusCode: 404, extensions: new Dictionary<string, object?> { ["field"] = "snapshot" },
-            detail: value?.Trim().ToLowerInvariant() == "latest" ? "No snapshot has been taken yet." : $"There is no snapshot version {value}.");
+        Refusals.NotFound("snapshot", "Unknown snapshot",
+            value?.Trim().ToLowerInvariant() == "latest" ? "No snapshot has been taken yet." : $"There is no snapshot version {value}.");
 }

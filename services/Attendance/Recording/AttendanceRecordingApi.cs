@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Reminders.Contracts;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Data;
+using Reminders.Platform.Hosting;
 
 namespace Reminders.Attendance.Recording;
 
@@ -46,8 +47,8 @@ public static class AttendanceRecordingApi
         Guid sessionId, EventRequest request, ClaimsPrincipal user, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database,
         SessionTimeZones zones, TimeProvider clock, CancellationToken ct)
     {
-        if (request.OfficerId is not { } officerId || officerId == Guid.Empty) return Invalid("officerId", "officerId is required.");
-        if (request.Kind is null || !Kinds.TryGetValue(request.Kind, out var kind)) return Invalid("kind", "kind must be check_in, check_out or excused.");
+        if (request.OfficerId is not { } officerId || officerId == Guid.Empty) return Refusals.Invalid("officerId", "officerId is required.");
+        if (request.Kind is null || !Kinds.TryGetValue(request.Kind, out var kind)) return Refusals.Invalid("kind", "kind must be check_in, check_out or excused.");
         var now = clock.GetUtcNow();
 
         await using var work = await database.BeginAsync(ct);
@@ -56,9 +57,9 @@ public static class AttendanceRecordingApi
         if (user.RefuseSession(sessionId, session.TrainerId) is { } notTheirs) return notTheirs;
         var zone = zones.Of(session);
         if (await session.RefuseRecordingAsync(work, now, zone, ct) is { } refused) return refused;
-        if (!TryReadTime(request.At, now, session, zone, out var at, out var reason)) return Invalid("at", reason);
+        if (!TryReadTime(request.At, now, session, zone, out var at, out var reason)) return Refusals.Invalid("at", reason);
         var officerKnown = await work.QuerySingleOrDefaultAsync<long?>("SELECT 1 FROM officers WHERE officer_id = @officerId", new { officerId }, ct);
-        if (officerKnown is null) return Invalid("officerId", "No enrolled officer has this id.");
+        if (officerKnown is null) return Refusals.Invalid("officerId", "No enrolled officer has this id.");
 
         var eventId = request.EventId ?? Guid.CreateVersion7();
         var inserted = await work.ExecuteAsync("""
@@ -76,8 +77,8 @@ public static class AttendanceRecordingApi
         Guid eventId, CorrectionRequest request, ClaimsPrincipal user, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database,
         SessionTimeZones zones, TimeProvider clock, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 500) return Invalid("reason", "A correction needs a reason (at most 500 characters).");
-        if (request.Remove != true && string.IsNullOrWhiteSpace(request.At)) return Invalid("at", "Give the corrected time, or remove: true.");
+        if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 500) return Refusals.Invalid("reason", "A correction needs a reason (at most 500 characters).");
+        if (request.Remove != true && string.IsNullOrWhiteSpace(request.At)) return Refusals.Invalid("at", "Give the corrected time, or remove: true.");
         var now = clock.GetUtcNow();
         await using var work = await database.BeginAsync(ct);
         var original = await work.QuerySingleOrDefaultAsync<EventRow>($"""
@@ -94,7 +95,7 @@ public static class AttendanceRecordingApi
                 """, new { original.SessionId }, ct) is not null)
             return TypedResults.Problem(title: "Attendance closed", detail: "This cohort's attendance is closed; it can no longer be corrected.", statusCode: 409);
         var at = original.At;
-        if (request.Remove != true && !TryReadTime(request.At, now, session, zones.Of(session), out at, out var reason)) return Invalid("at", reason);
+        if (request.Remove != true && !TryReadTime(request.At, now, session, zones.Of(session), out at, out var reason)) return Refusals.Invalid("at", reason);
 
         var by = user.Identity?.Name ?? "";
         Guid? replacement = request.Remove == true ? null : Guid.CreateVersion7();
@@ -158,9 +159,6 @@ public static class AttendanceRecordingApi
         }).ToList();
         return TypedResults.Ok(new SessionView(sessionId, session.CohortId, session.LocalDate, session.StartsAt, session.EndsAt, session.Status, officers));
     }
-
-    internal static ProblemHttpResult Invalid(string field, string reason) =>
-        TypedResults.Problem(title: "Invalid request", detail: reason, statusCode: 400, extensions: new Dictionary<string, object?> { ["field"] = field });
 
     sealed record EventRow
     {

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Reminders.Contracts;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Data;
+using Reminders.Platform.Hosting;
 using Reminders.Protocol;
 
 namespace Reminders.Attendance.Recording;
@@ -142,8 +143,7 @@ public static class CohortClosing
         StudyProtocol protocol, TimeProvider clock, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > MaxReasonLength)
-            return TypedResults.Problem(title: "Invalid request", detail: $"Reopening a cohort needs a reason (at most {MaxReasonLength} characters).", statusCode: 400,
-                extensions: new Dictionary<string, object?> { ["field"] = "reason" });
+            return Refusals.Invalid("reason", $"Reopening a cohort needs a reason (at most {MaxReasonLength} characters).");
         var (now, reason, by) = (clock.GetUtcNow(), request.Reason.Trim(), user.Identity?.Name ?? "");
         await using var work = await database.BeginAsync(ct);
         await work.LockAsync($"cohort-{cohortId}", ct);

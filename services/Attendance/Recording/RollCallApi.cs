@@ -52,7 +52,7 @@ public static class RollCallApi
         var body = await RequestBody.ReadAsync(request, MaxBytes, ct);
         if (body is null) return TypedResults.Problem(title: "Roll call too large", detail: "At most 2 MB.", statusCode: 413);
         reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
-        if (reason is { Length: > 500 }) return AttendanceRecordingApi.Invalid("reason", "A reason has at most 500 characters.");
+        if (reason is { Length: > 500 }) return Refusals.Invalid("reason", "A reason has at most 500 characters.");
         await using var work = await database.BeginAsync(ct);
         var session = await TrainingSession.FindAsync(work, sessionId, ct);
         if (session is null) return TypedResults.NotFound();
@@ -76,7 +76,7 @@ public static class RollCallApi
         if (inForce is not null && inForce.Fingerprint == fingerprint)
             return TypedResults.Ok(new RollCallReport(sheet.Rows, 0, [], true, inForce.RollCallId, Unchanged: true));
         if (inForce is not null && reason is null)
-            return AttendanceRecordingApi.Invalid("reason", $"Session {sessionId} already has a roll call (by {inForce.UploadedBy}, {RollCallTime.Local(inForce.UploadedAt, zone)}); " +
+            return Refusals.Invalid("reason", $"Session {sessionId} already has a roll call (by {inForce.UploadedBy}, {RollCallTime.Local(inForce.UploadedAt, zone)}); " +
                 "a different one replaces it and needs a reason (?reason=...).");
 
         var by = user.Identity?.Name ?? "";

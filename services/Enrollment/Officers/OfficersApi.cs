@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Reminders.Contracts;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Data;
+using Reminders.Platform.Hosting;
 using Reminders.Platform.Logging;
 using Reminders.Protocol;
 
@@ -77,10 +78,10 @@ public static class OfficersApi
         HttpResponse response, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct,
         string? search = null, string? sector = null, string? status = null, string? role = null, string? consent = null, int page = 1, int pageSize = 500)
     {
-        if (page < 1) return Invalid("page", "page starts at 1.");
-        if (pageSize is < 1 or > MaxPageSize) return Invalid("pageSize", $"pageSize must be 1 to {MaxPageSize}.");
-        if (status is not null && !OfficerStatuses.All.Contains(status)) return Invalid("status", $"status must be one of {string.Join(", ", OfficerStatuses.All)}.");
-        if (consent is not (null or "yes" or "no")) return Invalid("consent", "consent must be yes or no.");
+        if (page < 1) return Refusals.Invalid("page", "page starts at 1.");
+        if (pageSize is < 1 or > MaxPageSize) return Refusals.Invalid("pageSize", $"pageSize must be 1 to {MaxPageSize}.");
+        if (status is not null && !OfficerStatuses.All.Contains(status)) return Refusals.Invalid("status", $"status must be one of {string.Join(", ", OfficerStatuses.All)}.");
+        if (consent is not (null or "yes" or "no")) return Refusals.Invalid("consent", "consent must be yes or no.");
         bool? consented = consent is null ? null : consent == "yes";
         await using var connection = await database.OpenAsync(ct);
         var searched = search is null ? null : await OfficerSearch.PlanAsync(connection, database.Dialect, search, ct);
@@ -132,8 +133,8 @@ public static class OfficersApi
         [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, TimeProvider clock, CancellationToken ct)
     {
         if (request.Status is null || !OfficerStatuses.All.Contains(request.Status))
-            return Invalid("status", $"status must be one of {string.Join(", ", OfficerStatuses.All)}.");
-        if (request.Reason is { Length: > 500 }) return Invalid("reason", "reason has at most 500 characters.");
+            return Refusals.Invalid("status", $"status must be one of {string.Join(", ", OfficerStatuses.All)}.");
+        if (request.Reason is { Length: > 500 }) return Refusals.Invalid("reason", "reason has at most 500 characters.");
         await using var work = await database.BeginAsync(ct);
         var current = await work.QuerySingleOrDefaultAsync<string?>(
             $"SELECT status FROM officers WHERE id = @officerId {work.Dialect.ForUpdate()}", new { officerId }, ct);
@@ -143,9 +144,8 @@ public static class OfficersApi
                 SELECT h.badge FROM officers o JOIN officers h ON h.phone_e164 = o.phone_e164 AND h.id <> o.id AND h.status <> 'inactive'
                 WHERE o.id = @officerId
                 """, new { officerId }, ct) is { } holder)
-            return TypedResults.Problem(title: "Phone given to another officer", statusCode: 409,
-                detail: $"This officer's phone now belongs to officer {holder}. Give this officer their current phone in a roster import, which makes them active again.",
-                extensions: new Dictionary<string, object?> { ["field"] = "status" });
+            return Refusals.Conflict("status", "Phone given to another officer",
+                $"This officer's phone now belongs to officer {holder}. Give this officer their current phone in a roster import, which makes them active again.");
         await OfficerStatusChanges.ChangeAsync(work, officerId, current, request.Status, StatusSources.Manager,
             user.Identity?.Name ?? "", request.Reason, clock.GetUtcNow(), ct);
         var row = await work.QuerySingleOrDefaultAsync<OfficerRow>($"{SummarySelect} WHERE o.id = @officerId", new { officerId }, ct);
@@ -162,9 +162,9 @@ public static class OfficersApi
     static async Task<Results<Ok<OfficerLookupResult>, ProblemHttpResult>> Lookup(
         OfficerLookupRequest request, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, StudyProtocol protocol, CancellationToken ct)
     {
-        if (request.OfficerIds is null) return Invalid("officerIds", "officerIds is required: the list of officer ids to name.");
+        if (request.OfficerIds is null) return Refusals.Invalid("officerIds", "officerIds is required: the list of officer ids to name.");
         if (request.OfficerIds.Count > MaxLookup)
-            return Invalid("officerIds", $"At most {MaxLookup} officer ids at once ({request.OfficerIds.Count} given): split the list.");
+            return Refusals.Invalid("officerIds", $"At most {MaxLookup} officer ids at once ({request.OfficerIds.Count} given): split the list.");
         var asked = request.OfficerIds.Distinct().ToList();
         if (asked.Count == 0) return TypedResults.Ok(new OfficerLookupResult([], []));
         await using var connection = await database.OpenAsync(ct);
@@ -179,15 +179,15 @@ public static class OfficersApi
         string badge, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, StudyProtocol protocol, CancellationToken ct)
     {
         var wanted = badge.Trim();
-        if (wanted.Length == 0) return Invalid("badge", "badge is empty.");
+        if (wanted.Length == 0) return Refusals.Invalid("badge", "badge is empty.");
         await using var connection = await database.OpenAsync(ct);
         // The importer treats badges that differ only in case as one: so does the search (an exact match first, should both exist).
         var row = await connection.QuerySingleOrDefaultAsync<CardRow>(new CommandDefinition(
             $"{CardSelect} WHERE lower(o.badge) = lower(@wanted) ORDER BY CASE WHEN o.badge = @wanted THEN 0 ELSE 1 END LIMIT 1",
             new { wanted }, cancellationToken: ct));
         return row is null
-            ? TypedResults.Problem(title: "No such officer", detail: $"No officer has badge {wanted}.", statusCode: 404,
-                extensions: new Dictionary<string, object?> { ["field"] = "badge", ["badge"] = wanted })
+            ? Refusals.Refuse(StatusCodes.Status404NotFound, "badge", "No such officer", $"No officer has badge {wanted}.",
+                new Dictionary<string, object?> { ["badge"] = wanted })
             : TypedResults.Ok(Card(row, protocol));
     }
 
@@ -210,9 +210,6 @@ public static class OfficersApi
         public string? RandomizedArm { get; init; }
         public string? SectorArm { get; init; }
     }
-
-    static ProblemHttpResult Invalid(string field, string reason) =>
-        TypedResults.Problem(title: "Invalid request", detail: reason, statusCode: 400, extensions: new Dictionary<string, object?> { ["field"] = field });
 
     static OfficerSummary Summary(OfficerRow r) =>
         new(r.Id, r.Badge, r.Name, r.Role, r.SectorCode, PhoneMask.Mask(r.Phone), r.Consent, r.Status, r.RandomizedArm, r.CrossArmTransfer, r.ConsentChangedAt);

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Data;
+using Reminders.Platform.Hosting;
 
 namespace Reminders.Enrollment.Randomization;
 
@@ -79,7 +80,7 @@ public static class RandomizationApi
         TimeProvider clock, CancellationToken ct)
     {
         if (request.Seed is not { } seed)
-            return Invalid("seed", "A seed is required (an integer); it is recorded so the allocation can be re-derived.");
+            return Refusals.Invalid("seed", "A seed is required (an integer); it is recorded so the allocation can be re-derived.");
         var strata = request.Strata ?? [];
         var share = request.TreatedShare ?? 0.5;
         try
@@ -94,7 +95,7 @@ public static class RandomizationApi
             }
             var committed = await RandomizationRecords.CommitAsync(database, seed, strata, share, user.Identity?.Name ?? "", clock.GetUtcNow(), ct);
             if (committed is null)
-                return Conflict("Already randomized",
+                return Refusals.Conflict(null, "Already randomized",
                     "A randomization is committed; an allocation is never redone. Void it first (only possible before any SMS or training).");
             var (id, createdAt, committedAllocation, committedSectors) = committed.Value;
             var record = await RandomizationRecords.FindAsync(database, id, ct);
@@ -106,16 +107,16 @@ public static class RandomizationApi
         }
         catch (RandomizationInputException ex)
         {
-            return Invalid(ex.Field, ex.Message);
+            return Refusals.Invalid(ex.Field, ex.Message);
         }
         catch (SeedMismatchException ex)
         {
-            return TypedResults.Problem(title: "Not the registered seed", detail: ex.Message, statusCode: 409,
-                extensions: new Dictionary<string, object?> { ["field"] = "seed", ["seedCommitmentId"] = ex.Commitment.Id });
+            return Refusals.Refuse(StatusCodes.Status409Conflict, "seed", "Not the registered seed", ex.Message,
+                new Dictionary<string, object?> { ["seedCommitmentId"] = ex.Commitment.Id });
         }
         catch (DbException ex) when (ex.IsUniqueViolation())
         {
-            return Conflict("Already randomized", "Another randomization was committed at the same time; this one was not.");
+            return Refusals.Conflict(null, "Already randomized", "Another randomization was committed at the same time; this one was not.");
         }
     }
 
@@ -132,12 +133,11 @@ public static class RandomizationApi
         TimeProvider clock, CancellationToken ct)
     {
         if (SeedCommitments.NormalizeSha256(request.SeedSha256) is not { } seedSha256)
-            return Invalid("seedSha256", "seedSha256 must be 64 hex digits: the SHA-256 of the seed's decimal text in UTF-8 (printf %s 123456789 | sha256sum).");
+            return Refusals.Invalid("seedSha256", "seedSha256 must be 64 hex digits: the SHA-256 of the seed's decimal text in UTF-8 (printf %s 123456789 | sha256sum).");
         var commitment = await SeedCommitments.RegisterAsync(database, seedSha256, user.Identity?.Name ?? "", clock.GetUtcNow(), ct);
         if (commitment is null)
-            return TypedResults.Problem(title: "Already randomized",
-                detail: "A randomization is committed: its seed commitment (if any) is used and cannot change. Void it first (only possible before any SMS or training).",
-                statusCode: 409, extensions: new Dictionary<string, object?> { ["field"] = "seedSha256" });
+            return Refusals.Conflict("seedSha256", "Already randomized",
+                "A randomization is committed: its seed commitment (if any) is used and cannot change. Void it first (only possible before any SMS or training).");
         return TypedResults.Created("/api/enrollment/randomizations/seed-commitments", commitment);
     }
 
@@ -153,16 +153,16 @@ public static class RandomizationApi
     {
         var reason = request.Reason?.Trim() ?? "";
         if (reason.Length == 0)
-            return Invalid("reason", "A reason is required to void a randomization; it stays in the audit trail.");
+            return Refusals.Invalid("reason", "A reason is required to void a randomization; it stays in the audit trail.");
         if (reason.Length > MaxReasonLength)
-            return Invalid("reason", $"A reason has at most {MaxReasonLength} characters.");
+            return Refusals.Invalid("reason", $"A reason has at most {MaxReasonLength} characters.");
         var outcome = await RandomizationRecords.VoidAsync(database, id, reason, user.Identity?.Name ?? "", clock.GetUtcNow(), ct);
         return outcome switch
         {
             { Record: { } record } => TypedResults.Ok(record),
             { NotFound: true } => NotFound(id),
-            { AlreadyVoided: true } => Conflict("Already voided", "This randomization is already voided."),
-            _ => Conflict("The study has started",
+            { AlreadyVoided: true } => Refusals.Conflict(null, "Already voided", "This randomization is already voided."),
+            _ => Refusals.Conflict(null, "The study has started",
                 $"A randomization can only be voided before any SMS or training exists; already seen: {string.Join(", ", outcome.Activity)}."),
         };
     }
@@ -213,11 +213,5 @@ public static class RandomizationApi
     static FileContentHttpResult Csv(string text, string fileName) =>
         TypedResults.File(Encoding.UTF8.GetBytes(text), "text/csv; charset=utf-8", fileName);
 
-    static ProblemHttpResult Invalid(string field, string reason) =>
-        TypedResults.Problem(title: "Invalid request", detail: reason, statusCode: 400, extensions: new Dictionary<string, object?> { ["field"] = field });
-
-    static ProblemHttpResult Conflict(string title, string detail) => TypedResults.Problem(title: title, detail: detail, statusCode: 409);
-
-    static ProblemHttpResult NotFound(Guid id) =>
-        TypedResults.Problem(title: "No such randomization", detail: $"There is no randomization {id}.", statusCode: 404);
+    static ProblemHttpResult NotFound(Guid id) => Refusals.NotFound(null, "No such randomization", $"There is no randomization {id}.");
 }

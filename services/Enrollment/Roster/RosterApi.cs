@@ -36,18 +36,17 @@ public static class RosterApi
             "dry-run" => RosterImportMode.DryRun, "apply" => RosterImportMode.Apply, "apply-valid" => RosterImportMode.ApplyValid, _ => null,
         };
         if (parsedMode is null)
-            return Invalid("mode", "mode must be dry-run, apply or apply-valid.");
+            return Refusals.Invalid("mode", "mode must be dry-run, apply or apply-valid.");
         DateOnly? date = null;
         if (transferDate is not null)
         {
             if (!DateOnly.TryParseExact(transferDate, "yyyy-MM-dd", out var parsedDate))
-                return Invalid("transferDate", "transferDate must be a date as YYYY-MM-DD.");
+                return Refusals.Invalid("transferDate", "transferDate must be a date as YYYY-MM-DD.");
             date = parsedDate;
         }
         var body = await RequestBody.ReadAsync(request, MaxRosterBytes, ct);
         if (body is null)
-            return TypedResults.Problem(title: "Roster too large", detail: $"A roster may be at most {MaxRosterBytes / (1024 * 1024)} MB.", statusCode: 413,
-                extensions: new Dictionary<string, object?> { ["field"] = "body" });
+            return Refusals.Refuse(StatusCodes.Status413PayloadTooLarge, "body", "Roster too large", $"A roster may be at most {MaxRosterBytes / (1024 * 1024)} MB.");
 
         RosterImportReport report;
         try
@@ -75,7 +74,4 @@ public static class RosterApi
     /// <summary>The client asked for the rejects file itself (Accept: text/csv) rather than the JSON report.</summary>
     static bool WantsCsv(HttpRequest request) =>
         request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase));
-
-    static ProblemHttpResult Invalid(string field, string reason) =>
-        TypedResults.Problem(title: "Invalid request", detail: reason, statusCode: 400, extensions: new Dictionary<string, object?> { ["field"] = field });
 }

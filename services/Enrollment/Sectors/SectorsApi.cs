@@ -63,8 +63,7 @@ public static class SectorsApi
     static ProblemHttpResult Refused(SectorImportReport report) =>
         RejectedUpload.Problem("Sectors refused", report, report.Rejected.Select(r => new RejectedCell(r.Line, r.Column, r.Reason)).ToList());
 
-    static ProblemHttpResult Problem(string field, string detail, int status) =>
-        TypedResults.Problem(title: "Invalid sectors", detail: detail, statusCode: status, extensions: new Dictionary<string, object?> { ["field"] = field });
+    static ProblemHttpResult Problem(string field, string detail, int status) => Refusals.Refuse(status, field, "Invalid sectors", detail);
 
     static async Task<Ok<List<SectorSummary>>> ListSectors([FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct)
     {

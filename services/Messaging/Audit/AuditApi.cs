@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Data;
+using Reminders.Platform.Hosting;
 
 namespace Reminders.Messaging.Audit;
 
@@ -34,16 +35,14 @@ public static class AuditApi
     static async Task<Results<Ok<IReadOnlyList<AuditRun>>, ProblemHttpResult>> Runs(
         [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, CancellationToken ct, int limit = 20) =>
         limit is < 1 or > MaxRuns
-            ? TypedResults.Problem(title: "Invalid request", detail: $"limit must be 1 to {MaxRuns}.", statusCode: 400,
-                extensions: new Dictionary<string, object?> { ["field"] = "limit" })
+            ? Refusals.Invalid("limit", $"limit must be 1 to {MaxRuns}.")
             : TypedResults.Ok(await AuditRuns.LatestAsync(database, limit, ct));
 
     static async Task<Results<Ok<AuditReport>, ProblemHttpResult>> RunAsync(DateTimeOffset? from, DateTimeOffset? to, ConsistencyAudit audit,
         ClaimsPrincipal user, [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, CancellationToken ct)
     {
         if (from is { } start && to is { } end && end < start)
-            return TypedResults.Problem(title: "Invalid request", detail: "to is before from.", statusCode: 400,
-                extensions: new Dictionary<string, object?> { ["field"] = "to" });
+            return Refusals.Invalid("to", "to is before from.");
         try
         {
             var report = await audit.RunAsync(from, to, ct);

@@ -6,6 +6,7 @@ using Reminders.Messaging.Replies;
 using Reminders.Platform;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Data;
+using Reminders.Platform.Hosting;
 using Reminders.Platform.Logging;
 
 namespace Reminders.Messaging.Delivery;
@@ -123,7 +124,7 @@ public static class SmsApi
         [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, CancellationToken ct)
     {
         if (request.SmsIds is null || request.SmsIds.Count > MaxStatesAsked)
-            return Invalid("smsIds", $"smsIds must list at most {MaxStatesAsked} ids.");
+            return Refusals.Invalid("smsIds", $"smsIds must list at most {MaxStatesAsked} ids.");
         if (request.SmsIds.Count == 0) return TypedResults.Ok<IReadOnlyList<SmsState>>([]);
         await using var connection = await database.OpenAsync(ct);
         var states = await connection.QueryAsync<StateRow>(new CommandDefinition(
@@ -197,7 +198,7 @@ public static class SmsApi
     static async Task<Results<Ok<IReadOnlyList<InboundView>>, ProblemHttpResult>> Inbound(string? category, string? handled, int? limit,
         [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, CancellationToken ct)
     {
-        if (handled is not (null or "true" or "false")) return Invalid("handled", "handled must be true or false.");
+        if (handled is not (null or "true" or "false")) return Refusals.Invalid("handled", "handled must be true or false.");
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<InboundRow>(new CommandDefinition($"""
             {InboundSelect}
@@ -212,17 +213,16 @@ public static class SmsApi
         [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, TimeProvider clock, CancellationToken ct)
     {
         var note = request?.Note?.Trim() is { Length: > 0 } trimmed ? trimmed : null;
-        if (note is { Length: > MaxNoteLength }) return Invalid("note", $"note has at most {MaxNoteLength} characters.");
+        if (note is { Length: > MaxNoteLength }) return Refusals.Invalid("note", $"note has at most {MaxNoteLength} characters.");
         await using var work = await database.BeginAsync(ct);
         var row = await work.QuerySingleOrDefaultAsync<InboundRow>($"{InboundSelect} WHERE id = @id {work.Dialect.ForUpdate()}", new { id }, ct);
         if (row is null)
-            return TypedResults.Problem(title: "No such reply", detail: $"There is no reply {id}.", statusCode: 404,
-                extensions: new Dictionary<string, object?> { ["field"] = "id" });
+            return Refusals.NotFound("id", "No such reply", $"There is no reply {id}.");
         if (!InboundReplies.Categories.ForAPerson.Contains(row.Category))
-            return Conflict($"Reply {id} is {row.Category ?? "not classified"}: the system acted on it and no person needs to. "
+            return Refusals.Conflict("id", "Not for a person", $"Reply {id} is {row.Category ?? "not classified"}: the system acted on it and no person needs to. "
                 + $"Only {string.Join(", ", InboundReplies.Categories.ForAPerson)} replies are marked handled.");
         if (row.HandledAt is { } handledAt)
-            return Conflict($"Reply {id} was already handled by {row.HandledBy} at {handledAt:O}.");
+            return Refusals.Conflict("id", "Not for a person", $"Reply {id} was already handled by {row.HandledBy} at {handledAt:O}.");
         var handled = row with { HandledAt = clock.GetUtcNow(), HandledBy = user.Identity?.Name ?? "", HandledNote = note };
         await work.ExecuteAsync("UPDATE inbound_sms SET handled_at = @HandledAt, handled_by = @HandledBy, handled_note = @HandledNote WHERE id = @Id",
             handled, ct);
@@ -235,12 +235,6 @@ public static class SmsApi
         Id = r.Id, OfficerId = r.OfficerId, FromMasked = PhoneMask.Mask(r.FromPhone), Body = r.Body, Category = r.Category,
         AcknowledgedSmsId = r.AcknowledgedSmsId, ReceivedAt = r.ReceivedAt, HandledAt = r.HandledAt, HandledBy = r.HandledBy, HandledNote = r.HandledNote,
     };
-
-    static ProblemHttpResult Invalid(string field, string reason) =>
-        TypedResults.Problem(title: "Invalid request", detail: reason, statusCode: 400, extensions: new Dictionary<string, object?> { ["field"] = field });
-
-    static ProblemHttpResult Conflict(string detail) =>
-        TypedResults.Problem(title: "Not for a person", detail: detail, statusCode: 409, extensions: new Dictionary<string, object?> { ["field"] = "id" });
 
     sealed record StateRow
     {

@@ -6,6 +6,7 @@ using Reminders.Messaging.Delivery;
 using Reminders.Messaging.Replies;
 using Reminders.Platform;
 using Reminders.Platform.Data;
+using Reminders.Platform.Hosting;
 using Reminders.Platform.Logging;
 using Twilio.Security;
 
@@ -32,7 +33,7 @@ public static class TwilioWebhooksApi
         [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, TimeProvider clock, ILogger<WebhookUrls> logger, CancellationToken ct)
     {
         var form = await ReadSignedFormAsync(request, urls, twilio.Value);
-        if (form is null) return Forbidden();
+        if (form is null) return BadSignature();
 
         var status = form.GetValueOrDefault("MessageStatus") ?? form.GetValueOrDefault("SmsStatus") ?? "";
         var providerSid = form.GetValueOrDefault("MessageSid") ?? form.GetValueOrDefault("SmsSid");
@@ -70,12 +71,11 @@ public static class TwilioWebhooksApi
         [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, InboundReplies replies, TimeProvider clock, CancellationToken ct)
     {
         var form = await ReadSignedFormAsync(request, urls, twilio.Value);
-        if (form is null) return Forbidden();
+        if (form is null) return BadSignature();
         var providerSid = form.GetValueOrDefault("MessageSid") ?? form.GetValueOrDefault("SmsSid");
         var from = form.GetValueOrDefault("From") ?? "";
         if (string.IsNullOrEmpty(providerSid))
-            return TypedResults.Problem(title: "Invalid webhook", detail: "MessageSid is missing.", statusCode: 400,
-                extensions: new Dictionary<string, object?> { ["field"] = "MessageSid" });
+            return Refusals.Refuse(StatusCodes.Status400BadRequest, "MessageSid", "Invalid webhook", "MessageSid is missing.");
 
         await using var work = await database.BeginAsync(ct);
         // During a phone's hand-over two officers briefly share it: the reply is the one still on the roster's, else the latest holder's.
@@ -109,9 +109,8 @@ public static class TwilioWebhooksApi
         return new RequestValidator(twilio.AuthToken).Validate(urls.ForSignature(request), form, signature) ? form : null;
     }
 
-    static ProblemHttpResult Forbidden() =>
-        TypedResults.Problem(title: "Invalid signature", detail: "X-Twilio-Signature is missing or does not match this request.", statusCode: 403,
-            extensions: new Dictionary<string, object?> { ["field"] = "X-Twilio-Signature" });
+    static ProblemHttpResult BadSignature() =>
+        Refusals.Forbidden("X-Twilio-Signature", "Invalid signature", "X-Twilio-Signature is missing or does not match this request.");
 
     sealed record SmsRow
     {

@@ -1,6 +1,6 @@
 using System.Security.Claims;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Reminders.Platform.Hosting;
 
 namespace Reminders.Platform.Auth;
 
@@ -21,7 +21,7 @@ public static class TrainerScope
     /// <summary>403 for a trainer (not a manager) whose account is linked to no trainer: it has no sessions of its own to see.</summary>
     public static ProblemHttpResult? RefuseUnlinkedTrainer(this ClaimsPrincipal user) =>
         user.BoundTrainer() is null && user.IsInRole(Roles.Trainer) && !user.IsInRole(Roles.Manager)
-            ? Forbidden("Account not linked to a trainer", ReminderClaims.TrainerId,
+            ? Refusals.Forbidden(ReminderClaims.TrainerId, "Account not linked to a trainer",
                 $"This account is not linked to a trainer: a trainer's account needs the {ReminderClaims.TrainerId} of their trainer in the Scheduler. Ask a program manager to link it.")
             : null;
 
@@ -29,21 +29,17 @@ public static class TrainerScope
     public static ProblemHttpResult? RefuseSession(this ClaimsPrincipal user, Guid sessionId, Guid? sessionTrainerId)
     {
         if (user.BoundTrainer() is not { } bound) return null;
-        if (bound == Guid.Empty) return Forbidden("Account not linked to a trainer", ReminderClaims.TrainerId, $"The account's {ReminderClaims.TrainerId} is not a trainer id.");
+        if (bound == Guid.Empty) return Refusals.Forbidden(ReminderClaims.TrainerId, "Account not linked to a trainer", $"The account's {ReminderClaims.TrainerId} is not a trainer id.");
         if (sessionTrainerId is null)
-            return Forbidden("Session's trainer unknown", "sessionId",
+            return Refusals.Forbidden("sessionId", "Session's trainer unknown",
                 $"The trainer of session {sessionId} is not known here yet, so a trainer's account cannot see or record it; a program manager can.");
         return bound == sessionTrainerId ? null
-            : Forbidden("Another trainer's session", "sessionId", $"Session {sessionId} is another trainer's: a trainer sees and records only their own sessions.");
+            : Refusals.Forbidden("sessionId", "Another trainer's session", $"Session {sessionId} is another trainer's: a trainer sees and records only their own sessions.");
     }
 
     /// <summary>403 when a principal bound to a trainer asks for what belongs to another trainer than <paramref name="trainerId"/> (null: to no trainer).</summary>
     public static ProblemHttpResult? RefuseOtherThan(this ClaimsPrincipal user, Guid? trainerId, string field, string what) =>
         user.BoundTrainer() is { } bound && bound != trainerId
-            ? Forbidden("Another trainer's sessions", field, $"{what} is not this trainer's: a trainer sees only their own sessions.")
+            ? Refusals.Forbidden(field, "Another trainer's sessions", $"{what} is not this trainer's: a trainer sees only their own sessions.")
             : null;
-
-    static ProblemHttpResult Forbidden(string title, string field, string detail) =>
-        TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status403Forbidden,
-            extensions: new Dictionary<string, object?> { ["field"] = field });
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Reminders.Platform.Auth;
+using Reminders.Platform.Hosting;
 
 namespace Reminders.Platform.Bus;
 
@@ -46,20 +47,16 @@ public static class ErrorQueuesApi
         ClaimsPrincipal user, ErrorQueues queues, ErrorQueueMonitor monitor, ILoggerFactory logs, CancellationToken ct)
     {
         if (!queues.QueuesOf(service).Any(q => q.Queue == queue))
-            return NotFound("queue", "No such error queue",
+            return Refusals.NotFound("queue", "No such error queue",
                 $"{queue} is not an error or skipped queue of {service}; GET /api/{service}/error-queues lists them.");
         var messageId = request?.MessageId?.Trim() is { Length: > 0 } id ? id : null;
         var result = await queues.RedriveAsync(queue, messageId, ct);
         // The gauge shows the re-drive at once, not at the next poll.
         await monitor.CountAsync(ct);
         if (result is null || (messageId is not null && result.Redriven == 0))
-            return NotFound("messageId", "No such message", $"There is no message {messageId} in {queue}: it may have been re-driven already.");
+            return Refusals.NotFound("messageId", "No such message", $"There is no message {messageId} in {queue}: it may have been re-driven already.");
         logs.CreateLogger(typeof(ErrorQueuesApi)).LogWarning("{Person} re-drove {Count} message(s) from {Queue} to {Destination}{One}",
             user.Identity?.Name ?? "(unknown)", result.Redriven, result.Queue, result.Destination, messageId is null ? "" : $" (message {messageId})");
         return TypedResults.Ok(result);
     }
-
-    static ProblemHttpResult NotFound(string field, string title, string detail) =>
-        TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status404NotFound,
-            extensions: new Dictionary<string, object?> { ["field"] = field });
 }

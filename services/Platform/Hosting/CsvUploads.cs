@@ -62,6 +62,5 @@ public static class CsvUploads
         return Refused(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type", $"The multipart/form-data body holds no file. {howTo}");
     }
 
-    static IResult Refused(int status, string title, string detail) =>
-        TypedResults.Problem(title: title, detail: detail, statusCode: status, extensions: new Dictionary<string, object?> { ["field"] = "body" });
+    static IResult Refused(int status, string title, string detail) => Refusals.Refuse(status, "body", title, detail);
 }

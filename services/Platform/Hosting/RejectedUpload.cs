@@ -28,9 +28,8 @@ public static class RejectedUpload
         var detail = rejected.Count == 0 ? "The file was refused." :
             $"{rejected.Count} problem{(rejected.Count == 1 ? "" : "s")} in the file{(written ? "" : "; nothing was written")}. "
             + $"First: line {first.Line}{(first.Column.Length > 0 ? $", column '{first.Column}'" : "")}: {first.Reason} Every one is listed in 'rejected'.";
-        var extensions = new Dictionary<string, object?> { ["field"] = "body" };
-        foreach (var member in JsonSerializer.SerializeToElement(report, ReportJson).EnumerateObject())
-            if (!ProblemMembers.Contains(member.Name)) extensions[member.Name] = member.Value;
-        return TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status422UnprocessableEntity, extensions: extensions);
+        var members = JsonSerializer.SerializeToElement(report, ReportJson).EnumerateObject()
+            .Where(m => !ProblemMembers.Contains(m.Name)).ToDictionary(m => m.Name, m => (object?)m.Value);
+        return Refusals.Refuse(StatusCodes.Status422UnprocessableEntity, "body", title, detail, members);
     }
 }

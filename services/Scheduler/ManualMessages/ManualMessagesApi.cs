@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Reminders.Contracts;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Data;
+using Reminders.Platform.Hosting;
 using Reminders.Protocol;
 
 namespace Reminders.Scheduler.ManualMessages;
@@ -46,7 +47,7 @@ public static class ManualMessagesApi
         TimeProvider clock, StudyProtocol protocol, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Body) || request.Body.Length > MaxBodyLength)
-            return Invalid("body", $"The message body must have 1 to {MaxBodyLength} characters.");
+            return Refusals.Invalid("body", $"The message body must have 1 to {MaxBodyLength} characters.");
         await using var work = await database.BeginAsync(ct);
         var officer = await work.QuerySingleOrDefaultAsync<OfficerRow>("""
             SELECT COALESCE(a.arm, 'unrandomized') AS Arm, c.consent AS Consent, z.time_zone AS TimeZone FROM officers o
@@ -55,16 +56,12 @@ public static class ManualMessagesApi
             WHERE o.officer_id = @OfficerId
             """, new { request.OfficerId }, ct);
         if (officer is null)
-            return TypedResults.Problem(title: "Unknown officer", detail: $"No enrolled officer has id {request.OfficerId}.", statusCode: 404,
-                extensions: new Dictionary<string, object?> { ["field"] = "officerId" });
+            return Refusals.NotFound("officerId", "Unknown officer", $"No enrolled officer has id {request.OfficerId}.");
         if (officer.Arm != StudyArms.Treatment)
-            return TypedResults.Problem(title: "Not a treatment officer",
-                detail: $"The officer was randomized to {officer.Arm}: only officers randomized to treatment receive SMS, wherever they are now.", statusCode: 409,
-                extensions: new Dictionary<string, object?> { ["field"] = "officerId" });
+            return Refusals.Conflict("officerId", "Not a treatment officer",
+                $"The officer was randomized to {officer.Arm}: only officers randomized to treatment receive SMS, wherever they are now.");
         if (officer.Consent == false)
-            return TypedResults.Problem(title: "No consent to SMS",
-                detail: "The roster says this officer did not consent to SMS: tell them in person instead.", statusCode: 409,
-                extensions: new Dictionary<string, object?> { ["field"] = "officerId" });
+            return Refusals.Conflict("officerId", "No consent to SMS", "The roster says this officer did not consent to SMS: tell them in person instead.");
 
         // Said now rather than refused later by Messaging: the manager can send it when the officer's window opens.
         var zone = protocol.ZoneOf(officer.TimeZone);
@@ -84,9 +81,6 @@ public static class ManualMessagesApi
         await work.CommitAsync(ct);
         return TypedResults.Accepted($"/api/scheduler/messages/{smsId}", new ManualMessageAccepted(smsId, request.OfficerId, now));
     }
-
-    static ProblemHttpResult Invalid(string field, string reason) =>
-        TypedResults.Problem(title: "Invalid request", detail: reason, statusCode: 400, extensions: new Dictionary<string, object?> { ["field"] = field });
 
     sealed record ManualMessageRow
     {

@@ -3,6 +3,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Data;
+using Reminders.Platform.Hosting;
 
 namespace Reminders.Scheduler.Training;
 
@@ -204,8 +205,7 @@ public static class CohortsApi
         }
         catch (PlanningRefused refused)
         {
-            return TypedResults.Problem(title: refused.Status switch { 404 => "Not found", 409 => "Refused", _ => "Invalid request" }, detail: refused.Message,
-                statusCode: refused.Status, extensions: new Dictionary<string, object?> { ["field"] = refused.Field });
+            return Refusals.Refuse(refused.Status, refused.Field, refused.Status switch { 404 => "Not found", 409 => "Refused", _ => "Invalid request" }, refused.Message);
         }
     }
 

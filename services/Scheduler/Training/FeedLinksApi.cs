@@ -7,6 +7,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Data;
+using Reminders.Platform.Hosting;
 
 namespace Reminders.Scheduler.Training;
 
@@ -85,8 +86,7 @@ public static class FeedLinksApi
             UPDATE feed_tokens SET revoked_at = @now, revoked_by = @by WHERE owner_kind = @Kind AND owner_id = @id AND revoked_at IS NULL
             """, new { now = clock.GetUtcNow(), by = user.Identity?.Name ?? "", owner.Kind, id }, ct);
         if (revoked == 0)
-            return TypedResults.Problem(title: "No calendar link", detail: $"The {owner.Kind} {id} has no calendar link in force to revoke.", statusCode: 404,
-                extensions: new Dictionary<string, object?> { ["field"] = owner.Field });
+            return Refusals.NotFound(owner.Field, "No calendar link", $"The {owner.Kind} {id} has no calendar link in force to revoke.");
         await work.CommitAsync(ct);
         return TypedResults.NoContent();
     }
@@ -104,9 +104,8 @@ public static class FeedLinksApi
         }
         // Unknown, revoked and replaced links answer alike, so a link says nothing about links that once worked.
         if (owner is null || await feed.RenderAsync(FeedOwner.Of(owner.Kind), owner.Id, ct) is not { } ics)
-            return TypedResults.Problem(title: "Unknown calendar link",
-                detail: "No calendar has this link: it was revoked or replaced by a newer one, or never existed. Ask a program manager for the current link.",
-                statusCode: 404, extensions: new Dictionary<string, object?> { ["field"] = "token" });
+            return Refusals.NotFound("token", "Unknown calendar link",
+                "No calendar has this link: it was revoked or replaced by a newer one, or never existed. Ask a program manager for the current link.");
         return TypedResults.Content(ics, CalendarFeed.ContentType);
     }
 
@@ -114,9 +113,7 @@ public static class FeedLinksApi
         await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
             $"SELECT 1 FROM {owner.Table} WHERE {owner.Column} = @id", new { id }, transaction, cancellationToken: ct)) is not null;
 
-    static ProblemHttpResult NoSuchOwner(FeedOwner owner, Guid id) =>
-        TypedResults.Problem(title: "Not found", detail: $"No {owner.Kind} has id {id}.", statusCode: 404,
-            extensions: new Dictionary<string, object?> { ["field"] = owner.Field });
+    static ProblemHttpResult NoSuchOwner(FeedOwner owner, Guid id) => Refusals.NotFound(owner.Field, "Not found", $"No {owner.Kind} has id {id}.");
 
     /// <summary>What is stored of a token: its SHA-256, lowercase hex.</summary>
     static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));

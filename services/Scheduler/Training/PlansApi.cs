@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Reminders.Platform.Auth;
+using Reminders.Platform.Hosting;
 
 namespace Reminders.Scheduler.Training;
 
@@ -19,8 +20,8 @@ public static class PlansApi
     static async Task<Results<Ok<PlanResult>, Created<PlanResult>, ProblemHttpResult>> Plan(
         PlanRequestBody body, ClaimsPrincipal user, TrainingPlanner planner, CancellationToken ct)
     {
-        if (!DateOnly.TryParseExact(body.From, "yyyy-MM-dd", out var from)) return Invalid("from", "from must be a date as YYYY-MM-DD.", 400);
-        if (!DateOnly.TryParseExact(body.To, "yyyy-MM-dd", out var to)) return Invalid("to", "to must be a date as YYYY-MM-DD.", 400);
+        if (!DateOnly.TryParseExact(body.From, "yyyy-MM-dd", out var from)) return Refusals.Invalid("from", "from must be a date as YYYY-MM-DD.");
+        if (!DateOnly.TryParseExact(body.To, "yyyy-MM-dd", out var to)) return Refusals.Invalid("to", "to must be a date as YYYY-MM-DD.");
         try
         {
             var result = await planner.PlanAsync(new PlanCommand(from, to, body.SectorCodes, body.DryRun ?? false, user.Identity?.Name ?? ""), ct);
@@ -28,11 +29,7 @@ public static class PlansApi
         }
         catch (PlanningRefused refused)
         {
-            return Invalid(refused.Field, refused.Message, refused.Status);
+            return Refusals.Refuse(refused.Status, refused.Field, refused.Status == 409 ? "Refused" : "Invalid request", refused.Message);
         }
     }
-
-    static ProblemHttpResult Invalid(string field, string reason, int status) =>
-        TypedResults.Problem(title: status == 409 ? "Refused" : "Invalid request", detail: reason, statusCode: status,
-            extensions: new Dictionary<string, object?> { ["field"] = field });
 }

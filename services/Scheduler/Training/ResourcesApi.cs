@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Data;
 using System.Data.Common;
+using Reminders.Platform.Hosting;
 
 namespace Reminders.Scheduler.Training;
 
@@ -31,9 +32,9 @@ public static class ResourcesApi
         VenueRequest request, [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, TimeProvider clock, CancellationToken ct)
     {
         var name = request.Name?.Trim() ?? "";
-        if (name.Length is 0 or > 120 || name.Any(char.IsControl)) return Invalid("name", "A venue needs a name of 1 to 120 characters.");
-        if (request.Capacity is not (>= 1 and <= 1000)) return Invalid("capacity", "capacity must be 1 to 1000 people.");
-        if (request.Address is { Length: > 300 }) return Invalid("address", "address has at most 300 characters.");
+        if (name.Length is 0 or > 120 || name.Any(char.IsControl)) return Refusals.Invalid("name", "A venue needs a name of 1 to 120 characters.");
+        if (request.Capacity is not (>= 1 and <= 1000)) return Refusals.Invalid("capacity", "capacity must be 1 to 1000 people.");
+        if (request.Address is { Length: > 300 }) return Refusals.Invalid("address", "address has at most 300 characters.");
         var venue = new VenueView(Guid.CreateVersion7(), name, request.Capacity.Value, request.Address?.Trim());
         try
         {
@@ -45,8 +46,7 @@ public static class ResourcesApi
         }
         catch (DbException ex) when (ex.IsUniqueViolation())
         {
-            return TypedResults.Problem(title: "Venue exists", detail: $"A venue named {name} is already registered.", statusCode: 409,
-                extensions: new Dictionary<string, object?> { ["field"] = "name" });
+            return Refusals.Conflict("name", "Venue exists", $"A venue named {name} is already registered.");
         }
         return TypedResults.Created($"/api/scheduler/venues/{venue.VenueId}", venue);
     }
@@ -55,7 +55,7 @@ public static class ResourcesApi
         TrainerRequest request, [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, TimeProvider clock, CancellationToken ct)
     {
         var name = request.Name?.Trim() ?? "";
-        if (name.Length is 0 or > 120 || name.Any(char.IsControl)) return Invalid("name", "A trainer needs a name of 1 to 120 characters.");
+        if (name.Length is 0 or > 120 || name.Any(char.IsControl)) return Refusals.Invalid("name", "A trainer needs a name of 1 to 120 characters.");
         var trainer = new TrainerView(Guid.CreateVersion7(), name);
         try
         {
@@ -66,8 +66,7 @@ public static class ResourcesApi
         }
         catch (DbException ex) when (ex.IsUniqueViolation())
         {
-            return TypedResults.Problem(title: "Trainer exists", detail: $"A trainer named {name} is already registered.", statusCode: 409,
-                extensions: new Dictionary<string, object?> { ["field"] = "name" });
+            return Refusals.Conflict("name", "Trainer exists", $"A trainer named {name} is already registered.");
         }
         return TypedResults.Created($"/api/scheduler/trainers/{trainer.TrainerId}", trainer);
     }
@@ -87,9 +86,6 @@ public static class ResourcesApi
             "SELECT trainer_id AS TrainerId, name AS Name FROM trainers ORDER BY name", cancellationToken: ct));
         return TypedResults.Ok(rows.Select(r => new TrainerView(r.TrainerId, r.Name)).ToList());
     }
-
-    static ProblemHttpResult Invalid(string field, string reason) =>
-        TypedResults.Problem(title: "Invalid request", detail: reason, statusCode: 400, extensions: new Dictionary<string, object?> { ["field"] = field });
 
     sealed record VenueRow
     {

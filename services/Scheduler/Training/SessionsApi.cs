@@ -4,6 +4,7 @@ using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Reminders.Platform.Auth;
 using Reminders.Platform.Data;
+using Reminders.Platform.Hosting;
 using Reminders.Protocol;
 using Reminders.Scheduler.Reminders;
 
@@ -73,9 +74,9 @@ public static class SessionsApi
     {
         if (user.RefuseUnlinkedTrainer() is { } unlinked) return unlinked;
         DateOnly? fromDate = null, toDate = null;
-        if (from is not null && !TryDate(from, out fromDate)) return Invalid("from", "from must be a date as YYYY-MM-DD.");
-        if (to is not null && !TryDate(to, out toDate)) return Invalid("to", "to must be a date as YYYY-MM-DD.");
-        if (fromDate > toDate) return Invalid("to", "to must not be before from.");
+        if (from is not null && !TryDate(from, out fromDate)) return Refusals.Invalid("from", "from must be a date as YYYY-MM-DD.");
+        if (to is not null && !TryDate(to, out toDate)) return Refusals.Invalid("to", "to must be a date as YYYY-MM-DD.");
+        if (fromDate > toDate) return Refusals.Invalid("to", "to must not be before from.");
         await using var connection = await database.OpenAsync(ct);
         var rows = await QueryAsync(connection, new SessionFilter(fromDate, toDate, venueId, user.BoundTrainer() ?? trainerId), ct);
         var now = clock.GetUtcNow();
@@ -88,8 +89,7 @@ public static class SessionsApi
         if (user.RefuseUnlinkedTrainer() is { } unlinked) return unlinked;
         await using var connection = await database.OpenAsync(ct);
         if ((await QueryAsync(connection, new SessionFilter(SessionId: sessionId), ct)).SingleOrDefault() is not { } row)
-            return TypedResults.Problem(title: "Not found", detail: $"No session has id {sessionId}.", statusCode: 404,
-                extensions: new Dictionary<string, object?> { ["field"] = "sessionId" });
+            return Refusals.NotFound("sessionId", "Not found", $"No session has id {sessionId}.");
         if (user.RefuseSession(sessionId, row.TrainerId) is { } refused) return refused;
 
         var members = (await connection.QueryAsync<Guid>(new CommandDefinition(
@@ -183,7 +183,4 @@ public static class SessionsApi
         date = ok ? parsed : null;
         return ok;
     }
-
-    static ProblemHttpResult Invalid(string field, string reason) =>
-        TypedResults.Problem(title: "Invalid request", detail: reason, statusCode: 400, extensions: new Dictionary<string, object?> { ["field"] = field });
 }
