@@ -177,7 +177,7 @@ public static class DeliveryBenchmarks
             async Task<long> ProviderRequestsAsync()
             {
                 var stats = await simulatorControl.GetFromJsonAsync<JsonElement>("/simulator/stats");
-                return stats.GetProperty("accepted").GetInt64() + stats.GetProperty("rejected").GetInt64();
+                return stats.GetProperty("accepted").GetInt64() + stats.GetProperty("rejectedTotal").GetInt64();
             }
             var serviceUrls = processes.Where(p => p != simulator).Select(p => p.Url).ToList();
             Task<DeliveryCounters> CountersAsync() => DeliveryCounters.ReadAsync(database.ConnectionString, vhost, serviceUrls, ManagerKey, ProviderRequestsAsync);
@@ -219,7 +219,7 @@ public static class DeliveryBenchmarks
             var lateness = messages!.Select(m => (m.GetProperty("acceptedAt").GetDateTimeOffset() - dueByPhone[m.GetProperty("to").GetString()!]).TotalMilliseconds)
                 .Order().ToList();
             var stats = await simulatorControl.GetFromJsonAsync<JsonElement>("/simulator/stats");
-            log.WriteLine($"  the provider accepted {stats.GetProperty("accepted")} and refused {stats.GetProperty("rejected")} (retried)");
+            log.WriteLine($"  the provider accepted {stats.GetProperty("accepted")} and refused {stats.GetProperty("rejectedTotal")} (retried)");
             if (acceptedAt.Count != count) throw new InvalidOperationException($"The provider accepted {acceptedAt.Count:N0} SMS for {count:N0} reminders.");
             var run = new DeliveryRun(dueAt, acceptedAt, lateness, ledgerAfter, cpuUsed, resident, counters);
             // PostgreSQL's processes share their buffers, so their summed resident size means nothing: services and broker only.
