@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using RabbitMQ.Client;
@@ -34,7 +35,8 @@ public sealed class RabbitMqErrorQueues(BusEndpointNames endpoints, BusOptions o
     public override async Task<IReadOnlyList<ErrorQueueMessage>> PeekAsync(string queue, CancellationToken ct)
     {
         var destination = DestinationOf(queue) ?? throw new ArgumentException($"{queue} is not an error queue of this process.", nameof(queue));
-        if (await DepthAsync(queue, ct) == 0) return [];
+        var depth = await DepthAsync(queue, ct);
+        if (depth == 0) return [];
         var connected = await ConnectAsync(ct);
         await using var channel = await connected.CreateChannelAsync(cancellationToken: ct);
         var messages = new List<ErrorQueueMessage>();
@@ -52,8 +54,14 @@ public sealed class RabbitMqErrorQueues(BusEndpointNames endpoints, BusOptions o
             // Everything read goes back where it was: listing never consumes.
             if (lastTag > 0 && channel.IsOpen) await channel.BasicNackAsync(lastTag, multiple: true, requeue: true, CancellationToken.None);
         }
+        // A quorum queue takes the requeued messages back a moment later: until then its depth reads 0, and a re-drive or
+        // health check made right after the listing would find nothing. The listing returns once they are back.
+        for (var wait = Stopwatch.StartNew(); lastTag > 0 && wait.Elapsed < RequeueWait && await DepthAsync(queue, ct) < depth;)
+            await Task.Delay(20, ct);
         return messages;
     }
+
+    static readonly TimeSpan RequeueWait = TimeSpan.FromSeconds(5);
 
     public override async Task<RedriveResult?> RedriveAsync(string queue, string? messageId, CancellationToken ct)
     {
