@@ -83,6 +83,21 @@ public sealed class DapperTypeHandlerTests(MigratedDatabases databases) : IClass
         Assert.Equal([earlier, later], ordered);
     }
 
+    [Theory]
+    [InlineData(SqlDialect.Sqlite)]
+    [InlineData(SqlDialect.Postgres)]
+    public async Task Snake_case_columns_fill_pascal_case_init_properties_without_aliases(SqlDialect dialect)
+    {
+        var widget = new Widget { Id = Guid.NewGuid(), Name = "w", ParentId = Guid.NewGuid(), DueAt = MexicoCityTime, CreatedAt = MexicoCityTime.AddTicks(10) };
+        await RoundTripAsync(dialect, widget);
+
+        // The services' queries name columns as stored (parent_id, not ParentId): ServiceDatabase turns underscore matching on.
+        await using var read = await databases.For(dialect).BeginAsync();
+        var unaliased = await read.QuerySingleAsync<Widget>("SELECT id, name, parent_id, due_at, created_at FROM widgets WHERE id = @Id", new { widget.Id });
+
+        Assert.Equal(widget, unaliased);
+    }
+
     [Fact]
     public async Task On_sqlite_uuids_and_timestamps_are_written_as_fixed_width_utc_text_whether_nullable_or_not()
     {

@@ -62,8 +62,8 @@ public static class DosageApi
         await using var connection = await database.OpenAsync(ct);
         var row = (await DosageLedger.ReadAsync(connection, null, [officerId], ct)).SingleOrDefault();
         var sms = (await connection.QueryAsync<SmsEntry>(new CommandDefinition("""
-            SELECT sms_id AS SmsId, purpose AS Purpose, accepted AS Accepted, status AS Status, error_code AS ErrorCode,
-                   refusal_reason AS RefusalReason, accepted_at AS AcceptedAt, delivered_at AS DeliveredAt
+            SELECT sms_id, purpose, accepted, status, error_code,
+                   refusal_reason, accepted_at, delivered_at
             FROM sms_ledger WHERE officer_id = @officerId ORDER BY COALESCE(accepted_at, updated_at)
             """, new { officerId }, cancellationToken: ct))).AsList();
         if (row is null && sms.Count == 0)

@@ -65,15 +65,15 @@ public static class DosageLedger
 
         // The arm of randomization, its sector and consent (as they stand: none of them is dated by an event the ledger replays).
         const string studyFacts = """
-            a.sector_id AS RandomizedSectorId, a.arm AS RandomizedArm, a.enrolled_after_randomization AS EnrolledAfterRandomization,
-            c.consent AS Consent, c.changed_at AS ConsentSince
+            a.sector_id AS RandomizedSectorId, a.arm AS RandomizedArm, a.enrolled_after_randomization,
+            c.consent, c.changed_at AS ConsentSince
             """;
         const string studyFactJoins = "LEFT JOIN officer_arms a ON a.officer_id = o.officer_id LEFT JOIN officer_consents c ON c.officer_id = o.officer_id";
         var officersQuery = Query<OfficerRow>(asOf is null ? $"""
-            SELECT o.officer_id AS OfficerId, o.sector_id AS SectorId, o.role AS Role, st.status AS Status, st.changed_at AS StatusAt, {studyFacts}
+            SELECT o.officer_id, o.sector_id, o.role, st.status, st.changed_at AS StatusAt, {studyFacts}
             FROM officers o LEFT JOIN officer_statuses st ON st.officer_id = o.officer_id {studyFactJoins} {Filter("o.officer_id")}
             """ : $"""
-            SELECT o.officer_id AS OfficerId, o.sector_id AS SectorId, o.role AS Role,
+            SELECT o.officer_id, o.sector_id, o.role,
                    (SELECT h.status FROM officer_status_history h WHERE h.officer_id = o.officer_id AND h.changed_at <= @asOf
                     ORDER BY h.changed_at DESC, h.id DESC LIMIT 1) AS Status,
                    (SELECT MAX(h.changed_at) FROM officer_status_history h WHERE h.officer_id = o.officer_id AND h.changed_at <= @asOf) AS StatusAt,
@@ -82,19 +82,19 @@ public static class DosageLedger
             """);
         // Only the sectors these officers are or were in (every sector when reading everyone).
         var armsQuery = Query<ArmRow>($"""
-            SELECT sector_id AS SectorId, arm AS Arm, stratum AS Stratum, randomized_at AS RandomizedAt FROM sector_arms
+            SELECT sector_id, arm, stratum, randomized_at FROM sector_arms
             {(listed ? $"WHERE sector_id IN (SELECT sector_id FROM officers WHERE {dialect.InList("officer_id", "ids")}) OR sector_id IN (SELECT from_sector_id FROM officer_transfers WHERE {dialect.InList("officer_id", "ids")}) OR sector_id IN (SELECT sector_id FROM officer_arms WHERE {dialect.InList("officer_id", "ids")})" : "")}
             """);
         var transfersQuery = Query<TransferRow>($"""
-            SELECT officer_id AS OfficerId, from_sector_id AS FromSectorId, cross_arm AS CrossArm, recorded_at AS RecordedAt
+            SELECT officer_id, from_sector_id, cross_arm, recorded_at
             FROM officer_transfers {Filter("officer_id")} ORDER BY recorded_at, id
             """);
         var firstStatusesQuery = Query<FirstStatusRow>($"""
-            SELECT officer_id AS OfficerId, status AS Status, MIN(changed_at) AS At FROM officer_status_history
+            SELECT officer_id, status, MIN(changed_at) AS At FROM officer_status_history
             WHERE status IN ('sms_opted_out', 'withdrawn') {Filter("officer_id", "AND")} {AsOf("changed_at")} GROUP BY officer_id, status
             """);
         var closedTrainingQuery = Query<ClosedTrainingRow>($"""
-            SELECT officer_id AS OfficerId,
+            SELECT officer_id,
                    SUM(CASE WHEN walk_in THEN 0 ELSE minutes_planned END) AS MinutesPlanned, SUM(minutes_attended) AS MinutesAttended,
                    SUM(CASE WHEN walk_in THEN 0 ELSE sessions_planned END) AS SessionsPlanned, SUM(sessions_attended) AS SessionsAttended,
                    MAX(CASE WHEN walk_in THEN 1 ELSE 0 END) AS WalkIn
@@ -102,7 +102,7 @@ public static class DosageLedger
             """);
         // Cohorts not closed yet: planned from their scheduled sessions, nothing attended counted until the close.
         var openSessionsQuery = Query<OpenSessionRow>($"""
-            SELECT m.officer_id AS OfficerId, s.starts_at AS StartsAt, s.ends_at AS EndsAt
+            SELECT m.officer_id, s.starts_at, s.ends_at
             FROM cohort_members m JOIN sessions s ON s.cohort_id = m.cohort_id
             WHERE s.status <> 'cancelled' AND NOT EXISTS (SELECT 1 FROM cohort_officer_totals t WHERE t.cohort_id = m.cohort_id)
             {Filter("m.officer_id", "AND")}
@@ -120,7 +120,7 @@ public static class DosageLedger
             WHERE r.number IS NOT NULL {Filter("r.officer_id", "AND")}
             """, ids, asOf, smsAsOf, ct));
         var logisticsQuery = smsAsOf is not null ? Task.FromResult(LogisticsOf(smsAsOf)) : Query<LogisticsRow>($"""
-            SELECT officer_id AS OfficerId,
+            SELECT officer_id,
                    SUM(CASE WHEN accepted THEN 1 ELSE 0 END) AS Sent,
                    SUM(CASE WHEN status IN ('delivered', 'read') THEN 1 ELSE 0 END) AS Delivered,
                    SUM(CASE WHEN status IN ('failed', 'undelivered', 'canceled') THEN 1 ELSE 0 END) AS Failed
@@ -347,8 +347,8 @@ public static class DosageLedger
         Array? ids, DateTimeOffset asOf, CancellationToken ct)
     {
         var events = await connection.QueryAsync<SmsEventRow>(new CommandDefinition($"""
-            SELECT h.sms_id AS SmsId, l.officer_id AS OfficerId, l.purpose AS Purpose, h.event AS Event, h.status AS Status,
-                   h.detail AS Detail, h.occurred_at AS OccurredAt
+            SELECT h.sms_id, l.officer_id, l.purpose, h.event, h.status,
+                   h.detail, h.occurred_at
             FROM sms_status_history h JOIN sms_ledger l ON l.sms_id = h.sms_id
             WHERE h.occurred_at <= @asOf {officerFilter}
             ORDER BY h.id

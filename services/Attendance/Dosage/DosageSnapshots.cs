@@ -140,7 +140,7 @@ public static class DosageSnapshots
     public static Task<int?> LatestVersionAsync(DbConnection connection, CancellationToken ct) =>
         connection.ExecuteScalarAsync<int?>(new CommandDefinition("SELECT MAX(version) FROM dosage_snapshots", cancellationToken: ct));
 
-    const string HeaderColumns = "version AS Version, taken_at AS TakenAt, taken_by AS TakenBy, reason AS Reason, scope AS Scope, cohort_id AS CohortId, officers AS Officers, as_of AS AsOf, sealed_at AS SealedAt";
+    const string HeaderColumns = "version, taken_at, taken_by, reason, scope, cohort_id, officers, as_of, sealed_at";
 
     /// <summary>
     /// The frozen rows of <paramref name="version"/>, or (null) each officer's row from the first snapshot that holds
@@ -156,7 +156,7 @@ public static class DosageSnapshots
             ? "SELECT officer_id, MIN(version) AS version FROM dosage_snapshot_members GROUP BY officer_id"
             : "SELECT officer_id, version FROM dosage_snapshot_members WHERE version = @version";
         var stored = await connection.QueryAsync<FrozenRecord>(new CommandDefinition($"""
-            SELECT r.officer_id AS OfficerId, r.version AS Version, s.as_of AS FrozenAt, r.dose AS Dose
+            SELECT r.officer_id, r.version, s.as_of AS FrozenAt, r.dose
             FROM ({frozen}) f
             JOIN dosage_snapshot_rows r ON r.officer_id = f.officer_id AND r.version = f.version
             JOIN dosage_snapshots s ON s.version = r.version
@@ -164,7 +164,7 @@ public static class DosageSnapshots
         var rows = stored.Select(r => new FrozenRow(r.OfficerId, r.Version, r.FrozenAt, JsonSerializer.Deserialize<DosageRow>(r.Dose, RowJson)!)).ToList();
 
         var settling = (await connection.QueryAsync<SettlingMember>(new CommandDefinition($"""
-            SELECT f.officer_id AS OfficerId, f.version AS Version, s.as_of AS AsOf
+            SELECT f.officer_id, f.version, s.as_of
             FROM ({frozen}) f JOIN dosage_snapshots s ON s.version = f.version
             WHERE s.sealed_at IS NULL
             """, new { version }, cancellationToken: ct))).GroupBy(m => (m.Version, m.AsOf));
@@ -176,7 +176,7 @@ public static class DosageSnapshots
         }
 
         var later = (await connection.QueryAsync<LaterEvents>(new CommandDefinition($"""
-            SELECT f.officer_id AS OfficerId, COUNT(*) AS Events
+            SELECT f.officer_id, COUNT(*) AS Events
             FROM ({frozen}) f
             JOIN dosage_snapshots s ON s.version = f.version
             JOIN ({LedgerFacts}) e ON e.officer_id = f.officer_id AND e.at > s.as_of

@@ -46,7 +46,7 @@ public sealed class EndlineFreeze(
         List<DueCohort> cohorts;
         await using (var connection = await database.OpenAsync(ct))
             cohorts = (await connection.QueryAsync<DueCohort>(new CommandDefinition("""
-                SELECT c.cohort_id AS CohortId, MAX(s.local_date) AS LastDay, MAX(s.time_zone) AS TimeZone
+                SELECT c.cohort_id, MAX(s.local_date) AS LastDay, MAX(s.time_zone) AS TimeZone
                 FROM cohort_closures c JOIN sessions s ON s.cohort_id = c.cohort_id AND s.status <> 'cancelled'
                 WHERE NOT EXISTS (SELECT 1 FROM dosage_snapshots d WHERE d.cohort_id = c.cohort_id)
                 GROUP BY c.cohort_id

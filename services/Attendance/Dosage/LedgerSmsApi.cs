@@ -26,8 +26,8 @@ public static class LedgerSmsApi
     }
 
     const string Sql = """
-        SELECT sms_id AS SmsId, officer_id AS OfficerId, purpose AS Purpose, accepted AS Accepted, provider_sid AS ProviderSid,
-               status AS Status, error_code AS ErrorCode, refusal_reason AS RefusalReason, accepted_at AS AcceptedAt, delivered_at AS DeliveredAt
+        SELECT sms_id, officer_id, purpose, accepted, provider_sid,
+               status, error_code, refusal_reason, accepted_at, delivered_at
         FROM sms_ledger ORDER BY sms_id
         """;
 }

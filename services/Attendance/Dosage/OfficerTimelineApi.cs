@@ -53,16 +53,16 @@ public static class OfficerTimelineApi
             return TypedResults.Problem(title: "Unknown officer", detail: $"Attendance knows nothing of officer {officerId}.", statusCode: 404);
 
         var ledger = await Query<SmsRow>("""
-            SELECT s.sms_id AS SmsId, s.purpose AS Purpose, s.status AS Status, s.provider_sid AS ProviderSid, s.accepted_at AS AcceptedAt,
-                   s.delivered_at AS DeliveredAt, s.error_code AS ErrorCode, s.refusal_reason AS RefusalReason
+            SELECT s.sms_id, s.purpose, s.status, s.provider_sid, s.accepted_at,
+                   s.delivered_at, s.error_code, s.refusal_reason
             FROM sms_ledger s WHERE s.officer_id = @officerId
             """);
         var acknowledgments = (await Query<AcknowledgmentRow>("""
-            SELECT sms_id AS SmsId, acknowledged_at AS AcknowledgedAt, acknowledgment_reply AS Reply
+            SELECT sms_id, acknowledged_at, acknowledgment_reply AS Reply
             FROM reminder_ledger WHERE officer_id = @officerId AND acknowledged_at IS NOT NULL
             """)).ToDictionary(a => a.SmsId);
         var history = (await Query<HistoryRow>("""
-            SELECT h.sms_id AS SmsId, h.event AS Event, h.status AS Status, h.error_code AS ErrorCode, h.detail AS Detail, h.occurred_at AS At
+            SELECT h.sms_id, h.event, h.status, h.error_code, h.detail, h.occurred_at AS At
             FROM sms_status_history h JOIN sms_ledger s ON s.sms_id = h.sms_id
             WHERE s.officer_id = @officerId ORDER BY h.occurred_at, h.id
             """)).ToLookup(h => h.SmsId, h => new TimelineSmsEvent(h.Event, h.Status, h.ErrorCode, h.Detail, h.At));
@@ -82,11 +82,11 @@ public static class OfficerTimelineApi
         }).OrderBy(s => s.DueAt ?? s.AcceptedAt ?? s.History.FirstOrDefault()?.At ?? DateTimeOffset.MaxValue).ThenBy(s => s.ReminderNumber).ToList();
 
         var statusChanges = await Query<StatusRow>("""
-            SELECT status AS Status, previous_status AS PreviousStatus, source AS Source, changed_at AS At
+            SELECT status, previous_status, source, changed_at AS At
             FROM officer_status_history WHERE officer_id = @officerId ORDER BY changed_at, id
             """);
         var transfers = await Query<TransferRow>("""
-            SELECT from_sector_id AS FromSectorId, to_sector_id AS ToSectorId, cross_arm AS CrossArm, transferred_on AS TransferredOn, recorded_at AS RecordedAt
+            SELECT from_sector_id, to_sector_id, cross_arm, transferred_on, recorded_at
             FROM officer_transfers WHERE officer_id = @officerId ORDER BY recorded_at, id
             """);
         return TypedResults.Ok(new Timeline(officerId, dose?.CurrentSectorId, dose?.Role, dose?.StudyStatus ?? "active", sessions, sms,
@@ -98,10 +98,10 @@ public static class OfficerTimelineApi
     static async Task<List<TimelineSession>> SessionsAsync(Func<string, Task<List<SessionRow>>> query)
     {
         var rows = await query("""
-            SELECT s.session_id AS SessionId, s.cohort_id AS CohortId, s.day_number AS DayNumber, s.local_date AS Date, s.starts_at AS StartsAt,
-                   s.ends_at AS EndsAt, s.status AS SessionStatus,
+            SELECT s.session_id, s.cohort_id, s.day_number, s.local_date AS Date, s.starts_at,
+                   s.ends_at, s.status AS SessionStatus,
                    CASE WHEN EXISTS (SELECT 1 FROM cohort_members m WHERE m.cohort_id = s.cohort_id AND m.officer_id = @officerId) THEN 0 ELSE 1 END AS WalkIn,
-                   e.kind AS Kind, e.at AS At
+                   e.kind, e.at
             FROM sessions s LEFT JOIN attendance_events e ON e.session_id = s.session_id AND e.officer_id = @officerId AND e.superseded_at IS NULL
             WHERE s.cohort_id IN (SELECT cohort_id FROM cohort_members WHERE officer_id = @officerId)
                OR s.session_id IN (SELECT session_id FROM attendance_events WHERE officer_id = @officerId AND superseded_at IS NULL)

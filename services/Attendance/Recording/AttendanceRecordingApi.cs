@@ -82,8 +82,8 @@ public static class AttendanceRecordingApi
         var now = clock.GetUtcNow();
         await using var work = await database.BeginAsync(ct);
         var original = await work.QuerySingleOrDefaultAsync<EventRow>($"""
-            SELECT event_id AS EventId, session_id AS SessionId, officer_id AS OfficerId, kind AS Kind, at AS At, superseded_at AS SupersededAt,
-                   roll_call_id AS RollCallId
+            SELECT event_id, session_id, officer_id, kind, at, superseded_at,
+                   roll_call_id
             FROM attendance_events WHERE event_id = @eventId {work.Dialect.ForUpdate()}
             """, new { eventId }, ct);
         if (original is null) return TypedResults.NotFound();
@@ -136,13 +136,13 @@ public static class AttendanceRecordingApi
         var members = (await connection.QueryAsync<Guid>(new CommandDefinition(
             "SELECT officer_id FROM cohort_members WHERE cohort_id = @CohortId", new { session.CohortId }, cancellationToken: ct))).ToHashSet();
         var events = (await connection.QueryAsync<EventRow>(new CommandDefinition("""
-            SELECT event_id AS EventId, session_id AS SessionId, officer_id AS OfficerId, kind AS Kind, at AS At, superseded_at AS SupersededAt
+            SELECT event_id, session_id, officer_id, kind, at, superseded_at
             FROM attendance_events WHERE session_id = @sessionId AND superseded_at IS NULL
             """, new { sessionId }, cancellationToken: ct))).ToLookup(e => e.OfficerId);
         var people = members.Union(events.Select(g => g.Key)).Order().ToList();
         // Contamination is by the arm of randomization; "sin SMS" tells the trainer whom to tell in person.
         var facts = (await connection.QueryAsync<OfficerFacts>(new CommandDefinition($"""
-            SELECT o.officer_id AS OfficerId, a.arm AS Arm, c.consent AS Consent, st.status AS Status FROM officers o
+            SELECT o.officer_id, a.arm, c.consent, st.status FROM officers o
             LEFT JOIN officer_arms a ON a.officer_id = o.officer_id LEFT JOIN officer_consents c ON c.officer_id = o.officer_id
             LEFT JOIN officer_statuses st ON st.officer_id = o.officer_id
             WHERE {database.Dialect.InList("o.officer_id", "people")}

@@ -109,7 +109,7 @@ public static class CohortClosing
         if (await work.QuerySingleOrDefaultAsync<long?>("SELECT 1 FROM cohort_closures WHERE cohort_id = @cohortId", new { cohortId }, ct) is not null)
             return (null, TypedResults.Problem(title: "Already closed", detail: "This cohort's attendance is already closed; reopen it to correct it.", statusCode: 409));
         var last = await work.QuerySingleAsync<LastSession>("""
-            SELECT session_id AS SessionId, day_number AS DayNumber, local_date AS LocalDate, ends_at AS EndsAt, time_zone AS TimeZone
+            SELECT session_id, day_number, local_date, ends_at, time_zone
             FROM sessions WHERE cohort_id = @cohortId AND status <> 'cancelled' ORDER BY ends_at DESC, day_number DESC LIMIT 1
             """, new { cohortId }, ct);
         if (now < last.EndsAt)
@@ -179,8 +179,8 @@ public static class CohortClosing
         if (known is null) return TypedResults.NotFound();
         if (await TrainingSession.RefuseCohortAsync(connection, user, cohortId, ct) is { } notTheirs) return notTheirs;
         var entries = (await connection.QueryAsync<ClosureRow>(new CommandDefinition("""
-            SELECT action AS Action, done_by AS DoneBy, done_at AS DoneAt, reason AS Reason,
-                   members_eligible AS MembersEligible, members_not_eligible AS MembersNotEligible
+            SELECT action, done_by, done_at, reason,
+                   members_eligible, members_not_eligible
             FROM cohort_closure_history WHERE cohort_id = @cohortId ORDER BY done_at, id
             """, new { cohortId }, cancellationToken: ct)))
             .Select(r => new ClosureEntry(r.Action, r.DoneBy, r.DoneAt, r.Reason, (int?)r.MembersEligible, (int?)r.MembersNotEligible)).ToList();
@@ -191,7 +191,7 @@ public static class CohortClosing
     {
         await using var connection = await database.OpenAsync(ct);
         var closed = await connection.QueryAsync<ClosedCohort>(new CommandDefinition(
-            "SELECT cohort_id AS CohortId, closed_at AS ClosedAt, closed_by AS ClosedBy FROM cohort_closures ORDER BY closed_at, cohort_id", cancellationToken: ct));
+            "SELECT cohort_id, closed_at, closed_by FROM cohort_closures ORDER BY closed_at, cohort_id", cancellationToken: ct));
         return TypedResults.Ok<IReadOnlyList<ClosedCohort>>(closed.AsList());
     }
 

@@ -13,14 +13,14 @@ public static class CohortTotals
     public static async Task<Totals?> ComputeAsync(DbConnection connection, DbTransaction? transaction, Guid cohortId, CancellationToken ct)
     {
         var sessions = (await connection.QueryAsync<SessionRow>(new CommandDefinition("""
-            SELECT session_id AS SessionId, sector_id AS SectorId, role AS Role, starts_at AS StartsAt, ends_at AS EndsAt
+            SELECT session_id, sector_id, role, starts_at, ends_at
             FROM sessions WHERE cohort_id = @cohortId AND status <> 'cancelled' ORDER BY starts_at
             """, new { cohortId }, transaction, cancellationToken: ct))).AsList();
         if (sessions.Count == 0) return null;
         var members = (await connection.QueryAsync<Guid>(new CommandDefinition(
             "SELECT officer_id FROM cohort_members WHERE cohort_id = @cohortId", new { cohortId }, transaction, cancellationToken: ct))).ToHashSet();
         var events = (await connection.QueryAsync<EventRow>(new CommandDefinition("""
-            SELECT e.session_id AS SessionId, e.officer_id AS OfficerId, e.kind AS Kind, e.at AS At
+            SELECT e.session_id, e.officer_id, e.kind, e.at
             FROM attendance_events e JOIN sessions s ON s.session_id = e.session_id
             WHERE s.cohort_id = @cohortId AND e.superseded_at IS NULL
             """, new { cohortId }, transaction, cancellationToken: ct))).ToLookup(e => (e.SessionId, e.OfficerId));

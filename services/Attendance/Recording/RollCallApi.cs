@@ -70,7 +70,7 @@ public static class RollCallApi
 
         var fingerprint = Fingerprint(sheet.Events);
         var inForce = await work.QuerySingleOrDefaultAsync<RollCallInForce>("""
-            SELECT roll_call_id AS RollCallId, number AS Number, fingerprint AS Fingerprint, uploaded_by AS UploadedBy, uploaded_at AS UploadedAt
+            SELECT roll_call_id, number, fingerprint, uploaded_by, uploaded_at
             FROM roll_calls WHERE session_id = @sessionId AND superseded_at IS NULL
             """, new { sessionId }, ct);
         if (inForce is not null && inForce.Fingerprint == fingerprint)

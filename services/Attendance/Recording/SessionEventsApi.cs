@@ -44,17 +44,17 @@ public static class SessionEventsApi
         if (user.RefuseSession(sessionId, session.TrainerId) is { } notTheirs) return notTheirs;
         var zone = zones.Of(session);
         var rollCalls = (await connection.QueryAsync<RollCallRow>(new CommandDefinition("""
-            SELECT roll_call_id AS RollCallId, number AS Number, uploaded_by AS UploadedBy, uploaded_at AS UploadedAt, reason AS Reason, replaces AS Replaces,
-                   rows_read AS RowsRead, events AS Events, superseded_by AS SupersededBy, superseded_at AS SupersededAt
+            SELECT roll_call_id, number, uploaded_by, uploaded_at, reason, replaces,
+                   rows_read, events, superseded_by, superseded_at
             FROM roll_calls WHERE session_id = @sessionId ORDER BY number
             """, new { sessionId }, cancellationToken: ct)))
             .Select(r => new RollCallView(r.RollCallId, r.Number, r.UploadedBy, r.UploadedAt, r.Reason, r.Replaces, r.RowsRead, r.Events,
                 r.SupersededAt is null, r.SupersededBy, r.SupersededAt))
             .ToList();
         var events = (await connection.QueryAsync<EventRow>(new CommandDefinition("""
-            SELECT event_id AS EventId, officer_id AS OfficerId, kind AS Kind, at AS At, recorded_by AS RecordedBy, recorded_at AS RecordedAt,
-                   source AS Source, roll_call_id AS RollCallId, superseded_by AS SupersededBy, superseded_by_roll_call AS SupersededByRollCall,
-                   superseded_at AS SupersededAt, corrected_by AS CorrectedBy, correction_reason AS CorrectionReason
+            SELECT event_id, officer_id, kind, at, recorded_by, recorded_at,
+                   source, roll_call_id, superseded_by, superseded_by_roll_call,
+                   superseded_at, corrected_by, correction_reason
             FROM attendance_events WHERE session_id = @sessionId
             """, new { sessionId }, cancellationToken: ct)))
             .OrderBy(e => e.OfficerId).ThenBy(e => e.At).ThenBy(e => e.RecordedAt).ThenBy(e => e.EventId)

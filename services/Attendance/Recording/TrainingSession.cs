@@ -27,8 +27,8 @@ public sealed record TrainingSession
     public DateOnly Date => DateOnly.ParseExact(LocalDate, "yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     const string SelectSql = """
-        SELECT session_id AS SessionId, cohort_id AS CohortId, sector_id AS SectorId, local_date AS LocalDate, starts_at AS StartsAt,
-               ends_at AS EndsAt, status AS Status, time_zone AS TimeZone, trainer_id AS TrainerId
+        SELECT session_id, cohort_id, sector_id, local_date, starts_at,
+               ends_at, status, time_zone, trainer_id
         FROM sessions WHERE session_id = @sessionId
         """;
 

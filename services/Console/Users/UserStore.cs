@@ -18,8 +18,8 @@ public sealed class UserStore(ServiceDatabase database, TimeProvider clock)
     readonly PasswordHasher<ConsoleUser> hasher = new();
 
     const string Columns = """
-        id AS Id, name AS Name, full_name AS FullName, role AS Role, trainer_id AS TrainerId, password_hash AS PasswordHash,
-        failed_sign_ins AS FailedSignIns, locked_until AS LockedUntil, last_sign_in_at AS LastSignInAt, disabled AS Disabled, created_at AS CreatedAt
+        id, name, full_name, role, trainer_id, password_hash,
+        failed_sign_ins, locked_until, last_sign_in_at, disabled, created_at
         """;
 
     public static string Normalize(string name) => name.Trim().ToLowerInvariant();

@@ -68,9 +68,9 @@ public static class OfficersApi
     }
 
     const string SummarySelect = """
-        SELECT o.id AS Id, o.badge AS Badge, o.name AS Name, o.role AS Role, s.code AS SectorCode, o.phone_e164 AS Phone,
-               o.consent AS Consent, o.status AS Status, o.randomized_arm AS RandomizedArm, o.cross_arm_transfer AS CrossArmTransfer,
-               o.consent_changed_at AS ConsentChangedAt, o.attributes AS Attributes
+        SELECT o.id, o.badge, o.name, o.role, s.code AS SectorCode, o.phone_e164 AS Phone,
+               o.consent, o.status, o.randomized_arm, o.cross_arm_transfer,
+               o.consent_changed_at, o.attributes
         FROM officers o JOIN sectors s ON s.id = o.sector_id
         """;
 
@@ -114,12 +114,12 @@ public static class OfficersApi
             $"{SummarySelect} WHERE o.id = @officerId", new { officerId }, cancellationToken: ct));
         if (row is null) return TypedResults.NotFound();
         var history = await connection.QueryAsync<StatusRow>(new CommandDefinition("""
-            SELECT status AS Status, previous_status AS PreviousStatus, source AS Source, changed_by AS ChangedBy, reason AS Reason, changed_at AS ChangedAt
+            SELECT status, previous_status, source, changed_by, reason, changed_at
             FROM officer_status_history WHERE officer_id = @officerId ORDER BY id
             """, new { officerId }, cancellationToken: ct));
         var transfers = await connection.QueryAsync<TransferRow>(new CommandDefinition("""
-            SELECT f.code AS FromSector, t.code AS ToSector, x.from_arm AS FromArm, x.to_arm AS ToArm, x.cross_arm AS CrossArm,
-                   x.transferred_on AS TransferredOn, x.recorded_by AS RecordedBy, x.recorded_at AS RecordedAt
+            SELECT f.code AS FromSector, t.code AS ToSector, x.from_arm, x.to_arm, x.cross_arm,
+                   x.transferred_on, x.recorded_by, x.recorded_at
             FROM officer_transfers x JOIN sectors f ON f.id = x.from_sector_id JOIN sectors t ON t.id = x.to_sector_id
             WHERE x.officer_id = @officerId ORDER BY x.id
             """, new { officerId }, cancellationToken: ct));
@@ -154,8 +154,8 @@ public static class OfficersApi
     }
 
     const string CardSelect = """
-        SELECT o.id AS Id, o.badge AS Badge, o.name AS Name, o.role AS Role, s.code AS SectorCode, s.name AS SectorName, o.status AS Status,
-               o.consent AS Consent, o.randomized_arm AS RandomizedArm, s.arm AS SectorArm
+        SELECT o.id, o.badge, o.name, o.role, s.code AS SectorCode, s.name AS SectorName, o.status,
+               o.consent, o.randomized_arm, s.arm AS SectorArm
         FROM officers o JOIN sectors s ON s.id = o.sector_id
         """;
 

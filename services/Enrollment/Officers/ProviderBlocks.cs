@@ -19,7 +19,7 @@ public static class ProviderBlocks
     /// <summary>The officer's state, locked for the caller's transaction; null for an officer Enrollment does not know.</summary>
     public static Task<OfficerSmsState?> ReadForUpdateAsync(UnitOfWork work, Guid officerId, CancellationToken ct) =>
         work.QuerySingleOrDefaultAsync<OfficerSmsState>($"""
-            SELECT status AS Status, sms_blocked_at_provider AS BlockedAtProvider FROM officers WHERE id = @officerId {work.Dialect.ForUpdate()}
+            SELECT status, sms_blocked_at_provider AS BlockedAtProvider FROM officers WHERE id = @officerId {work.Dialect.ForUpdate()}
             """, new { officerId }, ct);
 
     /// <summary>Records the provider's block or unblock at <paramref name="at"/> unless a later fact is already recorded; returns whether it is blocked now.</summary>

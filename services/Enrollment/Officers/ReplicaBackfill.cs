@@ -29,7 +29,7 @@ public sealed class ReplicaBackfill([FromKeyedServices(EnrollmentService.Name)] 
         // Their arm of randomization, which replicas had taken from the sector they were in at the upgrade.
         var randomizationId = await work.QuerySingleOrDefaultAsync<Guid?>("SELECT id FROM randomizations WHERE status = 'committed'", ct: ct);
         var arms = randomizationId is null ? [] : await work.QueryAsync<ArmRow>(
-            "SELECT id AS OfficerId, sector_id AS SectorId, randomized_arm AS Arm FROM officers WHERE randomized_arm IS NOT NULL ORDER BY id", ct: ct);
+            "SELECT id AS OfficerId, sector_id, randomized_arm AS Arm FROM officers WHERE randomized_arm IS NOT NULL ORDER BY id", ct: ct);
         foreach (var chunk in arms.Chunk(OfficersPerMessage))
             work.Publish(new OfficerArmsAssigned(randomizationId!.Value, chunk.Select(o => new OfficerArm(o.OfficerId, o.SectorId, o.Arm, false)).ToList(), now));
         var refused = await work.QueryAsync<Guid>("SELECT id FROM officers WHERE consent = @no ORDER BY id", new { no = false }, ct);

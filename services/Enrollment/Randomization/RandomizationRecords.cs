@@ -116,7 +116,7 @@ public static class RandomizationRecords
         await work.ExecuteAsync("UPDATE officers SET randomized_arm = (SELECT s.arm FROM sectors s WHERE s.id = officers.sector_id)", ct: ct);
         work.Publish(new SectorsRandomized(id, seed, allocated.Select(s => new SectorArm(s.SectorId, s.Arm, s.Stratum)).ToList(), now));
         var officerArms = await work.QueryAsync<OfficerArmRow>(
-            "SELECT id AS OfficerId, sector_id AS SectorId, randomized_arm AS Arm FROM officers WHERE randomized_arm IS NOT NULL ORDER BY id", ct: ct);
+            "SELECT id AS OfficerId, sector_id, randomized_arm AS Arm FROM officers WHERE randomized_arm IS NOT NULL ORDER BY id", ct: ct);
         // Chunked so that a city-wide roster (100,000 officers) is a few hundred-kilobyte messages, not one huge one.
         foreach (var chunk in officerArms.Chunk(OfficerArmsPerMessage))
             work.Publish(new OfficerArmsAssigned(id, chunk.Select(o => new OfficerArm(o.OfficerId, o.SectorId, o.Arm, EnrolledAfterRandomization: false)).ToList(), now));
@@ -133,7 +133,7 @@ public static class RandomizationRecords
         if (record is null) return new VoidOutcome(null, NotFound: true);
         if (record.Status != Committed) return new VoidOutcome(null, AlreadyVoided: true);
         // Recorded by the consumers of the study's first SMS and first training: after either, the arms are in use.
-        var activity = await work.QueryAsync<ActivityRow>("SELECT kind AS Kind FROM study_activity ORDER BY kind", ct: ct);
+        var activity = await work.QueryAsync<ActivityRow>("SELECT kind FROM study_activity ORDER BY kind", ct: ct);
         if (activity.Count > 0) return new VoidOutcome(null, StudyActivity: activity.Select(a => a.Kind).ToList());
 
         await work.ExecuteAsync("""
@@ -143,7 +143,7 @@ public static class RandomizationRecords
         await work.ExecuteAsync("UPDATE sectors SET arm = NULL, randomization_id = NULL WHERE randomization_id = @id", new { id }, ct);
         // With no arm there is no arm of randomization, and no transfer across arms.
         await work.ExecuteAsync("UPDATE officers SET randomized_arm = NULL, cross_arm_transfer = @no", new { no = false }, ct);
-        var sectorIds = await work.QueryAsync<AllocationRow>("SELECT sector_id AS SectorId FROM allocation WHERE randomization_id = @id", new { id }, ct);
+        var sectorIds = await work.QueryAsync<AllocationRow>("SELECT sector_id FROM allocation WHERE randomization_id = @id", new { id }, ct);
         work.Publish(new RandomizationVoided(id, sectorIds.Select(s => s.SectorId).ToList(), now));
         var voided = (await work.QueryAsync<RecordRow>($"{SelectRecords} WHERE id = @id", new { id }, ct)).Single();
         var voidedRecord = (await WithHistoryAsync(work.Connection, work.Transaction, [voided], ct)).Single();
@@ -175,9 +175,9 @@ public static class RandomizationRecords
     static async Task<IReadOnlyList<DryRunRecord>> DryRunsAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct)
     {
         const string sql = """
-            SELECT id AS Id, seed AS Seed, algorithm_version AS AlgorithmVersion, strata_columns AS StrataColumns, treated_share AS TreatedShare,
-                   allocation_hash AS AllocationHash, sector_list_hash AS SectorListHash, sector_count AS SectorCount, treated_count AS TreatedCount,
-                   requested_by AS RequestedBy, created_at AS CreatedAt, randomization_id AS RandomizationId
+            SELECT id, seed, algorithm_version, strata_columns, treated_share,
+                   allocation_hash, sector_list_hash, sector_count, treated_count,
+                   requested_by, created_at, randomization_id
             FROM randomization_dry_runs ORDER BY created_at, id
             """;
         var rows = await connection.QueryAsync<DryRunRow>(new CommandDefinition(sql, transaction: transaction, cancellationToken: ct));
@@ -204,7 +204,7 @@ public static class RandomizationRecords
     {
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<AllocationRow>(new CommandDefinition("""
-            SELECT sector_id AS SectorId, sector_code AS SectorCode, stratum AS Stratum, arm AS Arm, officers AS Officers, commanders AS Commanders
+            SELECT sector_id, sector_code, stratum, arm, officers, commanders
             FROM allocation WHERE randomization_id = @id
             """, new { id }, cancellationToken: ct));
         return rows.Select(r => new AllocatedSector(r.SectorId, r.SectorCode, r.Stratum, r.Arm, (int)r.Officers, (int)r.Commanders))
@@ -212,10 +212,10 @@ public static class RandomizationRecords
     }
 
     const string SelectRecords = """
-        SELECT id AS Id, status AS Status, seed AS Seed, algorithm_version AS AlgorithmVersion, strata_columns AS StrataColumns,
-               treated_share AS TreatedShare, sector_list_hash AS SectorListHash, sector_count AS SectorCount, treated_count AS TreatedCount,
-               requested_by AS RequestedBy, created_at AS CreatedAt, voided_by AS VoidedBy, voided_at AS VoidedAt, void_reason AS VoidReason,
-               allocation_hash AS AllocationHash
+        SELECT id, status, seed, algorithm_version, strata_columns,
+               treated_share, sector_list_hash, sector_count, treated_count,
+               requested_by, created_at, voided_by, voided_at, void_reason,
+               allocation_hash
         FROM randomizations
         """;
 
@@ -263,12 +263,12 @@ public static class RandomizationRecords
 
     static async Task<IReadOnlyList<SectorRow>> SectorsAsync(DbConnection connection, DbTransaction? transaction, string lockClause, CancellationToken ct) =>
         (await connection.QueryAsync<SectorRow>(new CommandDefinition(
-            $"SELECT id AS Id, code AS Code, strata AS Strata FROM sectors {lockClause}", transaction: transaction, cancellationToken: ct))).AsList();
+            $"SELECT id, code, strata FROM sectors {lockClause}", transaction: transaction, cancellationToken: ct))).AsList();
 
     /// <summary>Officers and commanders per sector, as the balance table counts them: everyone still on the roster (not inactive).</summary>
     static async Task<IReadOnlyList<CountRow>> OfficerCountsAsync(DbConnection connection, DbTransaction? transaction, CancellationToken ct) =>
         (await connection.QueryAsync<CountRow>(new CommandDefinition("""
-            SELECT sector_id AS SectorId, role AS Role, COUNT(*) AS Count FROM officers WHERE status <> 'inactive' GROUP BY sector_id, role
+            SELECT sector_id, role, COUNT(*) AS Count FROM officers WHERE status <> 'inactive' GROUP BY sector_id, role
             """, transaction: transaction, cancellationToken: ct))).AsList();
 
     sealed record OfficerArmRow

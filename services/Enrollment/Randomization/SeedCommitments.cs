@@ -84,8 +84,8 @@ public static class SeedCommitments
     }
 
     internal const string Select = """
-        SELECT id AS Id, seed_sha256 AS SeedSha256, registered_by AS RegisteredBy, registered_at AS RegisteredAt, status AS Status,
-               randomization_id AS RandomizationId, replaced_at AS ReplacedAt, replaced_by AS ReplacedBy
+        SELECT id, seed_sha256, registered_by, registered_at, status,
+               randomization_id, replaced_at, replaced_by
         FROM seed_commitments
         """;
 

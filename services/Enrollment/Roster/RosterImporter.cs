@@ -66,12 +66,12 @@ public sealed class RosterImporter(
 
         await using var work = await database.BeginAsync(ct);
         await work.LockAsync("roster-import", ct);
-        var sectors = (await work.QueryAsync<SectorRow>("SELECT id AS Id, code AS Code, arm AS Arm, randomization_id AS RandomizationId FROM sectors", ct: ct))
+        var sectors = (await work.QueryAsync<SectorRow>("SELECT id, code, arm, randomization_id FROM sectors", ct: ct))
             .ToDictionary(s => s.Code, StringComparer.OrdinalIgnoreCase);
         var sectorsById = sectors.Values.ToDictionary(s => s.Id);
         var officers = (await work.QueryAsync<OfficerRow>("""
-            SELECT id AS Id, badge AS Badge, sector_id AS SectorId, phone_e164 AS PhoneE164, name AS Name, role AS Role,
-                   consent AS Consent, attributes AS Attributes, status AS Status, randomized_arm AS RandomizedArm
+            SELECT id, badge, sector_id, phone_e164, name, role,
+                   consent, attributes, status, randomized_arm
             FROM officers
             """, ct: ct)).ToDictionary(o => o.Badge, StringComparer.OrdinalIgnoreCase);
 

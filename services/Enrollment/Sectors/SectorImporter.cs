@@ -76,7 +76,7 @@ public sealed class SectorImporter([FromKeyedServices(EnrollmentService.Name)] S
         var now = clock.GetUtcNow();
         await using var work = await database.BeginAsync(ct);
         await work.LockAsync("sector-import", ct);
-        var existing = (await work.QueryAsync<SectorRow>("SELECT id AS Id, code AS Code, name AS Name, strata AS Strata, arm AS Arm, time_zone AS TimeZone FROM sectors", ct: ct))
+        var existing = (await work.QueryAsync<SectorRow>("SELECT id, code, name, strata, arm, time_zone FROM sectors", ct: ct))
             .ToDictionary(s => s.Code, StringComparer.OrdinalIgnoreCase);
         var randomized = existing.Values.Any(s => s.Arm is not null);
         int created = 0, updated = 0, unchanged = 0;

@@ -69,7 +69,7 @@ public static class SectorsApi
     {
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<SectorRow>(new CommandDefinition("""
-            SELECT s.id AS Id, s.code AS Code, s.name AS Name, s.strata AS Strata, s.arm AS Arm, s.time_zone AS TimeZone,
+            SELECT s.id, s.code, s.name, s.strata, s.arm, s.time_zone,
                    SUM(CASE WHEN o.role = 'officer' THEN 1 ELSE 0 END) AS Officers,
                    SUM(CASE WHEN o.role = 'commander' THEN 1 ELSE 0 END) AS Commanders
             FROM sectors s LEFT JOIN officers o ON o.sector_id = s.id

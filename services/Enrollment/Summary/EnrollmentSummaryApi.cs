@@ -44,14 +44,14 @@ public static class EnrollmentSummaryApi
     {
         await using var connection = await database.OpenAsync(ct);
         var sectors = (await connection.QueryAsync<ArmCount>(new CommandDefinition(
-            "SELECT arm AS Arm, COUNT(*) AS Count FROM sectors GROUP BY arm", cancellationToken: ct))).AsList();
+            "SELECT arm, COUNT(*) AS Count FROM sectors GROUP BY arm", cancellationToken: ct))).AsList();
         var officers = (await connection.QueryAsync<OfficerCount>(new CommandDefinition("""
-            SELECT randomized_arm AS Arm, status AS Status, COUNT(*) AS Count FROM officers GROUP BY randomized_arm, status ORDER BY 1, 2
+            SELECT randomized_arm AS Arm, status, COUNT(*) AS Count FROM officers GROUP BY randomized_arm, status ORDER BY 1, 2
             """, cancellationToken: ct))).AsList();
         var consentNo = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM officers WHERE NOT consent", cancellationToken: ct));
         var randomization = await connection.QuerySingleOrDefaultAsync<CurrentRandomization>(new CommandDefinition(
-            "SELECT id AS Id, created_at AS CreatedAt, requested_by AS RequestedBy FROM randomizations WHERE status = 'committed'", cancellationToken: ct));
+            "SELECT id, created_at, requested_by FROM randomizations WHERE status = 'committed'", cancellationToken: ct));
         return TypedResults.Ok(new EnrollmentSummary(
             (int)sectors.Sum(s => s.Count), sectors.Where(s => s.Arm is not null).ToDictionary(s => s.Arm!, s => s.Count),
             officers.Sum(o => o.Count), officers, consentNo, randomization));

@@ -44,8 +44,8 @@ public static class AuditRuns
     {
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition("""
-            SELECT id AS Id, ran_at AS RanAt, ran_by AS RanBy, period_from AS PeriodFrom, period_to AS PeriodTo, clean AS Clean,
-                   differences AS Differences, differences_by_kind AS DifferencesByKind, unsettled AS Unsettled
+            SELECT id, ran_at, ran_by, period_from, period_to, clean,
+                   differences, differences_by_kind, unsettled
             FROM audit_runs ORDER BY id DESC LIMIT @limit
             """, new { limit }, cancellationToken: ct));
         return rows.Select(r => new AuditRun

@@ -34,8 +34,8 @@ public sealed record MessagingRecords(
     {
         await using var connection = await database.OpenAsync(ct);
         var sms = (await connection.QueryAsync<RecordedSms>(new CommandDefinition("""
-            SELECT sms_id AS SmsId, officer_id AS OfficerId, purpose AS Purpose, state AS State, provider_sid AS ProviderSid, status AS Status,
-                   to_phone AS ToPhone, requested_at AS RequestedAt, accepted_at AS AcceptedAt, status_updated_at AS StatusUpdatedAt
+            SELECT sms_id, officer_id, purpose, state, provider_sid, status,
+                   to_phone, requested_at, accepted_at, status_updated_at
             FROM outbound_sms
             """, cancellationToken: ct))).AsList();
         // A sid in the history that is not the row's own: another provider message for the same SMS.
@@ -45,7 +45,7 @@ public sealed record MessagingRecords(
             GROUP BY h.sms_id, h.provider_sid
             """, cancellationToken: ct))).AsList();
         var officers = (await connection.QueryAsync<KnownOfficer>(new CommandDefinition("""
-            SELECT c.officer_id AS OfficerId, c.phone_e164 AS Phone, a.arm AS Arm
+            SELECT c.officer_id, c.phone_e164 AS Phone, a.arm
             FROM contacts c LEFT JOIN officer_arms a ON a.officer_id = c.officer_id
             """, cancellationToken: ct))).AsList();
         return new MessagingRecords(sms, historySids, officers);

@@ -44,8 +44,8 @@ public sealed class DeferredSends(
         var now = clock.GetUtcNow();
         await using var work = await database.BeginAsync(ct);
         var due = await work.QueryAsync<HeldRow>($"""
-            SELECT sms_id AS SmsId, officer_id AS OfficerId, purpose AS Purpose, body AS Body, requested_at AS RequestedAt,
-                   time_zone AS TimeZone, send_by AS SendBy
+            SELECT sms_id, officer_id, purpose, body, requested_at,
+                   time_zone, send_by
             FROM outbound_sms WHERE state = 'deferred' AND deferred_until <= @now
             ORDER BY deferred_until LIMIT @BatchSize {work.Dialect.SkipLocked()}
             """, new { now, options.Value.BatchSize }, ct);

@@ -156,7 +156,7 @@ public sealed class SendSmsConsumer(
             INSERT INTO outbound_sms (sms_id, officer_id, purpose, body, state, requested_at, encoding, computed_segments, time_zone, send_by)
             VALUES (@SmsId, @OfficerId, @Purpose, @Body, 'new', @now, @encoding, @segments, @TimeZone, @SendBy)
             ON CONFLICT (sms_id) DO UPDATE SET state = outbound_sms.state, send_by = COALESCE(outbound_sms.send_by, excluded.send_by)
-            RETURNING state AS State, sending_lease_until AS LeaseUntil, last_attempt_at AS LastAttemptAt, deferred_until AS DeferredUntil, send_by AS SendBy
+            RETURNING state, sending_lease_until AS LeaseUntil, last_attempt_at, deferred_until, send_by
             """, new { sms.SmsId, sms.OfficerId, sms.Purpose, sms.Body, sms.TimeZone, sms.SendBy, now, encoding = measure.Encoding == SmsEncodingKind.Gsm7 ? "GSM-7" : "UCS-2", segments = measure.Segments }, ct);
         // A send in doubt that a person must resolve is never sent again automatically.
         if (row is { State: "accepted" or "failed" or "refused" or "in_doubt_ambiguous" }) return null;

@@ -38,7 +38,7 @@ public sealed class SenderPacer(
         }
         var ids = senders.ToArray();
         var next = await work.QuerySingleOrDefaultAsync<SlotRow>($"""
-            SELECT sender AS Sender, next_slot_at AS NextSlotAt FROM sender_pace WHERE {work.Dialect.InList("sender", "ids")}
+            SELECT sender, next_slot_at FROM sender_pace WHERE {work.Dialect.InList("sender", "ids")}
             ORDER BY next_slot_at LIMIT 1 {work.Dialect.ForUpdate()}
             """, new { ids }, ct) ?? throw new InvalidOperationException("No sender to pace.");
         var now = clock.GetUtcNow();

@@ -40,7 +40,7 @@ public static class SendersApi
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
         var slots = (await connection.QueryAsync<SlotRow>(new CommandDefinition(
-            "SELECT sender AS Sender, next_slot_at AS NextSlotAt FROM sender_pace", cancellationToken: ct))).ToDictionary(s => s.Sender, s => s.NextSlotAt);
+            "SELECT sender, next_slot_at FROM sender_pace", cancellationToken: ct))).ToDictionary(s => s.Sender, s => s.NextSlotAt);
         var senders = options.Value.SenderKeys.Select(sender =>
         {
             DateTimeOffset? next = slots.TryGetValue(sender, out var at) ? at : null;

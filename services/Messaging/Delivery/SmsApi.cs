@@ -128,7 +128,7 @@ public static class SmsApi
         if (request.SmsIds.Count == 0) return TypedResults.Ok<IReadOnlyList<SmsState>>([]);
         await using var connection = await database.OpenAsync(ct);
         var states = await connection.QueryAsync<StateRow>(new CommandDefinition(
-            $"SELECT sms_id AS SmsId, state AS State, status AS Status FROM outbound_sms WHERE {database.Dialect.InList("sms_id", "ids")}",
+            $"SELECT sms_id, state, status FROM outbound_sms WHERE {database.Dialect.InList("sms_id", "ids")}",
             new { ids = database.Dialect.UuidList(request.SmsIds.Distinct()) }, cancellationToken: ct));
         return TypedResults.Ok<IReadOnlyList<SmsState>>(states.Select(s => new SmsState(s.SmsId, s.State, s.Status)).ToList());
     }
@@ -139,12 +139,12 @@ public static class SmsApi
     {
         await using var connection = await database.OpenAsync(ct);
         var outbound = await connection.QueryAsync<OutboundCount>(new CommandDefinition("""
-            SELECT purpose AS Purpose, state AS State, status AS Status, COALESCE(refusal_reason, CAST(error_code AS TEXT)) AS Reason,
+            SELECT purpose, state, status, COALESCE(refusal_reason, CAST(error_code AS TEXT)) AS Reason,
                    COUNT(*) AS Count, COALESCE(SUM(segments), 0) AS Segments
             FROM outbound_sms GROUP BY purpose, state, status, COALESCE(refusal_reason, CAST(error_code AS TEXT)) ORDER BY 1, 2, 3, 4
             """, cancellationToken: ct));
         var inbound = await connection.QueryAsync<InboundCount>(new CommandDefinition(
-            "SELECT category AS Category, COUNT(*) AS Count FROM inbound_sms GROUP BY category ORDER BY category", cancellationToken: ct));
+            "SELECT category, COUNT(*) AS Count FROM inbound_sms GROUP BY category ORDER BY category", cancellationToken: ct));
         var inFlight = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"""
             SELECT COUNT(*) FROM outbound_sms
             WHERE state IN ('new', 'sending', 'retrying') OR (state = 'accepted' AND {SmsStatuses.RankSql("status")} < @final)
@@ -157,8 +157,8 @@ public static class SmsApi
         var deferred = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             "SELECT COUNT(*) FROM outbound_sms WHERE state = 'deferred'", cancellationToken: ct));
         var deferredSends = await connection.QueryAsync<DeferredSms>(new CommandDefinition("""
-            SELECT sms_id AS SmsId, officer_id AS OfficerId, purpose AS Purpose, requested_at AS RequestedAt, deferred_until AS DeferredUntil, send_by AS SendBy,
-                   time_zone AS TimeZone
+            SELECT sms_id, officer_id, purpose, requested_at, deferred_until, send_by,
+                   time_zone
             FROM outbound_sms WHERE state = 'deferred' ORDER BY deferred_until, sms_id LIMIT @limit
             """, new { limit = MaxListedDeferred }, cancellationToken: ct));
         return TypedResults.Ok(new SmsSummary(inFlight, outbound.ToList(), inbound.ToList(), toControl, deferred, deferredSends.ToList()));
@@ -168,7 +168,7 @@ public static class SmsApi
     {
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<AmbiguousRow>(new CommandDefinition("""
-            SELECT sms_id AS SmsId, officer_id AS OfficerId, purpose AS Purpose, requested_at AS RequestedAt, last_attempt_at AS LastAttemptAt,
+            SELECT sms_id, officer_id, purpose, requested_at, last_attempt_at,
                    in_doubt_candidates AS Candidates
             FROM outbound_sms WHERE state = 'in_doubt_ambiguous' ORDER BY requested_at, sms_id LIMIT @limit
             """, new { limit = MaxListedAmbiguous }, cancellationToken: ct));
@@ -190,8 +190,8 @@ public static class SmsApi
     }
 
     const string InboundSelect = """
-        SELECT id AS Id, officer_id AS OfficerId, from_phone AS FromPhone, body AS Body, category AS Category,
-               acknowledged_sms_id AS AcknowledgedSmsId, received_at AS ReceivedAt, handled_at AS HandledAt, handled_by AS HandledBy, handled_note AS HandledNote
+        SELECT id, officer_id, from_phone, body, category,
+               acknowledged_sms_id, received_at, handled_at, handled_by, handled_note
         FROM inbound_sms
         """;
 
@@ -261,14 +261,14 @@ public static class SmsApi
     {
         await using var connection = await database.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition("""
-            SELECT sms_id AS SmsId, officer_id AS OfficerId, purpose AS Purpose, state AS State, status AS Status, refusal_reason AS RefusalReason,
-                   error_code AS ErrorCode, provider_sid AS ProviderSid, segments AS Segments, to_phone AS ToPhone, attempts AS Attempts,
-                   requested_at AS RequestedAt, accepted_at AS AcceptedAt
+            SELECT sms_id, officer_id, purpose, state, status, refusal_reason,
+                   error_code, provider_sid, segments, to_phone, attempts,
+                   requested_at, accepted_at
             FROM outbound_sms WHERE sms_id = @smsId
             """, new { smsId }, cancellationToken: ct));
         if (row is null) return TypedResults.NotFound();
         var history = await connection.QueryAsync<StatusEntry>(new CommandDefinition("""
-            SELECT status AS Status, error_code AS ErrorCode, source AS Source, received_at AS ReceivedAt
+            SELECT status, error_code, source, received_at
             FROM sms_status_history WHERE sms_id = @smsId ORDER BY id
             """, new { smsId }, cancellationToken: ct));
         return TypedResults.Ok(new SmsView(row.SmsId, row.OfficerId, row.Purpose, row.State, row.Status, row.RefusalReason, row.ErrorCode,

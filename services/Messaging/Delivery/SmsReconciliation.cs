@@ -57,7 +57,7 @@ public sealed class SmsReconciliation(
         await using (var read = await database.BeginAsync(ct))
             // Not final yet: any status below the final rank (canceled, read and partially_delivered are final too).
             overdue = [.. await read.QueryAsync<OverdueRow>($"""
-                SELECT sms_id AS SmsId, officer_id AS OfficerId, purpose AS Purpose, provider_sid AS ProviderSid, status AS Status FROM outbound_sms
+                SELECT sms_id, officer_id, purpose, provider_sid, status FROM outbound_sms
                 WHERE state = 'accepted' AND provider_sid IS NOT NULL AND {SmsStatuses.RankSql("status")} < @final
                   AND accepted_at <= @overdueBefore AND accepted_at > @checkedSince
                   AND (receipt_checked_at IS NULL OR receipt_checked_at <= @overdueBefore)
@@ -104,8 +104,8 @@ public sealed class SmsReconciliation(
         var o = options.Value;
         await using var work = await database.BeginAsync(ct);
         var stalled = await work.QueryAsync<StalledRow>($"""
-            SELECT sms_id AS SmsId, officer_id AS OfficerId, purpose AS Purpose, body AS Body, attempts AS Attempts, requested_at AS RequestedAt,
-                   state AS State, to_phone AS ToPhone, last_attempt_at AS LastAttemptAt, sending_lease_until AS LeaseUntil, time_zone AS TimeZone
+            SELECT sms_id, officer_id, purpose, body, attempts, requested_at,
+                   state, to_phone, last_attempt_at, sending_lease_until AS LeaseUntil, time_zone
             FROM outbound_sms
             WHERE (state IN ('new', 'retrying') AND COALESCE(last_attempt_at, requested_at) <= @stalledBefore)
                OR (state = 'sending' AND sending_lease_until <= @stalledBefore)

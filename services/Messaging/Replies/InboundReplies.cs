@@ -69,7 +69,7 @@ public sealed class InboundReplies(StudyProtocol protocol)
     {
         var since = receivedAt.AddDays(-protocol.Keywords.AcknowledgeWindowDays);
         var latest = await work.QuerySingleOrDefaultAsync<AnsweredSms>("""
-            SELECT sms_id AS SmsId, purpose AS Purpose FROM outbound_sms
+            SELECT sms_id, purpose FROM outbound_sms
             WHERE officer_id = @officerId AND purpose IN ('reminder', 'logistics') AND accepted_at IS NOT NULL AND accepted_at >= @since AND accepted_at <= @receivedAt
             ORDER BY accepted_at DESC LIMIT 1
             """, new { officerId, since, receivedAt }, ct);

@@ -46,7 +46,7 @@ public static class TwilioWebhooksApi
             UPDATE outbound_sms SET status = @status, error_code = COALESCE(@errorCode, error_code), status_updated_at = @now,
                 provider_sid = COALESCE(provider_sid, @providerSid)
             WHERE sms_id = @smsId AND {SmsStatuses.MovesForwardSql("status", "@status", "@rank")}
-            RETURNING officer_id AS OfficerId, purpose AS Purpose
+            RETURNING officer_id, purpose
             """, new { smsId, status, errorCode, now, providerSid, rank = SmsStatuses.Rank(status) }, ct);
         if (moved is null && await work.QuerySingleOrDefaultAsync<long?>("SELECT 1 FROM outbound_sms WHERE sms_id = @smsId", new { smsId }, ct) is null)
         {

@@ -16,6 +16,8 @@ public static class DapperTypeHandlers
     public static void Register()
     {
         if (Interlocked.Exchange(ref registered, 1) == 1) return;
+        // A snake_case column (sms_id) fills its PascalCase property (SmsId) without an alias restating it in every query.
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
         // Dapper consults its built-in type map before handlers: remove the entries so the handlers also write parameters.
         SqlMapper.RemoveTypeMap(typeof(Guid));
         SqlMapper.RemoveTypeMap(typeof(Guid?));

@@ -57,7 +57,7 @@ public sealed class OutboxRelay(ServiceDatabase database, IBus bus, ILogger<Outb
         await using var connection = await database.OpenAsync(ct);
         await using var transaction = database.Dialect == SqlDialect.Postgres ? await connection.BeginTransactionAsync(ct) : null;
         var sql = $"""
-            SELECT id AS Id, message_id AS MessageId, message_type AS MessageType, destination AS Destination, body AS Body
+            SELECT id, message_id, message_type, destination, body
             FROM outbox_messages ORDER BY attempts, id LIMIT {BatchSize} {database.Dialect.SkipLocked()}
             """;
         var rows = (await connection.QueryAsync<OutboxRow>(new CommandDefinition(sql, transaction: transaction, cancellationToken: ct))).AsList();

@@ -53,7 +53,7 @@ public static class DispatchApi
         var now = clock.GetUtcNow();
         await using var connection = await database.OpenAsync(ct);
         var counts = await connection.QueryAsync<PlannedSmsCount>(new CommandDefinition("""
-            SELECT purpose AS Purpose, kind AS Kind, status AS Status, reason AS Reason, COUNT(*) AS Count, SUM(CASE WHEN late THEN 1 ELSE 0 END) AS Late
+            SELECT purpose, kind, status, reason, COUNT(*) AS Count, SUM(CASE WHEN late THEN 1 ELSE 0 END) AS Late
             FROM planned_sms GROUP BY purpose, kind, status, reason ORDER BY purpose, kind, status, reason
             """, cancellationToken: ct));
         var due = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
@@ -82,7 +82,7 @@ public static class DispatchApi
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, protocol.TimeZone).DateTime);
         var (from, to) = (QuietHours.AtLocal(today, TimeOnly.MinValue, protocol.TimeZone), QuietHours.AtLocal(today.AddDays(1), TimeOnly.MinValue, protocol.TimeZone));
         var byStatus = (await connection.QueryAsync<StatusCount>(new CommandDefinition("""
-            SELECT status AS Status, COUNT(*) AS Count FROM planned_sms
+            SELECT status, COUNT(*) AS Count FROM planned_sms
             WHERE kind = 'reminder' AND due_at >= @from AND due_at < @to GROUP BY status ORDER BY status
             """, new { from, to }, cancellationToken: ct))).ToDictionary(s => s.Status, s => s.Count);
         return new RemindersDueToday(today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), protocol.TimeZoneId, byStatus.Values.Sum(), byStatus);

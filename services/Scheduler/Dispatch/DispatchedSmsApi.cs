@@ -26,7 +26,7 @@ public static class DispatchedSmsApi
     }
 
     const string Sql = """
-        SELECT sms_id AS SmsId, officer_id AS OfficerId, purpose AS Purpose, kind AS Kind, dispatched_at AS DispatchedAt, last_redispatched_at AS LastRedispatchedAt
+        SELECT sms_id, officer_id, purpose, kind, dispatched_at, last_redispatched_at
         FROM planned_sms WHERE status = 'dispatched'
         UNION ALL
         SELECT sms_id, officer_id, 'manual', 'manual', requested_at, NULL FROM manual_messages

@@ -99,9 +99,9 @@ public sealed class DueSmsDispatcher(
 
     /// <summary>A planned row with what deciding to send it needs: the officer's study facts and sector zone (replicas of Enrollment's).</summary>
     internal const string DueRowSelect = """
-        SELECT p.sms_id AS SmsId, p.officer_id AS OfficerId, p.purpose AS Purpose, p.kind AS Kind, p.reminder_number AS ReminderNumber, p.body AS Body, p.due_at AS DueAt,
-               p.window_ends_at AS WindowEndsAt, p.cutoff_at AS CutoffAt, COALESCE(st.status, 'active') AS OfficerStatus, a.arm AS Arm,
-               c.consent AS Consent, z.time_zone AS TimeZone
+        SELECT p.sms_id, p.officer_id, p.purpose, p.kind, p.reminder_number, p.body, p.due_at,
+               p.window_ends_at, p.cutoff_at, COALESCE(st.status, 'active') AS OfficerStatus, a.arm,
+               c.consent, z.time_zone
         FROM planned_sms p
         LEFT JOIN officers o ON o.officer_id = p.officer_id
         LEFT JOIN sectors z ON z.sector_id = o.sector_id

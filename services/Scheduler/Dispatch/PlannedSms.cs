@@ -97,9 +97,9 @@ public static class PlannedSmsStore
             smsIds.Select(smsId => new { smsId, status, reason, now }), ct);
 
     public const string Columns = """
-        sms_id AS SmsId, officer_id AS OfficerId, purpose AS Purpose, kind AS Kind, cohort_id AS CohortId, session_id AS SessionId,
-        reminder_number AS ReminderNumber, body AS Body, due_at AS DueAt, window_ends_at AS WindowEndsAt, cutoff_at AS CutoffAt,
-        protocol_version AS ProtocolVersion, status AS Status, reason AS Reason, planned_by AS PlannedBy, planned_at AS PlannedAt,
-        dispatched_at AS DispatchedAt, late AS Late, answered_state AS AnsweredState, redispatch_count AS RedispatchCount
+        sms_id, officer_id, purpose, kind, cohort_id, session_id,
+        reminder_number, body, due_at, window_ends_at, cutoff_at,
+        protocol_version, status, reason, planned_by, planned_at,
+        dispatched_at, late, answered_state, redispatch_count
         """;
 }

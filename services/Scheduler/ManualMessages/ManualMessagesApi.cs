@@ -35,7 +35,7 @@ public static class ManualMessagesApi
     {
         await using var connection = await database.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<ManualMessageRow>(new CommandDefinition("""
-            SELECT sms_id AS SmsId, officer_id AS OfficerId, body AS Body, requested_by AS RequestedBy, requested_at AS RequestedAt
+            SELECT sms_id, officer_id, body, requested_by, requested_at
             FROM manual_messages WHERE sms_id = @smsId
             """, new { smsId }, cancellationToken: ct));
         return row is null ? TypedResults.NotFound()
@@ -50,7 +50,7 @@ public static class ManualMessagesApi
             return Refusals.Invalid("body", $"The message body must have 1 to {MaxBodyLength} characters.");
         await using var work = await database.BeginAsync(ct);
         var officer = await work.QuerySingleOrDefaultAsync<OfficerRow>("""
-            SELECT COALESCE(a.arm, 'unrandomized') AS Arm, c.consent AS Consent, z.time_zone AS TimeZone FROM officers o
+            SELECT COALESCE(a.arm, 'unrandomized') AS Arm, c.consent, z.time_zone FROM officers o
             LEFT JOIN officer_arms a ON a.officer_id = o.officer_id LEFT JOIN officer_consents c ON c.officer_id = o.officer_id
             LEFT JOIN sectors z ON z.sector_id = o.sector_id
             WHERE o.officer_id = @OfficerId

@@ -48,8 +48,8 @@ public static class ReminderBlocks
         if (ids.Length == 0) return new Dictionary<Guid, OfficerBlock>();
         var stop = protocol.Transfers.CrossArm == CrossArmTransfer.Stop;
         return (await connection.QueryAsync<OfficerBlock>(new CommandDefinition($"""
-            SELECT o.officer_id AS OfficerId, o.role AS Role, COALESCE(st.status, 'active') AS Status, a.arm AS Arm, c.consent AS Consent,
-                   sa.arm AS CurrentSectorArm, z.time_zone AS TimeZone
+            SELECT o.officer_id, o.role, COALESCE(st.status, 'active') AS Status, a.arm, c.consent,
+                   sa.arm AS CurrentSectorArm, z.time_zone
             FROM officers o LEFT JOIN officer_statuses st ON st.officer_id = o.officer_id LEFT JOIN officer_arms a ON a.officer_id = o.officer_id
             LEFT JOIN officer_consents c ON c.officer_id = o.officer_id LEFT JOIN sector_arms sa ON sa.sector_id = o.sector_id
             LEFT JOIN sectors z ON z.sector_id = o.sector_id

@@ -119,7 +119,7 @@ public sealed class CohortChanges(
         string? venueName = null;
         if (venueId is { } v)
         {
-            var venue = await work.QuerySingleOrDefaultAsync<VenueRow>("SELECT name AS Name, capacity AS Capacity FROM venues WHERE venue_id = @v", new { v }, ct)
+            var venue = await work.QuerySingleOrDefaultAsync<VenueRow>("SELECT name, capacity FROM venues WHERE venue_id = @v", new { v }, ct)
                 ?? throw new PlanningRefused("venueId", "No such venue.", 400);
             var members = (await MembersAsync(work, cohortId, ct)).Count;
             if (venue.Capacity < members) throw new PlanningRefused("venueId", $"{venue.Name} holds {venue.Capacity}; the cohort has {members} members.", 409);
@@ -216,7 +216,7 @@ public sealed class CohortChanges(
         CancellationToken ct)
     {
         var officer = await work.QuerySingleOrDefaultAsync<OfficerRow>("""
-            SELECT o.sector_id AS SectorId, o.role AS Role, COALESCE(st.status, 'active') AS Status, a.arm AS Arm
+            SELECT o.sector_id, o.role, COALESCE(st.status, 'active') AS Status, a.arm
             FROM officers o LEFT JOIN officer_statuses st ON st.officer_id = o.officer_id LEFT JOIN officer_arms a ON a.officer_id = o.officer_id
             WHERE o.officer_id = @officerId
             """, new { officerId }, ct) ?? throw new PlanningRefused("officerId", $"There is no officer {officerId}.", 404);
@@ -290,13 +290,13 @@ public sealed class CohortChanges(
     static async Task<(CohortRow, List<SessionRow>)> LoadCohortAsync(UnitOfWork work, Guid cohortId, CancellationToken ct, string field = "cohortId")
     {
         var cohort = await work.QuerySingleOrDefaultAsync<CohortRow>("""
-            SELECT c.cohort_id AS CohortId, c.sector_id AS SectorId, COALESCE(s.code, '') AS SectorCode, c.role AS Role, c.number AS Number,
-                   c.venue_id AS VenueId, c.trainer_id AS TrainerId, c.status AS Status
+            SELECT c.cohort_id, c.sector_id, COALESCE(s.code, '') AS SectorCode, c.role, c.number,
+                   c.venue_id, c.trainer_id, c.status
             FROM cohorts c LEFT JOIN sectors s ON s.sector_id = c.sector_id WHERE c.cohort_id = @cohortId
             """, new { cohortId }, ct) ?? throw new PlanningRefused(field, $"There is no cohort {cohortId}.", 404);
         var sessions = await work.QueryAsync<SessionRow>("""
-            SELECT s.session_id AS SessionId, s.day_number AS DayNumber, s.local_date AS LocalDate, s.starts_at AS StartsAt, s.ends_at AS EndsAt,
-                   s.venue_id AS VenueId, s.trainer_id AS TrainerId, s.status AS Status, v.name AS Venue, z.time_zone AS TimeZone
+            SELECT s.session_id, s.day_number, s.local_date, s.starts_at, s.ends_at,
+                   s.venue_id, s.trainer_id, s.status, v.name AS Venue, z.time_zone
             FROM sessions s JOIN venues v ON v.venue_id = s.venue_id JOIN cohorts c ON c.cohort_id = s.cohort_id
             LEFT JOIN sectors z ON z.sector_id = c.sector_id
             WHERE s.cohort_id = @cohortId ORDER BY s.day_number

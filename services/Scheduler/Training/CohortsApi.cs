@@ -110,24 +110,24 @@ public static class CohortsApi
             new { cohortId }, cancellationToken: ct));
         if (cohort is null) return TypedResults.NotFound();
         var sessions = await connection.QueryAsync<SessionView>(new CommandDefinition("""
-            SELECT x.session_id AS SessionId, x.day_number AS DayNumber, x.local_date AS Date, x.starts_at AS StartsAt, x.ends_at AS EndsAt,
-                   v.name AS Venue, t.name AS Trainer, x.status AS Status
+            SELECT x.session_id, x.day_number, x.local_date AS Date, x.starts_at, x.ends_at,
+                   v.name AS Venue, t.name AS Trainer, x.status
             FROM sessions x JOIN venues v ON v.venue_id = x.venue_id JOIN trainers t ON t.trainer_id = x.trainer_id
             WHERE x.cohort_id = @cohortId ORDER BY x.day_number
             """, new { cohortId }, cancellationToken: ct));
         var members = await connection.QueryAsync<Guid>(new CommandDefinition(
             "SELECT officer_id FROM cohort_members WHERE cohort_id = @cohortId AND removed_at IS NULL ORDER BY officer_id", new { cohortId }, cancellationToken: ct));
         var sms = await connection.QueryAsync<SmsCount>(new CommandDefinition("""
-            SELECT kind AS Kind, status AS Status, reason AS Reason, COUNT(*) AS Count FROM planned_sms WHERE cohort_id = @cohortId
+            SELECT kind, status, reason, COUNT(*) AS Count FROM planned_sms WHERE cohort_id = @cohortId
             GROUP BY kind, status, reason ORDER BY kind, status, reason
             """, new { cohortId }, cancellationToken: ct));
         var changes = await connection.QueryAsync<ChangeView>(new CommandDefinition("""
-            SELECT entity AS Entity, entity_id AS EntityId, change AS Change, old_value AS OldValue, new_value AS NewValue, reason AS Reason,
-                   changed_by AS ChangedBy, changed_at AS ChangedAt
+            SELECT entity, entity_id, change, old_value, new_value, reason,
+                   changed_by, changed_at
             FROM plan_changes WHERE cohort_id = @cohortId ORDER BY id
             """, new { cohortId }, cancellationToken: ct));
         var confirmations = await connection.QueryAsync<ConfirmationRow>(new CommandDefinition("""
-            SELECT m.officer_id AS OfficerId, f.confirmed_at AS ConfirmedAt
+            SELECT m.officer_id, f.confirmed_at
             FROM cohort_members m LEFT JOIN cohort_confirmations f ON f.cohort_id = m.cohort_id AND f.officer_id = m.officer_id
             WHERE m.cohort_id = @cohortId AND m.removed_at IS NULL ORDER BY m.officer_id
             """, new { cohortId }, cancellationToken: ct));
@@ -142,7 +142,7 @@ public static class CohortsApi
     }
 
     const string SummarySql = """
-        SELECT c.cohort_id AS CohortId, COALESCE(s.code, '') AS SectorCode, c.role AS Role, c.number AS Number, c.status AS Status,
+        SELECT c.cohort_id, COALESCE(s.code, '') AS SectorCode, c.role, c.number, c.status,
                v.name AS Venue, t.name AS Trainer,
                (SELECT MIN(local_date) FROM sessions x WHERE x.cohort_id = c.cohort_id AND x.status <> 'cancelled') AS FirstDate,
                (SELECT MAX(local_date) FROM sessions x WHERE x.cohort_id = c.cohort_id AND x.status <> 'cancelled') AS LastDate,

@@ -72,7 +72,7 @@ public static class FeedLinksApi
         await using var connection = await database.OpenAsync(ct);
         if (!await ExistsAsync(connection, null, owner, id, ct)) return NoSuchOwner(owner, id);
         var link = await connection.QuerySingleOrDefaultAsync<LinkRow>(new CommandDefinition("""
-            SELECT created_at AS CreatedAt, created_by AS CreatedBy FROM feed_tokens WHERE owner_kind = @Kind AND owner_id = @id AND revoked_at IS NULL
+            SELECT created_at, created_by FROM feed_tokens WHERE owner_kind = @Kind AND owner_id = @id AND revoked_at IS NULL
             """, new { owner.Kind, id }, cancellationToken: ct));
         return TypedResults.Ok(new FeedLinkStatus(link is not null, link?.CreatedAt, link?.CreatedBy));
     }

@@ -63,10 +63,10 @@ public static class PlanFeeds
         var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition($"SELECT COUNT(*) FROM {table} WHERE {column} = @id", new { id }, cancellationToken: ct));
         if (exists == 0) return null;
         return (await connection.QueryAsync<SessionRow>(new CommandDefinition($"""
-            SELECT s.session_id AS SessionId, s.day_number AS DayNumber, s.local_date AS LocalDate, s.starts_at AS StartsAt, s.ends_at AS EndsAt,
-                   s.status AS Status, COALESCE(x.code, '') AS SectorCode, c.role AS Role, c.number AS Number, v.name AS Venue, t.name AS Trainer,
-                   (SELECT COUNT(*) FROM cohort_members m WHERE m.cohort_id = c.cohort_id AND m.removed_at IS NULL) AS Members, c.created_at AS CreatedAt,
-                   x.time_zone AS TimeZone
+            SELECT s.session_id, s.day_number, s.local_date, s.starts_at, s.ends_at,
+                   s.status, COALESCE(x.code, '') AS SectorCode, c.role, c.number, v.name AS Venue, t.name AS Trainer,
+                   (SELECT COUNT(*) FROM cohort_members m WHERE m.cohort_id = c.cohort_id AND m.removed_at IS NULL) AS Members, c.created_at,
+                   x.time_zone
             FROM sessions s JOIN cohorts c ON c.cohort_id = s.cohort_id JOIN venues v ON v.venue_id = s.venue_id
             JOIN trainers t ON t.trainer_id = s.trainer_id LEFT JOIN sectors x ON x.sector_id = c.sector_id
             WHERE s.{column} = @id ORDER BY s.starts_at, x.code

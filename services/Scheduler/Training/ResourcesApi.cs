@@ -75,7 +75,7 @@ public static class ResourcesApi
     {
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<VenueRow>(new CommandDefinition(
-            "SELECT venue_id AS VenueId, name AS Name, capacity AS Capacity, address AS Address FROM venues ORDER BY name", cancellationToken: ct));
+            "SELECT venue_id, name, capacity, address FROM venues ORDER BY name", cancellationToken: ct));
         return TypedResults.Ok(rows.Select(r => new VenueView(r.VenueId, r.Name, (int)r.Capacity, r.Address)).ToList());
     }
 
@@ -83,7 +83,7 @@ public static class ResourcesApi
     {
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<TrainerRow>(new CommandDefinition(
-            "SELECT trainer_id AS TrainerId, name AS Name FROM trainers ORDER BY name", cancellationToken: ct));
+            "SELECT trainer_id, name FROM trainers ORDER BY name", cancellationToken: ct));
         return TypedResults.Ok(rows.Select(r => new TrainerView(r.TrainerId, r.Name)).ToList());
     }
 

@@ -21,7 +21,7 @@ public sealed class RoleChanges(CohortChanges changes, TimeProvider clock, ILogg
     {
         await work.LockAsync(CohortChanges.PlanLock, ct);
         var placed = await work.QuerySingleOrDefaultAsync<Placement>("""
-            SELECT o.role AS Role, o.sector_id AS SectorId, COALESCE(x.code, '') AS SectorCode, c.cohort_id AS CohortId, c.role AS CohortRole,
+            SELECT o.role, o.sector_id, COALESCE(x.code, '') AS SectorCode, c.cohort_id, c.role AS CohortRole,
                    (SELECT MIN(s.starts_at) FROM sessions s WHERE s.cohort_id = c.cohort_id AND s.status <> 'cancelled') AS StartsAt
             FROM officers o
             JOIN cohort_members m ON m.officer_id = o.officer_id AND m.removed_at IS NULL
@@ -39,7 +39,7 @@ public sealed class RoleChanges(CohortChanges changes, TimeProvider clock, ILogg
             return;
         }
         var candidates = await work.QueryAsync<Candidate>("""
-            SELECT c.cohort_id AS CohortId,
+            SELECT c.cohort_id,
                    (SELECT MIN(s.starts_at) FROM sessions s WHERE s.cohort_id = c.cohort_id AND s.status <> 'cancelled') AS StartsAt,
                    (SELECT v.capacity FROM sessions s JOIN venues v ON v.venue_id = s.venue_id
                     WHERE s.cohort_id = c.cohort_id AND s.status <> 'cancelled' ORDER BY s.day_number LIMIT 1) AS Capacity,

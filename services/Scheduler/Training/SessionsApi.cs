@@ -158,10 +158,10 @@ public static class SessionsApi
         if (filter.From is not null) where.Add("s.local_date >= @from");
         if (filter.To is not null) where.Add("s.local_date <= @to");
         var sql = $"""
-            SELECT s.session_id AS SessionId, s.cohort_id AS CohortId, c.number AS CohortNumber, COALESCE(x.code, '') AS SectorCode,
-                   COALESCE(x.name, '') AS SectorName, x.time_zone AS TimeZone, c.role AS Role, s.day_number AS DayNumber, s.local_date AS LocalDate,
-                   s.starts_at AS StartsAt, s.ends_at AS EndsAt, s.status AS Status, s.sequence AS Sequence, s.changed_at AS ChangedAt, c.created_at AS CreatedAt,
-                   v.venue_id AS VenueId, v.name AS VenueName, v.address AS VenueAddress, t.trainer_id AS TrainerId, t.name AS TrainerName,
+            SELECT s.session_id, s.cohort_id, c.number AS CohortNumber, COALESCE(x.code, '') AS SectorCode,
+                   COALESCE(x.name, '') AS SectorName, x.time_zone, c.role, s.day_number, s.local_date,
+                   s.starts_at, s.ends_at, s.status, s.sequence, s.changed_at, c.created_at,
+                   v.venue_id, v.name AS VenueName, v.address AS VenueAddress, t.trainer_id, t.name AS TrainerName,
                    (SELECT COUNT(*) FROM cohort_members m WHERE m.cohort_id = c.cohort_id AND m.removed_at IS NULL) AS ExpectedOfficers,
                    (SELECT COUNT(*) FROM cohort_confirmations f JOIN cohort_members m
                         ON m.cohort_id = f.cohort_id AND m.officer_id = f.officer_id AND m.removed_at IS NULL

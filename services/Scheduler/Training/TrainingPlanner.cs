@@ -48,7 +48,7 @@ public sealed class TrainingPlanner(
         await using var work = await database.BeginAsync(ct);
         await work.LockAsync("training-plan", ct);
         var sectors = await work.QueryAsync<SectorRow>("""
-            SELECT s.sector_id AS SectorId, s.code AS Code, a.arm AS Arm, s.time_zone AS TimeZone FROM sectors s LEFT JOIN sector_arms a ON a.sector_id = s.sector_id
+            SELECT s.sector_id, s.code, a.arm, s.time_zone FROM sectors s LEFT JOIN sector_arms a ON a.sector_id = s.sector_id
             """, ct: ct);
         var chosen = sectors.Where(s => s.Arm == StudyArms.Treatment).ToList();
         if (command.SectorCodes is { Count: > 0 } codes)
@@ -65,7 +65,7 @@ public sealed class TrainingPlanner(
         // Officers of those sectors randomized to treatment and still in the study; the ones in no cohort yet are to be
         // placed. An SMS status (opted out, wrong number) or no consent to SMS is not a study status: they are trained like everyone else.
         var inStudy = await work.QueryAsync<TraineeRow>("""
-            SELECT o.officer_id AS OfficerId, o.sector_id AS SectorId, o.role AS Role,
+            SELECT o.officer_id, o.sector_id, o.role,
                    CASE WHEN EXISTS (SELECT 1 FROM cohort_members m JOIN cohorts c ON c.cohort_id = m.cohort_id
                                      WHERE m.officer_id = o.officer_id AND m.removed_at IS NULL AND c.status <> 'cancelled') THEN 1 ELSE 0 END AS Placed
             FROM officers o
@@ -82,10 +82,10 @@ public sealed class TrainingPlanner(
                 ? new SkippedSector(s.SectorId, s.Code, PlanReasons.AlreadyPlanned, $"All {placed} officers and commanders of the sector still in the study are already in a cohort.")
                 : new SkippedSector(s.SectorId, s.Code, PlanReasons.NoOfficers, "The sector has no officer randomized to treatment and still in the study (is its roster loaded?)."))
             .ToList();
-        var venues = await work.QueryAsync<VenueRow>("SELECT venue_id AS VenueId, name AS Name, capacity AS Capacity FROM venues", ct: ct);
-        var trainers = await work.QueryAsync<TrainerRow>("SELECT trainer_id AS TrainerId, name AS Name FROM trainers ORDER BY name", ct: ct);
+        var venues = await work.QueryAsync<VenueRow>("SELECT venue_id, name, capacity FROM venues", ct: ct);
+        var trainers = await work.QueryAsync<TrainerRow>("SELECT trainer_id, name FROM trainers ORDER BY name", ct: ct);
         var bookedRows = await work.QueryAsync<BookingRow>("""
-            SELECT venue_id AS VenueId, trainer_id AS TrainerId, local_date AS LocalDate FROM sessions WHERE status <> 'cancelled'
+            SELECT venue_id, trainer_id, local_date FROM sessions WHERE status <> 'cancelled'
             """, ct: ct);
         var booked = bookedRows.SelectMany(b => new[] { (b.VenueId, DateOnly.ParseExact(b.LocalDate, "yyyy-MM-dd")), (b.TrainerId, DateOnly.ParseExact(b.LocalDate, "yyyy-MM-dd")) }).ToHashSet();
 
