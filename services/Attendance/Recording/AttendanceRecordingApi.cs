@@ -43,7 +43,7 @@ public static class AttendanceRecordingApi
     }
 
     static async Task<Results<Created<EventView>, Ok<EventView>, NotFound, ProblemHttpResult>> Record(
-        Guid sessionId, EventRequest request, ClaimsPrincipal user, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database,
+        Guid sessionId, EventRequest request, ClaimsPrincipal user, AttendanceDatabase database,
         SessionTimeZones zones, TimeProvider clock, CancellationToken ct)
     {
         if (request.OfficerId is not { } officerId || officerId == Guid.Empty) return Invalid("officerId", "officerId is required.");
@@ -73,7 +73,7 @@ public static class AttendanceRecordingApi
     }
 
     static async Task<Results<Ok<EventView>, NotFound, ProblemHttpResult>> Correct(
-        Guid eventId, CorrectionRequest request, ClaimsPrincipal user, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database,
+        Guid eventId, CorrectionRequest request, ClaimsPrincipal user, AttendanceDatabase database,
         SessionTimeZones zones, TimeProvider clock, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 500) return Invalid("reason", "A correction needs a reason (at most 500 characters).");
@@ -126,7 +126,7 @@ public static class AttendanceRecordingApi
     }
 
     static async Task<Results<Ok<SessionView>, NotFound, ProblemHttpResult>> Read(Guid sessionId, ClaimsPrincipal user,
-        [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, CancellationToken ct)
+        AttendanceDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var session = await TrainingSession.FindAsync(connection, sessionId, ct);

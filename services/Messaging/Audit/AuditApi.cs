@@ -32,14 +32,14 @@ public static class AuditApi
     const int MaxRuns = 1000;
 
     static async Task<Results<Ok<IReadOnlyList<AuditRun>>, ProblemHttpResult>> Runs(
-        [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, CancellationToken ct, int limit = 20) =>
+        MessagingDatabase database, CancellationToken ct, int limit = 20) =>
         limit is < 1 or > MaxRuns
             ? TypedResults.Problem(title: "Invalid request", detail: $"limit must be 1 to {MaxRuns}.", statusCode: 400,
                 extensions: new Dictionary<string, object?> { ["field"] = "limit" })
             : TypedResults.Ok(await AuditRuns.LatestAsync(database, limit, ct));
 
     static async Task<Results<Ok<AuditReport>, ProblemHttpResult>> RunAsync(DateTimeOffset? from, DateTimeOffset? to, ConsistencyAudit audit,
-        ClaimsPrincipal user, [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, CancellationToken ct)
+        ClaimsPrincipal user, MessagingDatabase database, CancellationToken ct)
     {
         if (from is { } start && to is { } end && end < start)
             return TypedResults.Problem(title: "Invalid request", detail: "to is before from.", statusCode: 400,
