@@ -21,7 +21,7 @@ public static class AttendanceService
 
     public static WebApplicationBuilder AddAttendance(this WebApplicationBuilder builder)
     {
-        builder.AddServiceDatabase(Name, typeof(AttendanceService).Assembly);
+        builder.AddServiceDatabase(Name, typeof(AttendanceService).Assembly, options => new AttendanceDatabase(options));
         builder.Services.AddStudyProtocol();
         builder.Services.AddSingleton<SessionTimeZones>();
         builder.AddEndlineFreeze();

@@ -17,7 +17,7 @@ public static class EnrollmentService
 
     public static WebApplicationBuilder AddEnrollment(this WebApplicationBuilder builder)
     {
-        builder.AddServiceDatabase(Name, typeof(EnrollmentService).Assembly);
+        builder.AddServiceDatabase(Name, typeof(EnrollmentService).Assembly, options => new EnrollmentDatabase(options));
         // A roll call says who gets no SMS; whether a cross-arm transfer stops them is the protocol's rule.
         builder.Services.AddStudyProtocol();
         builder.Services.AddSingleton<RosterImporter>();

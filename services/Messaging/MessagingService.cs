@@ -26,7 +26,7 @@ public static class MessagingService
 
     public static WebApplicationBuilder AddMessaging(this WebApplicationBuilder builder)
     {
-        builder.AddServiceDatabase(Name, typeof(MessagingService).Assembly);
+        builder.AddServiceDatabase(Name, typeof(MessagingService).Assembly, options => new MessagingDatabase(options));
         builder.Services.AddStudyProtocol();
         builder.Services.Configure<TwilioOptions>(builder.Configuration.GetSection(TwilioOptions.Section));
         builder.Services.Configure<MessagingOptions>(builder.Configuration.GetSection(MessagingOptions.Section));

@@ -24,7 +24,7 @@ public static class SchedulerService
 
     public static WebApplicationBuilder AddScheduler(this WebApplicationBuilder builder)
     {
-        builder.AddServiceDatabase(Name, typeof(SchedulerService).Assembly);
+        builder.AddServiceDatabase(Name, typeof(SchedulerService).Assembly, options => new SchedulerDatabase(options));
         builder.Services.AddStudyProtocol();
         builder.Services.AddSingleton<LogisticsSms>();
         builder.Services.AddSingleton<TrainingPlanner>();

@@ -239,7 +239,7 @@ public sealed class DosageExportHost : IAsyncLifetime
     public HttpClient Researcher { get; private set; } = null!;
     public IServiceProvider Services => app.Services;
     public IBus Bus => app.Services.GetRequiredService<IBus>();
-    ServiceDatabase Database => app.Services.GetRequiredKeyedService<ServiceDatabase>(AttendanceService.Name);
+    AttendanceDatabase Database => app.Services.GetRequiredService<AttendanceDatabase>();
 
     public async Task InitializeAsync()
     {

@@ -10,6 +10,7 @@ using Reminders.Contracts;
 using Reminders.Enrollment.Roster;
 using Reminders.Local;
 using Reminders.Local.Sample;
+using Reminders.Messaging;
 using Reminders.Platform.Csv;
 using Reminders.Platform.Data;
 using Reminders.Platform.Hosting;
@@ -174,7 +175,7 @@ public sealed class DeliveryHoldsPageTests(ConsoleFixture fixture) : IClassFixtu
 
     async Task<List<T>> MessagingAsync<T>(string sql, object parameters)
     {
-        await using var connection = await Services.GetRequiredKeyedService<ServiceDatabase>("messaging").OpenAsync();
+        await using var connection = await Services.GetRequiredService<MessagingDatabase>().OpenAsync();
         return (await connection.QueryAsync<T>(sql, parameters)).AsList();
     }
 

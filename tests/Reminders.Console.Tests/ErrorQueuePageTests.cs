@@ -5,6 +5,7 @@ using Dapper;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Reminders.Attendance;
 using Reminders.Contracts;
 using Reminders.Local;
 using Reminders.Platform.Auth;
@@ -97,7 +98,7 @@ public sealed class ErrorQueuePageTests(NoRetryConsoleFixture fixture) : IClassF
 
     async Task<string?> SessionStatusAsync(Guid sessionId)
     {
-        await using var connection = await fixture.Services.Services.GetRequiredKeyedService<ServiceDatabase>("attendance").OpenAsync();
+        await using var connection = await fixture.Services.Services.GetRequiredService<AttendanceDatabase>().OpenAsync();
         return await connection.QuerySingleOrDefaultAsync<string>("SELECT status FROM sessions WHERE session_id = @sessionId", new { sessionId });
     }
 

@@ -85,7 +85,7 @@ public static class RandomizationTestData
         }
     }
 
-    public static ServiceDatabase Database(EnrollmentApp app) => app.Services.GetRequiredKeyedService<ServiceDatabase>(EnrollmentService.Name);
+    public static EnrollmentDatabase Database(EnrollmentApp app) => app.Services.GetRequiredService<EnrollmentDatabase>();
 
     public static Task<HttpResponseMessage> RandomizeAsync(this EnrollmentApp app, long seed, string[]? strata = null, double? treatedShare = null,
         bool dryRun = false, string? key = EnrollmentApp.ManagerKey) =>

@@ -37,7 +37,7 @@ public sealed class ReplicaBackfillTests : IAsyncLifetime
     public async Task An_upgraded_study_announces_every_arm_and_each_consent_no_once()
     {
         // As the migration leaves a study that already had officers.
-        await using (var connection = await app.Services.GetRequiredKeyedService<ServiceDatabase>(EnrollmentService.Name).OpenAsync())
+        await using (var connection = await app.Services.GetRequiredService<EnrollmentDatabase>().OpenAsync())
             await connection.ExecuteAsync("INSERT INTO replica_backfills (name, requested_at) VALUES (@name, @now)",
                 new { name = ReplicaBackfill.Name, now = DateTimeOffset.UtcNow });
         var before = (app.Bus.Published<OfficerArmsAssigned>().Count, app.Bus.Published<OfficerConsentChanged>().Count);

@@ -146,7 +146,7 @@ public sealed class RosterFuzzTests(ITestOutputHelper output)
     /// <summary>Every officer row, so a refused import that changed anything (a name, a phone, a status) shows.</summary>
     static async Task<string> SnapshotAsync(EnrollmentApp app)
     {
-        await using var connection = await app.Services.GetRequiredKeyedService<ServiceDatabase>(EnrollmentService.Name).OpenAsync();
+        await using var connection = await app.Services.GetRequiredService<EnrollmentDatabase>().OpenAsync();
         var officers = await connection.QueryAsync<string>(
             "SELECT badge || '|' || name || '|' || role || '|' || sector_id || '|' || phone_e164 || '|' || consent || '|' || updated_at FROM officers ORDER BY badge");
         var sectors = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM sectors");

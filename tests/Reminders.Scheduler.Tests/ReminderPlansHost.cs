@@ -37,7 +37,7 @@ public class ReminderPlansHost : IAsyncLifetime
     protected ReminderPlansHost(Func<string, string>? edit) => protocolEdit = edit;
 
     public StudyProtocol Protocol => app.Services.GetRequiredService<StudyProtocol>();
-    ServiceDatabase Database => app.Services.GetRequiredKeyedService<ServiceDatabase>(SchedulerService.Name);
+    SchedulerDatabase Database => app.Services.GetRequiredService<SchedulerDatabase>();
 
     public async Task InitializeAsync()
     {

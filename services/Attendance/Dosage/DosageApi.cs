@@ -57,7 +57,7 @@ public static class DosageApi
     }
 
     static async Task<Results<Ok<OfficerDosage>, ProblemHttpResult>> GetOfficerDosage(
-        Guid officerId, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, CancellationToken ct)
+        Guid officerId, AttendanceDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var row = (await DosageLedger.ReadAsync(connection, null, [officerId], ct)).SingleOrDefault();

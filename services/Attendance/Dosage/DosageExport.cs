@@ -32,7 +32,7 @@ public static class DosageExport
     /// <summary>The rows <paramref name="selection"/> names, ordered by officer id; null when it names a snapshot that does not exist.</summary>
     /// <param name="parallel">The database to read the live ledger from on several connections at once (PostgreSQL).</param>
     public static async Task<IReadOnlyList<DosageExportRow>?> ReadAsync(DbConnection connection, DosageSelection selection, CancellationToken ct,
-        ServiceDatabase? parallel = null)
+        AttendanceDatabase? parallel = null)
     {
         int? version = selection switch
         {

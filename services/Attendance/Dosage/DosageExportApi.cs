@@ -40,7 +40,7 @@ public static class DosageExportApi
     static IReadOnlyList<DosageColumn> Columns(StudyProtocol protocol) => DosageCodebook.Columns(DosageCodebook.ReminderCount(protocol));
 
     static async Task<Results<PushStreamHttpResult, ProblemHttpResult>> Csv(
-        string? snapshot, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, StudyProtocol protocol, CancellationToken ct)
+        string? snapshot, AttendanceDatabase database, StudyProtocol protocol, CancellationToken ct)
     {
         if (DosageSelection.Parse(snapshot) is not { } selection) return InvalidSnapshot(snapshot);
         // The rows are read before the response starts, so an unknown snapshot is still a 404 and not a truncated file.
@@ -53,7 +53,7 @@ public static class DosageExportApi
     }
 
     static async Task<Results<ContentHttpResult, Ok<IReadOnlyList<DosageSummaries.Group>>, ProblemHttpResult>> Summaries(
-        string grouping, string format, string? snapshot, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database,
+        string grouping, string format, string? snapshot, AttendanceDatabase database,
         StudyProtocol protocol, CancellationToken ct)
     {
         if (grouping is not ("arms" or "sectors") || format is not ("csv" or "json"))
@@ -72,14 +72,14 @@ public static class DosageExportApi
     }
 
     static async Task<Ok<IReadOnlyList<DosageSnapshots.Snapshot>>> ListSnapshots(
-        [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, CancellationToken ct)
+        AttendanceDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         return TypedResults.Ok(await DosageSnapshots.ListAsync(connection, ct));
     }
 
     static async Task<Results<Ok<DosageSnapshots.Snapshot>, ProblemHttpResult>> GetSnapshot(
-        int version, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, CancellationToken ct)
+        int version, AttendanceDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         return await DosageSnapshots.FindAsync(connection, version, ct) is { } found

@@ -34,7 +34,7 @@ public static class DosageLedger
     /// time, whenever it was folded), see <see cref="ReadSmsAsOfAsync"/>. Training is read as it stands.
     /// </param>
     public static async Task<IReadOnlyList<DosageRow>> ReadAsync(DbConnection connection, DbTransaction? transaction,
-        IReadOnlyCollection<Guid>? officerIds, CancellationToken ct, ServiceDatabase? parallel = null, DateTimeOffset? asOf = null)
+        IReadOnlyCollection<Guid>? officerIds, CancellationToken ct, AttendanceDatabase? parallel = null, DateTimeOffset? asOf = null)
     {
         if (officerIds is { Count: 0 }) return [];
         var dialect = connection is NpgsqlConnection ? SqlDialect.Postgres : SqlDialect.Sqlite;

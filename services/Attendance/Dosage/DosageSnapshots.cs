@@ -37,7 +37,7 @@ public static class DosageSnapshots
     /// <paramref name="asOf"/>; sealed at once when <paramref name="settle"/> has already passed since then. For a cohort's
     /// endline (<paramref name="cohortId"/> set), null when that cohort was already frozen.
     /// </summary>
-    public static async Task<Snapshot?> TakeAsync(ServiceDatabase database, string takenBy, string reason, Guid? cohortId,
+    public static async Task<Snapshot?> TakeAsync(AttendanceDatabase database, string takenBy, string reason, Guid? cohortId,
         IReadOnlyCollection<Guid>? officerIds, DateTimeOffset asOf, DateTimeOffset now, TimeSpan settle, CancellationToken ct)
     {
         await using var work = await database.BeginAsync(ct);
@@ -65,7 +65,7 @@ public static class DosageSnapshots
     }
 
     /// <summary>Seals every snapshot whose instant is at least <paramref name="settle"/> ago; returns the versions sealed.</summary>
-    public static async Task<IReadOnlyList<int>> SealSettledAsync(ServiceDatabase database, TimeSpan settle, DateTimeOffset now, CancellationToken ct)
+    public static async Task<IReadOnlyList<int>> SealSettledAsync(AttendanceDatabase database, TimeSpan settle, DateTimeOffset now, CancellationToken ct)
     {
         var settledBefore = now - settle;
         List<int> due;
@@ -148,7 +148,7 @@ public static class DosageSnapshots
     /// its instant (on <paramref name="parallel"/>'s connections when given).
     /// </summary>
     public static async Task<IReadOnlyList<(FrozenRow Row, int PostEndlineEvents)>> ReadFrozenAsync(DbConnection connection, int? version, CancellationToken ct,
-        ServiceDatabase? parallel = null)
+        AttendanceDatabase? parallel = null)
     {
         var frozen = version is null
             // An officer's endline is the first freeze that held them: a later study-wide freeze (for the control arm) or a

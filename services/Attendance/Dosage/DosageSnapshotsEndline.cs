@@ -13,7 +13,7 @@ namespace Reminders.Attendance.Dosage;
 /// freeze likewise, as of the moment it was asked for).
 /// </summary>
 public sealed class EndlineFreeze(
-    [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, StudyProtocol protocol, TimeProvider clock, EndlineSettings settings,
+    AttendanceDatabase database, StudyProtocol protocol, TimeProvider clock, EndlineSettings settings,
     ILogger<EndlineFreeze> logger)
 {
     public const string TakenBy = "endline";

@@ -16,7 +16,7 @@ public static class LedgerSmsApi
     public static IEndpointRouteBuilder MapLedgerSmsApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/attendance").WithTags("Attendance")
-            .MapGet("/dosage/sms", (HttpContext http, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database) =>
+            .MapGet("/dosage/sms", (HttpContext http, AttendanceDatabase database) =>
                 JsonLines.Stream<LedgerSms>(database, Sql, http.RequestAborted))
             .RequireAnyRole(Roles.Researcher, Roles.Manager)
             .Produces(StatusCodes.Status200OK, contentType: JsonLines.ContentType)

@@ -41,7 +41,7 @@ public static class OfficerTimelineApi
     }
 
     static async Task<Results<Ok<Timeline>, ProblemHttpResult>> GetTimeline(
-        Guid officerId, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, CancellationToken ct)
+        Guid officerId, AttendanceDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         async Task<List<T>> Query<T>(string sql) =>

@@ -5,7 +5,7 @@ using Reminders.Platform.Data;
 namespace Reminders.Attendance.Dosage;
 
 /// <summary>The officer acknowledged a reminder: the earliest reply is the one kept, whatever order they arrive in.</summary>
-public sealed class ReminderAcknowledgedConsumer([FromKeyedServices(AttendanceService.Name)] ServiceDatabase database) : IConsumer<ReminderAcknowledged>
+public sealed class ReminderAcknowledgedConsumer(AttendanceDatabase database) : IConsumer<ReminderAcknowledged>
 {
     public async Task Consume(ConsumeContext<ReminderAcknowledged> context)
     {

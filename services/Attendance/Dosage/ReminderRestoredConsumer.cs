@@ -8,7 +8,7 @@ namespace Reminders.Attendance.Dosage;
 /// A skipped reminder planned again: the row is pending once more (its receipts then count as for any other), unless a
 /// later fact about it (a new skip) was folded first; it may also arrive before the plan.
 /// </summary>
-public sealed class ReminderRestoredConsumer([FromKeyedServices(AttendanceService.Name)] ServiceDatabase database) : IConsumer<ReminderRestored>
+public sealed class ReminderRestoredConsumer(AttendanceDatabase database) : IConsumer<ReminderRestored>
 {
     public async Task Consume(ConsumeContext<ReminderRestored> context)
     {

@@ -8,7 +8,7 @@ namespace Reminders.Attendance.Dosage;
 /// A planned reminder that will not be sent (skipped, or cancelled by a plan change); it may arrive before the plan, or
 /// after a later restore, so it sets the row's state only when it is the latest fact about it.
 /// </summary>
-public sealed class ReminderSkippedConsumer([FromKeyedServices(AttendanceService.Name)] ServiceDatabase database) : IConsumer<ReminderSkipped>
+public sealed class ReminderSkippedConsumer(AttendanceDatabase database) : IConsumer<ReminderSkipped>
 {
     public async Task Consume(ConsumeContext<ReminderSkipped> context)
     {

@@ -9,7 +9,7 @@ namespace Reminders.Attendance.Dosage;
 /// acknowledgment folded first keeps what it wrote, and so does a later skip or restore (the latest plan state wins);
 /// the plan fills in the rest.
 /// </summary>
-public sealed class RemindersPlannedConsumer([FromKeyedServices(AttendanceService.Name)] ServiceDatabase database) : IConsumer<RemindersPlanned>
+public sealed class RemindersPlannedConsumer(AttendanceDatabase database) : IConsumer<RemindersPlanned>
 {
     public async Task Consume(ConsumeContext<RemindersPlanned> context)
     {

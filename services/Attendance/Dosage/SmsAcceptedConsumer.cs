@@ -5,7 +5,7 @@ using Reminders.Platform.Data;
 
 namespace Reminders.Attendance.Dosage;
 
-public sealed class SmsAcceptedConsumer([FromKeyedServices(AttendanceService.Name)] ServiceDatabase database) : IConsumer<SmsAccepted>
+public sealed class SmsAcceptedConsumer(AttendanceDatabase database) : IConsumer<SmsAccepted>
 {
     public Task Consume(ConsumeContext<SmsAccepted> context)
     {

@@ -5,7 +5,7 @@ using Reminders.Platform.Data;
 
 namespace Reminders.Attendance.Dosage;
 
-public sealed class SmsFailedConsumer([FromKeyedServices(AttendanceService.Name)] ServiceDatabase database) : IConsumer<SmsFailed>
+public sealed class SmsFailedConsumer(AttendanceDatabase database) : IConsumer<SmsFailed>
 {
     public Task Consume(ConsumeContext<SmsFailed> context)
     {

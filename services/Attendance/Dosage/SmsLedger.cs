@@ -24,7 +24,7 @@ static class SmsLedger
         VALUES (@e_sms_id, @h_event, @h_status, @h_error_code, @h_detail, @h_occurred_at)
         """;
 
-    public static Task FoldAsync(ServiceDatabase database, ConsumeContext context, string consumer, Guid smsId, Guid officerId, string purpose,
+    public static Task FoldAsync(AttendanceDatabase database, ConsumeContext context, string consumer, Guid smsId, Guid officerId, string purpose,
         SmsHistoryEntry history, string sql, object param) =>
         database.ConsumeOnceAsync(context, consumer, async (work, ct) =>
         {

@@ -5,7 +5,7 @@ using Reminders.Platform.Data;
 namespace Reminders.Attendance.Dosage;
 
 /// <summary>Messaging refused to send: a refused reminder counts as skipped, with the refusal as its reason.</summary>
-public sealed class SmsRefusedConsumer([FromKeyedServices(AttendanceService.Name)] ServiceDatabase database) : IConsumer<SmsRefused>
+public sealed class SmsRefusedConsumer(AttendanceDatabase database) : IConsumer<SmsRefused>
 {
     public Task Consume(ConsumeContext<SmsRefused> context)
     {

@@ -9,7 +9,7 @@ namespace Reminders.Attendance.Dosage;
 /// A status callback proves the provider took the SMS, even when it is folded before SmsAccepted (whose time, when it
 /// comes, replaces the callback's as the acceptance time). Repeated and late callbacks are kept in the history only.
 /// </summary>
-public sealed class SmsStatusChangedConsumer([FromKeyedServices(AttendanceService.Name)] ServiceDatabase database) : IConsumer<SmsStatusChanged>
+public sealed class SmsStatusChangedConsumer(AttendanceDatabase database) : IConsumer<SmsStatusChanged>
 {
     public Task Consume(ConsumeContext<SmsStatusChanged> context)
     {

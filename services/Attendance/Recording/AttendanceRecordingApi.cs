@@ -44,7 +44,7 @@ public static class AttendanceRecordingApi
     }
 
     static async Task<Results<Created<EventView>, Ok<EventView>, NotFound, ProblemHttpResult>> Record(
-        Guid sessionId, EventRequest request, ClaimsPrincipal user, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database,
+        Guid sessionId, EventRequest request, ClaimsPrincipal user, AttendanceDatabase database,
         SessionTimeZones zones, TimeProvider clock, CancellationToken ct)
     {
         if (request.OfficerId is not { } officerId || officerId == Guid.Empty) return Refusals.Invalid("officerId", "officerId is required.");
@@ -74,7 +74,7 @@ public static class AttendanceRecordingApi
     }
 
     static async Task<Results<Ok<EventView>, NotFound, ProblemHttpResult>> Correct(
-        Guid eventId, CorrectionRequest request, ClaimsPrincipal user, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database,
+        Guid eventId, CorrectionRequest request, ClaimsPrincipal user, AttendanceDatabase database,
         SessionTimeZones zones, TimeProvider clock, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > 500) return Refusals.Invalid("reason", "A correction needs a reason (at most 500 characters).");
@@ -127,7 +127,7 @@ public static class AttendanceRecordingApi
     }
 
     static async Task<Results<Ok<SessionView>, NotFound, ProblemHttpResult>> Read(Guid sessionId, ClaimsPrincipal user,
-        [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, CancellationToken ct)
+        AttendanceDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var session = await TrainingSession.FindAsync(connection, sessionId, ct);

@@ -23,7 +23,7 @@ public static class AttendanceSummaries
     }
 
     static async Task<Results<Ok<Summary>, NotFound, ProblemHttpResult>> Cohort(Guid cohortId, ClaimsPrincipal user,
-        [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, CancellationToken ct)
+        AttendanceDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var totals = await CohortTotals.ComputeAsync(connection, null, cohortId, ct);
@@ -35,7 +35,7 @@ public static class AttendanceSummaries
     }
 
     static async Task<Results<Ok<Summary>, NotFound, ProblemHttpResult>> Sector(Guid sectorId, ClaimsPrincipal user,
-        [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, CancellationToken ct)
+        AttendanceDatabase database, CancellationToken ct)
     {
         if (user.RefuseOtherThan(null, "sectorId", "A sector's summary (every trainer's cohorts)") is { } notTheirs) return notTheirs;
         await using var connection = await database.OpenAsync(ct);

@@ -59,7 +59,7 @@ public static class CohortClosing
     }
 
     static async Task<Results<Ok<ClosingOutcome>, NotFound, ProblemHttpResult>> PreviewAsync(
-        Guid cohortId, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, StudyProtocol protocol, TimeProvider clock, CancellationToken ct)
+        Guid cohortId, AttendanceDatabase database, StudyProtocol protocol, TimeProvider clock, CancellationToken ct)
     {
         // Read in a transaction that is never committed: exactly what the close would read.
         await using var work = await database.BeginAsync(ct);
@@ -68,7 +68,7 @@ public static class CohortClosing
     }
 
     static async Task<Results<Ok<ClosingOutcome>, NotFound, ProblemHttpResult>> CloseAsync(
-        Guid cohortId, ClaimsPrincipal user, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, StudyProtocol protocol,
+        Guid cohortId, ClaimsPrincipal user, AttendanceDatabase database, StudyProtocol protocol,
         TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -139,7 +139,7 @@ public static class CohortClosing
     }
 
     static async Task<Results<Ok<Reopened>, NotFound, ProblemHttpResult>> ReopenAsync(
-        Guid cohortId, ReopenRequest request, ClaimsPrincipal user, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database,
+        Guid cohortId, ReopenRequest request, ClaimsPrincipal user, AttendanceDatabase database,
         StudyProtocol protocol, TimeProvider clock, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Reason) || request.Reason.Length > MaxReasonLength)
@@ -171,7 +171,7 @@ public static class CohortClosing
     }
 
     static async Task<Results<Ok<IReadOnlyList<ClosureEntry>>, NotFound, ProblemHttpResult>> HistoryAsync(
-        Guid cohortId, ClaimsPrincipal user, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, CancellationToken ct)
+        Guid cohortId, ClaimsPrincipal user, AttendanceDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var known = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
@@ -187,7 +187,7 @@ public static class CohortClosing
         return TypedResults.Ok<IReadOnlyList<ClosureEntry>>(entries);
     }
 
-    static async Task<Ok<IReadOnlyList<ClosedCohort>>> ClosedAsync([FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, CancellationToken ct)
+    static async Task<Ok<IReadOnlyList<ClosedCohort>>> ClosedAsync(AttendanceDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var closed = await connection.QueryAsync<ClosedCohort>(new CommandDefinition(

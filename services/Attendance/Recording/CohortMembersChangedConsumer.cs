@@ -5,7 +5,7 @@ using Reminders.Platform.Data;
 namespace Reminders.Attendance.Recording;
 
 /// <summary>Replaces a cohort's member list with the latest one; an older list arriving late changes nothing.</summary>
-public sealed class CohortMembersChangedConsumer([FromKeyedServices(AttendanceService.Name)] ServiceDatabase database) : IConsumer<CohortMembersChanged>
+public sealed class CohortMembersChangedConsumer(AttendanceDatabase database) : IConsumer<CohortMembersChanged>
 {
     public async Task Consume(ConsumeContext<CohortMembersChanged> context)
     {

@@ -46,7 +46,7 @@ public static class RollCallApi
     }
 
     static async Task<Results<Ok<RollCallReport>, NotFound, ProblemHttpResult>> UploadAsync(
-        Guid sessionId, string? reason, HttpRequest request, ClaimsPrincipal user, [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database,
+        Guid sessionId, string? reason, HttpRequest request, ClaimsPrincipal user, AttendanceDatabase database,
         SessionTimeZones zones, TimeProvider clock, CancellationToken ct)
     {
         var body = await RequestBody.ReadAsync(request, MaxBytes, ct);

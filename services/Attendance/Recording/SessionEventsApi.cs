@@ -36,7 +36,7 @@ public static class SessionEventsApi
     }
 
     static async Task<Results<Ok<SessionEvents>, NotFound, ProblemHttpResult>> ReadAsync(Guid sessionId, ClaimsPrincipal user,
-        [FromKeyedServices(AttendanceService.Name)] ServiceDatabase database, SessionTimeZones zones, CancellationToken ct)
+        AttendanceDatabase database, SessionTimeZones zones, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var session = await TrainingSession.FindAsync(connection, sessionId, ct);

@@ -4,7 +4,7 @@ using Reminders.Platform.Data;
 
 namespace Reminders.Attendance.Recording;
 
-public sealed class TrainingSessionCancelledConsumer([FromKeyedServices(AttendanceService.Name)] ServiceDatabase database) : IConsumer<TrainingSessionCancelled>
+public sealed class TrainingSessionCancelledConsumer(AttendanceDatabase database) : IConsumer<TrainingSessionCancelled>
 {
     public async Task Consume(ConsumeContext<TrainingSessionCancelled> context)
     {

@@ -5,7 +5,7 @@ using Reminders.Platform.Data;
 namespace Reminders.Attendance.Recording;
 
 /// <summary>A session planned, moved or re-staffed: the latest scheduling wins.</summary>
-public sealed class TrainingSessionScheduledConsumer([FromKeyedServices(AttendanceService.Name)] ServiceDatabase database) : IConsumer<TrainingSessionScheduled>
+public sealed class TrainingSessionScheduledConsumer(AttendanceDatabase database) : IConsumer<TrainingSessionScheduled>
 {
     public async Task Consume(ConsumeContext<TrainingSessionScheduled> context)
     {

@@ -75,7 +75,7 @@ public static class OfficersApi
         """;
 
     static async Task<Results<Ok<List<OfficerSummary>>, ProblemHttpResult>> List(
-        HttpResponse response, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct,
+        HttpResponse response, EnrollmentDatabase database, CancellationToken ct,
         string? search = null, string? sector = null, string? status = null, string? role = null, string? consent = null, int page = 1, int pageSize = 500)
     {
         if (page < 1) return Refusals.Invalid("page", "page starts at 1.");
@@ -107,7 +107,7 @@ public static class OfficersApi
         filters.Where(f => f.Asked).Select(f => f.Condition).ToList() is { Count: > 0 } asked ? "WHERE " + string.Join(" AND ", asked) : "";
 
     static async Task<Results<Ok<OfficerDetail>, NotFound>> Get(
-        Guid officerId, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct)
+        Guid officerId, EnrollmentDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<OfficerRow>(new CommandDefinition(
@@ -130,7 +130,7 @@ public static class OfficersApi
 
     static async Task<Results<Ok<OfficerSummary>, NotFound, ProblemHttpResult>> ChangeStatus(
         Guid officerId, StatusChangeRequest request, ClaimsPrincipal user,
-        [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, TimeProvider clock, CancellationToken ct)
+        EnrollmentDatabase database, TimeProvider clock, CancellationToken ct)
     {
         if (request.Status is null || !OfficerStatuses.All.Contains(request.Status))
             return Refusals.Invalid("status", $"status must be one of {string.Join(", ", OfficerStatuses.All)}.");
@@ -160,7 +160,7 @@ public static class OfficersApi
         """;
 
     static async Task<Results<Ok<OfficerLookupResult>, ProblemHttpResult>> Lookup(
-        OfficerLookupRequest request, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, StudyProtocol protocol, CancellationToken ct)
+        OfficerLookupRequest request, EnrollmentDatabase database, StudyProtocol protocol, CancellationToken ct)
     {
         if (request.OfficerIds is null) return Refusals.Invalid("officerIds", "officerIds is required: the list of officer ids to name.");
         if (request.OfficerIds.Count > MaxLookup)
@@ -176,7 +176,7 @@ public static class OfficersApi
     }
 
     static async Task<Results<Ok<OfficerCard>, ProblemHttpResult>> ByBadge(
-        string badge, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, StudyProtocol protocol, CancellationToken ct)
+        string badge, EnrollmentDatabase database, StudyProtocol protocol, CancellationToken ct)
     {
         var wanted = badge.Trim();
         if (wanted.Length == 0) return Refusals.Invalid("badge", "badge is empty.");

@@ -8,7 +8,7 @@ namespace Reminders.Enrollment.Officers;
 /// not learn before: every officer's arm of randomization, and the consent of those whose roster says no (their
 /// replicas started from "yes"). Runs at start-up, after the migrations; once done it does nothing.
 /// </summary>
-public sealed class ReplicaBackfill([FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, TimeProvider clock,
+public sealed class ReplicaBackfill(EnrollmentDatabase database, TimeProvider clock,
     ILogger<ReplicaBackfill> logger) : IHostedService
 {
     public const string Name = "officer-arms-and-consent";

@@ -8,7 +8,7 @@ namespace Reminders.Enrollment.Officers;
 /// The provider refused an officer's number for good: the status becomes wrong_number until the roster fixes it, or
 /// sms_opted_out when the carrier says the number opted out (recorded as blocked at the provider: only START lifts it).
 /// </summary>
-public sealed class SmsNumberRejectedConsumer([FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database) : IConsumer<SmsNumberRejected>
+public sealed class SmsNumberRejectedConsumer(EnrollmentDatabase database) : IConsumer<SmsNumberRejected>
 {
     const int CarrierOptOut = 21610;
 

@@ -9,7 +9,7 @@ namespace Reminders.Enrollment.Officers;
 /// the number (after STOP or a 21610) only START, UNSTOP or YES lift the block, so ALTA leaves the officer opted out:
 /// an active status would promise SMS the provider refuses.
 /// </summary>
-public sealed class SmsOptInRequestedConsumer([FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database) : IConsumer<SmsOptInRequested>
+public sealed class SmsOptInRequestedConsumer(EnrollmentDatabase database) : IConsumer<SmsOptInRequested>
 {
     public async Task Consume(ConsumeContext<SmsOptInRequested> context)
     {

@@ -8,7 +8,7 @@ namespace Reminders.Enrollment.Officers;
 /// An opt-out keyword: an active officer (or one with a wrong number) stops receiving SMS. A STOP-family keyword also
 /// records that the provider now blocks the number, which only START, UNSTOP or YES lift.
 /// </summary>
-public sealed class SmsOptOutRequestedConsumer([FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database) : IConsumer<SmsOptOutRequested>
+public sealed class SmsOptOutRequestedConsumer(EnrollmentDatabase database) : IConsumer<SmsOptOutRequested>
 {
     public async Task Consume(ConsumeContext<SmsOptOutRequested> context)
     {

@@ -76,7 +76,7 @@ public static class RandomizationApi
     }
 
     static async Task<Results<Ok<RandomizationResult>, Created<RandomizationResult>, ProblemHttpResult>> Randomize(
-        RandomizeRequest request, ClaimsPrincipal user, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database,
+        RandomizeRequest request, ClaimsPrincipal user, EnrollmentDatabase database,
         TimeProvider clock, CancellationToken ct)
     {
         if (request.Seed is not { } seed)
@@ -129,7 +129,7 @@ public static class RandomizationApi
         + "Pick an unguessable seed (e.g. od -An -N8 -tu8 /dev/urandom): a small one can be found from its hash.";
 
     static async Task<Results<Created<SeedCommitment>, ProblemHttpResult>> RegisterSeed(
-        SeedCommitmentRequest request, ClaimsPrincipal user, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database,
+        SeedCommitmentRequest request, ClaimsPrincipal user, EnrollmentDatabase database,
         TimeProvider clock, CancellationToken ct)
     {
         if (SeedCommitments.NormalizeSha256(request.SeedSha256) is not { } seedSha256)
@@ -141,14 +141,14 @@ public static class RandomizationApi
         return TypedResults.Created("/api/enrollment/randomizations/seed-commitments", commitment);
     }
 
-    static async Task<Ok<IReadOnlyList<SeedCommitment>>> SeedCommitmentList([FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct) =>
+    static async Task<Ok<IReadOnlyList<SeedCommitment>>> SeedCommitmentList(EnrollmentDatabase database, CancellationToken ct) =>
         TypedResults.Ok(await SeedCommitments.ListAsync(database, ct));
 
-    static async Task<Ok<IReadOnlyList<DryRunRecord>>> DryRuns([FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct) =>
+    static async Task<Ok<IReadOnlyList<DryRunRecord>>> DryRuns(EnrollmentDatabase database, CancellationToken ct) =>
         TypedResults.Ok(await RandomizationRecords.DryRunsAsync(database, ct));
 
     static async Task<Results<Ok<RandomizationRecord>, ProblemHttpResult>> Void(
-        Guid id, VoidRequest request, ClaimsPrincipal user, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database,
+        Guid id, VoidRequest request, ClaimsPrincipal user, EnrollmentDatabase database,
         TimeProvider clock, CancellationToken ct)
     {
         var reason = request.Reason?.Trim() ?? "";
@@ -167,27 +167,27 @@ public static class RandomizationApi
         };
     }
 
-    static async Task<Ok<IReadOnlyList<RandomizationRecord>>> List([FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct) =>
+    static async Task<Ok<IReadOnlyList<RandomizationRecord>>> List(EnrollmentDatabase database, CancellationToken ct) =>
         TypedResults.Ok(await RandomizationRecords.ListAsync(database, ct));
 
     static async Task<Results<Ok<RandomizationRecord>, ProblemHttpResult>> Current(
-        [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct) =>
+        EnrollmentDatabase database, CancellationToken ct) =>
         (await RandomizationRecords.ListAsync(database, ct)).SingleOrDefault(r => r.Status == RandomizationRecords.Committed) is { } current
             ? TypedResults.Ok(current)
             : TypedResults.Problem(title: "Not randomized", detail: "No randomization is committed.", statusCode: 404);
 
     static async Task<Results<Ok<RandomizationRecord>, ProblemHttpResult>> Get(
-        Guid id, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct) =>
+        Guid id, EnrollmentDatabase database, CancellationToken ct) =>
         await RandomizationRecords.FindAsync(database, id, ct) is { } record ? TypedResults.Ok(record) : NotFound(id);
 
     static async Task<Results<Ok<AllocationResponse>, ProblemHttpResult>> Allocation(
-        Guid id, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct) =>
+        Guid id, EnrollmentDatabase database, CancellationToken ct) =>
         await RandomizationRecords.FindAsync(database, id, ct) is { } record
             ? TypedResults.Ok(new AllocationResponse(id, record.Status, await RandomizationRecords.AllocationAsync(database, id, ct)))
             : NotFound(id);
 
     static async Task<Results<FileContentHttpResult, ProblemHttpResult>> AllocationCsv(
-        Guid id, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct)
+        Guid id, EnrollmentDatabase database, CancellationToken ct)
     {
         if (await RandomizationRecords.FindAsync(database, id, ct) is null) return NotFound(id);
         var sectors = await RandomizationRecords.AllocationAsync(database, id, ct);
@@ -195,7 +195,7 @@ public static class RandomizationApi
     }
 
     static async Task<Results<Ok<BalanceResponse>, ProblemHttpResult>> Balance(
-        Guid id, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct)
+        Guid id, EnrollmentDatabase database, CancellationToken ct)
     {
         if (await RandomizationRecords.FindAsync(database, id, ct) is not { } record) return NotFound(id);
         var table = RandomizationBalance.Compute(await RandomizationRecords.AllocationAsync(database, id, ct));
@@ -203,7 +203,7 @@ public static class RandomizationApi
     }
 
     static async Task<Results<FileContentHttpResult, ProblemHttpResult>> BalanceCsv(
-        Guid id, [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct)
+        Guid id, EnrollmentDatabase database, CancellationToken ct)
     {
         if (await RandomizationRecords.FindAsync(database, id, ct) is null) return NotFound(id);
         var table = RandomizationBalance.Compute(await RandomizationRecords.AllocationAsync(database, id, ct));

@@ -48,7 +48,7 @@ public static class RandomizationRecords
 
     /// <summary>The allocation a seed gives, written nowhere but in the dry runs' record (who, when, inputs, allocation hash).</summary>
     public static async Task<(Allocation Allocation, IReadOnlyList<AllocatedSector> Sectors, DryRunRecord DryRun)> DryRunAsync(
-        ServiceDatabase database, long seed, IReadOnlyList<string> strata, double treatedShare, string requestedBy, DateTimeOffset now, CancellationToken ct)
+        EnrollmentDatabase database, long seed, IReadOnlyList<string> strata, double treatedShare, string requestedBy, DateTimeOffset now, CancellationToken ct)
     {
         await using var work = await database.BeginAsync(ct);
         var sectors = await SectorsAsync(work.Connection, work.Transaction, "", ct);
@@ -76,7 +76,7 @@ public static class RandomizationRecords
 
     /// <summary>Null when a randomization is already committed (nothing written).</summary>
     public static async Task<(Guid Id, DateTimeOffset CreatedAt, Allocation Allocation, IReadOnlyList<AllocatedSector> Sectors)?> CommitAsync(
-        ServiceDatabase database, long seed, IReadOnlyList<string> strata, double treatedShare, string requestedBy, DateTimeOffset now, CancellationToken ct)
+        EnrollmentDatabase database, long seed, IReadOnlyList<string> strata, double treatedShare, string requestedBy, DateTimeOffset now, CancellationToken ct)
     {
         await using var work = await database.BeginAsync(ct);
         // Serialized with sector loads and roster imports: no sector joins, and no officer is enrolled without the arm, while this is written.
@@ -124,7 +124,7 @@ public static class RandomizationRecords
         return (id, now, allocation, allocated);
     }
 
-    public static async Task<VoidOutcome> VoidAsync(ServiceDatabase database, Guid id, string reason, string voidedBy, DateTimeOffset now, CancellationToken ct)
+    public static async Task<VoidOutcome> VoidAsync(EnrollmentDatabase database, Guid id, string reason, string voidedBy, DateTimeOffset now, CancellationToken ct)
     {
         await using var work = await database.BeginAsync(ct);
         await work.LockAsync("sector-import", ct);
@@ -151,14 +151,14 @@ public static class RandomizationRecords
         return new VoidOutcome(voidedRecord);
     }
 
-    public static async Task<IReadOnlyList<RandomizationRecord>> ListAsync(ServiceDatabase database, CancellationToken ct)
+    public static async Task<IReadOnlyList<RandomizationRecord>> ListAsync(EnrollmentDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<RecordRow>(new CommandDefinition($"{SelectRecords} ORDER BY created_at, id", cancellationToken: ct));
         return await WithHistoryAsync(connection, null, rows.AsList(), ct);
     }
 
-    public static async Task<RandomizationRecord?> FindAsync(ServiceDatabase database, Guid id, CancellationToken ct)
+    public static async Task<RandomizationRecord?> FindAsync(EnrollmentDatabase database, Guid id, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<RecordRow>(new CommandDefinition($"{SelectRecords} WHERE id = @id", new { id }, cancellationToken: ct));
@@ -166,7 +166,7 @@ public static class RandomizationRecords
     }
 
     /// <summary>Every dry run, oldest first, with the commit each one preceded (null: none yet).</summary>
-    public static async Task<IReadOnlyList<DryRunRecord>> DryRunsAsync(ServiceDatabase database, CancellationToken ct)
+    public static async Task<IReadOnlyList<DryRunRecord>> DryRunsAsync(EnrollmentDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         return await DryRunsAsync(connection, null, ct);
@@ -200,7 +200,7 @@ public static class RandomizationRecords
     }
 
     /// <summary>The allocation as recorded (also of a voided randomization), by sector code.</summary>
-    public static async Task<IReadOnlyList<AllocatedSector>> AllocationAsync(ServiceDatabase database, Guid id, CancellationToken ct)
+    public static async Task<IReadOnlyList<AllocatedSector>> AllocationAsync(EnrollmentDatabase database, Guid id, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<AllocationRow>(new CommandDefinition("""

@@ -39,7 +39,7 @@ public static class SeedCommitments
     }
 
     /// <summary>The new pending commitment, or null when a randomization is committed (nothing written).</summary>
-    public static async Task<SeedCommitment?> RegisterAsync(ServiceDatabase database, string seedSha256, string registeredBy, DateTimeOffset now, CancellationToken ct)
+    public static async Task<SeedCommitment?> RegisterAsync(EnrollmentDatabase database, string seedSha256, string registeredBy, DateTimeOffset now, CancellationToken ct)
     {
         await using var work = await database.BeginAsync(ct);
         // The lock a commit takes first: a commitment never changes while a draw is being written.
@@ -76,7 +76,7 @@ public static class SeedCommitments
             new { randomizationId, commitment.Id }, ct);
 
     /// <summary>Every commitment, oldest first, replaced ones included.</summary>
-    public static async Task<IReadOnlyList<SeedCommitment>> ListAsync(ServiceDatabase database, CancellationToken ct)
+    public static async Task<IReadOnlyList<SeedCommitment>> ListAsync(EnrollmentDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<CommitmentRow>(new CommandDefinition($"{Select} ORDER BY registered_at, id", cancellationToken: ct));

@@ -6,7 +6,7 @@ using Reminders.Platform.Data;
 namespace Reminders.Enrollment.Randomization;
 
 /// <summary>The first SMS the provider accepted starts the study: from then on the randomization can no longer be voided.</summary>
-public sealed class SmsAcceptedConsumer([FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database) : IConsumer<SmsAccepted>
+public sealed class SmsAcceptedConsumer(EnrollmentDatabase database) : IConsumer<SmsAccepted>
 {
     public async Task Consume(ConsumeContext<SmsAccepted> context)
     {

@@ -5,7 +5,7 @@ using Reminders.Platform.Data;
 namespace Reminders.Enrollment.Randomization;
 
 /// <summary>A scheduled training starts the study too: from then on the randomization can no longer be voided.</summary>
-public sealed class TrainingSessionScheduledConsumer([FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database) : IConsumer<TrainingSessionScheduled>
+public sealed class TrainingSessionScheduledConsumer(EnrollmentDatabase database) : IConsumer<TrainingSessionScheduled>
 {
     public async Task Consume(ConsumeContext<TrainingSessionScheduled> context)
     {

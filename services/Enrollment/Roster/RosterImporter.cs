@@ -48,7 +48,7 @@ public sealed record RosterImportReport
 /// arms), a role change is announced, and a full roster shows who would become inactive before anyone does.
 /// </summary>
 public sealed class RosterImporter(
-    [FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, TimeProvider clock, IConfiguration configuration)
+    EnrollmentDatabase database, TimeProvider clock, IConfiguration configuration)
 {
     static readonly TimeZoneInfo MexicoCity = TimeZoneInfo.FindSystemTimeZoneById("America/Mexico_City");
 

@@ -28,7 +28,7 @@ public sealed record SectorImportReport
 /// Re-loading updates names and strata until the sectors are randomized; after that strata are frozen and
 /// no sector can join the allocation.
 /// </summary>
-public sealed class SectorImporter([FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, TimeProvider clock)
+public sealed class SectorImporter(EnrollmentDatabase database, TimeProvider clock)
 {
     public const int MaxStratumLength = 100;
     static readonly string[] CodeHeaders = ["code", "codigo", "clave", "sector"];

@@ -65,7 +65,7 @@ public static class SectorsApi
 
     static ProblemHttpResult Problem(string field, string detail, int status) => Refusals.Refuse(status, field, "Invalid sectors", detail);
 
-    static async Task<Ok<List<SectorSummary>>> ListSectors([FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct)
+    static async Task<Ok<List<SectorSummary>>> ListSectors(EnrollmentDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<SectorRow>(new CommandDefinition("""

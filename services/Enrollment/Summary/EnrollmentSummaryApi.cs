@@ -40,7 +40,7 @@ public static class EnrollmentSummaryApi
         return app;
     }
 
-    static async Task<Ok<EnrollmentSummary>> Summary([FromKeyedServices(EnrollmentService.Name)] ServiceDatabase database, CancellationToken ct)
+    static async Task<Ok<EnrollmentSummary>> Summary(EnrollmentDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var sectors = (await connection.QueryAsync<ArmCount>(new CommandDefinition(

@@ -33,13 +33,13 @@ public static class AuditApi
     const int MaxRuns = 1000;
 
     static async Task<Results<Ok<IReadOnlyList<AuditRun>>, ProblemHttpResult>> Runs(
-        [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, CancellationToken ct, int limit = 20) =>
+        MessagingDatabase database, CancellationToken ct, int limit = 20) =>
         limit is < 1 or > MaxRuns
             ? Refusals.Invalid("limit", $"limit must be 1 to {MaxRuns}.")
             : TypedResults.Ok(await AuditRuns.LatestAsync(database, limit, ct));
 
     static async Task<Results<Ok<AuditReport>, ProblemHttpResult>> RunAsync(DateTimeOffset? from, DateTimeOffset? to, ConsistencyAudit audit,
-        ClaimsPrincipal user, [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, CancellationToken ct)
+        ClaimsPrincipal user, MessagingDatabase database, CancellationToken ct)
     {
         if (from is { } start && to is { } end && end < start)
             return Refusals.Invalid("to", "to is before from.");

@@ -25,7 +25,7 @@ public sealed record AuditRun
 /// <summary>The record of audit runs (table <c>audit_runs</c>).</summary>
 public static class AuditRuns
 {
-    public static async Task RecordAsync(ServiceDatabase database, AuditReport report, string ranBy, CancellationToken ct)
+    public static async Task RecordAsync(MessagingDatabase database, AuditReport report, string ranBy, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         const string sql = """
@@ -40,7 +40,7 @@ public static class AuditRuns
     }
 
     /// <summary>The latest <paramref name="limit"/> runs, newest first.</summary>
-    public static async Task<IReadOnlyList<AuditRun>> LatestAsync(ServiceDatabase database, int limit, CancellationToken ct)
+    public static async Task<IReadOnlyList<AuditRun>> LatestAsync(MessagingDatabase database, int limit, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<Row>(new CommandDefinition("""

@@ -9,7 +9,7 @@ namespace Reminders.Messaging.Audit;
 /// one could explain (the Scheduler dispatches before Messaging records).
 /// </summary>
 public sealed class ConsistencyAudit(
-    [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, ProviderMessages provider, LedgerClient ledger, SchedulerClient scheduler,
+    MessagingDatabase database, ProviderMessages provider, LedgerClient ledger, SchedulerClient scheduler,
     TimeProvider clock, IOptions<AuditOptions> options, ILogger<ConsistencyAudit> logger)
 {
     public async Task<AuditReport> RunAsync(DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)

@@ -30,7 +30,7 @@ public sealed record KnownOfficer
 public sealed record MessagingRecords(
     IReadOnlyList<RecordedSms> Sms, IReadOnlyList<(Guid SmsId, string ProviderSid)> HistorySids, IReadOnlyList<KnownOfficer> Officers)
 {
-    public static async Task<MessagingRecords> ReadAsync(ServiceDatabase database, CancellationToken ct)
+    public static async Task<MessagingRecords> ReadAsync(MessagingDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var sms = (await connection.QueryAsync<RecordedSms>(new CommandDefinition("""

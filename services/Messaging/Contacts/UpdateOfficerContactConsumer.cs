@@ -4,7 +4,7 @@ using Reminders.Platform.Data;
 
 namespace Reminders.Messaging.Contacts;
 
-public sealed class UpdateOfficerContactConsumer([FromKeyedServices(MessagingService.Name)] ServiceDatabase database) : IConsumer<UpdateOfficerContact>
+public sealed class UpdateOfficerContactConsumer(MessagingDatabase database) : IConsumer<UpdateOfficerContact>
 {
     public async Task Consume(ConsumeContext<UpdateOfficerContact> context)
     {

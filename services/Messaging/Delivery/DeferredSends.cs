@@ -23,7 +23,7 @@ public sealed record DeferredRound(int Released, int Missed);
 /// whose late window closed meanwhile is skipped as missed_window and SmsRefused tells the Scheduler and the ledger.
 /// </summary>
 public sealed class DeferredSends(
-    [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, TimeProvider clock, IOptions<DeferredSendOptions> options,
+    MessagingDatabase database, TimeProvider clock, IOptions<DeferredSendOptions> options,
     ILogger<DeferredSends> logger)
 {
     public async Task<DeferredRound> ReleaseDueAsync(CancellationToken ct)

@@ -15,7 +15,7 @@ namespace Reminders.Messaging.Delivery;
 /// before the provider call; a send in doubt is looked up at the provider before any second attempt.
 /// </summary>
 public sealed class SendSmsConsumer(
-    [FromKeyedServices(MessagingService.Name)] ServiceDatabase database,
+    MessagingDatabase database,
     TwilioSmsSender sender,
     InDoubtLookup lookup,
     ProviderCredentials credentials,

@@ -11,7 +11,7 @@ namespace Reminders.Messaging.Delivery;
 /// instances share them) and its request leaves at that instant. System.Threading.RateLimiting is per process, so it cannot do this alone.
 /// </summary>
 public sealed class SenderPacer(
-    [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, IOptions<TwilioOptions> options, TimeProvider clock)
+    MessagingDatabase database, IOptions<TwilioOptions> options, TimeProvider clock)
 {
     volatile bool sendersRegistered;
 

@@ -34,7 +34,7 @@ public static class SendersApi
         return app;
     }
 
-    static async Task<Ok<SendingPace>> Pace([FromKeyedServices(MessagingService.Name)] ServiceDatabase database, IOptions<TwilioOptions> options,
+    static async Task<Ok<SendingPace>> Pace(MessagingDatabase database, IOptions<TwilioOptions> options,
         ProviderCredentials credentials, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();

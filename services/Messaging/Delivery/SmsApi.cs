@@ -121,7 +121,7 @@ public static class SmsApi
     public const int MaxStatesAsked = 1000;
 
     static async Task<Results<Ok<IReadOnlyList<SmsState>>, ProblemHttpResult>> States(SmsStatesRequest request,
-        [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, CancellationToken ct)
+        MessagingDatabase database, CancellationToken ct)
     {
         if (request.SmsIds is null || request.SmsIds.Count > MaxStatesAsked)
             return Refusals.Invalid("smsIds", $"smsIds must list at most {MaxStatesAsked} ids.");
@@ -135,7 +135,7 @@ public static class SmsApi
 
     public sealed record HandledRequest(string? Note);
 
-    static async Task<Ok<SmsSummary>> Summary([FromKeyedServices(MessagingService.Name)] ServiceDatabase database, CancellationToken ct)
+    static async Task<Ok<SmsSummary>> Summary(MessagingDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var outbound = await connection.QueryAsync<OutboundCount>(new CommandDefinition("""
@@ -164,7 +164,7 @@ public static class SmsApi
         return TypedResults.Ok(new SmsSummary(inFlight, outbound.ToList(), inbound.ToList(), toControl, deferred, deferredSends.ToList()));
     }
 
-    static async Task<Ok<IReadOnlyList<AmbiguousSms>>> Ambiguous([FromKeyedServices(MessagingService.Name)] ServiceDatabase database, CancellationToken ct)
+    static async Task<Ok<IReadOnlyList<AmbiguousSms>>> Ambiguous(MessagingDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<AmbiguousRow>(new CommandDefinition("""
@@ -196,7 +196,7 @@ public static class SmsApi
         """;
 
     static async Task<Results<Ok<IReadOnlyList<InboundView>>, ProblemHttpResult>> Inbound(string? category, string? handled, int? limit,
-        [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, CancellationToken ct)
+        MessagingDatabase database, CancellationToken ct)
     {
         if (handled is not (null or "true" or "false")) return Refusals.Invalid("handled", "handled must be true or false.");
         await using var connection = await database.OpenAsync(ct);
@@ -210,7 +210,7 @@ public static class SmsApi
     }
 
     static async Task<Results<Ok<InboundView>, ProblemHttpResult>> MarkHandled(long id, HandledRequest? request, ClaimsPrincipal user,
-        [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, TimeProvider clock, CancellationToken ct)
+        MessagingDatabase database, TimeProvider clock, CancellationToken ct)
     {
         var note = request?.Note?.Trim() is { Length: > 0 } trimmed ? trimmed : null;
         if (note is { Length: > MaxNoteLength }) return Refusals.Invalid("note", $"note has at most {MaxNoteLength} characters.");
@@ -257,7 +257,7 @@ public static class SmsApi
         public string? HandledNote { get; init; }
     }
 
-    static async Task<Results<Ok<SmsView>, NotFound>> GetSms(Guid smsId, [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, CancellationToken ct)
+    static async Task<Results<Ok<SmsView>, NotFound>> GetSms(Guid smsId, MessagingDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition("""

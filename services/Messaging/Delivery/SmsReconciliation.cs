@@ -37,7 +37,7 @@ public sealed record ReconciliationRound(int Reconciled, int Redriven, int Given
 /// given up as failed, with the reason, after too many attempts or too long.
 /// </summary>
 public sealed class SmsReconciliation(
-    [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, TwilioSmsSender sender, InDoubtLookup lookup, ProviderCredentials credentials,
+    MessagingDatabase database, TwilioSmsSender sender, InDoubtLookup lookup, ProviderCredentials credentials,
     StudyProtocol protocol, TimeProvider clock, IOptions<ReconciliationOptions> options, ILogger<SmsReconciliation> logger)
 {
     public async Task<ReconciliationRound> RunAsync(CancellationToken ct)

@@ -30,7 +30,7 @@ public static class TwilioWebhooksApi
 
     static async Task<Results<Ok, ProblemHttpResult>> ReceiveStatus(
         Guid smsId, HttpRequest request, WebhookUrls urls, IOptions<TwilioOptions> twilio,
-        [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, TimeProvider clock, ILogger<WebhookUrls> logger, CancellationToken ct)
+        MessagingDatabase database, TimeProvider clock, ILogger<WebhookUrls> logger, CancellationToken ct)
     {
         var form = await ReadSignedFormAsync(request, urls, twilio.Value);
         if (form is null) return BadSignature();
@@ -68,7 +68,7 @@ public static class TwilioWebhooksApi
 
     static async Task<Results<ContentHttpResult, ProblemHttpResult>> ReceiveInbound(
         HttpRequest request, WebhookUrls urls, IOptions<TwilioOptions> twilio,
-        [FromKeyedServices(MessagingService.Name)] ServiceDatabase database, InboundReplies replies, TimeProvider clock, CancellationToken ct)
+        MessagingDatabase database, InboundReplies replies, TimeProvider clock, CancellationToken ct)
     {
         var form = await ReadSignedFormAsync(request, urls, twilio.Value);
         if (form is null) return BadSignature();

@@ -7,12 +7,14 @@ namespace Reminders.Platform.Data;
 
 /// <summary>
 /// One service's own database: a PostgreSQL schema named after the service, or a SQLite file.
-/// Hands out one connection per operation; the connection pool is the driver's.
+/// Hands out one connection per operation; the connection pool is the driver's. Each service derives its own sealed handle
+/// (<c>SchedulerDatabase</c>, ...) so that taking another service's database is a compile error, not a wrong key.
 /// </summary>
-public sealed class ServiceDatabase : IAsyncDisposable
+public class ServiceDatabase : IAsyncDisposable
 {
     readonly NpgsqlDataSource? postgres;
     readonly string? sqliteConnectionString;
+    int disposed;
 
     public ServiceDatabase(string service, DatabaseOptions options)
     {
@@ -97,6 +99,8 @@ public sealed class ServiceDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Registered both typed and keyed (one instance), so the container disposes it twice.
+        if (Interlocked.Exchange(ref disposed, 1) == 1) return;
         if (postgres is not null) await postgres.DisposeAsync();
     }
 }

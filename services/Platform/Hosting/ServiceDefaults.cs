@@ -89,14 +89,19 @@ public static class ServiceDefaults
 
     /// <summary>
     /// The service's own database (SQLite file or PostgreSQL schema named <paramref name="service"/>), migrated at
-    /// start-up before the bus starts, with its outbox relay and a readiness check. Resolve it with
-    /// <c>[FromKeyedServices(service)]</c>.
+    /// start-up before the bus starts, with its outbox relay and a readiness check. The service's classes take its typed
+    /// handle <typeparamref name="TDatabase"/>; Platform's generic pieces get the same instance keyed by <paramref name="service"/>.
     /// </summary>
-    public static IHostApplicationBuilder AddServiceDatabase(this IHostApplicationBuilder builder, string service, Assembly migrations)
+    public static IHostApplicationBuilder AddServiceDatabase<TDatabase>(this IHostApplicationBuilder builder, string service, Assembly migrations,
+        Func<DatabaseOptions, TDatabase> create) where TDatabase : ServiceDatabase
     {
         var options = builder.Configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
         var services = builder.Services;
-        services.AddKeyedSingleton(service, (_, _) => new ServiceDatabase(service, options));
+        services.AddSingleton(_ => create(options) is var database && database.Service == service ? database
+            : throw new InvalidOperationException($"{typeof(TDatabase).Name} is the database of {database.Service}, not of {service}."));
+        // One instance however it is asked for: a second would be a second connection pool, and a commit through it would not
+        // wake the relay waiting on the first one's OutboxSignal.
+        services.AddKeyedSingleton<ServiceDatabase>(service, (sp, _) => sp.GetRequiredService<TDatabase>());
         services.AddSingleton<IHostedService>(sp => new MigrationHostedService(new Migrator(
             sp.GetRequiredKeyedService<ServiceDatabase>(service),
             [typeof(Migrator).Assembly, migrations],

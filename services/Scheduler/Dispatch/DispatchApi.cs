@@ -47,7 +47,7 @@ public static class DispatchApi
         return app;
     }
 
-    static async Task<Ok<DispatchStatus>> Status([FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, TimeProvider clock,
+    static async Task<Ok<DispatchStatus>> Status(SchedulerDatabase database, TimeProvider clock,
         StudyProtocol protocol, IOptions<DispatchOptions> options, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
@@ -100,7 +100,7 @@ public static class DispatchApi
         public long Count { get; init; }
     }
 
-    static async Task<FileContentHttpResult> RemindersCsv([FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, CancellationToken ct)
+    static async Task<FileContentHttpResult> RemindersCsv(SchedulerDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<PlannedSms>(new CommandDefinition(

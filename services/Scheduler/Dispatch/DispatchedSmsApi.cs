@@ -16,7 +16,7 @@ public static class DispatchedSmsApi
     public static IEndpointRouteBuilder MapDispatchedSmsApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/scheduler").WithTags("Scheduler")
-            .MapGet("/dispatched", (HttpContext http, [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database) =>
+            .MapGet("/dispatched", (HttpContext http, SchedulerDatabase database) =>
                 JsonLines.Stream<DispatchedSms>(database, Sql, http.RequestAborted))
             .RequireAnyRole(Roles.Researcher, Roles.Manager)
             .Produces(StatusCodes.Status200OK, contentType: JsonLines.ContentType)

@@ -34,7 +34,7 @@ public sealed record DispatchRound(int Dispatched, int Skipped);
 /// outside quiet hours due rows wait for the window to open.
 /// </summary>
 public sealed class DueSmsDispatcher(
-    [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, StudyProtocol protocol, TimeProvider clock,
+    SchedulerDatabase database, StudyProtocol protocol, TimeProvider clock,
     IOptions<DispatchOptions> options, ILogger<DueSmsDispatcher> logger)
 {
     public async Task<DispatchRound> DispatchDueAsync(CancellationToken ct)

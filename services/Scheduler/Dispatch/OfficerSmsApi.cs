@@ -19,7 +19,7 @@ public static class OfficerSmsApi
         return app;
     }
 
-    static async Task<Ok<IReadOnlyList<PlannedSms>>> List(Guid officerId, [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, CancellationToken ct)
+    static async Task<Ok<IReadOnlyList<PlannedSms>>> List(Guid officerId, SchedulerDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<PlannedSms>(new CommandDefinition(

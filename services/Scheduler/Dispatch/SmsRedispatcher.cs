@@ -19,7 +19,7 @@ public sealed record RedispatchRound(int Answered, int Redispatched, int Skipped
 /// but has not settled are its own reconciliation's to re-drive. When Messaging cannot be asked, nothing is marked.
 /// </summary>
 public sealed class SmsRedispatcher(
-    [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, MessagingStates messaging, StudyProtocol protocol, TimeProvider clock,
+    SchedulerDatabase database, MessagingStates messaging, StudyProtocol protocol, TimeProvider clock,
     IOptions<DispatchOptions> options, ILogger<SmsRedispatcher> logger)
 {
     public async Task<RedispatchRound> RunAsync(CancellationToken ct)

@@ -9,7 +9,7 @@ namespace Reminders.Scheduler.Dispatch;
 /// dispatcher would have skipped it. Only that refusal closes the row: the others (opted out, arm) are the officer's
 /// state, which the Scheduler learns from Enrollment and which a restore must not mistake for a reminder it may plan again.
 /// </summary>
-public sealed class SmsRefusedConsumer([FromKeyedServices(SchedulerService.Name)] ServiceDatabase database) : IConsumer<SmsRefused>
+public sealed class SmsRefusedConsumer(SchedulerDatabase database) : IConsumer<SmsRefused>
 {
     public async Task Consume(ConsumeContext<SmsRefused> context)
     {

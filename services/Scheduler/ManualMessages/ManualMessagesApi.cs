@@ -31,7 +31,7 @@ public static class ManualMessagesApi
         return app;
     }
 
-    static async Task<Results<Ok<ManualMessage>, NotFound>> Get(Guid smsId, [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, CancellationToken ct)
+    static async Task<Results<Ok<ManualMessage>, NotFound>> Get(Guid smsId, SchedulerDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var row = await connection.QuerySingleOrDefaultAsync<ManualMessageRow>(new CommandDefinition("""
@@ -43,7 +43,7 @@ public static class ManualMessagesApi
     }
 
     static async Task<Results<Accepted<ManualMessageAccepted>, ProblemHttpResult>> Send(
-        ManualMessageRequest request, ClaimsPrincipal user, [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database,
+        ManualMessageRequest request, ClaimsPrincipal user, SchedulerDatabase database,
         TimeProvider clock, StudyProtocol protocol, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Body) || request.Body.Length > MaxBodyLength)

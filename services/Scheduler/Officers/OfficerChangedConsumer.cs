@@ -7,7 +7,7 @@ using Reminders.Scheduler.Training;
 namespace Reminders.Scheduler.Officers;
 
 /// <summary>The replica's role change (Platform's), then a placed officer moves to a cohort of the new role.</summary>
-public sealed class OfficerChangedConsumer([FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, RoleChanges roleChanges)
+public sealed class OfficerChangedConsumer(SchedulerDatabase database, RoleChanges roleChanges)
     : IConsumer<OfficerChanged>
 {
     public async Task Consume(ConsumeContext<OfficerChanged> context)

@@ -14,7 +14,7 @@ namespace Reminders.Scheduler.Officers;
 /// their window are owed again. The training itself is the department's and is not touched.
 /// </summary>
 public sealed class OfficerConsentChangedConsumer(
-    [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, StudyProtocol protocol, TimeProvider clock) : IConsumer<OfficerConsentChanged>
+    SchedulerDatabase database, StudyProtocol protocol, TimeProvider clock) : IConsumer<OfficerConsentChanged>
 {
     static readonly IReadOnlySet<string> LiftedByConsent = new HashSet<string> { SmsSkipReasons.NoConsent };
 

@@ -14,7 +14,7 @@ namespace Reminders.Scheduler.Officers;
 /// that reason and still inside its window is owed again (<see cref="ReminderRestorer"/>).
 /// </summary>
 public sealed class OfficerStatusChangedConsumer(
-    [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, StudyProtocol protocol, TimeProvider clock) : IConsumer<OfficerStatusChanged>
+    SchedulerDatabase database, StudyProtocol protocol, TimeProvider clock) : IConsumer<OfficerStatusChanged>
 {
     /// <summary>What an officer back to active no longer owes a skip to: SMS statuses, never leaving the study.</summary>
     static readonly IReadOnlySet<string> LiftedByActive = new HashSet<string> { SmsSkipReasons.OptedOut, SmsSkipReasons.WrongNumber, SmsSkipReasons.Inactive };

@@ -12,7 +12,7 @@ namespace Reminders.Scheduler.Officers;
 /// officer: within the same arm they keep coming (same phone, same dose); across arms the protocol decides
 /// (<c>transfers.crossArm</c>), and stopped ones are skipped as transferred_cross_arm so they stay in the denominator.
 /// </summary>
-public sealed class OfficerTransferredConsumer([FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, StudyProtocol protocol)
+public sealed class OfficerTransferredConsumer(SchedulerDatabase database, StudyProtocol protocol)
     : IConsumer<OfficerTransferred>
 {
     public async Task Consume(ConsumeContext<OfficerTransferred> context)

@@ -5,7 +5,7 @@ using Reminders.Platform.Data;
 namespace Reminders.Scheduler.Officers;
 
 /// <summary>A sector's code, name and time zone; a registration older than the one recorded changes nothing.</summary>
-public sealed class SectorRegisteredConsumer([FromKeyedServices(SchedulerService.Name)] ServiceDatabase database) : IConsumer<SectorRegistered>
+public sealed class SectorRegisteredConsumer(SchedulerDatabase database) : IConsumer<SectorRegistered>
 {
     public async Task Consume(ConsumeContext<SectorRegistered> context)
     {

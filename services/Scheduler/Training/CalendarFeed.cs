@@ -20,7 +20,7 @@ public sealed record FeedOwner(string Kind, string Field, string Table, string C
 /// UTC, one UID per session for good, a SEQUENCE raised by every move, re-staffing or cancellation, and cancelled sessions
 /// kept as cancelled so that calendars remove them. CRLF line endings, lines folded at 75 octets, text escaped.
 /// </summary>
-public sealed class CalendarFeed([FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, StudyProtocol protocol, TimeProvider clock)
+public sealed class CalendarFeed(SchedulerDatabase database, StudyProtocol protocol, TimeProvider clock)
 {
     public const string ContentType = "text/calendar; charset=utf-8";
 

@@ -13,7 +13,7 @@ namespace Reminders.Scheduler.Training;
 /// revises its reminders; a closing older than the one applied (a late redelivery) changes nothing.
 /// </summary>
 public sealed class CohortAttendanceClosedConsumer(
-    [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, StudyProtocol protocol, ReminderPlans reminders,
+    SchedulerDatabase database, StudyProtocol protocol, ReminderPlans reminders,
     ILogger<CohortAttendanceClosedConsumer> logger) : IConsumer<CohortAttendanceClosed>
 {
     public async Task Consume(ConsumeContext<CohortAttendanceClosed> context)

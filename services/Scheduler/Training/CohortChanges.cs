@@ -35,7 +35,7 @@ public sealed record SmsTally(string Kind, int Messages, int Officers)
 /// get the invitation with the new details. Anything that has started is not moved or cancelled.
 /// </summary>
 public sealed class CohortChanges(
-    [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, StudyProtocol protocol, WorkingDayCalendar calendar,
+    SchedulerDatabase database, StudyProtocol protocol, WorkingDayCalendar calendar,
     LogisticsSms logistics, TimeProvider clock)
 {
     public async Task<ChangeResult> MoveCohortAsync(Guid cohortId, DateOnly start, TimeOnly? startTime, string reason, string by, CancellationToken ct,

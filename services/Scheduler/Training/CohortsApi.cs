@@ -92,7 +92,7 @@ public static class CohortsApi
     }
 
     static async Task<Ok<IReadOnlyList<CohortSummary>>> List(string? sector, string? status,
-        [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, CancellationToken ct)
+        SchedulerDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<CohortSummary>(new CommandDefinition(SummarySql + """
@@ -103,7 +103,7 @@ public static class CohortsApi
     }
 
     static async Task<Results<Ok<CohortDetail>, NotFound>> Detail(Guid cohortId,
-        [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, CancellationToken ct)
+        SchedulerDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var cohort = await connection.QuerySingleOrDefaultAsync<CohortSummary>(new CommandDefinition(SummarySql + " WHERE c.cohort_id = @cohortId",

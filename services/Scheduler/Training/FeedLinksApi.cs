@@ -30,12 +30,12 @@ public static class FeedLinksApi
         foreach (var owner in new[] { FeedOwner.Venue, FeedOwner.Trainer })
         {
             var path = $"/{owner.Table}/{{id:guid}}/feed-token";
-            manage.MapPost(path, (Guid id, HttpRequest request, ClaimsPrincipal user, [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database,
+            manage.MapPost(path, (Guid id, HttpRequest request, ClaimsPrincipal user, SchedulerDatabase database,
                     TimeProvider clock, CancellationToken ct) => CreateAsync(owner, id, request, user, database, clock, ct))
                 .WithSummary($"A new calendar subscription link for the {owner.Kind}'s sessions (the link in force stops working); the token is shown only now.");
-            manage.MapGet(path, (Guid id, [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, CancellationToken ct) => StatusAsync(owner, id, database, ct))
+            manage.MapGet(path, (Guid id, SchedulerDatabase database, CancellationToken ct) => StatusAsync(owner, id, database, ct))
                 .WithSummary($"Whether the {owner.Kind} has a calendar link in force, made by whom and when (never the token).");
-            manage.MapDelete(path, (Guid id, ClaimsPrincipal user, [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, TimeProvider clock,
+            manage.MapDelete(path, (Guid id, ClaimsPrincipal user, SchedulerDatabase database, TimeProvider clock,
                     CancellationToken ct) => RevokeAsync(owner, id, user, database, clock, ct))
                 .WithSummary($"Revoke the {owner.Kind}'s calendar link: calendars subscribed to it get nothing more.");
         }
@@ -45,7 +45,7 @@ public static class FeedLinksApi
     }
 
     static async Task<Results<Created<FeedLink>, ProblemHttpResult>> CreateAsync(FeedOwner owner, Guid id, HttpRequest request, ClaimsPrincipal user,
-        ServiceDatabase database, TimeProvider clock, CancellationToken ct)
+        SchedulerDatabase database, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var by = user.Identity?.Name ?? "";
@@ -67,7 +67,7 @@ public static class FeedLinksApi
             new FeedLink(token, path, $"{request.Scheme}://{hostAndPath}", $"webcal://{hostAndPath}", now, replaced > 0));
     }
 
-    static async Task<Results<Ok<FeedLinkStatus>, ProblemHttpResult>> StatusAsync(FeedOwner owner, Guid id, ServiceDatabase database, CancellationToken ct)
+    static async Task<Results<Ok<FeedLinkStatus>, ProblemHttpResult>> StatusAsync(FeedOwner owner, Guid id, SchedulerDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         if (!await ExistsAsync(connection, null, owner, id, ct)) return NoSuchOwner(owner, id);
@@ -77,7 +77,7 @@ public static class FeedLinksApi
         return TypedResults.Ok(new FeedLinkStatus(link is not null, link?.CreatedAt, link?.CreatedBy));
     }
 
-    static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(FeedOwner owner, Guid id, ClaimsPrincipal user, ServiceDatabase database,
+    static async Task<Results<NoContent, ProblemHttpResult>> RevokeAsync(FeedOwner owner, Guid id, ClaimsPrincipal user, SchedulerDatabase database,
         TimeProvider clock, CancellationToken ct)
     {
         await using var work = await database.BeginAsync(ct);
@@ -91,7 +91,7 @@ public static class FeedLinksApi
         return TypedResults.NoContent();
     }
 
-    static async Task<Results<ContentHttpResult, ProblemHttpResult>> FeedAsync(string token, [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database,
+    static async Task<Results<ContentHttpResult, ProblemHttpResult>> FeedAsync(string token, SchedulerDatabase database,
         CalendarFeed feed, CancellationToken ct)
     {
         OwnerRow? owner = null;

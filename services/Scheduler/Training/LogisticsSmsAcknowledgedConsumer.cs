@@ -8,7 +8,7 @@ namespace Reminders.Scheduler.Training;
 /// An OK to a logistics SMS confirms the officer in its cohort when the SMS invited them (an invitation, a change notice
 /// or a day-before reminder); an OK to a cancellation confirms nothing. The first OK per cohort is kept.
 /// </summary>
-public sealed class LogisticsSmsAcknowledgedConsumer([FromKeyedServices(SchedulerService.Name)] ServiceDatabase database) : IConsumer<LogisticsSmsAcknowledged>
+public sealed class LogisticsSmsAcknowledgedConsumer(SchedulerDatabase database) : IConsumer<LogisticsSmsAcknowledged>
 {
     public async Task Consume(ConsumeContext<LogisticsSmsAcknowledged> context)
     {

@@ -22,9 +22,9 @@ public static class PlanFeeds
             => CalendarAsync(feed, FeedOwner.Venue, id, ct)).WithSummary("The venue's sessions as an iCalendar feed.");
         api.MapGet("/trainers/{id:guid}/calendar.ics", (Guid id, CalendarFeed feed, CancellationToken ct)
             => CalendarAsync(feed, FeedOwner.Trainer, id, ct)).WithSummary("The trainer's sessions as an iCalendar feed.");
-        api.MapGet("/venues/{id:guid}/plan.csv", (Guid id, [FromKeyedServices(SchedulerService.Name)] ServiceDatabase db, StudyProtocol protocol, CancellationToken ct)
+        api.MapGet("/venues/{id:guid}/plan.csv", (Guid id, SchedulerDatabase db, StudyProtocol protocol, CancellationToken ct)
             => CsvAsync(db, protocol, "venue_id", id, ct)).WithSummary("The venue's sessions as CSV (times on each sector's wall clock, with the offset).");
-        api.MapGet("/trainers/{id:guid}/plan.csv", (Guid id, [FromKeyedServices(SchedulerService.Name)] ServiceDatabase db, StudyProtocol protocol, CancellationToken ct)
+        api.MapGet("/trainers/{id:guid}/plan.csv", (Guid id, SchedulerDatabase db, StudyProtocol protocol, CancellationToken ct)
             => CsvAsync(db, protocol, "trainer_id", id, ct)).WithSummary("The trainer's sessions as CSV (times on each sector's wall clock, with the offset).");
         return app;
     }
@@ -56,7 +56,7 @@ public static class PlanFeeds
         public string? TimeZone { get; init; }
     }
 
-    static async Task<IReadOnlyList<SessionRow>?> SessionsAsync(ServiceDatabase database, string column, Guid id, CancellationToken ct)
+    static async Task<IReadOnlyList<SessionRow>?> SessionsAsync(SchedulerDatabase database, string column, Guid id, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var table = column == "venue_id" ? "venues" : "trainers";
@@ -76,7 +76,7 @@ public static class PlanFeeds
     static async Task<Results<ContentHttpResult, NotFound>> CalendarAsync(CalendarFeed feed, FeedOwner owner, Guid id, CancellationToken ct) =>
         await feed.RenderAsync(owner, id, ct) is { } ics ? TypedResults.Content(ics, CalendarFeed.ContentType) : TypedResults.NotFound();
 
-    static async Task<Results<ContentHttpResult, NotFound>> CsvAsync(ServiceDatabase database, StudyProtocol protocol, string column, Guid id, CancellationToken ct)
+    static async Task<Results<ContentHttpResult, NotFound>> CsvAsync(SchedulerDatabase database, StudyProtocol protocol, string column, Guid id, CancellationToken ct)
     {
         var sessions = await SessionsAsync(database, column, id, ct);
         if (sessions is null) return TypedResults.NotFound();

@@ -29,7 +29,7 @@ public static class ResourcesApi
     }
 
     static async Task<Results<Created<VenueView>, ProblemHttpResult>> AddVenue(
-        VenueRequest request, [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, TimeProvider clock, CancellationToken ct)
+        VenueRequest request, SchedulerDatabase database, TimeProvider clock, CancellationToken ct)
     {
         var name = request.Name?.Trim() ?? "";
         if (name.Length is 0 or > 120 || name.Any(char.IsControl)) return Refusals.Invalid("name", "A venue needs a name of 1 to 120 characters.");
@@ -52,7 +52,7 @@ public static class ResourcesApi
     }
 
     static async Task<Results<Created<TrainerView>, ProblemHttpResult>> AddTrainer(
-        TrainerRequest request, [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, TimeProvider clock, CancellationToken ct)
+        TrainerRequest request, SchedulerDatabase database, TimeProvider clock, CancellationToken ct)
     {
         var name = request.Name?.Trim() ?? "";
         if (name.Length is 0 or > 120 || name.Any(char.IsControl)) return Refusals.Invalid("name", "A trainer needs a name of 1 to 120 characters.");
@@ -71,7 +71,7 @@ public static class ResourcesApi
         return TypedResults.Created($"/api/scheduler/trainers/{trainer.TrainerId}", trainer);
     }
 
-    static async Task<Ok<List<VenueView>>> ListVenues([FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, CancellationToken ct)
+    static async Task<Ok<List<VenueView>>> ListVenues(SchedulerDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<VenueRow>(new CommandDefinition(
@@ -79,7 +79,7 @@ public static class ResourcesApi
         return TypedResults.Ok(rows.Select(r => new VenueView(r.VenueId, r.Name, (int)r.Capacity, r.Address)).ToList());
     }
 
-    static async Task<Ok<List<TrainerView>>> ListTrainers([FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, CancellationToken ct)
+    static async Task<Ok<List<TrainerView>>> ListTrainers(SchedulerDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
         var rows = await connection.QueryAsync<TrainerRow>(new CommandDefinition(

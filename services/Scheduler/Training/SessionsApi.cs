@@ -70,7 +70,7 @@ public static class SessionsApi
     }
 
     static async Task<Results<Ok<IReadOnlyList<SessionItem>>, ProblemHttpResult>> List(string? from, string? to, Guid? venueId, Guid? trainerId,
-        ClaimsPrincipal user, [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, StudyProtocol protocol, TimeProvider clock, CancellationToken ct)
+        ClaimsPrincipal user, SchedulerDatabase database, StudyProtocol protocol, TimeProvider clock, CancellationToken ct)
     {
         if (user.RefuseUnlinkedTrainer() is { } unlinked) return unlinked;
         DateOnly? fromDate = null, toDate = null;
@@ -84,7 +84,7 @@ public static class SessionsApi
     }
 
     static async Task<Results<Ok<SessionDetail>, ProblemHttpResult>> Detail(Guid sessionId, ClaimsPrincipal user,
-        [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, StudyProtocol protocol, TimeProvider clock, CancellationToken ct)
+        SchedulerDatabase database, StudyProtocol protocol, TimeProvider clock, CancellationToken ct)
     {
         if (user.RefuseUnlinkedTrainer() is { } unlinked) return unlinked;
         await using var connection = await database.OpenAsync(ct);

@@ -35,7 +35,7 @@ public sealed class PlanningRefused(string field, string message, int status) : 
 /// dispatcher. Control sectors are refused.
 /// </summary>
 public sealed class TrainingPlanner(
-    [FromKeyedServices(SchedulerService.Name)] ServiceDatabase database, StudyProtocol protocol, WorkingDayCalendar calendar,
+    SchedulerDatabase database, StudyProtocol protocol, WorkingDayCalendar calendar,
     LogisticsSms logistics, TimeProvider clock)
 {
     public const int MaxWindowDays = 366;

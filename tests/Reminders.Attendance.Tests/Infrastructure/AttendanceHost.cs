@@ -89,7 +89,7 @@ public sealed class AttendanceHost : IAsyncDisposable
 
     public FakeTimeProvider Clock { get; }
     public IServiceProvider Services => factory.Services;
-    public ServiceDatabase Database => Services.GetRequiredKeyedService<ServiceDatabase>(AttendanceService.Name);
+    public AttendanceDatabase Database => Services.GetRequiredService<AttendanceDatabase>();
 
     public HttpClient Client(string? key = ManagerKey)
     {

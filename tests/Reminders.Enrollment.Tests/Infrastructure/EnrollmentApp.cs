@@ -154,14 +154,14 @@ public sealed class EnrollmentApp : WebApplicationFactory<RosterImporter>
 
     public async Task<long> CountAsync(string sql)
     {
-        await using var connection = await Services.GetRequiredKeyedService<ServiceDatabase>(EnrollmentService.Name).OpenAsync();
+        await using var connection = await Services.GetRequiredService<EnrollmentDatabase>().OpenAsync();
         return await connection.ExecuteScalarAsync<long>(sql);
     }
 
     /// <summary>Outbox rows not relayed yet, with their last error: what explains an event that never reached the bus.</summary>
     public async Task<string> PendingOutboxAsync()
     {
-        var database = Services.GetRequiredKeyedService<ServiceDatabase>(EnrollmentService.Name);
+        var database = Services.GetRequiredService<EnrollmentDatabase>();
         await using var connection = await database.OpenAsync();
         var rows = await connection.QueryAsync<OutboxRow>(
             "SELECT message_type AS MessageType, destination AS Destination, attempts AS Attempts, last_error AS LastError FROM outbox_messages");

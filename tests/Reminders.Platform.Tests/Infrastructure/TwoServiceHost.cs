@@ -39,8 +39,8 @@ public sealed class TwoServiceHost : IAsyncDisposable
     public ConsumeRecorder Consumed { get; }
     public string VirtualHost => virtualHost.Name;
     public IBus Bus => host.Services.GetRequiredService<IBus>();
-    public ServiceDatabase ProducerDatabase => host.Services.GetRequiredKeyedService<ServiceDatabase>(Producer);
-    public ServiceDatabase SchedulerDatabase => host.Services.GetRequiredKeyedService<ServiceDatabase>(SchedulerService.Name);
+    public ServiceDatabase ProducerDatabase => host.Services.GetRequiredService<WidgetProducerDatabase>();
+    public SchedulerDatabase SchedulerDatabase => host.Services.GetRequiredService<SchedulerDatabase>();
 
     public static async Task<TwoServiceHost> StartAsync()
     {
@@ -54,8 +54,8 @@ public sealed class TwoServiceHost : IAsyncDisposable
             ["Database:Postgres"] = database.ConnectionString,
         });
         builder.Logging.AddProvider(logs);
-        builder.AddServiceDatabase(Producer, typeof(TwoServiceHost).Assembly);
-        builder.AddServiceDatabase(SchedulerService.Name, typeof(SchedulerService).Assembly);
+        builder.AddServiceDatabase(Producer, typeof(TwoServiceHost).Assembly, options => new WidgetProducerDatabase(options));
+        builder.AddServiceDatabase(SchedulerService.Name, typeof(SchedulerService).Assembly, options => new SchedulerDatabase(options));
         builder.AddReminderBus(bus => bus.AddSchedulerConsumers());
         var host = builder.Build();
 
@@ -107,6 +107,9 @@ public sealed class TwoServiceHost : IAsyncDisposable
 
     public Task<long> OutboxRowsAsync(Guid messageId) =>
         ProducerCountAsync("SELECT COUNT(*) FROM outbox_messages WHERE message_id = @messageId", new { messageId });
+
+    /// <summary>The producer's handle, as a service's own would be.</summary>
+    sealed class WidgetProducerDatabase(DatabaseOptions options) : ServiceDatabase(Producer, options);
 
     public async ValueTask DisposeAsync()
     {

@@ -119,7 +119,7 @@ public sealed class SchedulerHost : IAsyncDisposable
     public FakeTimeProvider Clock { get; }
     public DateTimeOffset Now => Clock.GetUtcNow();
     public IServiceProvider Services => factory.Services;
-    public ServiceDatabase Database => Services.GetRequiredKeyedService<ServiceDatabase>(SchedulerService.Name);
+    public SchedulerDatabase Database => Services.GetRequiredService<SchedulerDatabase>();
     public DueSmsDispatcher Dispatcher => Services.GetRequiredService<DueSmsDispatcher>();
 
     public Task<DispatchRound> DispatchAsync() => Dispatcher.DispatchDueAsync(CancellationToken.None);
