@@ -101,7 +101,10 @@ public sealed class ServiceProcess : IAsyncDisposable
             catch (TaskCanceledException) { }
             await Task.Delay(100);
         }
-        throw new TimeoutException($"{project} not ready after {timeout}:\n{string.Join('\n', output.TakeLast(40))}");
+        // The readiness probes' own failures fill the tail every 2 s: leave them out, or the cause scrolls away.
+        var lines = output.Where(l => !l.Contains("HealthCheckService", StringComparison.Ordinal)).TakeLast(60);
+        throw new TimeoutException($"{project} not ready after {timeout}; its last health check: " +
+                                   $"{output.LastOrDefault(l => l.Contains("HealthCheckService", StringComparison.Ordinal))}\n{string.Join('\n', lines)}");
     }
 
     /// <summary>
