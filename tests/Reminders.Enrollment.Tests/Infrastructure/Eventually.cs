@@ -11,6 +11,18 @@ public static class Eventually
         catch (TimeoutException ex) { throw new TimeoutException($"{ex.Message}{Environment.NewLine}Pending outbox:{Environment.NewLine}{await app.PendingOutboxAsync()}", ex); }
     }
 
+    /// <summary>Waits until every outbox row is relayed, so what the bus has seen so far includes all the app committed.</summary>
+    public static async Task OutboxDrainedAsync(EnrollmentApp app, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? TimeSpan.FromSeconds(10);
+        var stopwatch = Stopwatch.StartNew();
+        while (await app.CountAsync("SELECT COUNT(*) FROM outbox_messages") > 0)
+        {
+            if (stopwatch.Elapsed > limit) throw new TimeoutException($"Outbox not relayed after {limit.TotalSeconds:0} s:{Environment.NewLine}{await app.PendingOutboxAsync()}");
+            await Task.Delay(25);
+        }
+    }
+
     public static async Task UntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
     {
         var limit = timeout ?? TimeSpan.FromSeconds(10);
