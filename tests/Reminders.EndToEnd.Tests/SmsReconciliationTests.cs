@@ -139,7 +139,7 @@ public sealed class SmsReconciliationTests(ReconciliationHostsFixture hosts) : I
     public async Task An_sms_whose_status_callbacks_were_lost_is_fetched_from_the_provider_as_delivered_and_the_ledger_counts_it()
     {
         var officer = await EnrollAsync(hosts.Day);
-        await using var changes = await BusListener<SmsStatusChanged>.StartAsync(Day);
+        await using var changes = await BusListener<SmsEventsBatch>.StartAsync(Day);
         var (smsId, sms) = await SendAcceptedAsync(Day, officer, NewBody("recibo perdido"), MessageStatuses.Delivered);
         Assert.Equal("queued", (await RowAsync(Day, smsId)).Status);
 
@@ -149,7 +149,8 @@ public sealed class SmsReconciliationTests(ReconciliationHostsFixture hosts) : I
         var row = await RowAsync(Day, smsId);
         Assert.Equal(("accepted", "delivered", sms.ProviderSid), (row.State, row.Status, row.ProviderSid));
         Assert.Equal(("delivered", "reconciliation"), (await HistoryAsync(Day, smsId))[^1]);
-        Assert.Equal("delivered", (await changes.WaitForAsync(e => e.SmsId == smsId)).Status);
+        var published = await changes.WaitForAsync(batch => batch.Events.Any(e => e.StatusChanged?.SmsId == smsId));
+        Assert.Equal("delivered", published.Events.Single(e => e.StatusChanged?.SmsId == smsId).StatusChanged!.Status);
         var ledger = await LedgerAsync(Day, officer.Id, smsId, "delivered");
         Assert.Equal((1L, 1L), (ledger.GetProperty("smsSent").GetInt64(), ledger.GetProperty("smsDelivered").GetInt64()));
     }

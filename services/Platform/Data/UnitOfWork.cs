@@ -86,6 +86,31 @@ public sealed class UnitOfWork : IAsyncDisposable
         return await ExecuteAsync(sql, new { consumer, messageId, handledAt = DateTimeOffset.UtcNow }, ct) == 1;
     }
 
+    /// <summary>
+    /// Records in one statement that each consumer handled its message id (the events a batch message carries). Returns the
+    /// pairs recorded now: those already there were handled before, alone or in another batch, and must have no second effect.
+    /// </summary>
+    public async Task<HashSet<(string Consumer, Guid MessageId)>> TryRecordInboxAsync(IReadOnlyCollection<(string Consumer, Guid MessageId)> handled,
+        CancellationToken ct = default)
+    {
+        if (handled.Count == 0) return [];
+        var parameters = new DynamicParameters(new { handledAt = DateTimeOffset.UtcNow });
+        var values = handled.Select((h, i) =>
+        {
+            parameters.Add($"c{i}", h.Consumer);
+            parameters.Add($"m{i}", h.MessageId);
+            return $"(@c{i}, @m{i}, @handledAt)";
+        });
+        var sql = $"""
+            INSERT INTO inbox_messages (consumer, message_id, handled_at) VALUES {string.Join(", ", values)}
+            ON CONFLICT (consumer, message_id) DO NOTHING RETURNING consumer, message_id
+            """;
+        // The text varies with the count: kept out of Dapper's cache, which keys on it.
+        var recorded = await Connection.QueryAsync<InboxRow>(new CommandDefinition(sql, parameters, Transaction,
+            flags: CommandFlags.Buffered | CommandFlags.NoCache, cancellationToken: ct));
+        return [.. recorded.Select(r => (r.Consumer, r.MessageId))];
+    }
+
     public async Task CommitAsync(CancellationToken ct = default)
     {
         if (outbox.Count > 0)
@@ -112,6 +137,12 @@ public sealed class UnitOfWork : IAsyncDisposable
         }
         await Transaction.DisposeAsync();
         await Connection.DisposeAsync();
+    }
+
+    sealed record InboxRow
+    {
+        public string Consumer { get; init; } = "";
+        public Guid MessageId { get; init; }
     }
 
     sealed record OutboxEntry(Guid MessageId, string MessageType, string? Destination, string Body);
