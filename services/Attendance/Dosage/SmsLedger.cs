@@ -1,6 +1,3 @@
-using System.Data;
-using System.Text.RegularExpressions;
-using Dapper;
 using MassTransit;
 using Reminders.Platform.Data;
 
@@ -17,11 +14,12 @@ sealed record SmsLedgerFold(Guid SmsId, Guid OfficerId, string Purpose, SmsHisto
 /// acceptance, "sent" after "delivered"): each event only adds what it knows, and the status only moves forward.
 /// Every event is also kept as it came, in <c>sms_status_history</c>.
 /// </summary>
-static partial class SmsLedger
+static class SmsLedger
 {
-    const string EnsureRow = """
-        INSERT INTO sms_ledger (sms_id, officer_id, purpose, updated_at) VALUES (@e_sms_id, @e_officer_id, @e_purpose, @e_now)
-        ON CONFLICT (sms_id) DO NOTHING
+    // The no-op update locks an existing row as the insert locks a new one.
+    const string EnsureAndLockRow = """
+        INSERT INTO sms_ledger (sms_id, officer_id, purpose, updated_at) VALUES (@sms_id, @officer_id, @purpose, @now)
+        ON CONFLICT (sms_id) DO UPDATE SET sms_id = sms_ledger.sms_id
         """;
 
     const string AppendHistory = """
@@ -34,48 +32,22 @@ static partial class SmsLedger
         database.ConsumeOnceAsync(context, consumer, (work, ct) => ApplyAsync(work, [fold], ct));
 
     /// <summary>
-    /// Applies the folds in their order, in the caller's transaction and in one round trip: for each, the row, the event's
-    /// own statement and its history entry. Each fold's parameters carry its index, so no two collide; the statements
-    /// themselves are the same texts whatever the batch, which PostgreSQL keeps prepared.
+    /// Applies the folds in their order, in the caller's transaction and one round trip: first every SMS's row, created or
+    /// locked in the order of its id (two batches that share SMS never wait on each other in a circle), then each fold's own
+    /// statement and its history entry.
     /// </summary>
-    public static Task ApplyAsync(UnitOfWork work, IReadOnlyList<SmsLedgerFold> folds, CancellationToken ct)
-    {
-        if (folds.Count == 0) return Task.CompletedTask;
-        var parameters = new DynamicParameters();
-        var statements = folds.Select((fold, i) =>
-        {
-            AddIndexed(parameters, i, fold.Param);
-            AddIndexed(parameters, i, new
+    public static Task ApplyAsync(UnitOfWork work, IReadOnlyList<SmsLedgerFold> folds, CancellationToken ct) =>
+        work.ExecuteAllAsync([
+            .. folds.DistinctBy(f => f.SmsId).OrderBy(f => f.SmsId).Select(f =>
+                (EnsureAndLockRow, (object)new { sms_id = f.SmsId, officer_id = f.OfficerId, purpose = f.Purpose, now = DateTimeOffset.UtcNow })),
+            .. folds.SelectMany(fold => new (string, object)[]
             {
-                e_sms_id = fold.SmsId, e_officer_id = fold.OfficerId, e_purpose = fold.Purpose, e_now = DateTimeOffset.UtcNow,
-                h_event = fold.History.Event, h_status = fold.History.Status, h_error_code = fold.History.ErrorCode,
-                h_detail = fold.History.Detail, h_occurred_at = fold.History.OccurredAt,
-            });
-            return Indexed($"{EnsureRow};\n{fold.Sql};\n{AppendHistory};", i);
-        });
-        var sql = string.Join('\n', statements);
-        return work.Connection.ExecuteAsync(new CommandDefinition(sql, parameters, work.Transaction,
-            flags: folds.Count == 1 ? CommandFlags.Buffered : CommandFlags.NoCache, cancellationToken: ct));
-    }
-
-    static string Indexed(string sql, int index) => ParameterName().Replace(sql, match => $"{match.Value}_{index}");
-
-    static void AddIndexed(DynamicParameters parameters, int index, object values)
-    {
-        foreach (var property in values.GetType().GetProperties())
-            parameters.Add($"{property.Name}_{index}", property.GetValue(values), DbTypeOf(property.PropertyType));
-    }
-
-    /// <summary>The type a null needs to be sent with; null for uuids and timestamps, which the type handlers write.</summary>
-    static DbType? DbTypeOf(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch
-    {
-        var t when t == typeof(string) => DbType.String,
-        var t when t == typeof(int) => DbType.Int32,
-        var t when t == typeof(long) => DbType.Int64,
-        var t when t == typeof(bool) => DbType.Boolean,
-        _ => null,
-    };
-
-    [GeneratedRegex(@"@\w+")]
-    private static partial Regex ParameterName();
+                (fold.Sql, fold.Param),
+                (AppendHistory, new
+                {
+                    e_sms_id = fold.SmsId, h_event = fold.History.Event, h_status = fold.History.Status, h_error_code = fold.History.ErrorCode,
+                    h_detail = fold.History.Detail, h_occurred_at = fold.History.OccurredAt,
+                }),
+            }),
+        ], ct);
 }
