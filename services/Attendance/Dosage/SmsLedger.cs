@@ -16,10 +16,11 @@ sealed record SmsLedgerFold(Guid SmsId, Guid OfficerId, string Purpose, SmsHisto
 /// </summary>
 static class SmsLedger
 {
-    // The no-op update locks an existing row as the insert locks a new one.
+    // PostgreSQL locks the conflicting row even though the update's condition is false, as the insert locks a new one;
+    // SQLite's one writer needs no row lock, and writes nothing.
     const string EnsureAndLockRow = """
         INSERT INTO sms_ledger (sms_id, officer_id, purpose, updated_at) VALUES (@sms_id, @officer_id, @purpose, @now)
-        ON CONFLICT (sms_id) DO UPDATE SET sms_id = sms_ledger.sms_id
+        ON CONFLICT (sms_id) DO UPDATE SET officer_id = excluded.officer_id WHERE 1 = 0
         """;
 
     const string AppendHistory = """
