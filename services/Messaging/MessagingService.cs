@@ -7,7 +7,6 @@ using Reminders.Messaging.Delivery;
 using Reminders.Messaging.Replies;
 using Reminders.Messaging.Webhooks;
 using Reminders.Platform.Bus;
-using Reminders.Platform.Data;
 using Reminders.Platform.Replica;
 using Reminders.Platform.Hosting;
 using Reminders.Protocol;
@@ -42,8 +41,6 @@ public static class MessagingService
         builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ProviderCredentials.MeterName));
         builder.Services.AddSingleton<SenderPacer>();
         builder.Services.AddSingleton<WebhookUrls>();
-        builder.Services.AddSingleton<GroupedWrites<MessagingDatabase>>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<GroupedWrites<MessagingDatabase>>());
         builder.Services.AddSingleton<InboundReplies>();
         builder.Services.Configure<ReconciliationOptions>(builder.Configuration.GetSection(ReconciliationOptions.Section));
         builder.Services.AddSingleton<SmsReconciliation>();
