@@ -75,15 +75,8 @@ public static class RandomizationTestData
     }
 
     /// <summary>Polls a count until it is <paramref name="expected"/> (what a consumer wrote), or fails after 10 s.</summary>
-    public static async Task UntilCountAsync(EnrollmentApp app, string sql, long expected, string what)
-    {
-        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
-        while (await app.CountAsync(sql) != expected)
-        {
-            if (stopwatch.Elapsed > TimeSpan.FromSeconds(10)) throw new TimeoutException($"Not true after 10 s: {what}.");
-            await Task.Delay(25);
-        }
-    }
+    public static Task UntilCountAsync(EnrollmentApp app, string sql, long expected, string what) =>
+        Eventually.UntilAsync(async () => await app.CountAsync(sql) == expected, what);
 
     public static EnrollmentDatabase Database(EnrollmentApp app) => app.Services.GetRequiredService<EnrollmentDatabase>();
 
