@@ -96,6 +96,26 @@ public sealed class DosageLedgerTests
         Assert.Equal($"SM{s.Reminder[s.A][0]:N}", await host.ScalarAsync<string>("SELECT provider_sid FROM sms_ledger WHERE sms_id = @id", new { id = s.Reminder[s.A][0] }));
 
         await AssertApisAsync(host, s, rows[s.A]);
+        await AssertSmsSummaryAsync(host, all);
+    }
+
+    /// <summary>The ledger's SMS summary counts the rows the SMS export streams, and the acknowledgments the officers' rows show.</summary>
+    static async Task AssertSmsSummaryAsync(AttendanceHost host, IReadOnlyList<DosageRow> officers)
+    {
+        var researcher = host.Client(AttendanceHost.ResearcherKey);
+        var lines = (await researcher.GetStringAsync("/api/attendance/dosage/sms")).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(l => JsonSerializer.Deserialize<JsonElement>(l)).ToList();
+        var summary = await researcher.GetFromJsonAsync<JsonElement>("/api/attendance/dosage/sms/summary");
+
+        Assert.Equal(lines.Count(l => l.GetProperty("accepted").GetBoolean()), summary.GetProperty("accepted").GetInt64());
+        Assert.Equal(lines.Count(l => l.GetProperty("refusalReason").ValueKind == JsonValueKind.String), summary.GetProperty("refused").GetInt64());
+        var byStatus = lines.Where(l => l.GetProperty("status").ValueKind == JsonValueKind.String)
+            .GroupBy(l => l.GetProperty("status").GetString()!).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key} {g.Count()}");
+        Assert.Equal(byStatus, summary.GetProperty("byStatus").EnumerateArray().Select(c => $"{c.GetProperty("status").GetString()} {c.GetProperty("count").GetInt64()}"));
+        Assert.Equal(officers.Sum(o => o.RemindersAcknowledged), summary.GetProperty("acknowledgedReminders").GetInt64());
+        // The scenario has every kind: acknowledgments, a refusal, a failure, deliveries.
+        Assert.True(summary.GetProperty("acknowledgedReminders").GetInt64() > 0 && summary.GetProperty("refused").GetInt64() > 0);
+        Assert.Contains("failed", summary.GetProperty("byStatus").EnumerateArray().Select(c => c.GetProperty("status").GetString()));
     }
 
     static void AssertA(DosageLedgerScenario s, DosageRow a)

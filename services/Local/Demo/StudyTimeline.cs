@@ -59,7 +59,11 @@ sealed class StudyTimeline(StudyClock clock, ReminderClient client)
         return steps;
     }
 
-    /// <summary>Waits until the dispatcher has nothing due and Messaging has settled everything it was given.</summary>
+    /// <summary>
+    /// Waits until the dispatcher has nothing due, Messaging has settled everything it was given, and the dosage ledger has
+    /// folded everything Messaging recorded (acceptances, statuses, refusals, acknowledgments): the next jump may seal
+    /// endline snapshots, so nothing already on its way to Attendance may be left behind.
+    /// </summary>
     public async Task SettleAsync()
     {
         var deadline = DateTimeOffset.UtcNow + SettleTimeout;
@@ -71,11 +75,37 @@ sealed class StudyTimeline(StudyClock clock, ReminderClient client)
             var sms = await client.JsonAsync("messaging", "/api/messaging/sms/summary");
             var known = sms.GetProperty("outbound").EnumerateArray()
                 .Where(c => c.GetProperty("purpose").GetString() is "logistics" or "reminder").Sum(c => c.GetProperty("count").GetInt64());
-            if (dispatch.GetProperty("due").GetInt64() == 0 && known >= dispatched && sms.GetProperty("inFlight").GetInt64() == 0) return;
+            var messaging = LedgerView.OfMessaging(sms);
+            var ledger = LedgerView.OfLedger(await client.JsonAsync("attendance", "/api/attendance/dosage/sms/summary"));
+            var settled = dispatch.GetProperty("due").GetInt64() == 0 && known >= dispatched && sms.GetProperty("inFlight").GetInt64() == 0;
+            if (settled && messaging == ledger) return;
             if (DateTimeOffset.UtcNow > deadline)
-                throw new TimeoutException($"Not settled after {SettleTimeout.TotalSeconds:F0} s: {dispatch.GetProperty("due")} due, {known} of {dispatched} known to Messaging, {sms.GetProperty("inFlight")} in flight.");
+                throw new TimeoutException($"Not settled after {SettleTimeout.TotalSeconds:F0} s: {dispatch.GetProperty("due")} due, {known} of {dispatched} known to Messaging, " +
+                                           $"{sms.GetProperty("inFlight")} in flight; Messaging {messaging}, the ledger {ledger}.");
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>The SMS facts the dosage ledger folds, counted on Messaging's side and on the ledger's, to compare.</summary>
+    sealed record LedgerView(long Accepted, string ByStatus, long Refused, long AcknowledgedReminders)
+    {
+        public static LedgerView OfMessaging(JsonElement summary)
+        {
+            var outbound = summary.GetProperty("outbound").EnumerateArray().Select(c => (
+                State: c.GetProperty("state").GetString(), Status: c.GetProperty("status").GetString(), Count: c.GetProperty("count").GetInt64())).ToList();
+            // Only an accepted SMS or one that failed before acceptance has a provider status in the ledger.
+            var byStatus = outbound.Where(c => c.Status is not null && c.State is "accepted" or "failed")
+                .GroupBy(c => c.Status!).Select(g => (g.Key, g.Sum(c => c.Count)));
+            return new LedgerView(outbound.Where(c => c.State == "accepted").Sum(c => c.Count), Format(byStatus),
+                outbound.Where(c => c.State == "refused").Sum(c => c.Count), summary.GetProperty("acknowledgedReminders").GetInt64());
+        }
+
+        public static LedgerView OfLedger(JsonElement summary) => new(summary.GetProperty("accepted").GetInt64(),
+            Format(summary.GetProperty("byStatus").EnumerateArray().Select(c => (c.GetProperty("status").GetString()!, c.GetProperty("count").GetInt64()))),
+            summary.GetProperty("refused").GetInt64(), summary.GetProperty("acknowledgedReminders").GetInt64());
+
+        static string Format(IEnumerable<(string Status, long Count)> counts) =>
+            string.Join(", ", counts.OrderBy(c => c.Status, StringComparer.Ordinal).Select(c => $"{c.Status} {c.Count}"));
     }
 
     public async Task<JsonElement> DispatchAsync()

@@ -46,8 +46,9 @@ public static class SmsApi
     /// <param name="ToControlOfficers">SMS the provider accepted for officers whose arm of randomization is control: must be 0.</param>
     /// <param name="Deferred">SMS held by quiet hours, waiting for the sending window to open.</param>
     /// <param name="DeferredSends">The held SMS released soonest (at most <see cref="MaxListedDeferred"/>).</param>
+    /// <param name="AcknowledgedReminders">Reminders with at least one OK tied to them, each counted once as the dosage ledger counts them.</param>
     public sealed record SmsSummary(long InFlight, IReadOnlyList<OutboundCount> Outbound, IReadOnlyList<InboundCount> Inbound, long ToControlOfficers = 0,
-        long Deferred = 0, IReadOnlyList<DeferredSms>? DeferredSends = null);
+        long Deferred = 0, IReadOnlyList<DeferredSms>? DeferredSends = null, long AcknowledgedReminders = 0);
 
     /// <summary>One SMS held by quiet hours: sent at <see cref="DeferredUntil"/> if that is before <see cref="SendBy"/> (null: no deadline), else skipped as missed_window.</summary>
     public sealed record DeferredSms
@@ -102,7 +103,7 @@ public static class SmsApi
         api.MapGet("/sms/{smsId:guid}", GetSms).RequireAuthorization(Roles.Manager)
             .WithSummary("One SMS: its send state, provider status and every status callback received.");
         api.MapGet("/sms/summary", Summary).RequireAnyRole(Roles.Manager, Roles.Researcher)
-            .WithSummary("Outbound SMS by purpose, state, provider status and reason (with segments), inbound replies by category, how many are not settled yet, and the SMS held by quiet hours (when each goes, and its deadline).");
+            .WithSummary("Outbound SMS by purpose, state, provider status and reason (with segments), inbound replies by category, reminders acknowledged, how many are not settled yet, and the SMS held by quiet hours (when each goes, and its deadline).");
         api.MapGet("/sms/ambiguous", Ambiguous).RequireAuthorization(Roles.Manager)
             .WithSummary($"SMS in doubt that a person must resolve (state in_doubt_ambiguous): the provider has more than one message that could be each, " +
                          $"listed by provider sid; oldest first, at most {MaxListedAmbiguous}. None is sent again automatically.");
@@ -161,7 +162,11 @@ public static class SmsApi
                    time_zone
             FROM outbound_sms WHERE state = 'deferred' ORDER BY deferred_until, sms_id LIMIT @limit
             """, new { limit = MaxListedDeferred }, cancellationToken: ct));
-        return TypedResults.Ok(new SmsSummary(inFlight, outbound.ToList(), inbound.ToList(), toControl, deferred, deferredSends.ToList()));
+        var acknowledgedReminders = await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+            SELECT COUNT(DISTINCT i.acknowledged_sms_id) FROM inbound_sms i JOIN outbound_sms o ON o.sms_id = i.acknowledged_sms_id
+            WHERE o.purpose = @reminder
+            """, new { reminder = SmsPurposes.Reminder }, cancellationToken: ct));
+        return TypedResults.Ok(new SmsSummary(inFlight, outbound.ToList(), inbound.ToList(), toControl, deferred, deferredSends.ToList(), acknowledgedReminders));
     }
 
     static async Task<Ok<IReadOnlyList<AmbiguousSms>>> Ambiguous(MessagingDatabase database, CancellationToken ct)
