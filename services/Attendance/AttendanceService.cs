@@ -40,6 +40,8 @@ public static class AttendanceService
         bus.AddServiceConsumer<TrainingSessionScheduledConsumer>(Name);
         bus.AddServiceConsumer<TrainingSessionCancelledConsumer>(Name);
         bus.AddServiceConsumer<CohortMembersChangedConsumer>(Name);
+        bus.AddServiceConsumer<SmsEventsBatchConsumer>(Name);
+        // Each event alone: what was relayed before batches, and any other publisher's.
         bus.AddServiceConsumer<SmsAcceptedConsumer>(Name);
         bus.AddServiceConsumer<SmsStatusChangedConsumer>(Name);
         bus.AddServiceConsumer<SmsFailedConsumer>(Name);

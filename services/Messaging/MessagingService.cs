@@ -27,6 +27,7 @@ public static class MessagingService
     public static WebApplicationBuilder AddMessaging(this WebApplicationBuilder builder)
     {
         builder.AddServiceDatabase(Name, typeof(MessagingService).Assembly, options => new MessagingDatabase(options));
+        builder.Services.AddSingleton(SmsEventsEnvelope.For(Name));
         builder.Services.AddStudyProtocol();
         builder.Services.Configure<TwilioOptions>(builder.Configuration.GetSection(TwilioOptions.Section));
         builder.Services.Configure<MessagingOptions>(builder.Configuration.GetSection(MessagingOptions.Section));

@@ -59,6 +59,11 @@ public sealed class DosageLedgerScenario
     public static DateTimeOffset WithdrawnAt => Local(2026, 11, 20, 12, 0);
     public static DateTimeOffset TransferredAt => Due(1).AddDays(2);
 
+    /// <summary>Messaging's SMS events come as <see cref="SmsEventsBatch"/> messages, as its outbox relay sends them, not one by one.</summary>
+    public bool BatchSmsEvents { get; init; }
+
+    readonly List<SmsEvent> heldSmsEvents = [];
+
     /// <summary>The acceptance of A's reminder 2, kept to deliver it again.</summary>
     public Guid ReplayedMessageId { get; private set; }
 
@@ -69,22 +74,22 @@ public sealed class DosageLedgerScenario
 
     public async Task FeedAsync(AttendanceHost host)
     {
-        await host.DeliverAsync(new SectorsRandomized(Guid.CreateVersion7(RandomizedAt), 7,
+        await DeliverAsync(host, new SectorsRandomized(Guid.CreateVersion7(RandomizedAt), 7,
             [new SectorArm(T1, StudyArms.Treatment, StratumT1), new SectorArm(T2, StudyArms.Treatment, StratumT2), new SectorArm(C1, StudyArms.Control, StratumC1)],
             RandomizedAt));
         foreach (var (officer, sector, role) in new[] { (A, T1, "officer"), (B, T1, "officer"), (T, T1, "commander"), (W, C1, "officer"), (D, T2, "commander"), (K, C1, "officer") })
-            await host.DeliverAsync(new OfficerEnrolled(officer, sector, role, RandomizedAt.AddDays(-10)));
+            await DeliverAsync(host, new OfficerEnrolled(officer, sector, role, RandomizedAt.AddDays(-10)));
 
         // Training: cohort CH with three sessions, attended and closed; cohort CH2 still open.
         for (var day = 1; day <= 3; day++)
         {
-            await host.DeliverAsync(new TrainingSessionScheduled(Sessions[day - 1], Cohort, T1, "officer", day, DateOnly.FromDateTime(SessionStart(day).DateTime),
+            await DeliverAsync(host, new TrainingSessionScheduled(Sessions[day - 1], Cohort, T1, "officer", day, DateOnly.FromDateTime(SessionStart(day).DateTime),
                 SessionStart(day), SessionStart(day).AddHours(3), "Sede Centro", Guid.NewGuid(), "v-test", RandomizedAt));
-            await host.DeliverAsync(new TrainingSessionScheduled(Guid.NewGuid(), OpenCohort, T2, "commander", day, DateOnly.FromDateTime(SessionStart(day + 7).DateTime),
+            await DeliverAsync(host, new TrainingSessionScheduled(Guid.NewGuid(), OpenCohort, T2, "commander", day, DateOnly.FromDateTime(SessionStart(day + 7).DateTime),
                 SessionStart(day + 7), SessionStart(day + 7).AddHours(4), "Sede Norte", Guid.NewGuid(), "v-test", RandomizedAt));
         }
-        await host.DeliverAsync(new CohortMembersChanged(Cohort, T1, "officer", [A, B, T], RandomizedAt));
-        await host.DeliverAsync(new CohortMembersChanged(OpenCohort, T2, "commander", [D], RandomizedAt));
+        await DeliverAsync(host, new CohortMembersChanged(Cohort, T1, "officer", [A, B, T], RandomizedAt));
+        await DeliverAsync(host, new CohortMembersChanged(OpenCohort, T2, "commander", [D], RandomizedAt));
 
         await AttendAsync(host, A, 1, 0, 180); await AttendAsync(host, A, 2, 0, 180); await AttendAsync(host, A, 3, 0, 180);
         await AttendAsync(host, B, 1, 0, 180); await AttendAsync(host, B, 2, 0, 180);
@@ -95,57 +100,86 @@ public sealed class DosageLedgerScenario
 
         // A's reminder 1: receipts before the plan, out of order, one retried.
         var a = Reminder[A];
-        await host.DeliverAsync(Status(A, a[0], "delivered", Due(1).AddMinutes(2)));
-        await host.DeliverAsync(Status(A, a[0], "delivered", Due(1).AddMinutes(2)));
-        await host.DeliverAsync(Accepted(A, a[0], Due(1).AddSeconds(5)));
-        await host.DeliverAsync(Status(A, a[0], "sent", Due(1).AddMinutes(1)));
+        await DeliverAsync(host, Status(A, a[0], "delivered", Due(1).AddMinutes(2)));
+        await DeliverAsync(host, Status(A, a[0], "delivered", Due(1).AddMinutes(2)));
+        await DeliverAsync(host, Accepted(A, a[0], Due(1).AddSeconds(5)));
+        await DeliverAsync(host, Status(A, a[0], "sent", Due(1).AddMinutes(1)));
         // B's last skip arrives before the plan too.
-        await host.DeliverAsync(new ReminderSkipped(Reminder[B][5], B, 6, SmsSkipReasons.OptedOut, Due(6)));
+        await DeliverAsync(host, new ReminderSkipped(Reminder[B][5], B, 6, SmsSkipReasons.OptedOut, Due(6)));
 
-        await host.DeliverAsync(new RemindersPlanned(Cohort, "v-test",
+        await DeliverAsync(host, new RemindersPlanned(Cohort, "v-test",
             new[] { A, B, T }.SelectMany(o => Enumerable.Range(1, 6).Select(k => new PlannedReminder(Reminder[o][k - 1], o, k, Due(k), "planned", null)))
                 .Concat(Enumerable.Range(1, 6).Select(k => new PlannedReminder(Reminder[W][k - 1], W, k, Due(k), "skipped", SmsSkipReasons.ArmMismatch)))
                 .ToList(), ClosedAt));
 
-        await host.DeliverAsync(new ReminderAcknowledged(a[0], A, "OK", Due(1).AddHours(1)));
-        ReplayedMessageId = await host.DeliverAsync(Accepted(A, a[1], Due(2).AddSeconds(5)));
-        await host.DeliverAsync(Status(A, a[1], "delivered", Due(2).AddMinutes(1)));
-        await host.DeliverAsync(new ReminderAcknowledged(a[1], A, "SI", Due(2).AddHours(3)));
-        await host.DeliverAsync(new ReminderAcknowledged(a[1], A, "RECIBIDO", Due(2).AddHours(2)));
-        await host.DeliverAsync(Accepted(A, a[1], Due(2).AddSeconds(5)), ReplayedMessageId);
-        await host.DeliverAsync(Accepted(A, a[2], Due(3).AddSeconds(5)));
-        await host.DeliverAsync(Status(A, a[2], "undelivered", Due(3).AddMinutes(1), 30003));
-        await host.DeliverAsync(new SmsFailed(a[3], A, SmsPurposes.Reminder, 21211, "invalid number", Due(4)));
-        await host.DeliverAsync(new SmsRefused(a[4], A, SmsPurposes.Reminder, "quiet_hours", Due(5)));
-        await host.DeliverAsync(Accepted(A, a[5], Due(6).AddSeconds(5)));
-        await host.DeliverAsync(Accepted(A, Invitation, RandomizedAt.AddDays(1), SmsPurposes.Logistics));
-        await host.DeliverAsync(Status(A, Invitation, "delivered", RandomizedAt.AddDays(1).AddMinutes(1), purpose: SmsPurposes.Logistics));
-        await host.DeliverAsync(Accepted(A, DayBefore, SessionStart(1).AddHours(-15), SmsPurposes.Logistics));
-        await host.DeliverAsync(Status(A, DayBefore, "undelivered", SessionStart(1).AddHours(-14), 30005, SmsPurposes.Logistics));
-        await host.DeliverAsync(Accepted(A, Manual, Due(1).AddDays(3), SmsPurposes.Manual));
-        await host.DeliverAsync(Status(A, Manual, "delivered", Due(1).AddDays(3).AddMinutes(1), purpose: SmsPurposes.Manual));
-        await host.DeliverAsync(Accepted(A, ReplySms, Due(1).AddDays(4), SmsPurposes.Reply));
+        await DeliverAsync(host, new ReminderAcknowledged(a[0], A, "OK", Due(1).AddHours(1)));
+        ReplayedMessageId = await DeliverAsync(host, Accepted(A, a[1], Due(2).AddSeconds(5)));
+        await DeliverAsync(host, Status(A, a[1], "delivered", Due(2).AddMinutes(1)));
+        await DeliverAsync(host, new ReminderAcknowledged(a[1], A, "SI", Due(2).AddHours(3)));
+        await DeliverAsync(host, new ReminderAcknowledged(a[1], A, "RECIBIDO", Due(2).AddHours(2)));
+        await DeliverAsync(host, Accepted(A, a[1], Due(2).AddSeconds(5)), ReplayedMessageId);
+        await DeliverAsync(host, Accepted(A, a[2], Due(3).AddSeconds(5)));
+        await DeliverAsync(host, Status(A, a[2], "undelivered", Due(3).AddMinutes(1), 30003));
+        await DeliverAsync(host, new SmsFailed(a[3], A, SmsPurposes.Reminder, 21211, "invalid number", Due(4)));
+        await DeliverAsync(host, new SmsRefused(a[4], A, SmsPurposes.Reminder, "quiet_hours", Due(5)));
+        await DeliverAsync(host, Accepted(A, a[5], Due(6).AddSeconds(5)));
+        await DeliverAsync(host, Accepted(A, Invitation, RandomizedAt.AddDays(1), SmsPurposes.Logistics));
+        await DeliverAsync(host, Status(A, Invitation, "delivered", RandomizedAt.AddDays(1).AddMinutes(1), purpose: SmsPurposes.Logistics));
+        await DeliverAsync(host, Accepted(A, DayBefore, SessionStart(1).AddHours(-15), SmsPurposes.Logistics));
+        await DeliverAsync(host, Status(A, DayBefore, "undelivered", SessionStart(1).AddHours(-14), 30005, SmsPurposes.Logistics));
+        await DeliverAsync(host, Accepted(A, Manual, Due(1).AddDays(3), SmsPurposes.Manual));
+        await DeliverAsync(host, Status(A, Manual, "delivered", Due(1).AddDays(3).AddMinutes(1), purpose: SmsPurposes.Manual));
+        await DeliverAsync(host, Accepted(A, ReplySms, Due(1).AddDays(4), SmsPurposes.Reply));
 
         // B: two reminders delivered, then opts out, in, and out again.
         var b = Reminder[B];
         for (var k = 1; k <= 2; k++)
         {
-            await host.DeliverAsync(Accepted(B, b[k - 1], Due(k).AddSeconds(5)));
-            await host.DeliverAsync(Status(B, b[k - 1], "delivered", Due(k).AddMinutes(1)));
+            await DeliverAsync(host, Accepted(B, b[k - 1], Due(k).AddSeconds(5)));
+            await DeliverAsync(host, Status(B, b[k - 1], "delivered", Due(k).AddMinutes(1)));
         }
-        await host.DeliverAsync(new OfficerStatusChanged(B, OfficerStatuses.SmsOptedOut, OfficerStatuses.Active, "keyword", OptedOutAt));
-        for (var k = 3; k <= 5; k++) await host.DeliverAsync(new ReminderSkipped(b[k - 1], B, k, SmsSkipReasons.OptedOut, Due(k)));
-        await host.DeliverAsync(new OfficerStatusChanged(B, OfficerStatuses.Active, OfficerStatuses.SmsOptedOut, "keyword", OptedInAt));
-        await host.DeliverAsync(new OfficerStatusChanged(B, OfficerStatuses.SmsOptedOut, OfficerStatuses.Active, "keyword", OptedOutAgainAt));
+        await DeliverAsync(host, new OfficerStatusChanged(B, OfficerStatuses.SmsOptedOut, OfficerStatuses.Active, "keyword", OptedOutAt));
+        for (var k = 3; k <= 5; k++) await DeliverAsync(host, new ReminderSkipped(b[k - 1], B, k, SmsSkipReasons.OptedOut, Due(k)));
+        await DeliverAsync(host, new OfficerStatusChanged(B, OfficerStatuses.Active, OfficerStatuses.SmsOptedOut, "keyword", OptedInAt));
+        await DeliverAsync(host, new OfficerStatusChanged(B, OfficerStatuses.SmsOptedOut, OfficerStatuses.Active, "keyword", OptedOutAgainAt));
 
         // T: one reminder delivered, then moved to a control sector: the rest are skipped, and stay in the denominator.
         var t = Reminder[T];
-        await host.DeliverAsync(Accepted(T, t[0], Due(1).AddSeconds(5)));
-        await host.DeliverAsync(Status(T, t[0], "delivered", Due(1).AddMinutes(3)));
-        await host.DeliverAsync(new OfficerTransferred(T, T1, C1, true, DateOnly.FromDateTime(TransferredAt.DateTime), TransferredAt));
-        for (var k = 2; k <= 6; k++) await host.DeliverAsync(new ReminderSkipped(t[k - 1], T, k, SmsSkipReasons.TransferredCrossArm, TransferredAt));
+        await DeliverAsync(host, Accepted(T, t[0], Due(1).AddSeconds(5)));
+        await DeliverAsync(host, Status(T, t[0], "delivered", Due(1).AddMinutes(3)));
+        await DeliverAsync(host, new OfficerTransferred(T, T1, C1, true, DateOnly.FromDateTime(TransferredAt.DateTime), TransferredAt));
+        for (var k = 2; k <= 6; k++) await DeliverAsync(host, new ReminderSkipped(t[k - 1], T, k, SmsSkipReasons.TransferredCrossArm, TransferredAt));
 
-        await host.DeliverAsync(new OfficerStatusChanged(D, OfficerStatuses.Withdrawn, OfficerStatuses.Active, "manager", WithdrawnAt));
+        await DeliverAsync(host, new OfficerStatusChanged(D, OfficerStatuses.Withdrawn, OfficerStatuses.Active, "manager", WithdrawnAt));
+        await DeliverBatchAsync(host);
+    }
+
+    /// <summary>
+    /// Delivers one event; with <see cref="BatchSmsEvents"/>, Messaging's SMS events are held and delivered together as one
+    /// <see cref="SmsEventsBatch"/> when any other event comes (as the outbox relay groups them), each with its own message id.
+    /// </summary>
+    async Task<Guid> DeliverAsync<T>(AttendanceHost host, T message, Guid? messageId = null) where T : class
+    {
+        if (BatchSmsEvents && message is SmsAccepted or SmsStatusChanged or SmsFailed)
+        {
+            var id = messageId ?? Guid.NewGuid();
+            heldSmsEvents.Add(message switch
+            {
+                SmsAccepted accepted => new SmsEvent(id, Accepted: accepted),
+                SmsStatusChanged changed => new SmsEvent(id, StatusChanged: changed),
+                _ => new SmsEvent(id, Failed: message as SmsFailed),
+            });
+            return id;
+        }
+        await DeliverBatchAsync(host);
+        return await host.DeliverAsync(message, messageId);
+    }
+
+    async Task DeliverBatchAsync(AttendanceHost host)
+    {
+        if (heldSmsEvents.Count == 0) return;
+        await host.DeliverAsync(new SmsEventsBatch([.. heldSmsEvents]));
+        heldSmsEvents.Clear();
     }
 
     static SmsAccepted Accepted(Guid officer, Guid sms, DateTimeOffset at, string purpose = SmsPurposes.Reminder) =>

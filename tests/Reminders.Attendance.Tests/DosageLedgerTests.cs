@@ -54,9 +54,19 @@ public sealed class DosageLedgerTests
         Assert.Equal("sms_opted_out", DosageExportHost.Row(settling, s.B)["study_status"]);
     }
 
-    static async Task AssertScenarioAsync(AttendanceHost host)
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Every_ledger_column_is_the_same_when_sms_events_come_in_batches_as_the_outbox_relay_sends_them(bool postgres)
     {
-        var s = new DosageLedgerScenario();
+        await using var database = postgres ? await TestDatabase.CreateAsync("attendance_batches") : null;
+        await using var host = database is null ? AttendanceHost.Sqlite(ClosedAt) : AttendanceHost.Postgres(database.ConnectionString, ClosedAt);
+        await AssertScenarioAsync(host, batchSmsEvents: true);
+    }
+
+    static async Task AssertScenarioAsync(AttendanceHost host, bool batchSmsEvents = false)
+    {
+        var s = new DosageLedgerScenario { BatchSmsEvents = batchSmsEvents };
         await s.FeedAsync(host);
         var all = await host.ReadLedgerAsync();
         var rows = all.ToDictionary(r => r.OfficerId);

@@ -149,13 +149,13 @@ public sealed class MessagingGuardTests(GuardHostsFixture hosts) : IClassFixture
     public async Task A_number_the_provider_refuses_for_good_fails_the_sms_and_Enrollment_marks_it_wrong(string phone, long code)
     {
         var officer = await EnrollAsync(hosts.Day, StudyArms.Treatment, phone);
-        await using var failures = await BusListener<SmsFailed>.StartAsync(Day);
+        await using var failures = await BusListener<SmsEventsBatch>.StartAsync(Day);
 
         var sms = await SendAndSettleAsync(Day, officer, SmsPurposes.Reminder);
 
         Assert.Equal(("failed", code), (sms.State, sms.ErrorCode));
         // The reason names the code and what it means, never the number the provider's own text repeats (it travels in events).
-        var failed = await failures.WaitForAsync(e => e.OfficerId == officer.Id);
+        var failed = await failures.WaitForEventAsync(e => e.Failed, f => f.OfficerId == officer.Id);
         Assert.Contains($"({code})", failed.Reason);
         Assert.DoesNotContain(phone.TrimStart('+'), failed.Reason);
         await Day.WaitForEnrollmentStatusAsync(officer.Id, OfficerStatuses.WrongNumber);

@@ -554,3 +554,15 @@ sealed class BusListener<T> : IAsyncDisposable where T : class
 
     public async ValueTask DisposeAsync() => await handle.StopAsync();
 }
+
+/// <summary>Messaging's SMS events, which its outbox relay publishes inside <see cref="SmsEventsBatch"/> messages, read one by one.</summary>
+static class SmsEventsListening
+{
+    /// <summary>The first event <paramref name="pick"/> finds in a batch that matches <paramref name="match"/>.</summary>
+    public static async Task<T> WaitForEventAsync<T>(this BusListener<SmsEventsBatch> listener, Func<SmsEvent, T?> pick, Func<T, bool> match) where T : class
+    {
+        bool Matches(SmsEvent e) => pick(e) is { } picked && match(picked);
+        var batch = await listener.WaitForAsync(b => b.Events.Any(Matches));
+        return pick(batch.Events.First(Matches))!;
+    }
+}

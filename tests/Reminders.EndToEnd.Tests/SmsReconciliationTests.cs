@@ -139,7 +139,7 @@ public sealed class SmsReconciliationTests(ReconciliationHostsFixture hosts) : I
     public async Task An_sms_whose_status_callbacks_were_lost_is_fetched_from_the_provider_as_delivered_and_the_ledger_counts_it()
     {
         var officer = await EnrollAsync(hosts.Day);
-        await using var changes = await BusListener<SmsStatusChanged>.StartAsync(Day);
+        await using var changes = await BusListener<SmsEventsBatch>.StartAsync(Day);
         var (smsId, sms) = await SendAcceptedAsync(Day, officer, NewBody("recibo perdido"), MessageStatuses.Delivered);
         Assert.Equal("queued", (await RowAsync(Day, smsId)).Status);
 
@@ -149,7 +149,7 @@ public sealed class SmsReconciliationTests(ReconciliationHostsFixture hosts) : I
         var row = await RowAsync(Day, smsId);
         Assert.Equal(("accepted", "delivered", sms.ProviderSid), (row.State, row.Status, row.ProviderSid));
         Assert.Equal(("delivered", "reconciliation"), (await HistoryAsync(Day, smsId))[^1]);
-        Assert.Equal("delivered", (await changes.WaitForAsync(e => e.SmsId == smsId)).Status);
+        Assert.Equal("delivered", (await changes.WaitForEventAsync(e => e.StatusChanged, c => c.SmsId == smsId)).Status);
         var ledger = await LedgerAsync(Day, officer.Id, smsId, "delivered");
         Assert.Equal((1L, 1L), (ledger.GetProperty("smsSent").GetInt64(), ledger.GetProperty("smsDelivered").GetInt64()));
     }
@@ -227,14 +227,14 @@ public sealed class SmsReconciliationTests(ReconciliationHostsFixture hosts) : I
         var (lastChance, exhausted) = (NewBody("un intento más"), NewBody("sin intentos"));
         var lastChanceId = await InsertStalledAsync(Day, officer, lastChance, "retrying", Thresholds(Day).MaxAttempts - 1, now.AddMinutes(-30), now.AddMinutes(-15));
         var exhaustedId = await InsertStalledAsync(Day, officer, exhausted, "retrying", Thresholds(Day).MaxAttempts, now.AddMinutes(-30), now.AddMinutes(-15));
-        await using var failures = await BusListener<SmsFailed>.StartAsync(Day);
+        await using var failures = await BusListener<SmsEventsBatch>.StartAsync(Day);
 
         var round = await ReconcileAsync(Day);
 
         Assert.True(round.GivenUp >= 1, $"Given up {round.GivenUp}");
         var row = await RowAsync(Day, exhaustedId);
         Assert.Equal(("failed", "failed", "retries_exhausted"), (row.State, row.Status, row.RefusalReason));
-        var failed = await failures.WaitForAsync(e => e.SmsId == exhaustedId);
+        var failed = await failures.WaitForEventAsync(e => e.Failed, f => f.SmsId == exhaustedId);
         Assert.Equal(("retries_exhausted", (int?)null), (failed.Reason, failed.ErrorCode));
         await LedgerAsync(Day, officer.Id, exhaustedId, "failed");
         // One attempt short of the limit, it is still sent.

@@ -11,10 +11,11 @@ namespace Reminders.Attendance.Dosage;
 /// </summary>
 public sealed class SmsStatusChangedConsumer(AttendanceDatabase database) : IConsumer<SmsStatusChanged>
 {
-    public Task Consume(ConsumeContext<SmsStatusChanged> context)
-    {
-        var m = context.Message;
-        return SmsLedger.FoldAsync(database, context, nameof(SmsStatusChangedConsumer), m.SmsId, m.OfficerId, m.Purpose,
+    public Task Consume(ConsumeContext<SmsStatusChanged> context) =>
+        SmsLedger.FoldOnceAsync(database, context, nameof(SmsStatusChangedConsumer), Fold(context.Message));
+
+    internal static SmsLedgerFold Fold(SmsStatusChanged m) =>
+        new(m.SmsId, m.OfficerId, m.Purpose,
             new SmsHistoryEntry("status", m.Status, m.ErrorCode, null, m.OccurredAt), """
             UPDATE sms_ledger SET accepted = @accepted, accepted_at = COALESCE(accepted_at, @OccurredAt),
                 status = CASE WHEN status_rank < @rank THEN @Status ELSE status END,
@@ -24,5 +25,4 @@ public sealed class SmsStatusChangedConsumer(AttendanceDatabase database) : ICon
                 status_rank = CASE WHEN status_rank < @rank THEN @rank ELSE status_rank END
             WHERE sms_id = @SmsId
             """, new { m.SmsId, m.Status, m.ErrorCode, m.OccurredAt, rank = SmsStatuses.Rank(m.Status), accepted = true });
-    }
 }

@@ -6,17 +6,22 @@ using Reminders.Platform.Data;
 namespace Reminders.Enrollment.Randomization;
 
 /// <summary>The first SMS the provider accepted starts the study: from then on the randomization can no longer be voided.</summary>
-public sealed class SmsAcceptedConsumer(EnrollmentDatabase database) : IConsumer<SmsAccepted>
+public sealed class SmsAcceptedConsumer(EnrollmentDatabase database) : IConsumer<SmsAccepted>, IConsumer<SmsEventsBatch>
 {
-    public async Task Consume(ConsumeContext<SmsAccepted> context)
+    public Task Consume(ConsumeContext<SmsAccepted> context) => RecordStudyActivityAsync(context.Message.AcceptedAt, context.CancellationToken);
+
+    /// <summary>A batch of SMS events says it once, with its earliest acceptance: one statement for a batch, not one per SMS.</summary>
+    public Task Consume(ConsumeContext<SmsEventsBatch> context) =>
+        context.Message.Events.Min(e => e.Accepted?.AcceptedAt) is { } first ? RecordStudyActivityAsync(first, context.CancellationToken) : Task.CompletedTask;
+
+    async Task RecordStudyActivityAsync(DateTimeOffset acceptedAt, CancellationToken ct)
     {
-        var (message, ct) = (context.Message, context.CancellationToken);
         // Keeping the earliest time is idempotent by itself, so this one statement needs no inbox row: every SMS of the study
         // passes through here, and a transaction plus an inbox row each would be most of Enrollment's work.
         await using var connection = await database.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition("""
-            INSERT INTO study_activity (kind, first_seen_at) VALUES ('sms_accepted', @AcceptedAt)
+            INSERT INTO study_activity (kind, first_seen_at) VALUES ('sms_accepted', @acceptedAt)
             ON CONFLICT (kind) DO UPDATE SET first_seen_at = excluded.first_seen_at WHERE excluded.first_seen_at < study_activity.first_seen_at
-            """, new { message.AcceptedAt }, cancellationToken: ct));
+            """, new { acceptedAt }, cancellationToken: ct));
     }
 }

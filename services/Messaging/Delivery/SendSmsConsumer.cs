@@ -1,3 +1,4 @@
+using Dapper;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using Reminders.Contracts;
@@ -150,14 +151,28 @@ public sealed class SendSmsConsumer(
         var lease = at + sender.RequestTimeout + TimeSpan.FromSeconds(5);
         await using var work = await database.BeginAsync(ct);
         // Insert or touch, and read back, in one statement: the upsert locks the row, so two deliveries of the same SmsId
-        // serialize on it (the no-op update is what makes PostgreSQL return and lock an existing row).
+        // serialize on it (the no-op update is what makes PostgreSQL return and lock an existing row). Every guard's input
+        // comes in the same round trip: the officer's phone, arm of randomization (never the current sector's), consent and
+        // study status (replicas of Enrollment's).
         var measure = SmsEncoding.Measure(sms.Body);
-        var row = await work.QuerySingleAsync<OutboundRow>("""
+        OutboundRow row;
+        GuardRow guard;
+        await using (var results = await work.Connection.QueryMultipleAsync(new CommandDefinition("""
             INSERT INTO outbound_sms (sms_id, officer_id, purpose, body, state, requested_at, encoding, computed_segments, time_zone, send_by)
             VALUES (@SmsId, @OfficerId, @Purpose, @Body, 'new', @now, @encoding, @segments, @TimeZone, @SendBy)
             ON CONFLICT (sms_id) DO UPDATE SET state = outbound_sms.state, send_by = COALESCE(outbound_sms.send_by, excluded.send_by)
-            RETURNING state, sending_lease_until AS LeaseUntil, last_attempt_at, deferred_until, send_by
-            """, new { sms.SmsId, sms.OfficerId, sms.Purpose, sms.Body, sms.TimeZone, sms.SendBy, now, encoding = measure.Encoding == SmsEncodingKind.Gsm7 ? "GSM-7" : "UCS-2", segments = measure.Segments }, ct);
+            RETURNING state, sending_lease_until AS LeaseUntil, last_attempt_at, deferred_until, send_by;
+            SELECT (SELECT phone_e164 FROM contacts WHERE officer_id = @OfficerId) AS Phone,
+                   (SELECT arm FROM officer_arms WHERE officer_id = @OfficerId) AS Arm,
+                   (SELECT consent FROM officer_consents WHERE officer_id = @OfficerId) AS Consent,
+                   (SELECT a.arm FROM officers s JOIN sector_arms a ON a.sector_id = s.sector_id WHERE s.officer_id = @OfficerId) AS CurrentSectorArm,
+                   (SELECT status FROM officer_statuses WHERE officer_id = @OfficerId) AS Status
+            """, new { sms.SmsId, sms.OfficerId, sms.Purpose, sms.Body, sms.TimeZone, sms.SendBy, now, encoding = measure.Encoding == SmsEncodingKind.Gsm7 ? "GSM-7" : "UCS-2", segments = measure.Segments },
+            work.Transaction, cancellationToken: ct)))
+        {
+            row = await results.ReadSingleAsync<OutboundRow>();
+            guard = await results.ReadSingleAsync<GuardRow>();
+        }
         // A send in doubt that a person must resolve is never sent again automatically.
         if (row is { State: "accepted" or "failed" or "refused" or "in_doubt_ambiguous" }) return null;
         // Held for quiet hours: a redelivery before the window opens changes nothing (the release sends it on).
@@ -165,15 +180,6 @@ public sealed class SendSmsConsumer(
         if (row is { State: "sending" } && row.LeaseUntil > now)
             throw new SmsNotSentException($"SMS {sms.SmsId} is being sent by another attempt until {row.LeaseUntil:O}.");
 
-        // Every guard's input in one round trip: the officer's phone, arm of randomization (never the current sector's),
-        // consent and study status (replicas of Enrollment's).
-        var guard = await work.QuerySingleAsync<GuardRow>("""
-            SELECT (SELECT phone_e164 FROM contacts WHERE officer_id = @OfficerId) AS Phone,
-                   (SELECT arm FROM officer_arms WHERE officer_id = @OfficerId) AS Arm,
-                   (SELECT consent FROM officer_consents WHERE officer_id = @OfficerId) AS Consent,
-                   (SELECT a.arm FROM officers s JOIN sector_arms a ON a.sector_id = s.sector_id WHERE s.officer_id = @OfficerId) AS CurrentSectorArm,
-                   (SELECT status FROM officer_statuses WHERE officer_id = @OfficerId) AS Status
-            """, new { sms.OfficerId }, ct);
         var status = guard.Status ?? OfficerStatuses.Active;
         var reply = sms.Purpose == SmsPurposes.Reply;
         var refusal = guard switch

@@ -97,6 +97,24 @@ public class ServiceDatabase : IAsyncDisposable
         await work.CommitAsync(ct);
     }
 
+    /// <summary>
+    /// <see cref="ConsumeOnceAsync"/> for a message that carries several events, each with the message id it was written
+    /// with (a batch): in one unit of work, records each event under the consumer that handles it (<paramref name="key"/>),
+    /// runs <paramref name="body"/> with only those no consumer handled before, and commits. An event seen before, alone or in
+    /// another batch, has no second effect; a body that throws records none of them.
+    /// </summary>
+    public async Task ConsumeEachOnceAsync<T>(ConsumeContext context, IReadOnlyList<T> events, Func<T, (string Consumer, Guid MessageId)> key,
+        Func<UnitOfWork, IReadOnlyList<T>, CancellationToken, Task> body)
+    {
+        var ct = context.CancellationToken;
+        await using var work = await BeginAsync(ct);
+        var recorded = await work.TryRecordInboxAsync([.. events.Select(key).Distinct()], ct);
+        var fresh = events.Where(e => recorded.Remove(key(e))).ToList();
+        if (fresh.Count == 0) return;
+        await body(work, fresh, ct);
+        await work.CommitAsync(ct);
+    }
+
     public async ValueTask DisposeAsync()
     {
         // Registered both typed and keyed (one instance), so the container disposes it twice.

@@ -1,5 +1,7 @@
+using System.Data;
 using System.Data.Common;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Dapper;
 using MassTransit;
 
@@ -9,7 +11,7 @@ namespace Reminders.Platform.Data;
 /// One transaction on a service's database with its outbox and inbox: whatever a handler writes,
 /// the messages it publishes or sends, and the id of the message it handled commit together or not at all.
 /// </summary>
-public sealed class UnitOfWork : IAsyncDisposable
+public sealed partial class UnitOfWork : IAsyncDisposable
 {
     readonly ServiceDatabase database;
     readonly List<OutboxEntry> outbox = [];
@@ -40,6 +42,39 @@ public sealed class UnitOfWork : IAsyncDisposable
 
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? param = null, CancellationToken ct = default) =>
         (await Connection.QueryAsync<T>(new CommandDefinition(sql, param, Transaction, cancellationToken: ct))).AsList();
+
+    /// <summary>
+    /// Runs the statements in their order in one round trip. Each statement's parameters get its index appended (<c>@SmsId</c>
+    /// of the third becomes <c>@SmsId_2</c>), so no two collide, and the texts stay the same whatever the list, which PostgreSQL
+    /// keeps prepared. Parameters are the public properties of each statement's object; uuids and timestamps go through the
+    /// type handlers.
+    /// </summary>
+    public Task ExecuteAllAsync(IReadOnlyList<(string Sql, object Param)> statements, CancellationToken ct = default)
+    {
+        if (statements.Count == 0) return Task.CompletedTask;
+        var parameters = new DynamicParameters();
+        var sql = string.Join(";\n", statements.Select((statement, i) =>
+        {
+            foreach (var property in statement.Param.GetType().GetProperties())
+                parameters.Add($"{property.Name}_{i}", property.GetValue(statement.Param), DbTypeOfNull(property.PropertyType));
+            return ParameterName().Replace(statement.Sql, match => $"{match.Value}_{i}");
+        }));
+        return Connection.ExecuteAsync(new CommandDefinition(sql, parameters, Transaction,
+            flags: statements.Count == 1 ? CommandFlags.Buffered : CommandFlags.NoCache, cancellationToken: ct));
+    }
+
+    /// <summary>The type a parameter is sent with, which a null needs; null for uuids and timestamps, which the type handlers write.</summary>
+    static DbType? DbTypeOfNull(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch
+    {
+        var t when t == typeof(string) => DbType.String,
+        var t when t == typeof(int) => DbType.Int32,
+        var t when t == typeof(long) => DbType.Int64,
+        var t when t == typeof(bool) => DbType.Boolean,
+        _ => null,
+    };
+
+    [GeneratedRegex(@"@\w+")]
+    private static partial Regex ParameterName();
 
     /// <summary>
     /// Serializes this transaction with every other one taking the same named lock, until commit or rollback
@@ -86,18 +121,50 @@ public sealed class UnitOfWork : IAsyncDisposable
         return await ExecuteAsync(sql, new { consumer, messageId, handledAt = DateTimeOffset.UtcNow }, ct) == 1;
     }
 
+    /// <summary>
+    /// Records in one statement that each consumer handled its message id (the events a batch message carries). Returns the
+    /// pairs recorded now: those already there were handled before, alone or in another batch, and must have no second effect.
+    /// </summary>
+    public async Task<HashSet<(string Consumer, Guid MessageId)>> TryRecordInboxAsync(IReadOnlyCollection<(string Consumer, Guid MessageId)> handled,
+        CancellationToken ct = default)
+    {
+        if (handled.Count == 0) return [];
+        var parameters = new DynamicParameters(new { handledAt = DateTimeOffset.UtcNow });
+        var values = handled.Select((h, i) =>
+        {
+            parameters.Add($"c{i}", h.Consumer);
+            parameters.Add($"m{i}", h.MessageId);
+            return $"(@c{i}, @m{i}, @handledAt)";
+        });
+        var sql = $"""
+            INSERT INTO inbox_messages (consumer, message_id, handled_at) VALUES {string.Join(", ", values)}
+            ON CONFLICT (consumer, message_id) DO NOTHING RETURNING consumer, message_id
+            """;
+        // The text varies with the count: kept out of Dapper's cache, which keys on it.
+        var recorded = await Connection.QueryAsync<InboxRow>(new CommandDefinition(sql, parameters, Transaction,
+            flags: CommandFlags.Buffered | CommandFlags.NoCache, cancellationToken: ct));
+        return [.. recorded.Select(r => (r.Consumer, r.MessageId))];
+    }
+
     public async Task CommitAsync(CancellationToken ct = default)
     {
-        if (outbox.Count > 0)
+        // A statement per thousand rows: Dapper runs a statement once per element of a list, a round trip each, and one
+        // statement may bind only so many parameters (PostgreSQL 65,535; SQLite 32,766).
+        var createdAt = DateTimeOffset.UtcNow;
+        foreach (var rows in outbox.Chunk(1000))
         {
-            const string sql = """
-                INSERT INTO outbox_messages (message_id, message_type, destination, body, created_at)
-                VALUES (@MessageId, @MessageType, @Destination, @Body, @CreatedAt)
-                """;
-            var now = DateTimeOffset.UtcNow;
-            await Connection.ExecuteAsync(new CommandDefinition(sql,
-                outbox.Select(e => new { e.MessageId, e.MessageType, e.Destination, e.Body, CreatedAt = now }),
-                Transaction, cancellationToken: ct));
+            var parameters = new DynamicParameters(new { createdAt });
+            var values = rows.Select((e, i) =>
+            {
+                parameters.Add($"i{i}", e.MessageId);
+                parameters.Add($"t{i}", e.MessageType, DbType.String);
+                parameters.Add($"d{i}", e.Destination, DbType.String);
+                parameters.Add($"b{i}", e.Body, DbType.String);
+                return $"(@i{i}, @t{i}, @d{i}, @b{i}, @createdAt)";
+            });
+            var sql = $"INSERT INTO outbox_messages (message_id, message_type, destination, body, created_at) VALUES {string.Join(", ", values)}";
+            await Connection.ExecuteAsync(new CommandDefinition(sql, parameters, Transaction,
+                flags: rows.Length == 1 ? CommandFlags.Buffered : CommandFlags.NoCache, cancellationToken: ct));
         }
         await Transaction.CommitAsync(ct);
         committed = true;
@@ -112,6 +179,12 @@ public sealed class UnitOfWork : IAsyncDisposable
         }
         await Transaction.DisposeAsync();
         await Connection.DisposeAsync();
+    }
+
+    sealed record InboxRow
+    {
+        public string Consumer { get; init; } = "";
+        public Guid MessageId { get; init; }
     }
 
     sealed record OutboxEntry(Guid MessageId, string MessageType, string? Destination, string Body);

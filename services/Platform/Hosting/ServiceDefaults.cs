@@ -108,7 +108,7 @@ public static class ServiceDefaults
             sp.GetRequiredService<ILogger<Migrator>>())));
         services.AddSingleton<IHostedService>(sp => new OutboxRelay(
             sp.GetRequiredKeyedService<ServiceDatabase>(service), sp.GetRequiredService<IBus>(), sp.GetRequiredService<ILogger<OutboxRelay>>(),
-            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+            sp.GetService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetServices<OutboxEnvelope>().SingleOrDefault(e => e.Service == service)));
         DatabaseGaugeSampler.AddOutboxGauges(services, service);
         services.AddHealthChecks().Add(new HealthCheckRegistration($"database-{service}",
             sp => new DatabaseHealthCheck(sp.GetRequiredKeyedService<ServiceDatabase>(service)), HealthStatus.Unhealthy, ["ready"]));

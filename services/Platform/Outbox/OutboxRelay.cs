@@ -13,9 +13,11 @@ namespace Reminders.Platform.Outbox;
 /// <summary>
 /// Relays committed outbox rows of one service to the bus, each with the message id it was written with
 /// (so consumers' inboxes drop duplicates). Woken by commits; a periodic sweep catches rows left by a
-/// crash or a broker outage. Several instances share the table: PostgreSQL hands each a disjoint batch.
+/// crash or a broker outage. Several instances share the table: PostgreSQL hands each a disjoint batch. Events an
+/// <see cref="OutboxEnvelope"/> names leave a round together, as one message.
 /// </summary>
-public sealed class OutboxRelay(ServiceDatabase database, IBus bus, ILogger<OutboxRelay> logger, IMeterFactory? meters = null) : BackgroundService
+public sealed class OutboxRelay(ServiceDatabase database, IBus bus, ILogger<OutboxRelay> logger, IMeterFactory? meters = null,
+    OutboxEnvelope? envelope = null) : BackgroundService
 {
     const int BatchSize = 500;
     /// <summary>Rows per relayed batch: how much one read of the table and one delete carry (the delivery benchmark prints its mean).</summary>
@@ -66,10 +68,14 @@ public sealed class OutboxRelay(ServiceDatabase database, IBus bus, ILogger<Outb
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(PublishTimeout);
-        var results = await Task.WhenAll(rows.Select(row => TryRelayAsync(row, timeout.Token)));
+        // Each row is its own message, except those the envelope carries: one message for all of them, relayed or not together.
+        var enveloped = envelope is null ? [] : rows.Where(row => envelope.Carries(row.MessageType, row.Destination)).ToList();
+        var messages = rows.Except(enveloped).Select(row => (Rows: (IReadOnlyList<OutboxRow>)[row], Relay: TryRelayAsync(row, timeout.Token))).ToList();
+        if (enveloped.Count > 0) messages.Add((enveloped, TryRelayEnvelopeAsync(enveloped, timeout.Token)));
+        await Task.WhenAll(messages.Select(m => m.Relay));
 
-        var relayed = rows.Where((_, i) => results[i] is null).Select(r => r.Id).ToArray();
-        var failed = rows.Select((row, i) => (row.Id, Error: results[i])).Where(r => r.Error is not null).ToArray();
+        var relayed = messages.Where(m => m.Relay.Result is null).SelectMany(m => m.Rows).Select(r => r.Id).ToArray();
+        var failed = messages.Where(m => m.Relay.Result is not null).SelectMany(m => m.Rows.Select(r => (r.Id, Error: m.Relay.Result))).ToArray();
         if (relayed.Length > 0)
             await connection.ExecuteAsync(new CommandDefinition($"DELETE FROM outbox_messages WHERE {database.Dialect.InList("id", "relayed")}", new { relayed }, transaction, cancellationToken: ct));
         foreach (var (id, error) in failed)
@@ -84,13 +90,32 @@ public sealed class OutboxRelay(ServiceDatabase database, IBus bus, ILogger<Outb
         return relayed.Length;
     }
 
+    async Task<string?> TryRelayEnvelopeAsync(IReadOnlyList<OutboxRow> rows, CancellationToken ct)
+    {
+        try
+        {
+            var message = envelope!.Wrap([.. rows.Select(row => new OutboxEvent(row.MessageId, Deserialize(row).Message))]);
+            await bus.Publish(message, message.GetType(), ct);
+            return null;
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested || ex is OperationCanceledException)
+        {
+            return ex.Message;
+        }
+    }
+
+    static (object Message, Type Type) Deserialize(OutboxRow row)
+    {
+        var type = typeof(SendSms).Assembly.GetType(row.MessageType)
+            ?? throw new InvalidOperationException($"Unknown message type {row.MessageType}");
+        return (JsonSerializer.Deserialize(row.Body, type, OutboxJson.Options)!, type);
+    }
+
     async Task<string?> TryRelayAsync(OutboxRow row, CancellationToken ct)
     {
         try
         {
-            var type = typeof(SendSms).Assembly.GetType(row.MessageType)
-                ?? throw new InvalidOperationException($"Unknown message type {row.MessageType}");
-            var message = JsonSerializer.Deserialize(row.Body, type, OutboxJson.Options)!;
+            var (message, type) = Deserialize(row);
             if (row.Destination is null)
                 await bus.Publish(message, type, context => context.MessageId = row.MessageId, ct);
             else

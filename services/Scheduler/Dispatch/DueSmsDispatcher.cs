@@ -72,29 +72,32 @@ public sealed class DueSmsDispatcher(
             ORDER BY p.due_at LIMIT @batchSize {work.Dialect.SkipLocked(of: "p")}
             """, new { now, batchSize = options.Value.BatchSize }, ct);
 
-        var (dispatched, skipped) = (new List<object>(), new List<object>());
+        var (dispatched, late, skipped) = (new List<Guid>(), new List<Guid>(), new List<(Guid SmsId, string Reason)>());
         foreach (var row in due)
         {
             var reason = SkipReason(row, now);
             if (reason is not null)
             {
-                skipped.Add(new { row.SmsId, reason, now });
+                skipped.Add((row.SmsId, reason));
                 if (row.Kind == PlannedSmsKinds.Reminder) work.Publish(new ReminderSkipped(row.SmsId, row.OfficerId, row.ReminderNumber!.Value, reason, now));
                 continue;
             }
             if (!InsideWindow(row.TimeZone)) continue;
             // Messaging holds one that meets quiet hours (a retry, a backlog) only while its late window is open.
             work.Send(QueueNames.SendSms, new SendSms(row.SmsId, row.OfficerId, row.Purpose, row.Body, now, row.TimeZone, SendBy(row)));
-            dispatched.Add(new { row.SmsId, now, late = now - row.DueAt > lateAfter });
+            (now - row.DueAt > lateAfter ? late : dispatched).Add(row.SmsId);
         }
+        // Skips are few and each has its reason; the dispatched rows are marked in one statement per lateness, not one per row.
         await work.ExecuteAsync("""
-            UPDATE planned_sms SET status = 'skipped', reason = @reason, closed_at = @now WHERE sms_id = @SmsId AND status = 'planned'
-            """, skipped, ct);
-        await work.ExecuteAsync("""
-            UPDATE planned_sms SET status = 'dispatched', dispatched_at = @now, late = @late WHERE sms_id = @SmsId AND status = 'planned'
-            """, dispatched, ct);
+            UPDATE planned_sms SET status = 'skipped', reason = @Reason, closed_at = @now WHERE sms_id = @SmsId AND status = 'planned'
+            """, skipped.Select(s => new { s.SmsId, s.Reason, now }), ct);
+        foreach (var (ids, isLate) in new[] { (dispatched, false), (late, true) }.Where(d => d.Item1.Count > 0))
+            await work.ExecuteAsync($"""
+                UPDATE planned_sms SET status = 'dispatched', dispatched_at = @now, late = @isLate
+                WHERE {work.Dialect.InList("sms_id", "ids")} AND status = 'planned'
+                """, new { ids = work.Dialect.UuidList(ids), now, isLate }, ct);
         await work.CommitAsync(ct);
-        return (dispatched.Count, skipped.Count, due.Count);
+        return (dispatched.Count + late.Count, skipped.Count, due.Count);
     }
 
     /// <summary>A planned row with what deciding to send it needs: the officer's study facts and sector zone (replicas of Enrollment's).</summary>
