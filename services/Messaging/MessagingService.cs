@@ -41,6 +41,8 @@ public static class MessagingService
         builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(ProviderCredentials.MeterName));
         builder.Services.AddSingleton<SenderPacer>();
         builder.Services.AddSingleton<WebhookUrls>();
+        builder.Services.AddSingleton<StatusCallbackRecorder>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<StatusCallbackRecorder>());
         builder.Services.AddSingleton<InboundReplies>();
         builder.Services.Configure<ReconciliationOptions>(builder.Configuration.GetSection(ReconciliationOptions.Section));
         builder.Services.AddSingleton<SmsReconciliation>();

@@ -104,6 +104,27 @@ public sealed class ReplyKeywordTests(SeededLocalHostFixture seeded) : IClassFix
     }
 
     [Fact]
+    public async Task An_OK_that_arrives_while_the_reminders_acceptance_is_not_yet_recorded_acknowledges_it_once_recorded()
+    {
+        var officer = await EnrollAsync();
+        var reminder = await RemindAsync(officer);
+        // The provider has taken the reminder (and the officer read it) but Messaging has not recorded the acceptance yet.
+        var acceptedAt = (await App.QueryAsync<string>("messaging", "SELECT accepted_at FROM outbound_sms WHERE sms_id = @id", new { id = reminder.ToString() })).Single();
+        await App.ExecuteAsync("messaging", "UPDATE outbound_sms SET state = 'sending', accepted_at = NULL WHERE sms_id = @id", new { id = reminder.ToString() });
+        await using var acknowledged = await BusListener<ReminderAcknowledged>.StartAsync(App);
+        var sid = SmsSteps.NewMessageSid();
+
+        var reply = App.PostReplyAsync(sid, officer.Phone, "OK");
+        await Task.Delay(300);
+        await App.ExecuteAsync("messaging", "UPDATE outbound_sms SET state = 'accepted', accepted_at = @acceptedAt WHERE sms_id = @id",
+            new { id = reminder.ToString(), acceptedAt });
+
+        Assert.Equal(HttpStatusCode.OK, await reply);
+        Assert.Equal(reminder.ToString(), (await App.InboundAsync(sid))!.AcknowledgedSmsId);
+        Assert.Equal(reminder, (await acknowledged.WaitForAsync(e => e.OfficerId == officer.Id)).SmsId);
+    }
+
+    [Fact]
     public async Task An_OK_when_only_a_manual_sms_was_sent_is_stored_but_acknowledges_nothing()
     {
         var officer = await EnrollAsync();

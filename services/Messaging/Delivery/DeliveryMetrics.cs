@@ -18,6 +18,8 @@ public sealed class DeliveryMetrics
     readonly Counter<long> providerAnswers;
     readonly Counter<long> inDoubtLookups;
     readonly Counter<long> heldForQuietHours;
+    /// <summary>Status callbacks recorded in one transaction.</summary>
+    public Histogram<int> CallbackGroups { get; }
 
     public DeliveryMetrics(IMeterFactory meters)
     {
@@ -28,6 +30,8 @@ public sealed class DeliveryMetrics
             "Lookups at the provider of a send in doubt, by result: found, not_found, ambiguous.");
         heldForQuietHours = meter.CreateCounter<long>("reminders.messaging.sms.deferred", "{sms}",
             "SendSms that reached Messaging in quiet hours and were held until the sending window opens.");
+        CallbackGroups = meter.CreateHistogram<int>("reminders.messaging.status_callback.batch", "{callback}",
+            "Status callbacks recorded in one transaction.");
     }
 
     public void HeldForQuietHours() => heldForQuietHours.Add(1);

@@ -1,4 +1,6 @@
+using Dapper;
 using Reminders.Contracts;
+using Reminders.Messaging.Contacts;
 using Reminders.Platform.Data;
 using Reminders.Protocol;
 
@@ -29,6 +31,28 @@ public sealed class InboundReplies(StudyProtocol protocol)
 
         /// <summary>What a person must read and may mark handled; the others the system acted on by itself.</summary>
         public static readonly IReadOnlyList<string?> ForAPerson = [Other, Help, UnknownSender];
+    }
+
+    static readonly TimeSpan SendInFlightWait = TimeSpan.FromSeconds(2);
+    static readonly TimeSpan SendInFlightPoll = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>
+    /// Before an acknowledgment is matched, waits (at most <see cref="SendInFlightWait"/>) while a reminder or logistics SMS
+    /// to that phone is being sent: the provider may have taken it, and the officer answered it, before Messaging recorded
+    /// the acceptance, and an OK matched too early would be tied to the previous SMS or to none. Called outside the
+    /// reply's transaction, so the acceptance's own commit is never held up by it.
+    /// </summary>
+    public async Task WaitForSendsInFlightAsync(MessagingDatabase database, string phone, string body, CancellationToken ct)
+    {
+        if (protocol.Keywords.Classify(body) != KeywordCategory.Acknowledge) return;
+        var deadline = DateTimeOffset.UtcNow + SendInFlightWait;
+        await using var connection = await database.OpenAsync(ct);
+        while (await connection.ExecuteScalarAsync<long>(new CommandDefinition("""
+                   SELECT COUNT(*) FROM outbound_sms o JOIN contacts c ON c.officer_id = o.officer_id
+                   WHERE c.phone_e164 = @phone AND o.state = 'sending' AND o.purpose IN ('reminder', 'logistics')
+                   """, new { phone = MexicanPhones.Canonical(phone) }, cancellationToken: ct)) > 0
+               && DateTimeOffset.UtcNow < deadline)
+            await Task.Delay(SendInFlightPoll, ct);
     }
 
     public async Task<ReplyOutcome> HandleAsync(UnitOfWork work, long inboundId, Guid? officerId, string body, DateTimeOffset receivedAt, CancellationToken ct)

@@ -30,7 +30,7 @@ public static class TwilioWebhooksApi
 
     static async Task<Results<Ok, ProblemHttpResult>> ReceiveStatus(
         Guid smsId, HttpRequest request, WebhookUrls urls, IOptions<TwilioOptions> twilio,
-        MessagingDatabase database, TimeProvider clock, ILogger<WebhookUrls> logger, CancellationToken ct)
+        StatusCallbackRecorder recorder, TimeProvider clock, CancellationToken ct)
     {
         var form = await ReadSignedFormAsync(request, urls, twilio.Value);
         if (form is null) return BadSignature();
@@ -38,31 +38,9 @@ public static class TwilioWebhooksApi
         var status = form.GetValueOrDefault("MessageStatus") ?? form.GetValueOrDefault("SmsStatus") ?? "";
         var providerSid = form.GetValueOrDefault("MessageSid") ?? form.GetValueOrDefault("SmsSid");
         int? errorCode = int.TryParse(form.GetValueOrDefault("ErrorCode"), out var code) ? code : null;
-        var now = clock.GetUtcNow();
-
-        await using var work = await database.BeginAsync(ct);
-        // The status only moves forward, decided in the update itself: two callbacks racing for one SMS serialize on its row.
-        var moved = await work.QuerySingleOrDefaultAsync<SmsRow>($"""
-            UPDATE outbound_sms SET status = @status, error_code = COALESCE(@errorCode, error_code), status_updated_at = @now,
-                provider_sid = COALESCE(provider_sid, @providerSid)
-            WHERE sms_id = @smsId AND {SmsStatuses.MovesForwardSql("status", "@status", "@rank")}
-            RETURNING officer_id, purpose
-            """, new { smsId, status, errorCode, now, providerSid, rank = SmsStatuses.Rank(status) }, ct);
-        if (moved is null && await work.QuerySingleOrDefaultAsync<long?>("SELECT 1 FROM outbound_sms WHERE sms_id = @smsId", new { smsId }, ct) is null)
-        {
-            await work.ExecuteAsync("""
-                INSERT INTO unmatched_callbacks (sms_id, provider_sid, status, payload, received_at) VALUES (@smsId, @providerSid, @status, @payload, @now)
-                """, new { smsId = smsId.ToString(), providerSid, status, payload = PhoneMask.MaskAll(string.Join('&', form.Select(p => $"{p.Key}={p.Value}"))), now }, ct);
-            await work.CommitAsync(ct);
-            logger.LogWarning("Status callback {Status} for unknown SMS {SmsId} ({ProviderSid}) kept for review", status, smsId, providerSid);
-            return TypedResults.Ok();
-        }
-
-        await work.ExecuteAsync("""
-            INSERT INTO sms_status_history (sms_id, provider_sid, status, error_code, source, received_at) VALUES (@smsId, @providerSid, @status, @errorCode, 'callback', @now)
-            """, new { smsId, providerSid, status, errorCode, now }, ct);
-        if (moved is not null) work.Publish(new SmsStatusChanged(smsId, moved.OfficerId, moved.Purpose, status, errorCode, now));
-        await work.CommitAsync(ct);
+        var payload = PhoneMask.MaskAll(string.Join('&', form.Select(p => $"{p.Key}={p.Value}")));
+        // Answered only once recorded: a 200 tells the provider it need not send this callback again.
+        await recorder.RecordAsync(new StatusCallback(smsId, status, providerSid, errorCode, payload, clock.GetUtcNow()), ct);
         return TypedResults.Ok();
     }
 
@@ -77,6 +55,9 @@ public static class TwilioWebhooksApi
         if (string.IsNullOrEmpty(providerSid))
             return Refusals.Refuse(StatusCodes.Status400BadRequest, "MessageSid", "Invalid webhook", "MessageSid is missing.");
 
+        var body = form.GetValueOrDefault("Body") ?? "";
+        var now = clock.GetUtcNow();
+        await replies.WaitForSendsInFlightAsync(database, from, body, ct);
         await using var work = await database.BeginAsync(ct);
         // During a phone's hand-over two officers briefly share it: the reply is the one still on the roster's, else the latest holder's.
         var officerId = await work.QuerySingleOrDefaultAsync<Guid?>($"""
@@ -85,8 +66,6 @@ public static class TwilioWebhooksApi
             ORDER BY CASE WHEN s.status = '{OfficerStatuses.Inactive}' THEN 1 ELSE 0 END, c.updated_at DESC LIMIT 1
             """, new { phone = MexicanPhones.Canonical(from) }, ct);
         // The provider retries a webhook it did not see answered: the same MessageSid is stored and acted on once.
-        var body = form.GetValueOrDefault("Body") ?? "";
-        var now = clock.GetUtcNow();
         var inboundId = await work.QuerySingleOrDefaultAsync<long?>("""
             INSERT INTO inbound_sms (provider_sid, from_phone, to_phone, body, officer_id, received_at)
             VALUES (@providerSid, @from, @to, @body, @officerId, @now) ON CONFLICT (provider_sid) DO NOTHING RETURNING id
@@ -111,10 +90,4 @@ public static class TwilioWebhooksApi
 
     static ProblemHttpResult BadSignature() =>
         Refusals.Forbidden("X-Twilio-Signature", "Invalid signature", "X-Twilio-Signature is missing or does not match this request.");
-
-    sealed record SmsRow
-    {
-        public Guid OfficerId { get; init; }
-        public string Purpose { get; init; } = "";
-    }
 }
