@@ -7,6 +7,7 @@ using Reminders.Messaging.Delivery;
 using Reminders.Messaging.Replies;
 using Reminders.Messaging.Webhooks;
 using Reminders.Platform.Bus;
+using Reminders.Platform.Data;
 using Reminders.Platform.Replica;
 using Reminders.Platform.Hosting;
 using Reminders.Protocol;
@@ -43,6 +44,8 @@ public static class MessagingService
         builder.Services.AddSingleton<WebhookUrls>();
         builder.Services.AddSingleton<StatusCallbackRecorder>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StatusCallbackRecorder>());
+        builder.Services.AddSingleton<GroupedWrites<MessagingDatabase>>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<GroupedWrites<MessagingDatabase>>());
         builder.Services.AddSingleton<InboundReplies>();
         builder.Services.Configure<ReconciliationOptions>(builder.Configuration.GetSection(ReconciliationOptions.Section));
         builder.Services.AddSingleton<SmsReconciliation>();

@@ -19,6 +19,7 @@ public sealed class SendSmsConsumer(
     MessagingDatabase database,
     TwilioSmsSender sender,
     InDoubtLookup lookup,
+    GroupedWrites<MessagingDatabase> writes,
     ProviderCredentials credentials,
     SenderPacer pacer,
     WebhookUrls urls,
@@ -253,71 +254,75 @@ public sealed class SendSmsConsumer(
         return new Claim(guard.Phone!, now, inDoubtSince, inDoubtUntil, reply ? null : protocol.QuietHours.WindowEnd(at, zone) - at);
     }
 
-    async Task RecordAsync(SendSms sms, SendOutcome outcome, string source, CancellationToken ct)
+    /// <summary>
+    /// Records the outcome. Many sends record theirs in one transaction (a group commit of <see cref="GroupedWrites{TDatabase}"/>):
+    /// this returns once this one is committed, as with a transaction of its own.
+    /// </summary>
+    Task RecordAsync(SendSms sms, SendOutcome outcome, string source, CancellationToken ct) =>
+        writes.WriteAsync(OutcomeWrite(sms, outcome, source, clock.GetUtcNow()), ct);
+
+    GroupedWrite OutcomeWrite(SendSms sms, SendOutcome outcome, string source, DateTimeOffset now)
     {
-        var now = clock.GetUtcNow();
-        await using var work = await database.BeginAsync(ct);
         switch (outcome)
         {
             case SendOutcome.Accepted accepted:
-                await RecordAcceptedAsync(work, sms.SmsId, sms.OfficerId, sms.Purpose, accepted, source, now, ct);
-                break;
+                return AcceptedWrite(sms.SmsId, sms.OfficerId, sms.Purpose, accepted, source, now);
             case SendOutcome.Rejected rejected:
                 logger.LogWarning("SMS {SmsId} refused by the provider for good, error {Code}: {Reason}", sms.SmsId, rejected.Code, rejected.Reason);
-                await work.ExecuteAsync("""
+                return new GroupedWrite([("""
                     UPDATE outbound_sms SET state = 'failed', error_code = @Code, status = 'failed', status_updated_at = @now, sending_lease_until = NULL
                     WHERE sms_id = @SmsId
-                    """, new { sms.SmsId, rejected.Code, now }, ct);
-                work.Publish(new SmsFailed(sms.SmsId, sms.OfficerId, sms.Purpose, rejected.Code, rejected.Reason, now));
-                // The provider's verdict on the officer, not only on this SMS: Enrollment records it and nothing more is sent.
-                if (TwilioErrorCodes.AboutTheNumber(rejected.Code))
-                    work.Publish(new SmsNumberRejected(sms.OfficerId, sms.SmsId, rejected.Code, now));
-                break;
+                    """, new { sms.SmsId, rejected.Code, now })],
+                    [
+                        new SmsFailed(sms.SmsId, sms.OfficerId, sms.Purpose, rejected.Code, rejected.Reason, now),
+                        // The provider's verdict on the officer, not only on this SMS: Enrollment records it and nothing more is sent.
+                        .. TwilioErrorCodes.AboutTheNumber(rejected.Code) ? [new SmsNumberRejected(sms.OfficerId, sms.SmsId, rejected.Code, now)] : Array.Empty<object>(),
+                    ], LockOrder(sms.SmsId));
             case SendOutcome.NotTaken notTaken:
                 logger.LogWarning("SMS {SmsId} not taken by the provider, error {Code}: {Reason}; retried", sms.SmsId, notTaken.Code, notTaken.Reason);
-                await work.ExecuteAsync("UPDATE outbound_sms SET state = 'retrying', sending_lease_until = NULL WHERE sms_id = @SmsId", new { sms.SmsId }, ct);
-                break;
+                return new GroupedWrite([("UPDATE outbound_sms SET state = 'retrying', sending_lease_until = NULL WHERE sms_id = @SmsId", new { sms.SmsId })],
+                    [], LockOrder(sms.SmsId));
             case SendOutcome.Ambiguous ambiguous:
-                await RecordAmbiguousAsync(work, sms.SmsId, ambiguous, ct);
                 logger.LogError("SMS {SmsId} in doubt: the provider has {Count} messages that could be it ({ProviderSids}); not guessed, never sent again automatically, left for a person to resolve",
                     sms.SmsId, ambiguous.ProviderSids.Count, string.Join(", ", ambiguous.ProviderSids));
-                break;
+                return AmbiguousWrite(sms.SmsId, ambiguous);
             case SendOutcome.InDoubt doubt:
                 logger.LogWarning("SMS {SmsId} in doubt and not found at the provider ({Reason}); looked up again before any retry", sms.SmsId, doubt.Reason);
                 // Keep the lease: the next attempt looks the message up before sending again.
-                await work.ExecuteAsync("UPDATE outbound_sms SET sending_lease_until = @now WHERE sms_id = @SmsId", new { sms.SmsId, now }, ct);
-                break;
+                return new GroupedWrite([("UPDATE outbound_sms SET sending_lease_until = @now WHERE sms_id = @SmsId", new { sms.SmsId, now })],
+                    [], LockOrder(sms.SmsId));
+            default:
+                throw new InvalidOperationException($"SMS {sms.SmsId}: no record for the outcome {outcome}.");
         }
-        await work.CommitAsync(ct);
     }
 
-    /// <summary>A send in doubt that more than one provider message could be, in the caller's transaction.</summary>
-    public static Task RecordAmbiguousAsync(UnitOfWork work, Guid smsId, SendOutcome.Ambiguous ambiguous, CancellationToken ct) =>
-        work.ExecuteAsync("""
+    static string LockOrder(Guid smsId) => smsId.ToString();
+
+    /// <summary>A send in doubt that more than one provider message could be.</summary>
+    public static GroupedWrite AmbiguousWrite(Guid smsId, SendOutcome.Ambiguous ambiguous) =>
+        new([("""
             UPDATE outbound_sms SET state = 'in_doubt_ambiguous', in_doubt_candidates = @candidates, sending_lease_until = NULL WHERE sms_id = @smsId
-            """, new { smsId, candidates = string.Join(',', ambiguous.ProviderSids) }, ct);
+            """, new { smsId, candidates = string.Join(',', ambiguous.ProviderSids) })], [], LockOrder(smsId));
 
     /// <summary>
-    /// The provider has the SMS (answered, or found by a lookup after a send in doubt): state, history and SmsAccepted,
-    /// in the caller's transaction. A status callback may already have moved the status on; it is never moved back.
+    /// The provider has the SMS (answered, or found by a lookup after a send in doubt): state, history and SmsAccepted. A
+    /// status callback may already have moved the status on; it is never moved back.
     /// </summary>
-    public static async Task RecordAcceptedAsync(UnitOfWork work, Guid smsId, Guid officerId, string purpose, SendOutcome.Accepted accepted,
-        string source, DateTimeOffset now, CancellationToken ct)
-    {
-        // Two statements, one round trip.
-        await work.ExecuteAsync($"""
+    public static GroupedWrite AcceptedWrite(Guid smsId, Guid officerId, string purpose, SendOutcome.Accepted accepted, string source, DateTimeOffset now) =>
+        new([($"""
             UPDATE outbound_sms SET state = 'accepted', provider_sid = @ProviderSid, segments = @Segments, accepted_at = @now, sending_lease_until = NULL,
                 status_updated_at = CASE WHEN {SmsStatuses.MovesForwardSql("status", "@Status", "@rank")} THEN @now ELSE status_updated_at END,
                 status = CASE WHEN {SmsStatuses.MovesForwardSql("status", "@Status", "@rank")} THEN @Status ELSE status END
             WHERE sms_id = @smsId;
-            INSERT INTO sms_status_history (sms_id, provider_sid, status, source, received_at) VALUES (@smsId, @ProviderSid, @Status, @source, @now);
-            """, new { smsId, accepted.ProviderSid, accepted.Segments, accepted.Status, source, now, rank = SmsStatuses.Rank(accepted.Status) }, ct);
-        work.Publish(new SmsAccepted(smsId, officerId, purpose, accepted.ProviderSid, accepted.Segments, now));
-        // A lookup after a send in doubt can find the SMS already sent or delivered, and the callbacks that said so may never have
-        // reached us: tell the others the status too, or the ledger keeps it at queued (a repeat of a callback's is only history there).
-        if (SmsStatuses.Rank(accepted.Status) > SmsStatuses.Rank("queued"))
-            work.Publish(new SmsStatusChanged(smsId, officerId, purpose, accepted.Status, null, now));
-    }
+            INSERT INTO sms_status_history (sms_id, provider_sid, status, source, received_at) VALUES (@smsId, @ProviderSid, @Status, @source, @now)
+            """, new { smsId, accepted.ProviderSid, accepted.Segments, accepted.Status, source, now, rank = SmsStatuses.Rank(accepted.Status) })],
+            [
+                new SmsAccepted(smsId, officerId, purpose, accepted.ProviderSid, accepted.Segments, now),
+                // A lookup after a send in doubt can find the SMS already sent or delivered, and the callbacks that said so may never
+                // have reached us: tell the others the status too, or the ledger keeps it at queued (a repeat of a callback's is only history there).
+                .. SmsStatuses.Rank(accepted.Status) > SmsStatuses.Rank("queued")
+                    ? [new SmsStatusChanged(smsId, officerId, purpose, accepted.Status, null, now)] : Array.Empty<object>(),
+            ], LockOrder(smsId));
 
     sealed record OutboundRow
     {

@@ -133,12 +133,12 @@ public sealed class SmsReconciliation(
                     }
                     if (resolution is DoubtResolution.Found found)
                     {
-                        await SendSmsConsumer.RecordAcceptedAsync(work, row.SmsId, row.OfficerId, row.Purpose, found.Message, "lookup", now, ct);
+                        await work.WriteAsync(SendSmsConsumer.AcceptedWrite(row.SmsId, row.OfficerId, row.Purpose, found.Message, "lookup", now), ct);
                         continue;
                     }
                     if (resolution is DoubtResolution.Ambiguous ambiguous)
                     {
-                        await SendSmsConsumer.RecordAmbiguousAsync(work, row.SmsId, new SendOutcome.Ambiguous(ambiguous.ProviderSids), ct);
+                        await work.WriteAsync(SendSmsConsumer.AmbiguousWrite(row.SmsId, new SendOutcome.Ambiguous(ambiguous.ProviderSids)), ct);
                         logger.LogError("SMS {SmsId} in doubt: the provider has {Count} messages that could be it ({ProviderSids}); left for a person to resolve",
                             row.SmsId, ambiguous.ProviderSids.Count, string.Join(", ", ambiguous.ProviderSids));
                         continue;

@@ -100,10 +100,24 @@ public sealed partial class UnitOfWork : IAsyncDisposable
     /// <summary>Sends a command to a named queue once this transaction commits.</summary>
     public Guid Send<T>(string queueName, T message) where T : class => Add(message, queueName);
 
-    Guid Add<T>(T message, string? destination) where T : class
+    /// <summary>Publishes each event, as its own type, once this transaction commits.</summary>
+    public void PublishAll(IEnumerable<object> messages)
+    {
+        foreach (var message in messages) Add(message, destination: null);
+    }
+
+    /// <summary>Runs a <see cref="GroupedWrite"/>'s statements and publishes its events in this transaction.</summary>
+    public Task WriteAsync(GroupedWrite write, CancellationToken ct = default)
+    {
+        PublishAll(write.Published);
+        return ExecuteAllAsync(write.Statements, ct);
+    }
+
+    Guid Add(object message, string? destination)
     {
         var messageId = NewId.NextGuid();
-        outbox.Add(new OutboxEntry(messageId, typeof(T).FullName!, destination, JsonSerializer.Serialize(message, OutboxJson.Options)));
+        var type = message.GetType();
+        outbox.Add(new OutboxEntry(messageId, type.FullName!, destination, JsonSerializer.Serialize(message, type, OutboxJson.Options)));
         return messageId;
     }
 

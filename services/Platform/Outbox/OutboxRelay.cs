@@ -24,6 +24,8 @@ public sealed class OutboxRelay(ServiceDatabase database, IBus bus, ILogger<Outb
     readonly Histogram<int>? batchSizes = meters?.Create(DatabaseGaugeSampler.MeterName).CreateHistogram<int>("reminders.outbox.relay.batch", "{message}",
         "Outbox rows read in one relay round");
     static readonly TimeSpan SweepInterval = TimeSpan.FromSeconds(1);
+    /// <summary>How long a woken relay lets the commits of the same moment join its round: fewer, fuller rounds (and envelopes).</summary>
+    static readonly TimeSpan GatherWindow = TimeSpan.FromMilliseconds(20);
     static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(15);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -48,7 +50,10 @@ public sealed class OutboxRelay(ServiceDatabase database, IBus bus, ILogger<Outb
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5000, 250 * failures)), stoppingToken);
                 continue;
             }
-            try { await database.OutboxSignal.WaitAsync(SweepInterval, stoppingToken); }
+            try
+            {
+                if (await database.OutboxSignal.WaitAsync(SweepInterval, stoppingToken)) await Task.Delay(GatherWindow, stoppingToken);
+            }
             catch (OperationCanceledException) { return; }
         }
     }
