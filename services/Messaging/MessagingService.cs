@@ -46,6 +46,8 @@ public static class MessagingService
         builder.Services.AddHostedService(sp => sp.GetRequiredService<StatusCallbackRecorder>());
         builder.Services.AddSingleton<GroupedWrites<MessagingDatabase>>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<GroupedWrites<MessagingDatabase>>());
+        builder.Services.AddSingleton<SendClaims>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SendClaims>());
         builder.Services.AddSingleton<InboundReplies>();
         builder.Services.Configure<ReconciliationOptions>(builder.Configuration.GetSection(ReconciliationOptions.Section));
         builder.Services.AddSingleton<SmsReconciliation>();

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Data.Sqlite;
@@ -27,7 +26,7 @@ public sealed class StatusCallbackGroupTests(LocalHostFixture host) : IClassFixt
             VALUES (@smsId, @officerId, 'reminder', 'Recuerde la capacitación', 'accepted', @now, NULL, 'queued', @now) RETURNING 1
             """, new { smsId = smsId.ToString(), officerId = officerId.ToString(), now = DapperTypeHandlers.ToSqliteText(host.Now()) });
         await using var events = await BusListener<SmsEventsBatch>.StartAsync(host.App);
-        using var groups = GroupSizes();
+        using var groups = new HostHistogramListener(host.App.Services.GetRequiredService<IMeterFactory>(), "reminders.messaging.status_callback.batch");
         string[] statuses = ["sent", "delivered", "sent", "delivered", "queued", "sent", "delivered", "sent"];
 
         // Messaging's database is held by a writer here, so every callback waits and they make groups when it lets go.
@@ -73,28 +72,5 @@ public sealed class StatusCallbackGroupTests(LocalHostFixture host) : IClassFixt
         request.Headers.Add("X-Twilio-Signature", TwilioSigner.Sign(AuthToken, host.Url + path, form));
         using var response = await http.SendAsync(request);
         return response.StatusCode;
-    }
-
-    /// <summary>The sizes of the groups this host's recorder commits, from its own histogram.</summary>
-    GroupSizeListener GroupSizes() => new(host.App.Services.GetRequiredService<IMeterFactory>());
-
-    sealed class GroupSizeListener : IDisposable
-    {
-        readonly MeterListener listener = new();
-        readonly ConcurrentBag<int> sizes = [];
-
-        public GroupSizeListener(IMeterFactory hostMeters)
-        {
-            listener.InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Name == "reminders.messaging.status_callback.batch" && instrument.Meter.Scope == hostMeters) l.EnableMeasurementEvents(instrument);
-            };
-            listener.SetMeasurementEventCallback<int>((_, size, _, _) => sizes.Add(size));
-            listener.Start();
-        }
-
-        public int Largest => sizes.IsEmpty ? 0 : sizes.Max();
-
-        public void Dispose() => listener.Dispose();
     }
 }

@@ -20,6 +20,8 @@ public sealed class DeliveryMetrics
     readonly Counter<long> heldForQuietHours;
     /// <summary>Status callbacks recorded in one transaction.</summary>
     public Histogram<int> CallbackGroups { get; }
+    /// <summary>Send claims made in one transaction.</summary>
+    public Histogram<int> ClaimGroups { get; }
 
     public DeliveryMetrics(IMeterFactory meters)
     {
@@ -32,6 +34,8 @@ public sealed class DeliveryMetrics
             "SendSms that reached Messaging in quiet hours and were held until the sending window opens.");
         CallbackGroups = meter.CreateHistogram<int>("reminders.messaging.status_callback.batch", "{callback}",
             "Status callbacks recorded in one transaction.");
+        ClaimGroups = meter.CreateHistogram<int>("reminders.messaging.send_claim.batch", "{sms}",
+            "Send claims (guards checked, lease taken) made in one transaction.");
     }
 
     public void HeldForQuietHours() => heldForQuietHours.Add(1);

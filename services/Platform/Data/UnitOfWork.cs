@@ -49,9 +49,18 @@ public sealed partial class UnitOfWork : IAsyncDisposable
     /// keeps prepared. Parameters are the public properties of each statement's object; uuids and timestamps go through the
     /// type handlers.
     /// </summary>
-    public Task ExecuteAllAsync(IReadOnlyList<(string Sql, object Param)> statements, CancellationToken ct = default)
+    public Task ExecuteAllAsync(IReadOnlyList<(string Sql, object Param)> statements, CancellationToken ct = default) =>
+        statements.Count == 0 ? Task.CompletedTask : Connection.ExecuteAsync(Indexed(statements, ct));
+
+    /// <summary>
+    /// Runs the queries in their order in one round trip, parameters indexed as in <see cref="ExecuteAllAsync"/>; read each
+    /// one's rows from the reader in the same order.
+    /// </summary>
+    public Task<SqlMapper.GridReader> QueryAllAsync(IReadOnlyList<(string Sql, object Param)> statements, CancellationToken ct = default) =>
+        Connection.QueryMultipleAsync(Indexed(statements, ct));
+
+    CommandDefinition Indexed(IReadOnlyList<(string Sql, object Param)> statements, CancellationToken ct)
     {
-        if (statements.Count == 0) return Task.CompletedTask;
         var parameters = new DynamicParameters();
         var sql = string.Join(";\n", statements.Select((statement, i) =>
         {
@@ -59,8 +68,9 @@ public sealed partial class UnitOfWork : IAsyncDisposable
                 parameters.Add($"{property.Name}_{i}", property.GetValue(statement.Param), DbTypeOfNull(property.PropertyType));
             return ParameterName().Replace(statement.Sql, match => $"{match.Value}_{i}");
         }));
-        return Connection.ExecuteAsync(new CommandDefinition(sql, parameters, Transaction,
-            flags: statements.Count == 1 ? CommandFlags.Buffered : CommandFlags.NoCache, cancellationToken: ct));
+        // A text that varies with the count stays out of Dapper's cache, which keys on it.
+        return new CommandDefinition(sql, parameters, Transaction,
+            flags: statements.Count == 1 ? CommandFlags.Buffered : CommandFlags.NoCache, cancellationToken: ct);
     }
 
     /// <summary>The type a parameter is sent with, which a null needs; null for uuids and timestamps, which the type handlers write.</summary>
