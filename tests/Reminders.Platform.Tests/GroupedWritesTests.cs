@@ -58,6 +58,35 @@ public sealed class GroupedWritesTests(MigratedDatabases databases) : IClassFixt
         Assert.Equal(5L, await CountAsync(database, "outbox", fresh));
     }
 
+    [Theory]
+    [InlineData(SqlDialect.Sqlite)]
+    [InlineData(SqlDialect.Postgres)]
+    public async Task Statements_longer_than_one_command_run_in_their_order_in_one_transaction(SqlDialect dialect)
+    {
+        var database = databases.For(dialect);
+        var ids = Enumerable.Range(0, 300).Select(_ => Guid.NewGuid()).ToList();
+        // Each insert is later renamed by a statement far down the list, past several commands' worth of text.
+        var padding = new string(' ', 200);
+        var statements = ids.Select(id => ($"INSERT INTO widgets (id, name, created_at) VALUES (@id, 'first', @now){padding}", (object)new { id, now = DateTimeOffset.UtcNow }))
+            .Concat(ids.Select(id => ("UPDATE widgets SET name = 'second' WHERE id = @id AND name = 'first'", (object)new { id })))
+            .ToList();
+        Assert.True(statements.Sum(st => st.Item1.Length) > 3 * UnitOfWork.MaxCommandChars);
+
+        await using (var rolledBack = await database.BeginAsync())
+            await rolledBack.ExecuteAllAsync(statements);
+        Assert.Equal(0L, await CountAsync(database, "widgets", ids));
+
+        await using (var work = await database.BeginAsync())
+        {
+            await work.ExecuteAllAsync(statements);
+            await work.CommitAsync();
+        }
+        await using var connection = await database.OpenAsync();
+        var names = await connection.QueryAsync<string>($"SELECT name FROM widgets WHERE {database.Dialect.InList("id", "ids")}",
+            new { ids = database.Dialect.UuidList(ids) });
+        Assert.Equal(Enumerable.Repeat("second", ids.Count), names);
+    }
+
     static GroupedWrite WidgetWrite(Guid id) =>
         new([("INSERT INTO widgets (id, name, created_at) VALUES (@id, 'grouped', @now)", new { id, now = DateTimeOffset.UtcNow })],
             [new SmsRefused(id, id, SmsPurposes.Manual, "grouped", DateTimeOffset.UtcNow)], id.ToString());

@@ -14,8 +14,8 @@ public sealed record SendClaim(string Phone, DateTimeOffset AttemptStartedAt, Da
 
 /// <summary>
 /// Checks a SendSms's guards and takes its sending lease, many sends in one transaction (a group commit): the rows are
-/// upserted and locked in id order and every guard's input read in one round trip, and each send's decision written in
-/// the next. A caller returns once its claim is committed, as with a transaction of its own; a decision of "not yet"
+/// upserted and locked in id order and every guard's input read in one round trip (per twenty sends), and each send's
+/// decision written in the next. A caller returns once its claim is committed, as with a transaction of its own; a decision of "not yet"
 /// leaves nothing behind (a row it inserted goes again), as the rollback of a claim alone did. The outbound_sms row stays
 /// each SMS's idempotency record and lease.
 /// </summary>
@@ -28,6 +28,9 @@ public sealed class SendClaims(
     IOptions<MessagingOptions> options,
     ILogger<SendClaims> logger) : GroupCommit<SendClaims.Request>(logger, metrics.ClaimGroups)
 {
+    /// <summary>Claims whose rows and guards are read in one round trip: their text (about 1,000 characters each) stays under <see cref="UnitOfWork.MaxCommandChars"/>.</summary>
+    const int ClaimsReadTogether = 20;
+
     /// <summary>One SendSms to claim; <see cref="Decision"/> is what its group decided, read once the group committed.</summary>
     public sealed class Request(SendSms sms, DateTimeOffset? sendAt)
     {
@@ -91,13 +94,16 @@ public sealed class SendClaims(
         }
         await using var work = await database.BeginAsync(ct);
         var writes = new List<(string Sql, object Param)>();
-        await using (var results = await work.QueryAllAsync([.. claiming.SelectMany(r => ReadStatements(r.Sms, now))], ct))
-            foreach (var request in claiming)
+        foreach (var reading in claiming.Chunk(ClaimsReadTogether))
+        {
+            await using var results = await work.QueryAllAsync([.. reading.SelectMany(r => ReadStatements(r.Sms, now))], ct);
+            foreach (var request in reading)
             {
                 var row = await results.ReadSingleAsync<OutboundRow>();
                 var guard = await results.ReadSingleAsync<GuardRow>();
                 request.Decision = Decide(work, request, row, guard, now, writes);
             }
+        }
         await work.ExecuteAllAsync(writes, ct);
         await work.CommitAsync(ct);
     }

@@ -44,17 +44,36 @@ public sealed partial class UnitOfWork : IAsyncDisposable
         (await Connection.QueryAsync<T>(new CommandDefinition(sql, param, Transaction, cancellationToken: ct))).AsList();
 
     /// <summary>
-    /// Runs the statements in their order in one round trip. Each statement's parameters get its index appended (<c>@SmsId</c>
-    /// of the third becomes <c>@SmsId_2</c>), so no two collide, and the texts stay the same whatever the list, which PostgreSQL
-    /// keeps prepared. Parameters are the public properties of each statement's object; uuids and timestamps go through the
-    /// type handlers.
+    /// The most characters of statements one command of <see cref="ExecuteAllAsync"/> carries: its text then stays under
+    /// the large object heap's 85,000 bytes, which a batch's hundreds of statements would otherwise fill between full
+    /// collections (Attendance's resident memory reached its 250 MB limit).
     /// </summary>
-    public Task ExecuteAllAsync(IReadOnlyList<(string Sql, object Param)> statements, CancellationToken ct = default) =>
-        statements.Count == 0 ? Task.CompletedTask : Connection.ExecuteAsync(Indexed(statements, ct));
+    public const int MaxCommandChars = 30_000;
+
+    /// <summary>
+    /// Runs the statements in their order, as few commands as <see cref="MaxCommandChars"/> allows (one round trip each, one
+    /// for a usual group). Each statement's parameters get its index appended (<c>@SmsId</c> of the third becomes
+    /// <c>@SmsId_2</c>), so no two collide, and the texts stay the same whatever the list, which PostgreSQL keeps prepared.
+    /// Parameters are the public properties of each statement's object; uuids and timestamps go through the type handlers.
+    /// </summary>
+    public async Task ExecuteAllAsync(IReadOnlyList<(string Sql, object Param)> statements, CancellationToken ct = default)
+    {
+        var (start, length) = (0, 0);
+        for (var i = 0; i < statements.Count; i++)
+        {
+            if (i > start && length + statements[i].Sql.Length > MaxCommandChars)
+            {
+                await Connection.ExecuteAsync(Indexed([.. statements.Skip(start).Take(i - start)], ct));
+                (start, length) = (i, 0);
+            }
+            length += statements[i].Sql.Length;
+        }
+        if (statements.Count > start) await Connection.ExecuteAsync(Indexed([.. statements.Skip(start)], ct));
+    }
 
     /// <summary>
     /// Runs the queries in their order in one round trip, parameters indexed as in <see cref="ExecuteAllAsync"/>; read each
-    /// one's rows from the reader in the same order.
+    /// one's rows from the reader in the same order. The caller keeps the texts under <see cref="MaxCommandChars"/> in all.
     /// </summary>
     public Task<SqlMapper.GridReader> QueryAllAsync(IReadOnlyList<(string Sql, object Param)> statements, CancellationToken ct = default) =>
         Connection.QueryMultipleAsync(Indexed(statements, ct));
