@@ -125,6 +125,23 @@ public sealed class ReplyKeywordTests(SeededLocalHostFixture seeded) : IClassFix
     }
 
     [Fact]
+    public async Task An_OK_while_a_later_send_is_stuck_mid_send_is_not_held_for_good_and_acknowledges_the_reminder_the_provider_took()
+    {
+        var officer = await EnrollAsync();
+        var taken = await RemindAsync(officer);
+        // A later reminder whose attempt crashed after its claim: it stays "sending" until the reconciliation looks it up.
+        var stuck = await RemindAsync(officer);
+        await App.ExecuteAsync("messaging", "UPDATE outbound_sms SET state = 'sending', accepted_at = NULL WHERE sms_id = @id", new { id = stuck.ToString() });
+        await using var acknowledged = await BusListener<ReminderAcknowledged>.StartAsync(App);
+        var sid = SmsSteps.NewMessageSid();
+
+        Assert.Equal(HttpStatusCode.OK, await App.PostReplyAsync(sid, officer.Phone, "OK"));
+
+        Assert.Equal(taken.ToString(), (await App.InboundAsync(sid))!.AcknowledgedSmsId);
+        Assert.Equal(taken, (await acknowledged.WaitForAsync(e => e.OfficerId == officer.Id)).SmsId);
+    }
+
+    [Fact]
     public async Task An_OK_when_only_a_manual_sms_was_sent_is_stored_but_acknowledges_nothing()
     {
         var officer = await EnrollAsync();

@@ -44,15 +44,23 @@ public static class LedgerSmsApi
     static async Task<LedgerSmsSummary> Summary(AttendanceDatabase database, CancellationToken ct)
     {
         await using var connection = await database.OpenAsync(ct);
-        var byStatus = (await connection.QueryAsync<StatusCount>(new CommandDefinition(
-            "SELECT status, COUNT(*) AS Count FROM sms_ledger WHERE status IS NOT NULL GROUP BY status ORDER BY status", cancellationToken: ct))).AsList();
-        var accepted = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM sms_ledger WHERE accepted = @accepted", new { accepted = true }, cancellationToken: ct));
-        var refused = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM sms_ledger WHERE refusal_reason IS NOT NULL", cancellationToken: ct));
-        var acknowledged = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-            "SELECT COUNT(*) FROM reminder_ledger WHERE acknowledged_at IS NOT NULL", cancellationToken: ct));
-        return new LedgerSmsSummary(accepted, byStatus, refused, acknowledged);
+        // One round trip: the demo polls this while it waits for the ledger to catch up.
+        await using var results = await connection.QueryMultipleAsync(new CommandDefinition("""
+            SELECT status, COUNT(*) AS Count FROM sms_ledger WHERE status IS NOT NULL GROUP BY status ORDER BY status;
+            SELECT (SELECT COUNT(*) FROM sms_ledger WHERE accepted = @accepted) AS Accepted,
+                   (SELECT COUNT(*) FROM sms_ledger WHERE refusal_reason IS NOT NULL) AS Refused,
+                   (SELECT COUNT(*) FROM reminder_ledger WHERE acknowledged_at IS NOT NULL) AS AcknowledgedReminders
+            """, new { accepted = true }, cancellationToken: ct));
+        var byStatus = (await results.ReadAsync<StatusCount>()).AsList();
+        var totals = await results.ReadSingleAsync<LedgerTotals>();
+        return new LedgerSmsSummary(totals.Accepted, byStatus, totals.Refused, totals.AcknowledgedReminders);
+    }
+
+    sealed record LedgerTotals
+    {
+        public long Accepted { get; init; }
+        public long Refused { get; init; }
+        public long AcknowledgedReminders { get; init; }
     }
 
     const string Sql = """

@@ -15,9 +15,9 @@ public sealed record SendClaim(string Phone, DateTimeOffset AttemptStartedAt, Da
 /// <summary>
 /// Checks a SendSms's guards and takes its sending lease, many sends in one transaction (a group commit): the rows are
 /// upserted and locked in id order and every guard's input read in one round trip (per twenty sends), and each send's
-/// decision written in the next. A caller returns once its claim is committed, as with a transaction of its own; a decision of "not yet"
-/// leaves nothing behind (a row it inserted goes again), as the rollback of a claim alone did. The outbound_sms row stays
-/// each SMS's idempotency record and lease.
+/// decision written in the next. A caller returns once its claim is committed, as with a transaction of its own; a
+/// decision of "not yet" leaves nothing behind (a row it inserted goes again), as the rollback of a claim alone did. The
+/// outbound_sms row stays each SMS's idempotency record and lease.
 /// </summary>
 public sealed class SendClaims(
     MessagingDatabase database,
@@ -228,6 +228,7 @@ public sealed class SendClaims(
         public DateTimeOffset? LeaseUntil { get; init; }
         public DateTimeOffset? LastAttemptAt { get; init; }
         public DateTimeOffset? DeferredUntil { get; init; }
+        /// <summary>The end of the late window, as first recorded (null: none).</summary>
         public DateTimeOffset? SendBy { get; init; }
     }
 

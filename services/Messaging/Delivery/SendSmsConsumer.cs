@@ -11,7 +11,8 @@ namespace Reminders.Messaging.Delivery;
 /// <summary>
 /// Sends one SMS per SmsId, whatever the bus redelivers: the outbound_sms row is the idempotency record and
 /// the lease that keeps two instances from calling the provider for the same SMS. Guards are checked right
-/// before the provider call, by the claim (<see cref="SendClaims"/>); a send in doubt is looked up at the provider before any second attempt.
+/// before the provider call, by the claim (<see cref="SendClaims"/>); a send in doubt is looked up at the provider before
+/// any second attempt.
 /// </summary>
 public sealed class SendSmsConsumer(
     MessagingDatabase database,
@@ -132,7 +133,6 @@ public sealed class SendSmsConsumer(
         throw new SmsNotSentException($"SMS {sms.SmsId} waits: sending is paused until the provider accepts the credentials.");
     }
 
-
     /// <summary>
     /// Records the outcome. Many sends record theirs in one transaction (a group commit of <see cref="GroupedWrites{TDatabase}"/>):
     /// this returns once this one is committed, as with a transaction of its own.
@@ -204,4 +204,5 @@ public sealed class SendSmsConsumer(
             ], LockOrder(smsId));
 }
 
+/// <summary>The SMS could not be sent yet (transient provider error, send in doubt, another attempt in flight); the bus retries.</summary>
 public sealed class SmsNotSentException(string message) : Exception(message);

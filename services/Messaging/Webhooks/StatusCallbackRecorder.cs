@@ -11,7 +11,7 @@ public sealed record StatusCallback(Guid SmsId, string Status, string? ProviderS
 
 /// <summary>
 /// Records status callbacks in groups (<see cref="GroupCommit{TItem}"/>): those that arrive while a group commits make the
-/// next one, in one transaction and four round trips whatever its size. Each callback's request is answered only once its
+/// next one, in one transaction and a few round trips (four for a usual group). Each callback's request is answered only once its
 /// group committed, so a callback the provider saw answered is recorded, as when each had its own transaction.
 /// </summary>
 public sealed class StatusCallbackRecorder(MessagingDatabase database, DeliveryMetrics metrics, ILogger<StatusCallbackRecorder> logger)
