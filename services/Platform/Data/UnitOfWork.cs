@@ -54,7 +54,7 @@ public sealed partial class UnitOfWork : IAsyncDisposable
     /// Runs the statements in their order, as few commands as <see cref="MaxCommandChars"/> allows (one round trip each, one
     /// for a usual group). Each statement's parameters get its index appended (<c>@SmsId</c> of the third becomes
     /// <c>@SmsId_2</c>), so no two collide, and the texts stay the same whatever the list, which PostgreSQL keeps prepared.
-    /// Parameters are the public properties of each statement's object; uuids and timestamps go through the type handlers.
+    /// Parameters are the public properties of each statement's object, bound as <see cref="IndexedStatements.Bind"/> says.
     /// </summary>
     public async Task ExecuteAllAsync(IReadOnlyList<(string Sql, object Param)> statements, CancellationToken ct = default)
     {
@@ -63,47 +63,37 @@ public sealed partial class UnitOfWork : IAsyncDisposable
         {
             if (i > start && length + statements[i].Sql.Length > MaxCommandChars)
             {
-                await Connection.ExecuteAsync(Indexed([.. statements.Skip(start).Take(i - start)], ct));
+                await ExecuteIndexedAsync(statements, start, i - start, ct);
                 (start, length) = (i, 0);
             }
             length += statements[i].Sql.Length;
         }
-        if (statements.Count > start) await Connection.ExecuteAsync(Indexed([.. statements.Skip(start)], ct));
+        if (statements.Count > start) await ExecuteIndexedAsync(statements, start, statements.Count - start, ct);
+    }
+
+    async Task ExecuteIndexedAsync(IReadOnlyList<(string Sql, object Param)> statements, int start, int count, CancellationToken ct)
+    {
+        await using var command = IndexedStatements.Create(Connection, Transaction, statements, start, count);
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>
     /// Runs the queries in their order in one round trip, parameters indexed as in <see cref="ExecuteAllAsync"/>; read each
-    /// one's rows from the reader in the same order. The caller keeps the texts under <see cref="MaxCommandChars"/> in all.
+    /// one's row from the results in the same order. The caller keeps the texts under <see cref="MaxCommandChars"/> in all.
     /// </summary>
-    public Task<SqlMapper.GridReader> QueryAllAsync(IReadOnlyList<(string Sql, object Param)> statements, CancellationToken ct = default) =>
-        Connection.QueryMultipleAsync(Indexed(statements, ct));
-
-    CommandDefinition Indexed(IReadOnlyList<(string Sql, object Param)> statements, CancellationToken ct)
+    public async Task<IndexedStatements.Results> QueryAllAsync(IReadOnlyList<(string Sql, object Param)> statements, CancellationToken ct = default)
     {
-        var parameters = new DynamicParameters();
-        var sql = string.Join(";\n", statements.Select((statement, i) =>
+        var command = IndexedStatements.Create(Connection, Transaction, statements, 0, statements.Count);
+        try
         {
-            foreach (var property in statement.Param.GetType().GetProperties())
-                parameters.Add($"{property.Name}_{i}", property.GetValue(statement.Param), DbTypeOfNull(property.PropertyType));
-            return ParameterName().Replace(statement.Sql, match => $"{match.Value}_{i}");
-        }));
-        // A text that varies with the count stays out of Dapper's cache, which keys on it.
-        return new CommandDefinition(sql, parameters, Transaction,
-            flags: statements.Count == 1 ? CommandFlags.Buffered : CommandFlags.NoCache, cancellationToken: ct);
+            return new IndexedStatements.Results(command, await command.ExecuteReaderAsync(ct));
+        }
+        catch
+        {
+            await command.DisposeAsync();
+            throw;
+        }
     }
-
-    /// <summary>The type a parameter is sent with, which a null needs; null for uuids and timestamps, which the type handlers write.</summary>
-    static DbType? DbTypeOfNull(Type type) => (Nullable.GetUnderlyingType(type) ?? type) switch
-    {
-        var t when t == typeof(string) => DbType.String,
-        var t when t == typeof(int) => DbType.Int32,
-        var t when t == typeof(long) => DbType.Int64,
-        var t when t == typeof(bool) => DbType.Boolean,
-        _ => null,
-    };
-
-    [GeneratedRegex(@"@\w+")]
-    private static partial Regex ParameterName();
 
     /// <summary>
     /// Serializes this transaction with every other one taking the same named lock, until commit or rollback
@@ -172,21 +162,28 @@ public sealed partial class UnitOfWork : IAsyncDisposable
         CancellationToken ct = default)
     {
         if (handled.Count == 0) return [];
-        var parameters = new DynamicParameters(new { handledAt = DateTimeOffset.UtcNow });
+        await using var command = Connection.CreateCommand();
+        command.Transaction = Transaction;
+        IndexedStatements.Bind(command, "handledAt", DateTimeOffset.UtcNow, typeof(DateTimeOffset));
         var values = handled.Select((h, i) =>
         {
-            parameters.Add($"c{i}", h.Consumer);
-            parameters.Add($"m{i}", h.MessageId);
+            IndexedStatements.Bind(command, $"c{i}", h.Consumer, typeof(string));
+            IndexedStatements.Bind(command, $"m{i}", h.MessageId, typeof(Guid));
             return $"(@c{i}, @m{i}, @handledAt)";
         });
-        var sql = $"""
+        command.CommandText = $"""
             INSERT INTO inbox_messages (consumer, message_id, handled_at) VALUES {string.Join(", ", values)}
             ON CONFLICT (consumer, message_id) DO NOTHING RETURNING consumer, message_id
             """;
-        // The text varies with the count: kept out of Dapper's cache, which keys on it.
-        var recorded = await Connection.QueryAsync<InboxRow>(new CommandDefinition(sql, parameters, Transaction,
-            flags: CommandFlags.Buffered | CommandFlags.NoCache, cancellationToken: ct));
-        return [.. recorded.Select(r => (r.Consumer, r.MessageId))];
+        var recorded = new HashSet<(string Consumer, Guid MessageId)>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var parse = reader.GetRowParser(typeof(InboxRow));
+        while (await reader.ReadAsync(ct))
+        {
+            var row = (InboxRow)parse(reader);
+            recorded.Add((row.Consumer, row.MessageId));
+        }
+        return recorded;
     }
 
     public async Task CommitAsync(CancellationToken ct = default)
@@ -196,18 +193,19 @@ public sealed partial class UnitOfWork : IAsyncDisposable
         var createdAt = DateTimeOffset.UtcNow;
         foreach (var rows in outbox.Chunk(1000))
         {
-            var parameters = new DynamicParameters(new { createdAt });
+            await using var command = Connection.CreateCommand();
+            command.Transaction = Transaction;
+            IndexedStatements.Bind(command, "createdAt", createdAt, typeof(DateTimeOffset));
             var values = rows.Select((e, i) =>
             {
-                parameters.Add($"i{i}", e.MessageId);
-                parameters.Add($"t{i}", e.MessageType, DbType.String);
-                parameters.Add($"d{i}", e.Destination, DbType.String);
-                parameters.Add($"b{i}", e.Body, DbType.String);
+                IndexedStatements.Bind(command, $"i{i}", e.MessageId, typeof(Guid));
+                IndexedStatements.Bind(command, $"t{i}", e.MessageType, typeof(string));
+                IndexedStatements.Bind(command, $"d{i}", e.Destination, typeof(string));
+                IndexedStatements.Bind(command, $"b{i}", e.Body, typeof(string));
                 return $"(@i{i}, @t{i}, @d{i}, @b{i}, @createdAt)";
             });
-            var sql = $"INSERT INTO outbox_messages (message_id, message_type, destination, body, created_at) VALUES {string.Join(", ", values)}";
-            await Connection.ExecuteAsync(new CommandDefinition(sql, parameters, Transaction,
-                flags: rows.Length == 1 ? CommandFlags.Buffered : CommandFlags.NoCache, cancellationToken: ct));
+            command.CommandText = $"INSERT INTO outbox_messages (message_id, message_type, destination, body, created_at) VALUES {string.Join(", ", values)}";
+            await command.ExecuteNonQueryAsync(ct);
         }
         await Transaction.CommitAsync(ct);
         committed = true;
