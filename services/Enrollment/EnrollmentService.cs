@@ -23,6 +23,7 @@ public static class EnrollmentService
         builder.Services.AddSingleton<RosterImporter>();
         builder.Services.AddSingleton<SectorImporter>();
         builder.Services.AddSingleton<ReplicaBackfill>();
+        builder.Services.AddSingleton<RecordedStudyStart>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ReplicaBackfill>());
         return builder;
     }

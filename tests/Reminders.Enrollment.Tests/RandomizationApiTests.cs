@@ -159,6 +159,23 @@ public sealed class RandomizationApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_study_starts_at_the_earliest_acceptance_whatever_order_acceptances_arrive_in()
+    {
+        // The consumer skips an acceptance later than one it recorded (no statement, no row lock): an earlier one must still move the start.
+        var start = new DateTimeOffset(2027, 1, 4, 17, 30, 0, TimeSpan.Zero);
+        async Task AcceptedAsync(DateTimeOffset at, DateTimeOffset expectedStart, string what)
+        {
+            await app.Services.GetRequiredService<IBus>().Publish(new SmsAccepted(Guid.NewGuid(), Guid.NewGuid(), SmsPurposes.Manual, "SM1", 1, at));
+            await RandomizationTestData.UntilCountAsync(app, "SELECT COUNT(*) FROM study_activity WHERE kind = 'sms_accepted' " +
+                $"AND first_seen_at = '{Reminders.Platform.Data.DapperTypeHandlers.ToSqliteText(expectedStart)}'", 1, what);
+        }
+        await AcceptedAsync(start, start, "the first acceptance starts the study");
+        await AcceptedAsync(start.AddHours(1), start, "a later acceptance leaves the start");
+        await AcceptedAsync(start.AddHours(-2), start.AddHours(-2), "an earlier acceptance moves the start back");
+        await AcceptedAsync(start.AddHours(-1), start.AddHours(-2), "the earliest stays");
+    }
+
+    [Fact]
     public async Task Void_refuses_an_unknown_randomization_and_a_missing_reason()
     {
         await RandomizationTestData.InsertZonedSectorsAsync(app, 4);
