@@ -15,9 +15,9 @@ namespace Reminders.Platform.Data;
 /// The commands of <see cref="UnitOfWork.ExecuteAllAsync"/> and <see cref="UnitOfWork.QueryAllAsync"/>: many statements
 /// in one text, each one's parameters renamed with its index (<c>@SmsId</c> of the third becomes <c>@SmsId_2</c>). The
 /// parameters are bound here, on the command, and not through Dapper's DynamicParameters: for each parameter that reads
-/// back the provider's DbType, which costs Npgsql a type lookup every time (a quarter of Attendance's CPU in the delivery
-/// benchmark), and a grid read of a text Dapper may not cache emits a new parameter reader every time (Messaging's
-/// finalizer thread spent a tenth of its CPU collecting them).
+/// back the provider's DbType, which costs Npgsql a type lookup every time (a quarter of Attendance's managed CPU samples in
+/// the delivery benchmark), and a grid read of a text Dapper may not cache emits a new parameter reader every time
+/// (Messaging's finalizer thread took a tenth of its samples collecting them).
 /// </summary>
 public static partial class IndexedStatements
 {
