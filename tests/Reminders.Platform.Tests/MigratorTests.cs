@@ -12,7 +12,7 @@ public sealed class MigratorTests : IAsyncLifetime
     const string Service = "widgets";
     /// <summary>The scripts each engine applies: 0003 has a variant per engine (.postgres.sql, .sqlite.sql), each the other's syntax error.</summary>
     static string[] ExpectedScripts(SqlDialect dialect) =>
-        ["platform/0001_outbox_inbox.sql", "widgets/0001_widgets.sql", "widgets/0002_widget_notes.sql",
+        ["platform/0001_outbox_inbox.sql", "platform/0002_outbox_relay_order.sql", "widgets/0001_widgets.sql", "widgets/0002_widget_notes.sql",
          $"widgets/0003_widget_name_search.{(dialect == SqlDialect.Postgres ? "postgres" : "sqlite")}.sql", "widgets/0004_widget_colours.sql"];
 
     readonly string sqliteFolder = TempFolder.Create();
