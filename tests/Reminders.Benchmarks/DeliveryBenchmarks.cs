@@ -222,8 +222,9 @@ public static class DeliveryBenchmarks
                 var warmCpu = ProcessCpu.Between(warmCpuBefore, cpu.Snapshot()).Sum(c => c.Value) * 1000 / warmup;
                 log.WriteLine($"  warm-up on the fresh processes, not measured: {warmup:N0} due at once, in the ledger at {warmup / warmStopwatch.Elapsed.TotalSeconds:F0}/s, " +
                               $"{warmCpu:F2} ms CPU per SMS");
-                // The JIT's background recompilation of what the warm-up ran, and the last callbacks' commits, end within seconds.
-                await Task.Delay(TimeSpan.FromSeconds(5));
+                // The JIT recompiles what the warm-up ran in the background, hot methods twice (instrumented, then optimized with
+                // what the instrumentation saw); on two shared cores that queue takes seconds to drain.
+                await Task.Delay(TimeSpan.FromSeconds(15));
             }
 
             var measured = officers[warmup..];
