@@ -91,4 +91,20 @@ public sealed class IndexedStatementsTests(MigratedDatabases databases) : IClass
             await Assert.ThrowsAsync<InvalidOperationException>(() => one.ReadSingleAsync<int>());
         }
     }
+
+    [Fact]
+    public async Task A_list_is_an_array_on_PostgreSQL_and_refused_on_SQLite_before_anything_runs()
+    {
+        var ids = new[] { Guid.NewGuid(), Guid.NewGuid() };
+        await using (var work = await databases.Postgres.BeginAsync())
+        {
+            await using var results = await work.QueryAllAsync([("SELECT cardinality(@ids) AS count", new { ids })]);
+            Assert.Equal(2, await results.ReadSingleAsync<int>());
+        }
+
+        // SQLite has no arrays, and Dapper's expansion of IN @ids is not done for grouped statements: refused, not sent as text.
+        await using var sqlite = await databases.Sqlite.BeginAsync();
+        await Assert.ThrowsAsync<NotSupportedException>(() => sqlite.ExecuteAllAsync([("DELETE FROM widgets WHERE id IN @ids", new { ids })]));
+        await Assert.ThrowsAsync<NotSupportedException>(() => sqlite.QueryAllAsync([("SELECT COUNT(*) FROM widgets WHERE id IN @ids", new { ids })]));
+    }
 }

@@ -30,12 +30,9 @@ public static partial class IndexedStatements
     static readonly ConcurrentDictionary<string, Template> templates = new(StringComparer.Ordinal);
     static readonly ConcurrentDictionary<Type, PropertyInfo[]> propertiesOf = new();
 
-    /// <summary>Statements <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> as one command, parameters bound.</summary>
-    public static DbCommand Create(DbConnection connection, DbTransaction transaction, IReadOnlyList<(string Sql, object Param)> statements,
-        int start, int count)
+    /// <summary>Makes statements <paramref name="start"/> to <paramref name="start"/> + <paramref name="count"/> the command's text, parameters bound.</summary>
+    public static void Fill(DbCommand command, IReadOnlyList<(string Sql, object Param)> statements, int start, int count)
     {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
         var text = new StringBuilder();
         for (var i = start; i < start + count; i++)
         {
@@ -50,7 +47,6 @@ public static partial class IndexedStatements
                 Bind(command, $"{property.Name}_{index}", property.GetValue(param), property.PropertyType);
         }
         command.CommandText = text.ToString();
-        return command;
     }
 
     /// <summary>

@@ -73,7 +73,8 @@ public sealed partial class UnitOfWork : IAsyncDisposable
 
     async Task ExecuteIndexedAsync(IReadOnlyList<(string Sql, object Param)> statements, int start, int count, CancellationToken ct)
     {
-        await using var command = IndexedStatements.Create(Connection, Transaction, statements, start, count);
+        await using var command = NewCommand();
+        IndexedStatements.Fill(command, statements, start, count);
         await command.ExecuteNonQueryAsync(ct);
     }
 
@@ -83,9 +84,10 @@ public sealed partial class UnitOfWork : IAsyncDisposable
     /// </summary>
     public async Task<IndexedStatements.Results> QueryAllAsync(IReadOnlyList<(string Sql, object Param)> statements, CancellationToken ct = default)
     {
-        var command = IndexedStatements.Create(Connection, Transaction, statements, 0, statements.Count);
+        var command = NewCommand();
         try
         {
+            IndexedStatements.Fill(command, statements, 0, statements.Count);
             return new IndexedStatements.Results(command, await command.ExecuteReaderAsync(ct));
         }
         catch
@@ -93,6 +95,14 @@ public sealed partial class UnitOfWork : IAsyncDisposable
             await command.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>A command in this transaction, its text and parameters set by the caller.</summary>
+    DbCommand NewCommand()
+    {
+        var command = Connection.CreateCommand();
+        command.Transaction = Transaction;
+        return command;
     }
 
     /// <summary>
@@ -162,8 +172,7 @@ public sealed partial class UnitOfWork : IAsyncDisposable
         CancellationToken ct = default)
     {
         if (handled.Count == 0) return [];
-        await using var command = Connection.CreateCommand();
-        command.Transaction = Transaction;
+        await using var command = NewCommand();
         IndexedStatements.Bind(command, "handledAt", DateTimeOffset.UtcNow, typeof(DateTimeOffset));
         var values = handled.Select((h, i) =>
         {
@@ -193,8 +202,7 @@ public sealed partial class UnitOfWork : IAsyncDisposable
         var createdAt = DateTimeOffset.UtcNow;
         foreach (var rows in outbox.Chunk(1000))
         {
-            await using var command = Connection.CreateCommand();
-            command.Transaction = Transaction;
+            await using var command = NewCommand();
             IndexedStatements.Bind(command, "createdAt", createdAt, typeof(DateTimeOffset));
             var values = rows.Select((e, i) =>
             {
